@@ -1,0 +1,1 @@
+//! CONTRACT STUB (being filled in): QEMU's test dump of a checked schema.
