@@ -1,0 +1,1 @@
+//! qapi-codegen: being built (see README).

@@ -1,0 +1,1 @@
+//! qapi-runtime: being built (see README).

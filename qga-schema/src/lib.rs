@@ -1,0 +1,1 @@
+//! qga-schema: being built (see README).
