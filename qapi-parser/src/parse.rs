@@ -1,12 +1,39 @@
-//! CONTRACT STUB (being filled in): text to AST.
+//! Text to AST: the pest grammar in `qapi.pest`, applied one top-level item at a time.
+//!
+//! QEMU's parser acts on each top-level item as soon as it has read it: an include is read and
+//! parsed at once, a pragma is checked at once, a doc comment is parsed into sections at once.
+//! Which error QEMU reports first depends on that order, so this parser keeps it: it asks pest
+//! for one `item`, acts on it, and moves on.
+//!
+//! Syntax errors are reported with QEMU's messages. Where pest fails, the token there is first
+//! lexed as QEMU's lexer would (so a bad string or a stray word is reported as such), and
+//! otherwise the set of rules pest expected names the message (`expected ',' or '}'`).
 
-use crate::ast::ParsedSchema;
-use crate::diag::Diagnostics;
-use crate::span::SourceMap;
+use crate::ast::{
+    Definition, IncludeDirective, Object, ObjectMember, ParsedSchema, Pragmas, TopLevel, Value,
+};
+use crate::diag::{Diagnostic, Diagnostics, Fallible};
+use crate::doc::{self, CommentToken, Doc};
+use crate::span::{FileId, SourceMap, Span, Spanned};
 use crate::{FileSystem, Options};
-use std::path::Path;
+use pest::iterators::Pair;
+use pest::Parser as _;
+use std::collections::HashSet;
+use std::io;
+use std::path::{Component, Path, PathBuf};
+
+#[derive(pest_derive::Parser)]
+#[grammar = "qapi.pest"]
+struct QapiGrammar;
+
+/// How deeply values may nest. Real schemas nest a handful of levels; the limit keeps the
+/// recursive descent (pest's and ours) far from the end of the stack on hostile input.
+pub const MAX_NESTING: usize = 100;
 
 /// Parses the schema at `path` and, recursively, the files it includes.
+///
+/// Returns `None` after pushing the error into `diags` when parsing failed; doc comment
+/// warnings (legacy mode) are pushed as they are found.
 pub fn parse_schema(
     fs: &dyn FileSystem,
     path: &Path,
@@ -14,6 +41,505 @@ pub fn parse_schema(
     sources: &mut SourceMap,
     diags: &mut Diagnostics,
 ) -> Option<ParsedSchema> {
-    let _ = (fs, path, options, sources, diags);
-    None
+    let raw = match fs.read_to_string(path) {
+        Ok(raw) => raw,
+        Err(error) => {
+            diags.push(Diagnostic::global_error(format!(
+                "can't read schema file '{}': {}",
+                path.display(),
+                strerror(&error)
+            )));
+            return None;
+        }
+    };
+    let root = sources.add(path.to_path_buf(), &raw, None);
+    let mut parser = SchemaParser {
+        fs,
+        legacy: options.legacy,
+        sources,
+        diags,
+        items: Vec::new(),
+        docs: Vec::new(),
+        pragmas: Pragmas::default(),
+        included: HashSet::from([lexical_absolute(path)]),
+    };
+    match parser.parse_file(root) {
+        Ok(()) => Some(ParsedSchema {
+            root,
+            items: parser.items,
+            docs: parser.docs,
+            pragmas: parser.pragmas,
+        }),
+        Err(error) => {
+            parser.diags.push(*error);
+            None
+        }
+    }
 }
+
+/// The state of one parse: what has been read so far, across included files.
+struct SchemaParser<'a> {
+    fs: &'a dyn FileSystem,
+    legacy: bool,
+    sources: &'a mut SourceMap,
+    diags: &'a mut Diagnostics,
+    items: Vec<TopLevel>,
+    docs: Vec<Doc>,
+    pragmas: Pragmas,
+    /// Absolute paths of every file parsed so far: QEMU reads each file once.
+    included: HashSet<PathBuf>,
+}
+
+impl SchemaParser<'_> {
+    /// QEMU's `_parse`: every top-level item of one file, in order.
+    fn parse_file(&mut self, file: FileId) -> Fallible<()> {
+        let text = self.sources.file(file).text.clone();
+        let mut pending_doc = None;
+        let mut pos = skip_gap(&text, 0);
+        while pos < text.len() {
+            check_nesting(&text, pos, file)?;
+            let item = QapiGrammar::parse(Rule::item, &text[pos..])
+                .map_err(|error| syntax_error(&error, &text, pos, file))?
+                .next()
+                .and_then(|item| item.into_inner().next())
+                .expect("grammar: an item holds a comment run or a value");
+            let end = pos + item.as_span().end();
+            if item.as_rule() == Rule::comment_run {
+                let tokens = comment_tokens(item, pos, file);
+                let after = skip_gap(&text, end);
+                let end_span = eof_or_token(&text, after, file);
+                self.parse_comment_run(&tokens, end_span, &mut pending_doc)?;
+            } else {
+                let value = build_value(item, pos, file)?;
+                self.parse_expression(value, file, pending_doc.take())?;
+            }
+            pos = skip_gap(&text, end);
+        }
+        self.reject_pending_doc(pending_doc)
+    }
+
+    /// Doc blocks in a run of comment lines; plain comments between them are skipped, as
+    /// QEMU's lexer skips them outside a doc block.
+    fn parse_comment_run(
+        &mut self,
+        tokens: &[CommentToken],
+        end: Span,
+        pending_doc: &mut Option<usize>,
+    ) -> Fallible<()> {
+        let mut index = 0;
+        while index < tokens.len() {
+            if !tokens[index].text.starts_with("##") {
+                index += 1;
+                continue;
+            }
+            self.reject_pending_doc(pending_doc.take())?;
+            let (doc, used) = doc::parse_doc(&tokens[index..], end, self.legacy, self.diags)?;
+            self.docs.push(doc);
+            *pending_doc = Some(self.docs.len() - 1);
+            index += used.max(1);
+        }
+        Ok(())
+    }
+
+    /// A top-level value: an include or pragma directive, or a definition.
+    fn parse_expression(
+        &mut self,
+        value: Spanned<Value>,
+        file: FileId,
+        doc: Option<usize>,
+    ) -> Fallible<()> {
+        let span = value.span;
+        let Value::Object(object) = value.node else {
+            return Err(error(span, "top-level expression must be an object"));
+        };
+        if object.contains_key("include") {
+            self.reject_pending_doc(doc)?;
+            return self.parse_include(&object, span, file);
+        }
+        if object.contains_key("pragma") {
+            self.reject_pending_doc(doc)?;
+            return self.parse_pragma(&object, span);
+        }
+        let doc = match doc {
+            Some(index) if self.docs[index].symbol.is_none() => {
+                let diagnostic = Diagnostic::error(
+                    self.docs[index].span,
+                    "definition documentation required",
+                );
+                if !self.legacy {
+                    return Err(Box::new(diagnostic));
+                }
+                self.diags.push(diagnostic.into_warning());
+                None
+            }
+            doc => doc,
+        };
+        self.items.push(TopLevel::Definition(Definition {
+            expr: Spanned::new(object, span),
+            doc,
+        }));
+        Ok(())
+    }
+
+    /// `{ 'include': 'FILE' }`: FILE is read relative to the including file, once.
+    fn parse_include(&mut self, object: &Object, span: Span, file: FileId) -> Fallible<()> {
+        if object.len() != 1 {
+            return Err(error(span, "invalid 'include' directive"));
+        }
+        let Some(name) = object.get("include").and_then(|value| value.node.as_str()) else {
+            return Err(error(span, "value of 'include' must be a string"));
+        };
+        let including = self.sources.path(file);
+        let path = including
+            .parent()
+            .unwrap_or(Path::new(""))
+            .join(name);
+        let absolute = lexical_absolute(&path);
+        let mut includer = Some(file);
+        while let Some(current) = includer {
+            if lexical_absolute(self.sources.path(current)) == absolute {
+                return Err(error(span, format!("inclusion loop for {name}")));
+            }
+            includer = self.sources.file(current).included_from.map(|at| at.file);
+        }
+        let index = self.items.len();
+        self.items.push(TopLevel::Include(IncludeDirective {
+            span,
+            path: path.clone(),
+            file: None,
+        }));
+        if !self.included.insert(absolute) {
+            return Ok(());
+        }
+        let raw = self.fs.read_to_string(&path).map_err(|io_error| {
+            error(
+                span,
+                format!(
+                    "can't read include file '{}': {}",
+                    path.display(),
+                    strerror(&io_error)
+                ),
+            )
+        })?;
+        let included = self.sources.add(path, &raw, Some(span));
+        if let TopLevel::Include(directive) = &mut self.items[index] {
+            directive.file = Some(included);
+        }
+        self.parse_file(included)
+    }
+
+    /// `{ 'pragma': { NAME: VALUE, ... } }`: later values replace earlier ones.
+    fn parse_pragma(&mut self, object: &Object, span: Span) -> Fallible<()> {
+        if object.len() != 1 {
+            return Err(error(span, "invalid 'pragma' directive"));
+        }
+        let Some(pragmas) = object.get("pragma").and_then(|value| value.node.as_object()) else {
+            return Err(error(span, "value of 'pragma' must be an object"));
+        };
+        for member in &pragmas.members {
+            let name = member.key.node.as_str();
+            let value = &member.value.node;
+            let list = match name {
+                "doc-required" => {
+                    self.pragmas.doc_required = value
+                        .as_bool()
+                        .ok_or_else(|| error(span, "pragma 'doc-required' must be boolean"))?;
+                    continue;
+                }
+                "command-name-exceptions" => &mut self.pragmas.command_name_exceptions,
+                "command-returns-exceptions" => &mut self.pragmas.command_returns_exceptions,
+                "documentation-exceptions" => &mut self.pragmas.documentation_exceptions,
+                "member-name-exceptions" => &mut self.pragmas.member_name_exceptions,
+                _ => return Err(error(span, format!("unknown pragma '{name}'"))),
+            };
+            *list = string_list(value)
+                .ok_or_else(|| error(span, format!("pragma {name} must be a list of strings")))?;
+        }
+        Ok(())
+    }
+
+    /// A definition doc must be followed by its definition.
+    fn reject_pending_doc(&self, doc: Option<usize>) -> Fallible<()> {
+        let Some(doc) = doc.map(|index| &self.docs[index]) else {
+            return Ok(());
+        };
+        match &doc.symbol {
+            Some(symbol) => Err(error(
+                doc.span,
+                format!(
+                    "documentation for '{}' is not followed by the definition",
+                    symbol.node
+                ),
+            )),
+            None => Ok(()),
+        }
+    }
+}
+
+fn error(span: Span, message: impl Into<String>) -> Box<Diagnostic> {
+    Box::new(Diagnostic::error(span.head(), message))
+}
+
+/// The strings of a list value, or `None` when it is not a list of strings.
+fn string_list(value: &Value) -> Option<Vec<String>> {
+    value
+        .as_array()?
+        .iter()
+        .map(|item| item.node.as_str().map(str::to_owned))
+        .collect()
+}
+
+/// Where the white space and plain comments starting at `pos` end.
+fn skip_gap(text: &str, pos: usize) -> usize {
+    match QapiGrammar::parse(Rule::gap, &text[pos..]) {
+        Ok(mut pairs) => pos + pairs.next().map_or(0, |gap| gap.as_span().end()),
+        Err(_) => pos,
+    }
+}
+
+/// The span of the token at `pos`, or of the end of the file as QEMU places it: on the final
+/// newline.
+fn eof_or_token(text: &str, pos: usize, file: FileId) -> Span {
+    let at = pos.min(text.len().saturating_sub(1));
+    Span::new(file, at, at)
+}
+
+/// The comment tokens of a `comment_run`, with spans in the file.
+fn comment_tokens(run: Pair<'_, Rule>, offset: usize, file: FileId) -> Vec<CommentToken> {
+    debug_assert_eq!(run.as_rule(), Rule::comment_run);
+    run.into_inner()
+        .map(|comment| {
+            let span = comment.as_span();
+            CommentToken {
+                text: comment.as_str().to_owned(),
+                span: Span::new(file, offset + span.start(), offset + span.end()),
+            }
+        })
+        .collect()
+}
+
+/// Builds a value from its pair; rejects duplicate keys as QEMU does, at the duplicate's value.
+fn build_value(pair: Pair<'_, Rule>, offset: usize, file: FileId) -> Fallible<Spanned<Value>> {
+    let pest_span = pair.as_span();
+    let span = Span::new(file, offset + pest_span.start(), offset + pest_span.end());
+    let node = match pair.as_rule() {
+        Rule::object => Value::Object(build_object(pair, offset, file)?),
+        Rule::array => Value::Array(
+            pair.into_inner()
+                .filter(|child| !is_punctuation(child.as_rule()))
+                .map(|child| build_value(child, offset, file))
+                .collect::<Fallible<_>>()?,
+        ),
+        Rule::string => Value::Str(unescape(pair)),
+        Rule::boolean => Value::Bool(pair.as_str() == "true"),
+        rule => unreachable!("grammar: {rule:?} is not a value"),
+    };
+    Ok(Spanned::new(node, span))
+}
+
+/// `{ KEY: VALUE, ... }` with unique keys.
+fn build_object(pair: Pair<'_, Rule>, offset: usize, file: FileId) -> Fallible<Object> {
+    debug_assert_eq!(pair.as_rule(), Rule::object);
+    let mut object = Object::default();
+    for member in pair.into_inner().filter(|child| child.as_rule() == Rule::member) {
+        let mut parts = member
+            .into_inner()
+            .filter(|child| child.as_rule() != Rule::colon);
+        let (Some(key), Some(value)) = (parts.next(), parts.next()) else {
+            unreachable!("grammar: a member has a key and a value");
+        };
+        let key_span = key.as_span();
+        let key = Spanned::new(
+            unescape(key),
+            Span::new(file, offset + key_span.start(), offset + key_span.end()),
+        );
+        let value = build_value(value, offset, file)?;
+        if object.contains_key(&key.node) {
+            return Err(error(
+                value.span,
+                format!("duplicate key '{}'", key.node),
+            ));
+        }
+        object.members.push(ObjectMember { key, value });
+    }
+    Ok(object)
+}
+
+fn is_punctuation(rule: Rule) -> bool {
+    matches!(
+        rule,
+        Rule::lbrace | Rule::rbrace | Rule::lbracket | Rule::rbracket | Rule::colon | Rule::comma
+    )
+}
+
+/// A string's text with `\\` undone (the only escape QEMU knows).
+fn unescape(string: Pair<'_, Rule>) -> String {
+    debug_assert_eq!(string.as_rule(), Rule::string);
+    let inner = string.as_str();
+    inner[1..inner.len() - 1].replace("\\\\", "\\")
+}
+
+/// Rejects values nested deeper than [`MAX_NESTING`] in the item at `pos`, before pest
+/// recurses into them. QAPI strings cannot contain a quote, so quotes toggle string state
+/// exactly; comments run to the end of the line.
+fn check_nesting(text: &str, pos: usize, file: FileId) -> Fallible<()> {
+    if !text[pos..].starts_with(['{', '[']) {
+        return Ok(());
+    }
+    let mut depth = 0usize;
+    let mut in_string = false;
+    let mut in_comment = false;
+    for (index, byte) in text.bytes().enumerate().skip(pos) {
+        match byte {
+            b'\n' => {
+                in_comment = false;
+                in_string = false;
+            }
+            _ if in_comment => {}
+            b'\'' => in_string = !in_string,
+            _ if in_string => {}
+            b'#' => in_comment = true,
+            b'{' | b'[' => {
+                depth += 1;
+                if depth > MAX_NESTING {
+                    return Err(error(
+                        Span::new(file, index, index + 1),
+                        format!("nesting too deep (more than {MAX_NESTING} levels)"),
+                    ));
+                }
+            }
+            b'}' | b']' => {
+                depth = depth.saturating_sub(1);
+                if depth == 0 {
+                    return Ok(());
+                }
+            }
+            _ => {}
+        }
+    }
+    Ok(())
+}
+
+/// Turns pest's failure into QEMU's error: a lexical error of the token where parsing stopped,
+/// or what QEMU says it expected there.
+fn syntax_error(
+    failure: &pest::error::Error<Rule>,
+    text: &str,
+    offset: usize,
+    file: FileId,
+) -> Box<Diagnostic> {
+    let pos = offset
+        + match failure.location {
+            pest::error::InputLocation::Pos(pos) => pos,
+            pest::error::InputLocation::Span((start, _)) => start,
+        };
+    let pos = pos.min(text.len().saturating_sub(1));
+    if let Some(message) = lex_error(&text[pos..]) {
+        return error(Span::new(file, pos, pos + 1), message);
+    }
+    let expected: &[Rule] = match &failure.variant {
+        pest::error::ErrorVariant::ParsingError { positives, .. } => positives,
+        pest::error::ErrorVariant::CustomError { .. } => &[],
+    };
+    let has = |rule| expected.contains(&rule);
+    let message = if has(Rule::colon) {
+        "expected ':'"
+    } else if has(Rule::comma) && has(Rule::rbrace) {
+        "expected ',' or '}'"
+    } else if has(Rule::comma) && has(Rule::rbracket) {
+        "expected ',' or ']'"
+    } else if has(Rule::rbrace) {
+        "expected string or '}'"
+    } else if has(Rule::rbracket) {
+        "expected '{', '[', ']', string, or boolean"
+    } else if has(Rule::string) && !has(Rule::lbrace) {
+        "expected string"
+    } else {
+        "expected '{', '[', string, or boolean"
+    };
+    error(Span::new(file, pos, pos + 1), message)
+}
+
+/// What QEMU's lexer says of the token at the start of `rest`, if it cannot lex it.
+fn lex_error(rest: &str) -> Option<String> {
+    let mut chars = rest.chars();
+    let first = chars.next()?;
+    if first == '\'' {
+        let mut escaped = false;
+        for ch in chars {
+            if ch == '\n' {
+                return Some("missing terminating \"'\"".to_owned());
+            }
+            if escaped {
+                if ch != '\\' {
+                    return Some(format!("unknown escape \\{ch}"));
+                }
+                escaped = false;
+            } else if ch == '\\' {
+                escaped = true;
+                continue;
+            } else if ch == '\'' {
+                return None;
+            }
+            if !(' '..='~').contains(&ch) {
+                return Some("funny character in string".to_owned());
+            }
+        }
+        return None;
+    }
+    let structural = |ch: char| "[]{}:,'#".contains(ch) || ch.is_whitespace() || is_python_space(ch);
+    if structural(first) || rest.starts_with("true") || rest.starts_with("false") {
+        return None;
+    }
+    let run: String = rest
+        .chars()
+        .take_while(|&ch| !("[]{}:,'".contains(ch) || is_python_space(ch)))
+        .collect();
+    Some(format!("stray '{run}'"))
+}
+
+/// Python's `str.isspace()`: Unicode white space plus the four ASCII separators.
+fn is_python_space(ch: char) -> bool {
+    ch.is_whitespace() || ('\u{1C}'..='\u{1F}').contains(&ch)
+}
+
+/// The C library's words for an I/O error, as QEMU prints them (`No such file or directory`).
+fn strerror(error: &io::Error) -> String {
+    if error.raw_os_error().is_some() {
+        let text = error.to_string();
+        return match text.rfind(" (os error ") {
+            Some(cut) => text[..cut].to_owned(),
+            None => text,
+        };
+    }
+    match error.kind() {
+        io::ErrorKind::NotFound => "No such file or directory".to_owned(),
+        io::ErrorKind::PermissionDenied => "Permission denied".to_owned(),
+        io::ErrorKind::InvalidData => "not valid UTF-8".to_owned(),
+        _ => error.to_string(),
+    }
+}
+
+/// The absolute form of a path with `.` and `..` resolved by text, as Python's
+/// `os.path.abspath` does (no symbolic links are followed).
+fn lexical_absolute(path: &Path) -> PathBuf {
+    let joined = if path.is_absolute() {
+        path.to_path_buf()
+    } else {
+        std::env::current_dir()
+            .unwrap_or_else(|_| PathBuf::from("/"))
+            .join(path)
+    };
+    let mut normal = PathBuf::new();
+    for component in joined.components() {
+        match component {
+            Component::ParentDir => {
+                normal.pop();
+            }
+            Component::CurDir => {}
+            other => normal.push(other),
+        }
+    }
+    normal
+}
+
