@@ -1,1 +1,85 @@
-fn main() {}
+//! Project tasks: `cargo xtask test` (everything CI checks) and `cargo xtask lint` (every
+//! schema in the repository, each against what it is expected to be).
+
+use anyhow::{bail, Context, Result};
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+mod lint;
+
+fn main() -> Result<()> {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    match args.as_slice() {
+        ["lint"] => lint::lint_repository(&project_root()),
+        ["test"] => test(),
+        _ => {
+            eprintln!("usage: cargo xtask lint | test");
+            std::process::exit(2);
+        }
+    }
+}
+
+/// The workspace root (xtask lives one level below it).
+pub fn project_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("xtask is inside the workspace")
+        .to_path_buf()
+}
+
+/// Everything CI checks, in the order that fails fastest.
+fn test() -> Result<()> {
+    let root = project_root();
+    cargo(&root, &["fmt", "--all", "--check"])?;
+    cargo(
+        &root,
+        &["clippy", "--workspace", "--all-targets", "--", "-D", "warnings"],
+    )?;
+    cargo(&root, &["test", "--workspace"])?;
+    run(
+        Command::new("cargo")
+            .current_dir(&root)
+            .env("RUSTDOCFLAGS", "-D warnings")
+            .args(["doc", "--workspace", "--no-deps"]),
+    )?;
+    lint::lint_repository(&root)?;
+    let shared = root.join("../shared");
+    if shared.join("qapi-tests/qapi_suite.py").exists() {
+        qemu_suite(&root, &shared)?;
+    } else {
+        println!("xtask: ../shared not present; QEMU's suite runs from the copy in cargo test");
+    }
+    Ok(())
+}
+
+/// QEMU's suite through the real command line, with the harness in ../shared.
+fn qemu_suite(root: &Path, shared: &Path) -> Result<()> {
+    cargo(root, &["build", "--release", "-p", "qapi-gen"])?;
+    let binary = root.join("target/release/qapi-gen");
+    let binary = binary.display();
+    run(Command::new("python3").args([
+        shared.join("qapi-tests/qapi_suite.py").to_str().context("path")?,
+        "--cases",
+        shared.join("qapi-tests").to_str().context("path")?,
+        "--cmd",
+        &format!("{binary} lint {{file}}"),
+        "--dump-cmd",
+        &format!("{binary} dump {{file}}"),
+    ]))
+}
+
+fn cargo(root: &Path, args: &[&str]) -> Result<()> {
+    run(Command::new("cargo").current_dir(root).args(args))
+}
+
+fn run(command: &mut Command) -> Result<()> {
+    println!("xtask: running {command:?}");
+    let status = command
+        .status()
+        .with_context(|| format!("cannot start {command:?}"))?;
+    if !status.success() {
+        bail!("{command:?} failed: {status}");
+    }
+    Ok(())
+}
