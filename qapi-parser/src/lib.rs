@@ -25,7 +25,7 @@ use diag::{Diagnostic, Diagnostics};
 use span::SourceMap;
 use std::collections::HashMap;
 use std::io;
-use std::path::{Path, PathBuf};
+use std::path::{Component, Path, PathBuf};
 
 /// How strictly to check.
 #[derive(Clone, Debug, Default)]
@@ -61,8 +61,10 @@ impl MemoryFileSystem {
         MemoryFileSystem::default()
     }
 
-    pub fn with_file(mut self, path: impl Into<PathBuf>, text: impl Into<String>) -> Self {
-        self.files.insert(path.into(), text.into());
+    /// Adds a file; paths are compared with `.` and `..` resolved.
+    pub fn with_file(mut self, path: impl AsRef<Path>, text: impl Into<String>) -> Self {
+        self.files
+            .insert(normalize_lexically(path.as_ref()), text.into());
         self
     }
 }
@@ -70,10 +72,28 @@ impl MemoryFileSystem {
 impl FileSystem for MemoryFileSystem {
     fn read_to_string(&self, path: &Path) -> io::Result<String> {
         self.files
-            .get(path)
+            .get(&normalize_lexically(path))
             .cloned()
             .ok_or_else(|| io::Error::from(io::ErrorKind::NotFound))
     }
+}
+
+/// A path with `.` and `..` resolved by text, as Python's `os.path.normpath` does (no
+/// symbolic links are followed).
+pub(crate) fn normalize_lexically(path: &Path) -> PathBuf {
+    let mut normal = PathBuf::new();
+    for component in path.components() {
+        match component {
+            Component::ParentDir => {
+                if !normal.pop() {
+                    normal.push("..");
+                }
+            }
+            Component::CurDir => {}
+            other => normal.push(other),
+        }
+    }
+    normal
 }
 
 /// Everything known after checking a schema.

@@ -20,7 +20,7 @@ use pest::iterators::Pair;
 use pest::Parser as _;
 use std::collections::HashSet;
 use std::io;
-use std::path::{Component, Path, PathBuf};
+use std::path::{Path, PathBuf};
 
 #[derive(pest_derive::Parser)]
 #[grammar = "qapi.pest"]
@@ -162,10 +162,8 @@ impl SchemaParser<'_> {
         }
         let doc = match doc {
             Some(index) if self.docs[index].symbol.is_none() => {
-                let diagnostic = Diagnostic::error(
-                    self.docs[index].span,
-                    "definition documentation required",
-                );
+                let diagnostic =
+                    Diagnostic::error(self.docs[index].span, "definition documentation required");
                 if !self.legacy {
                     return Err(Box::new(diagnostic));
                 }
@@ -190,10 +188,7 @@ impl SchemaParser<'_> {
             return Err(error(span, "value of 'include' must be a string"));
         };
         let including = self.sources.path(file);
-        let path = including
-            .parent()
-            .unwrap_or(Path::new(""))
-            .join(name);
+        let path = including.parent().unwrap_or(Path::new("")).join(name);
         let absolute = lexical_absolute(&path);
         let mut includer = Some(file);
         while let Some(current) = includer {
@@ -233,7 +228,10 @@ impl SchemaParser<'_> {
         if object.len() != 1 {
             return Err(error(span, "invalid 'pragma' directive"));
         }
-        let Some(pragmas) = object.get("pragma").and_then(|value| value.node.as_object()) else {
+        let Some(pragmas) = object
+            .get("pragma")
+            .and_then(|value| value.node.as_object())
+        else {
             return Err(error(span, "value of 'pragma' must be an object"));
         };
         for member in &pragmas.members {
@@ -341,7 +339,10 @@ fn build_value(pair: Pair<'_, Rule>, offset: usize, file: FileId) -> Fallible<Sp
 fn build_object(pair: Pair<'_, Rule>, offset: usize, file: FileId) -> Fallible<Object> {
     debug_assert_eq!(pair.as_rule(), Rule::object);
     let mut object = Object::default();
-    for member in pair.into_inner().filter(|child| child.as_rule() == Rule::member) {
+    for member in pair
+        .into_inner()
+        .filter(|child| child.as_rule() == Rule::member)
+    {
         let mut parts = member
             .into_inner()
             .filter(|child| child.as_rule() != Rule::colon);
@@ -355,10 +356,7 @@ fn build_object(pair: Pair<'_, Rule>, offset: usize, file: FileId) -> Fallible<O
         );
         let value = build_value(value, offset, file)?;
         if object.contains_key(&key.node) {
-            return Err(error(
-                value.span,
-                format!("duplicate key '{}'", key.node),
-            ));
+            return Err(error(value.span, format!("duplicate key '{}'", key.node)));
         }
         object.members.push(ObjectMember { key, value });
     }
@@ -487,7 +485,8 @@ fn lex_error(rest: &str) -> Option<String> {
         }
         return None;
     }
-    let structural = |ch: char| "[]{}:,'#".contains(ch) || ch.is_whitespace() || is_python_space(ch);
+    let structural =
+        |ch: char| "[]{}:,'#".contains(ch) || ch.is_whitespace() || is_python_space(ch);
     if structural(first) || rest.starts_with("true") || rest.starts_with("false") {
         return None;
     }
@@ -530,16 +529,285 @@ fn lexical_absolute(path: &Path) -> PathBuf {
             .unwrap_or_else(|_| PathBuf::from("/"))
             .join(path)
     };
-    let mut normal = PathBuf::new();
-    for component in joined.components() {
-        match component {
-            Component::ParentDir => {
-                normal.pop();
-            }
-            Component::CurDir => {}
-            other => normal.push(other),
-        }
-    }
-    normal
+    crate::normalize_lexically(&joined)
 }
 
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::MemoryFileSystem;
+
+    /// Parses `files[0]` (with the others available to include); returns the parsed schema, or
+    /// the first error as `FILE:LINE:COL: MESSAGE`.
+    fn parse_files(files: &[(&str, &str)]) -> Result<(ParsedSchema, SourceMap), String> {
+        let fs = files
+            .iter()
+            .fold(MemoryFileSystem::new(), |fs, (path, text)| {
+                fs.with_file(*path, *text)
+            });
+        let mut sources = SourceMap::new();
+        let mut diags = Diagnostics::new();
+        let parsed = parse_schema(
+            &fs,
+            Path::new(files[0].0),
+            &Options::default(),
+            &mut sources,
+            &mut diags,
+        );
+        match parsed {
+            Some(parsed) => Ok((parsed, sources)),
+            None => {
+                let error = diags.iter().find(|d| d.is_error()).expect("an error");
+                let at = error.span.map(|span| sources.line_col(span));
+                Err(match at {
+                    Some(at) => format!(
+                        "{}:{}:{}: {}",
+                        sources.path(error.span.unwrap().file).display(),
+                        at.line,
+                        at.col,
+                        error.message
+                    ),
+                    None => error.message.clone(),
+                })
+            }
+        }
+    }
+
+    fn parse_one(text: &str) -> Result<ParsedSchema, String> {
+        parse_files(&[("t.json", text)]).map(|(parsed, _)| parsed)
+    }
+
+    fn first_definition(parsed: &ParsedSchema) -> &Object {
+        match &parsed.items[0] {
+            TopLevel::Definition(definition) => &definition.expr.node,
+            TopLevel::Include(_) => panic!("expected a definition"),
+        }
+    }
+
+    #[test]
+    fn values_of_every_kind() {
+        let parsed = parse_one(
+            r"{ 'enum': 'E', 'data': [ 'a\\b', { 'name': 'c' } ], 'flag': true, 'off': false }",
+        )
+        .unwrap();
+        let object = first_definition(&parsed);
+        assert_eq!(object.get("enum").unwrap().node, Value::Str("E".into()));
+        let data = object.get("data").unwrap().node.as_array().unwrap();
+        assert_eq!(data[0].node, Value::Str(r"a\b".into()));
+        assert_eq!(
+            data[1].node.as_object().unwrap().keys().collect::<Vec<_>>(),
+            ["c"].map(|_| "name")
+        );
+        assert_eq!(object.get("flag").unwrap().node, Value::Bool(true));
+        assert_eq!(object.get("off").unwrap().node, Value::Bool(false));
+    }
+
+    #[test]
+    fn spans_point_at_keys_and_values() {
+        let (parsed, sources) =
+            parse_files(&[("t.json", "# c\n{ 'struct': 'S',\n  'data': {} }\n")]).unwrap();
+        let TopLevel::Definition(definition) = &parsed.items[0] else {
+            panic!("expected a definition");
+        };
+        let data = &definition.expr.node.members[1];
+        assert_eq!(sources.text(data.key.span), "'data'");
+        assert_eq!(sources.line_col(data.key.span).line, 3);
+        assert_eq!(sources.line_col(definition.expr.span).line, 2);
+    }
+
+    #[test]
+    fn crlf_and_missing_final_newline_are_accepted() {
+        assert!(parse_one("{ 'enum': 'E',\r\n  'data': [] }").is_ok());
+    }
+
+    #[test]
+    fn syntax_errors_speak_qemus_words_at_qemus_column() {
+        let cases = [
+            ("{ 'a' 'b' }", "t.json:1:7: expected ':'"),
+            ("{ , }", "t.json:1:3: expected string or '}'"),
+            ("{ 'a': 'b' 'c' }", "t.json:1:12: expected ',' or '}'"),
+            ("{ 'a': 'b', }", "t.json:1:13: expected string"),
+            (
+                "[ , ]",
+                "t.json:1:3: expected '{', '[', ']', string, or boolean",
+            ),
+            ("[ 'a' 'b' ]", "t.json:1:7: expected ',' or ']'"),
+            (
+                "{ 'a': }",
+                "t.json:1:8: expected '{', '[', string, or boolean",
+            ),
+            ("{ 'a': 'b' ## x\n}", "t.json:1:12: expected ',' or '}'"),
+            ("{ 'a': trueish }", "t.json:1:12: stray 'ish'"),
+            ("{ 'a': 12 }", "t.json:1:8: stray '12'"),
+            ("{ 'a': null }", "t.json:1:8: stray 'null'"),
+            ("{ \"a\": 'b' }", "t.json:1:3: stray '\"a\"'"),
+            ("{ 'a': 'b\u{1}' }", "t.json:1:8: funny character in string"),
+            (
+                "{ 'a': 'caf\u{e9}' }",
+                "t.json:1:8: funny character in string",
+            ),
+            ("{ 'a': 'b\\'' }", "t.json:1:8: unknown escape \\'"),
+            ("{ 'a': 'b\n' }", "t.json:1:8: missing terminating \"'\""),
+            ("{ 'a': [ 'b' ", "t.json:1:14: expected ',' or ']'"),
+            ("{ 'a': 1, 'a': 2 }", "t.json:1:8: stray '1'"),
+            ("{ 'a': 'x',\n  'a': 'y' }", "t.json:2:8: duplicate key 'a'"),
+            ("\t\t{ 'enum' 'Foo' }", "t.json:1:10: expected ':'"),
+        ];
+        for (text, expected) in cases {
+            assert_eq!(parse_one(text).err().as_deref(), Some(expected), "{text:?}");
+        }
+    }
+
+    #[test]
+    fn no_break_space_outside_strings_is_white_space() {
+        assert!(parse_one("{\u{a0}'enum': 'E', 'data': [] }").is_ok());
+    }
+
+    #[test]
+    fn top_level_values_must_be_objects() {
+        assert_eq!(
+            parse_one("\n[ 'a' ]").err().as_deref(),
+            Some("t.json:2:1: top-level expression must be an object")
+        );
+    }
+
+    #[test]
+    fn deep_nesting_is_an_error_not_a_crash() {
+        let text = "[".repeat(100_000);
+        let error = parse_one(&text).unwrap_err();
+        assert!(
+            error.ends_with("nesting too deep (more than 100 levels)"),
+            "{error}"
+        );
+    }
+
+    #[test]
+    fn includes_are_read_once_relative_to_the_includer() {
+        let (parsed, sources) = parse_files(&[
+            (
+                "dir/main.json",
+                "{ 'include': 'sub/a.json' }\n{ 'include': 'sub/a.json' }",
+            ),
+            (
+                "dir/sub/a.json",
+                "{ 'include': '../b.json' }\n{ 'enum': 'A', 'data': [] }",
+            ),
+            ("dir/b.json", "{ 'enum': 'B', 'data': [] }"),
+        ])
+        .unwrap();
+        let summary: Vec<String> = parsed
+            .items
+            .iter()
+            .map(|item| match item {
+                TopLevel::Include(include) => format!(
+                    "include {} {}",
+                    include.path.display(),
+                    include.file.is_some()
+                ),
+                TopLevel::Definition(definition) => format!(
+                    "{} in {}",
+                    definition
+                        .expr
+                        .node
+                        .get("enum")
+                        .unwrap()
+                        .node
+                        .as_str()
+                        .unwrap(),
+                    sources.path(definition.expr.span.file).display()
+                ),
+            })
+            .collect();
+        assert_eq!(
+            summary,
+            [
+                "include dir/sub/a.json true",
+                "include dir/sub/../b.json true",
+                "B in dir/sub/../b.json",
+                "A in dir/sub/a.json",
+                "include dir/sub/a.json false",
+            ]
+        );
+    }
+
+    #[test]
+    fn include_errors() {
+        let missing = parse_files(&[("t.json", "{ 'include': 'nope.json' }")]);
+        assert_eq!(
+            missing.err().as_deref(),
+            Some("t.json:1:1: can't read include file 'nope.json': No such file or directory")
+        );
+        let looped = parse_files(&[
+            ("a.json", "{ 'include': 'b.json' }"),
+            ("b.json", "\n{ 'include': 'a.json' }"),
+        ]);
+        assert_eq!(
+            looped.err().as_deref(),
+            Some("b.json:2:1: inclusion loop for a.json")
+        );
+        for (text, expected) in [
+            ("{ 'include': 'a', 'x': 1 }", "t.json:1:24: stray '1'"),
+            (
+                "{ 'include': 'a', 'x': 'y' }",
+                "t.json:1:1: invalid 'include' directive",
+            ),
+            (
+                "{ 'include': [] }",
+                "t.json:1:1: value of 'include' must be a string",
+            ),
+        ] {
+            assert_eq!(parse_one(text).err().as_deref(), Some(expected));
+        }
+    }
+
+    #[test]
+    fn pragmas_are_schema_wide_and_later_values_replace_earlier() {
+        let parsed = parse_one(
+            "{ 'pragma': { 'command-name-exceptions': [ 'a' ] } }
+{ 'pragma': { 'command-name-exceptions': [ 'b' ], 'doc-required': true } }",
+        )
+        .unwrap();
+        assert_eq!(parsed.pragmas.command_name_exceptions, ["b"]);
+        assert!(parsed.pragmas.doc_required);
+    }
+
+    #[test]
+    fn pragma_errors() {
+        for (text, expected) in [
+            ("{ 'pragma': {}, 'x': 'y' }", "invalid 'pragma' directive"),
+            ("{ 'pragma': [] }", "value of 'pragma' must be an object"),
+            (
+                "{ 'pragma': { 'doc-required': 'yes' } }",
+                "pragma 'doc-required' must be boolean",
+            ),
+            (
+                "{ 'pragma': { 'member-name-exceptions': [ true ] } }",
+                "pragma member-name-exceptions must be a list of strings",
+            ),
+            ("{ 'pragma': { 'bogus': [] } }", "unknown pragma 'bogus'"),
+        ] {
+            assert_eq!(
+                parse_one(text).err().as_deref(),
+                Some(format!("t.json:1:1: {expected}").as_str())
+            );
+        }
+    }
+
+    #[test]
+    fn unreadable_root_file() {
+        let mut sources = SourceMap::new();
+        let mut diags = Diagnostics::new();
+        let parsed = parse_schema(
+            &MemoryFileSystem::new(),
+            Path::new("missing.json"),
+            &Options::default(),
+            &mut sources,
+            &mut diags,
+        );
+        assert!(parsed.is_none());
+        assert_eq!(
+            diags.iter().next().unwrap().message,
+            "can't read schema file 'missing.json': No such file or directory"
+        );
+    }
+}
