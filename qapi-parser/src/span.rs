@@ -91,11 +91,8 @@ impl SourceFile {
     /// The text of the 1-based line `line`, without its newline.
     pub fn line_text(&self, line: usize) -> &str {
         let start = self.line_starts[line - 1];
-        let end = self
-            .line_starts
-            .get(line)
-            .map_or(self.text.len(), |next| next - 1);
-        &self.text[start..end.max(start)]
+        let end = self.line_starts.get(line).copied().unwrap_or(self.text.len());
+        self.text[start..end].trim_end_matches('\n')
     }
 
     /// The byte offset where the 1-based line `line` starts.
