@@ -105,9 +105,12 @@ impl SchemaParser<'_> {
                 .expect("grammar: an item holds a comment run or a value");
             let end = pos + item.as_span().end();
             if item.as_rule() == Rule::comment_run {
-                let tokens = comment_tokens(item, pos, file);
+                let mut tokens = comment_tokens(item, pos, file);
                 let after = skip_gap(&text, end);
                 let end_span = eof_or_token(&text, after, file);
+                if self.legacy && tokens.len() == 1 && after < text.len() {
+                    tokens = self.recover_headless_doc(&text, tokens, file);
+                }
                 self.parse_comment_run(&tokens, end_span, &mut pending_doc)?;
             } else {
                 let value = build_value(item, pos, file)?;
@@ -139,6 +142,31 @@ impl SchemaParser<'_> {
             index += used.max(1);
         }
         Ok(())
+    }
+
+    /// Legacy recovery for a doc block that lost its opening `##`: a lone `##` right before a
+    /// definition, under plain comment lines. QEMU reads the `##` as an unterminated block and
+    /// fails; old schemas (the seed has one) meant the comment lines above as the definition's
+    /// doc, so legacy mode takes them as such, with a warning.
+    fn recover_headless_doc(
+        &mut self,
+        text: &str,
+        closer: Vec<CommentToken>,
+        file: FileId,
+    ) -> Vec<CommentToken> {
+        let lines = comment_lines_above(text, closer[0].span.start as usize, file);
+        let Some(first) = lines.first() else {
+            return closer;
+        };
+        self.diags.push(Diagnostic::warning(
+            first.span.head(),
+            "doc comment lacks its opening '##' line",
+        ));
+        let opener = CommentToken {
+            text: "##".to_owned(),
+            span: first.span.head(),
+        };
+        std::iter::once(opener).chain(lines).chain(closer).collect()
     }
 
     /// A top-level value: an include or pragma directive, or a definition.
@@ -314,6 +342,37 @@ fn comment_tokens(run: Pair<'_, Rule>, offset: usize, file: FileId) -> Vec<Comme
             }
         })
         .collect()
+}
+
+/// The run of plain `#` comment lines that ends right above the line starting at `pos`.
+fn comment_lines_above(text: &str, pos: usize, file: FileId) -> Vec<CommentToken> {
+    let mut lines = Vec::new();
+    let mut line_end = text[..pos].rfind('\n').unwrap_or(0);
+    while line_end > 0 {
+        let line_start = text[..line_end]
+            .rfind('\n')
+            .map_or(0, |newline| newline + 1);
+        let line = &text[line_start..line_end];
+        let indent = line.len() - line.trim_start().len();
+        let comment = line.trim_start();
+        if !comment.starts_with('#') || comment.starts_with("##") {
+            break;
+        }
+        lines.push(CommentToken {
+            text: comment.trim_end().to_owned(),
+            span: Span::new(
+                file,
+                line_start + indent,
+                line_start + indent + comment.trim_end().len(),
+            ),
+        });
+        line_end = line_start.saturating_sub(1);
+        if line_start == 0 {
+            break;
+        }
+    }
+    lines.reverse();
+    lines
 }
 
 /// Builds a value from its pair; rejects duplicate keys as QEMU does, at the duplicate's value.
@@ -791,6 +850,26 @@ mod tests {
                 Some(format!("t.json:1:1: {expected}").as_str())
             );
         }
+    }
+
+    #[test]
+    fn legacy_mode_recovers_a_doc_block_without_its_opening_line() {
+        let text = "# @Foo:\n#\n# A doc.\n##\n{ 'enum': 'Foo', 'data': [] }\n";
+        assert_eq!(
+            parse_one(text).err().as_deref(),
+            Some("t.json:5:1: documentation comment must end with '##'")
+        );
+        let fs = MemoryFileSystem::new().with_file("t.json", text);
+        let mut sources = SourceMap::new();
+        let mut diags = Diagnostics::new();
+        let options = Options { legacy: true };
+        let parsed =
+            parse_schema(&fs, Path::new("t.json"), &options, &mut sources, &mut diags).unwrap();
+        assert_eq!(parsed.docs.len(), 1);
+        assert_eq!(parsed.docs[0].symbol.as_ref().unwrap().node, "Foo");
+        let warning = diags.iter().next().unwrap();
+        assert_eq!(warning.message, "doc comment lacks its opening '##' line");
+        assert_eq!(sources.line(warning.span.unwrap()), 1);
     }
 
     #[test]
