@@ -1,0 +1,1 @@
+//! qapi-diff: being built.
