@@ -70,14 +70,22 @@ fn as_standard_json(path: &Path) -> String {
             Value::Bool(flag) => flag.to_string(),
             Value::Array(items) => format!(
                 "[{}]",
-                items.iter().map(|item| convert(&item.node)).collect::<Vec<_>>().join(",")
+                items
+                    .iter()
+                    .map(|item| convert(&item.node))
+                    .collect::<Vec<_>>()
+                    .join(",")
             ),
             Value::Object(object) => format!(
                 "{{{}}}",
                 object
                     .members
                     .iter()
-                    .map(|m| format!("{}:{}", serde_json_string(&m.key.node), convert(&m.value.node)))
+                    .map(|m| format!(
+                        "{}:{}",
+                        serde_json_string(&m.key.node),
+                        convert(&m.value.node)
+                    ))
                     .collect::<Vec<_>>()
                     .join(",")
             ),
@@ -136,10 +144,16 @@ fn main() {
 
     let ms = |d: Duration| d.as_secs_f64() * 1000.0;
     let mb = |bytes: usize| bytes as f64 / (1024.0 * 1024.0);
-    println!("parse + validate, QEMU 10.0.2 QMP schema ({input_bytes} bytes of input, median of {runs})");
+    println!(
+        "parse + validate, QEMU 10.0.2 QMP schema ({input_bytes} bytes of input, median of {runs})"
+    );
     println!("| what | time | peak heap |");
     println!("| --- | --- | --- |");
-    println!("| qapi-parser check_file | {:.2} ms | {:.1} MB |", ms(ours), mb(our_peak));
+    println!(
+        "| qapi-parser check_file | {:.2} ms | {:.1} MB |",
+        ms(ours),
+        mb(our_peak)
+    );
     println!(
         "| baseline: serde_json::Value of the definitions as JSON ({} bytes) | {:.2} ms | {:.1} MB |",
         json.len(),

@@ -92,33 +92,72 @@ struct SchemaParser<'a> {
 
 impl SchemaParser<'_> {
     /// QEMU's `_parse`: every top-level item of one file, in order.
+    ///
+    /// A file without syntax errors is parsed by pest in one go and its items are then acted on
+    /// in order. Otherwise the items are parsed one at a time, each acted on before the next is
+    /// read, so that an include or pragma error before the syntax error is reported first, as
+    /// QEMU reports it.
     fn parse_file(&mut self, file: FileId) -> Fallible<()> {
         let text = self.sources.file(file).text.clone();
         let mut pending_doc = None;
+        if max_nesting(&text) <= MAX_NESTING {
+            if let Ok(mut pairs) = QapiGrammar::parse(Rule::schema, &text) {
+                let items: Vec<Pair<'_, Rule>> = pairs
+                    .next()
+                    .expect("grammar: a schema pair")
+                    .into_inner()
+                    .filter(|pair| pair.as_rule() == Rule::item)
+                    .collect();
+                for (index, item) in items.iter().enumerate() {
+                    let next = items
+                        .get(index + 1)
+                        .map_or(text.len(), |next| next.as_span().start());
+                    self.act_on_item(item.clone(), 0, next, &text, file, &mut pending_doc)?;
+                }
+                return self.reject_pending_doc(pending_doc);
+            }
+        }
         let mut pos = skip_gap(&text, 0);
         while pos < text.len() {
             check_nesting(&text, pos, file)?;
             let item = QapiGrammar::parse(Rule::item, &text[pos..])
                 .map_err(|error| syntax_error(&error, &text, pos, file))?
                 .next()
-                .and_then(|item| item.into_inner().next())
-                .expect("grammar: an item holds a comment run or a value");
+                .expect("grammar: an item pair");
             let end = pos + item.as_span().end();
-            if item.as_rule() == Rule::comment_run {
-                let mut tokens = comment_tokens(item, pos, file);
-                let after = skip_gap(&text, end);
-                let end_span = eof_or_token(&text, after, file);
-                if self.legacy && tokens.len() == 1 && after < text.len() {
-                    tokens = self.recover_headless_doc(&text, tokens, file);
-                }
-                self.parse_comment_run(&tokens, end_span, &mut pending_doc)?;
-            } else {
-                let value = build_value(item, pos, file)?;
-                self.parse_expression(value, file, pending_doc.take())?;
-            }
-            pos = skip_gap(&text, end);
+            let next = skip_gap(&text, end);
+            self.act_on_item(item, pos, next, &text, file, &mut pending_doc)?;
+            pos = next;
         }
         self.reject_pending_doc(pending_doc)
+    }
+
+    /// Acts on one top-level item found at `offset`; `next` is where the following item (or
+    /// the end of the file) starts.
+    fn act_on_item(
+        &mut self,
+        item: Pair<'_, Rule>,
+        offset: usize,
+        next: usize,
+        text: &str,
+        file: FileId,
+        pending_doc: &mut Option<usize>,
+    ) -> Fallible<()> {
+        debug_assert_eq!(item.as_rule(), Rule::item);
+        let inner = item
+            .into_inner()
+            .next()
+            .expect("grammar: an item holds a comment run or a value");
+        if inner.as_rule() != Rule::comment_run {
+            let value = build_value(inner, offset, file)?;
+            return self.parse_expression(value, file, pending_doc.take());
+        }
+        let mut tokens = comment_tokens(inner, offset, file);
+        let end_span = eof_or_token(text, next, file);
+        if self.legacy && tokens.len() == 1 && next < text.len() {
+            tokens = self.recover_headless_doc(text, tokens, file);
+        }
+        self.parse_comment_run(&tokens, end_span, pending_doc)
     }
 
     /// Doc blocks in a run of comment lines; plain comments between them are skipped, as
@@ -330,18 +369,27 @@ fn eof_or_token(text: &str, pos: usize, file: FileId) -> Span {
     Span::new(file, at, at)
 }
 
-/// The comment tokens of a `comment_run`, with spans in the file.
+/// The comment tokens of a `comment_run`, with spans in the file: each comment starts at a
+/// `#` and runs to the end of its line.
 fn comment_tokens(run: Pair<'_, Rule>, offset: usize, file: FileId) -> Vec<CommentToken> {
     debug_assert_eq!(run.as_rule(), Rule::comment_run);
-    run.into_inner()
-        .map(|comment| {
-            let span = comment.as_span();
-            CommentToken {
-                text: comment.as_str().to_owned(),
-                span: Span::new(file, offset + span.start(), offset + span.end()),
-            }
-        })
-        .collect()
+    let start = offset + run.as_span().start();
+    let mut tokens = Vec::new();
+    let mut line_start = 0;
+    for line in run.as_str().split('\n') {
+        if let Some(hash) = line.find('#') {
+            tokens.push(CommentToken {
+                text: line[hash..].to_owned(),
+                span: Span::new(
+                    file,
+                    start + line_start + hash,
+                    start + line_start + line.len(),
+                ),
+            });
+        }
+        line_start += line.len() + 1;
+    }
+    tokens
 }
 
 /// The run of plain `#` comment lines that ends right above the line starting at `pos`.
@@ -387,7 +435,7 @@ fn build_value(pair: Pair<'_, Rule>, offset: usize, file: FileId) -> Fallible<Sp
                 .map(|child| build_value(child, offset, file))
                 .collect::<Fallible<_>>()?,
         ),
-        Rule::string => Value::Str(unescape(pair)),
+        Rule::string => Value::Str(string_text(pair, offset, file)?),
         Rule::boolean => Value::Bool(pair.as_str() == "true"),
         rule => unreachable!("grammar: {rule:?} is not a value"),
     };
@@ -410,7 +458,7 @@ fn build_object(pair: Pair<'_, Rule>, offset: usize, file: FileId) -> Fallible<O
         };
         let key_span = key.as_span();
         let key = Spanned::new(
-            unescape(key),
+            string_text(key, offset, file)?,
             Span::new(file, offset + key_span.start(), offset + key_span.end()),
         );
         let value = build_value(value, offset, file)?;
@@ -429,54 +477,88 @@ fn is_punctuation(rule: Rule) -> bool {
     )
 }
 
-/// A string's text with `\\` undone (the only escape QEMU knows).
-fn unescape(string: Pair<'_, Rule>) -> String {
+/// A string's text with `\\` undone (the only escape QEMU knows); a character outside
+/// printable ASCII is QEMU's `funny character in string`, at the opening quote.
+fn string_text(string: Pair<'_, Rule>, offset: usize, file: FileId) -> Fallible<String> {
     debug_assert_eq!(string.as_rule(), Rule::string);
-    let inner = string.as_str();
-    inner[1..inner.len() - 1].replace("\\\\", "\\")
+    let quoted = string.as_str();
+    let inner = &quoted[1..quoted.len() - 1];
+    if !inner.bytes().all(|byte| (b' '..=b'~').contains(&byte)) {
+        let start = offset + string.as_span().start();
+        return Err(error(
+            Span::new(file, start, start + quoted.len()),
+            "funny character in string",
+        ));
+    }
+    Ok(inner.replace("\\\\", "\\"))
+}
+
+/// The deepest nesting of objects and arrays in `text`. QAPI strings cannot contain a quote,
+/// so quotes toggle string state exactly; comments run to the end of the line.
+fn max_nesting(text: &str) -> usize {
+    nesting_events(text, 0, false)
+        .map(|(_, depth)| depth)
+        .max()
+        .unwrap_or(0)
+}
+
+/// Each opening bracket from `pos` on with the depth it opens; with `one_value`, only until the
+/// value starting at `pos` is closed.
+fn nesting_events(
+    text: &str,
+    pos: usize,
+    one_value: bool,
+) -> impl Iterator<Item = (usize, usize)> + '_ {
+    let mut depth = 0usize;
+    let mut in_string = false;
+    let mut in_comment = false;
+    let mut done = false;
+    text.bytes()
+        .enumerate()
+        .skip(pos)
+        .map_while(move |(index, byte)| {
+            if done {
+                return None;
+            }
+            let mut opened = None;
+            match byte {
+                b'\n' => {
+                    in_comment = false;
+                    in_string = false;
+                }
+                _ if in_comment => {}
+                b'\'' => in_string = !in_string,
+                _ if in_string => {}
+                b'#' => in_comment = true,
+                b'{' | b'[' => {
+                    depth += 1;
+                    opened = Some((index, depth));
+                }
+                b'}' | b']' => {
+                    depth = depth.saturating_sub(1);
+                    done = one_value && depth == 0;
+                }
+                _ => {}
+            }
+            Some(opened)
+        })
+        .flatten()
 }
 
 /// Rejects values nested deeper than [`MAX_NESTING`] in the item at `pos`, before pest
-/// recurses into them. QAPI strings cannot contain a quote, so quotes toggle string state
-/// exactly; comments run to the end of the line.
+/// recurses into them.
 fn check_nesting(text: &str, pos: usize, file: FileId) -> Fallible<()> {
     if !text[pos..].starts_with(['{', '[']) {
         return Ok(());
     }
-    let mut depth = 0usize;
-    let mut in_string = false;
-    let mut in_comment = false;
-    for (index, byte) in text.bytes().enumerate().skip(pos) {
-        match byte {
-            b'\n' => {
-                in_comment = false;
-                in_string = false;
-            }
-            _ if in_comment => {}
-            b'\'' => in_string = !in_string,
-            _ if in_string => {}
-            b'#' => in_comment = true,
-            b'{' | b'[' => {
-                depth += 1;
-                if depth > MAX_NESTING {
-                    return Err(error(
-                        Span::new(file, index, index + 1),
-                        format!("nesting too deep (more than {MAX_NESTING} levels)"),
-                    ));
-                }
-            }
-            b'}' | b']' => {
-                depth = depth.saturating_sub(1);
-                if depth == 0 {
-                    return Ok(());
-                }
-            }
-            _ => {}
-        }
+    match nesting_events(text, pos, true).find(|&(_, depth)| depth > MAX_NESTING) {
+        Some((index, _)) => Err(error(
+            Span::new(file, index, index + 1),
+            format!("nesting too deep (more than {MAX_NESTING} levels)"),
+        )),
+        None => Ok(()),
     }
-    Ok(())
 }
-
 /// Turns pest's failure into QEMU's error: a lexical error of the token where parsing stopped,
 /// or what QEMU says it expected there.
 fn syntax_error(
@@ -491,8 +573,8 @@ fn syntax_error(
             pest::error::InputLocation::Span((start, _)) => start,
         };
     let pos = pos.min(text.len().saturating_sub(1));
-    if let Some(message) = lex_error(&text[pos..]) {
-        return error(Span::new(file, pos, pos + 1), message);
+    if let Some((at, message)) = first_lex_error(text, offset, pos) {
+        return error(Span::new(file, at, at + 1), message);
     }
     let expected: &[Rule] = match &failure.variant {
         pest::error::ErrorVariant::ParsingError { positives, .. } => positives,
@@ -515,6 +597,27 @@ fn syntax_error(
         "expected '{', '[', string, or boolean"
     };
     error(Span::new(file, pos, pos + 1), message)
+}
+
+/// The first token from `from` up to and including the one at `to` that QEMU's lexer cannot
+/// lex, and why. Strings are skipped token by token; everything else is one character.
+fn first_lex_error(text: &str, from: usize, to: usize) -> Option<(usize, String)> {
+    let mut pos = from;
+    while pos <= to && pos < text.len() {
+        let rest = &text[pos..];
+        if let Some(message) = lex_error(rest) {
+            return Some((pos, message));
+        }
+        let step = match rest.as_bytes()[0] {
+            b'\'' => rest[1..].find('\'').map_or(rest.len(), |close| close + 2),
+            b'#' => rest.find('\n').unwrap_or(rest.len()),
+            _ if rest.starts_with("true") => 4,
+            _ if rest.starts_with("false") => 5,
+            _ => rest.chars().next().map_or(1, char::len_utf8),
+        };
+        pos += step;
+    }
+    None
 }
 
 /// What QEMU's lexer says of the token at the start of `rest`, if it cannot lex it.
@@ -708,6 +811,14 @@ mod tests {
             ("{ 'a': 'b\\'' }", "t.json:1:8: unknown escape \\'"),
             ("{ 'a': 'b\n' }", "t.json:1:8: missing terminating \"'\""),
             ("{ 'a': [ 'b' ", "t.json:1:14: expected ',' or ']'"),
+            (
+                "{ 'a': '\u{7f}', 'b' }",
+                "t.json:1:8: funny character in string",
+            ),
+            (
+                "{ 'a': true, 'b': 'x', 'c' 'd' }",
+                "t.json:1:28: expected ':'",
+            ),
             ("{ 'a': 1, 'a': 2 }", "t.json:1:8: stray '1'"),
             ("{ 'a': 'x',\n  'a': 'y' }", "t.json:2:8: duplicate key 'a'"),
             ("\t\t{ 'enum' 'Foo' }", "t.json:1:10: expected ':'"),
@@ -758,11 +869,13 @@ mod tests {
             .items
             .iter()
             .map(|item| match item {
-                TopLevel::Include(include) => format!(
-                    "include {} {}",
-                    include.path.display(),
-                    include.file.is_some()
-                ),
+                TopLevel::Include(include) => {
+                    format!(
+                        "include {} {}",
+                        include.path.display(),
+                        include.file.is_some()
+                    )
+                }
                 TopLevel::Definition(definition) => format!(
                     "{} in {}",
                     definition

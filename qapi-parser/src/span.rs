@@ -91,7 +91,11 @@ impl SourceFile {
     /// The text of the 1-based line `line`, without its newline.
     pub fn line_text(&self, line: usize) -> &str {
         let start = self.line_starts[line - 1];
-        let end = self.line_starts.get(line).copied().unwrap_or(self.text.len());
+        let end = self
+            .line_starts
+            .get(line)
+            .copied()
+            .unwrap_or(self.text.len());
         self.text[start..end].trim_end_matches('\n')
     }
 
@@ -111,7 +115,11 @@ impl SourceFile {
         };
         let mut col = 1;
         for ch in self.text[self.line_starts[line_index]..offset].chars() {
-            col = if ch == '\t' { (col + 7) % 8 + 1 } else { col + 1 };
+            col = if ch == '\t' {
+                (col + 7) % 8 + 1
+            } else {
+                col + 1
+            };
         }
         LineCol {
             line: line_index + 1,
@@ -123,6 +131,14 @@ impl SourceFile {
 /// Normalises schema text as Python's universal-newline reading does (`\r\n` and a lone `\r`
 /// become `\n`), then appends a final newline when there is none, as QEMU's parser does.
 pub fn normalize_text(raw: &str) -> String {
+    if !raw.contains('\r') {
+        let mut text = String::with_capacity(raw.len() + 1);
+        text.push_str(raw);
+        if !text.ends_with('\n') {
+            text.push('\n');
+        }
+        return text;
+    }
     let mut text = String::with_capacity(raw.len() + 1);
     let mut chars = raw.chars().peekable();
     while let Some(ch) = chars.next() {

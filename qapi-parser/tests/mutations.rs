@@ -23,10 +23,41 @@ impl Rng {
 
 /// Fragments that are likely to reach deep into the checks when spliced in.
 const FRAGMENTS: &[&str] = &[
-    "{", "}", "[", "]", ":", ",", "'", "#", "##\n", "\n# @x:\n", "'*opt'", "'data'", "'base'",
-    "'if'", "{ 'all': [] }", "'features'", "'deprecated'", "'boxed': true", "'int'", "['str']",
-    "'union'", "'discriminator'", "'returns'", "true", "false", "\\\\", "'q_obj_x-arg'", "\t",
-    "\u{a0}", "é", "\r", "Since:", "Returns:", "Features:", "\n# Note: x\n",
+    "{",
+    "}",
+    "[",
+    "]",
+    ":",
+    ",",
+    "'",
+    "#",
+    "##\n",
+    "\n# @x:\n",
+    "'*opt'",
+    "'data'",
+    "'base'",
+    "'if'",
+    "{ 'all': [] }",
+    "'features'",
+    "'deprecated'",
+    "'boxed': true",
+    "'int'",
+    "['str']",
+    "'union'",
+    "'discriminator'",
+    "'returns'",
+    "true",
+    "false",
+    "\\\\",
+    "'q_obj_x-arg'",
+    "\t",
+    "\u{a0}",
+    "é",
+    "\r",
+    "Since:",
+    "Returns:",
+    "Features:",
+    "\n# Note: x\n",
 ];
 
 fn mutate(text: &str, rng: &mut Rng) -> String {
@@ -94,7 +125,12 @@ fn mutated_guest_agent_schemas_never_panic() {
 #[test]
 fn mutated_suite_cases_never_panic() {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/qemu-suite");
-    for name in ["qapi-schema-test", "doc-good", "comments", "alternate-array"] {
+    for name in [
+        "qapi-schema-test",
+        "doc-good",
+        "comments",
+        "alternate-array",
+    ] {
         let text = std::fs::read_to_string(dir.join(format!("{name}.json"))).unwrap();
         check_mutations(name, &text, 150, name.len() as u64 * 7919);
     }

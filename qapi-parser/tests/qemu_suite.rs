@@ -33,14 +33,21 @@ fn expected_error(err_text: &str) -> Option<Expected> {
 
 fn run_case(name: &str) -> Result<(), String> {
     let dir = suite_dir();
-    let err_text = fs::read_to_string(dir.join(format!("{name}.err"))).map_err(|e| e.to_string())?;
+    let err_text =
+        fs::read_to_string(dir.join(format!("{name}.err"))).map_err(|e| e.to_string())?;
     let checked = check_file(dir.join(format!("{name}.json")), &Options::default());
     let first_error = checked.diagnostics.iter().find(|d| d.is_error());
     if err_text.trim().is_empty() {
         if let Some(error) = first_error {
-            return Err(format!("valid schema rejected:\n{}", error.render(&checked.sources)));
+            return Err(format!(
+                "valid schema rejected:\n{}",
+                error.render(&checked.sources)
+            ));
         }
-        let schema = checked.schema.as_ref().ok_or("no model for a valid schema")?;
+        let schema = checked
+            .schema
+            .as_ref()
+            .ok_or("no model for a valid schema")?;
         let expected = fs::read_to_string(dir.join(format!("{name}.out"))).unwrap_or_default();
         let dumped = qapi_parser::dump::dump(schema);
         if dumped != expected {
@@ -60,7 +67,9 @@ fn run_case(name: &str) -> Result<(), String> {
     let file = checked.sources.path(span.file);
     let line = checked.sources.line(span);
     let file_matches = file.file_name().and_then(|n| n.to_str())
-        == Path::new(&expected.file).file_name().and_then(|n| n.to_str());
+        == Path::new(&expected.file)
+            .file_name()
+            .and_then(|n| n.to_str());
     // The case runs with an absolute path; QEMU's messages quote paths relative to the suite.
     let message = error.message.replace(&format!("{}/", dir.display()), "");
     let message_matches = message.lines().next() == Some(expected.message.as_str());

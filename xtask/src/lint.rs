@@ -45,7 +45,11 @@ pub fn lint_repository(root: &Path) -> Result<()> {
         let strict = check_file(&path, &Options { legacy: false });
         let legacy = check_file(&path, &Options { legacy: true });
         let warnings = legacy.diagnostics.len();
-        let verdict = match (expectation.strict_clean, strict.has_errors(), legacy.has_errors()) {
+        let verdict = match (
+            expectation.strict_clean,
+            strict.has_errors(),
+            legacy.has_errors(),
+        ) {
             (true, false, _) => "clean in strict mode".to_owned(),
             (false, true, false) => {
                 format!("rejected in strict mode, accepted in legacy mode ({warnings} warnings)")

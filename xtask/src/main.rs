@@ -34,15 +34,20 @@ fn test() -> Result<()> {
     cargo(&root, &["fmt", "--all", "--check"])?;
     cargo(
         &root,
-        &["clippy", "--workspace", "--all-targets", "--", "-D", "warnings"],
+        &[
+            "clippy",
+            "--workspace",
+            "--all-targets",
+            "--",
+            "-D",
+            "warnings",
+        ],
     )?;
     cargo(&root, &["test", "--workspace"])?;
-    run(
-        Command::new("cargo")
-            .current_dir(&root)
-            .env("RUSTDOCFLAGS", "-D warnings")
-            .args(["doc", "--workspace", "--no-deps"]),
-    )?;
+    run(Command::new("cargo")
+        .current_dir(&root)
+        .env("RUSTDOCFLAGS", "-D warnings")
+        .args(["doc", "--workspace", "--no-deps"]))?;
     lint::lint_repository(&root)?;
     let shared = root.join("../shared");
     if shared.join("qapi-tests/qapi_suite.py").exists() {
@@ -59,7 +64,10 @@ fn qemu_suite(root: &Path, shared: &Path) -> Result<()> {
     let binary = root.join("target/release/qapi-gen");
     let binary = binary.display();
     run(Command::new("python3").args([
-        shared.join("qapi-tests/qapi_suite.py").to_str().context("path")?,
+        shared
+            .join("qapi-tests/qapi_suite.py")
+            .to_str()
+            .context("path")?,
         "--cases",
         shared.join("qapi-tests").to_str().context("path")?,
         "--cmd",

@@ -13,6 +13,7 @@ use crate::model::{
 };
 use crate::span::{FileId, SourceMap};
 use indexmap::{IndexMap, IndexSet};
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 /// Builds the model from checked drafts; the doc blocks move from `parsed` into it.
@@ -33,6 +34,7 @@ pub(super) fn build(
         sources,
         root_dir,
         module_names: drafts.modules.clone(),
+        file_modules: HashMap::new(),
         modules: Vec::new(),
         types: Vec::new(),
         commands: Vec::new(),
@@ -78,6 +80,8 @@ struct Builder<'a> {
     sources: &'a SourceMap,
     root_dir: PathBuf,
     module_names: IndexSet<String>,
+    /// The module of each file, once its name is known (naming a module normalises paths).
+    file_modules: HashMap<FileId, ModuleId>,
     modules: Vec<Module>,
     types: Vec<Type>,
     commands: Vec<Command>,
@@ -140,6 +144,15 @@ impl Builder<'_> {
     }
 
     fn module_of_file(&mut self, file: FileId) -> ModuleId {
+        if let Some(&module) = self.file_modules.get(&file) {
+            return module;
+        }
+        let module = self.name_module_of_file(file);
+        self.file_modules.insert(file, module);
+        module
+    }
+
+    fn name_module_of_file(&mut self, file: FileId) -> ModuleId {
         let name = module_name(self.sources.path(file), &self.root_dir);
         let (index, added) = self.module_names.insert_full(name.clone());
         if added {
