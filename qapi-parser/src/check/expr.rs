@@ -2,7 +2,7 @@
 //!
 //! QEMU checks the dicts its parser built, normalising sugar in place as it goes
 //! (`'name': 'int'` becomes `'name': {'type': 'int'}`, a bare feature or enum value becomes
-//! `{'name': ...}`). We read the AST exactly as written and see the sugar through [`Sugared`],
+//! `{'name': ...}`). We read the AST exactly as written and see the sugar through `Sugared`,
 //! so nothing is rewritten and the schema phase re-reads the same tree.
 //!
 //! Each definition stops at its first error, which is QEMU's: the checks run in `expr.py`'s

@@ -2,15 +2,15 @@
 //! model.
 //!
 //! The phases run in QEMU's order, so the first error is QEMU's:
-//! 1. [`define`]: the predefined types, then each top-level item in order; arrays `XList` are
+//! 1. `define`: the predefined types, then each top-level item in order; arrays `XList` are
 //!    made at the first `['X']`, `q_obj_NAME-arg`/`-base` objects just before their owner
 //!    (`'X' is already defined`).
-//! 2. [`resolve`]: each entity's `check()` (types resolved, bases, branches, clashes, command
+//! 2. `resolve`: each entity's `check()` (types resolved, bases, branches, clashes, command
 //!    and event rules) followed by its doc connection; then every doc block's own check and
 //!    the limit of 64 feature names.
-//! 3. [`build`]: the drafts become the [`Schema`] model.
+//! 3. `build`: the drafts become the [`Schema`] model.
 //!
-//! Between the phases the entities are [`Draft`]s: QEMU's objects before `check()`, with type
+//! Between the phases the entities are `Draft`s: QEMU's objects before `check()`, with type
 //! references still names, plus what `check()` records in them.
 
 mod build;
