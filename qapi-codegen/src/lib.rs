@@ -1,1 +1,280 @@
-//! qapi-codegen: being built (see README).
+//! Generates Rust from a QEMU QAPI schema: types with hand-written serde impls and rustdoc.
+//!
+//! From a build script, in the spirit of prost-build:
+//!
+//! ```no_run
+//! fn main() -> Result<(), qapi_codegen::Error> {
+//!     qapi_codegen::Builder::new("qapi-schema.json").legacy(true).generate()
+//! }
+//! ```
+//!
+//! and in the crate, `include!(concat!(env!("OUT_DIR"), "/qapi-schema.rs"));` (the schema's file
+//! stem, `.rs`). The generated code names `::serde` and `::serde_json`, which the crate must
+//! depend on; it has no inner attributes, so it can be included anywhere, once per module.
+//!
+//! # What is generated
+//!
+//! In schema order, each definition followed by its impls:
+//!
+//! | QAPI | Rust |
+//! | --- | --- |
+//! | `int`, `intN`, `uintN`, `size`, `number` | `i64`, `iN`, `uN`, `u64`, `f64` |
+//! | `str`, `bool`, `null`, `any`, `['T']` | `String`, `bool`, `()`, `serde_json::Value`, `Vec<T>` |
+//! | struct | `struct` with `pub` fields (base members first, flat); optional → `Option` |
+//! | enum | `enum` of its values plus `Other(String)` for unknown ones; `as_str`, `Display`, `FromStr` |
+//! | union | the struct of its base, whose discriminator field holds `{Union}Branch` |
+//! | alternate | `enum` with one variant per branch, chosen by JSON type as QEMU does |
+//! | command | `{Command}Args`: struct of its arguments, or alias of its argument type |
+//! | event | `{Event}Event`: struct of its data, or alias of its data type |
+//!
+//! A union `{'union': 'U', 'base': {'type': 'E', 'id': 'int'}, 'discriminator': 'type',
+//! 'data': {'a': 'A'}}` becomes
+//!
+//! ```ignore
+//! pub struct U {
+//!     pub r#type: UBranch,
+//!     pub id: i64,
+//! }
+//! pub enum UBranch {
+//!     A(A),      // `type` is "a": A's members are inline on the wire
+//!     B,         // a value of E without a branch
+//!     Other(String),
+//! }
+//! ```
+//!
+//! and round-trips QEMU's flat form `{"type": "a", "id": 1, "a-member": …}`.
+//!
+//! Names: see [`names`] for the one conversion rule (heck, raw keywords, a
+//! trailing `_` where a raw identifier is impossible); a clash after conversion is an
+//! [`Error::Schema`] at the definition, never code that does not compile.
+//!
+//! Decoding: the same impls serve a forward-compatible client (unknown members ignored,
+//! unknown enum values kept in `Other`) and, through `qapi_runtime`'s strict deserializer, a
+//! strict agent (see `emit/de.rs` for the contract).
+//!
+//! Conditions: see [`Builder::cfg`] and [`UnmappedSymbol`].
+
+mod cfg;
+mod emit;
+pub mod names;
+mod output;
+
+pub use cfg::UnmappedSymbol;
+pub use output::ensure_file_contents;
+
+use proc_macro2::TokenStream;
+use qapi_parser::diag::Diagnostic;
+use qapi_parser::span::SourceMap;
+use std::collections::BTreeMap;
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+/// Why generation failed.
+#[derive(thiserror::Error)]
+pub enum Error {
+    /// The schema has errors (or names that clash in Rust): the diagnostics, rendered as the
+    /// linter renders them (`FILE:LINE:COL: error: …` and a snippet).
+    #[error("{rendered}")]
+    Schema { rendered: String },
+    /// A predicate given to [`Builder::cfg`] does not parse as a cfg predicate.
+    #[error("the cfg predicate {predicate:?} for '{symbol}' does not parse: {message}")]
+    Cfg {
+        symbol: String,
+        predicate: String,
+        message: String,
+    },
+    /// A file could not be read or written.
+    #[error("{}: {source}", path.display())]
+    Io {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+    /// `generate` was called outside a build script, with no [`Builder::out_file`].
+    #[error("OUT_DIR is not set: call generate() from a build script, or set out_file()")]
+    NoOutDir,
+    /// `ensure_file_contents` in check mode found a file that differs from what it should be.
+    #[error("{} is not up to date: run `cargo xtask regen` and commit the result", path.display())]
+    Stale { path: PathBuf },
+    /// A bug of the generator: it made code that does not parse.
+    #[error("internal error: {message}")]
+    Internal { message: String },
+}
+
+/// `Debug` shows the rendered diagnostics, so that `fn main() -> Result<(), Error>` in a
+/// build script prints them as they are.
+impl fmt::Debug for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Display::fmt(self, f)
+    }
+}
+
+/// Configures and runs code generation for one schema.
+#[derive(Clone, Debug)]
+pub struct Builder {
+    schema: PathBuf,
+    legacy: bool,
+    out_file: Option<PathBuf>,
+    cfg_predicates: BTreeMap<String, String>,
+    unmapped: UnmappedSymbol,
+}
+
+/// What one generation produced.
+struct Generated {
+    text: String,
+    /// Every file read (the schema and what it includes).
+    files: Vec<PathBuf>,
+}
+
+impl Builder {
+    /// A builder for the schema at `schema` (its includes are found relative to it).
+    pub fn new(schema: impl Into<PathBuf>) -> Builder {
+        Builder {
+            schema: schema.into(),
+            legacy: false,
+            out_file: None,
+            cfg_predicates: BTreeMap::new(),
+            unmapped: UnmappedSymbol::default(),
+        }
+    }
+
+    /// Accepts old-style schemas (QEMU 2.5 to 7.2): rules about doc comment format and rules
+    /// QEMU gates with pragmas are warnings rather than errors. Default `false`.
+    pub fn legacy(&mut self, legacy: bool) -> &mut Builder {
+        self.legacy = legacy;
+        self
+    }
+
+    /// Where [`Builder::generate`] writes. Default: `$OUT_DIR/STEM.rs`, `STEM` the schema
+    /// file's stem (`qapi-schema.rs`), for a build script to `include!`.
+    pub fn out_file(&mut self, path: impl Into<PathBuf>) -> &mut Builder {
+        self.out_file = Some(path.into());
+        self
+    }
+
+    /// Maps the QAPI condition symbol `symbol` to a cfg predicate, written as inside
+    /// `#[cfg(…)]`:
+    ///
+    /// ```
+    /// qapi_codegen::Builder::new("qapi-schema.json")
+    ///     .cfg("CONFIG_LINUX", r#"target_os = "linux""#)
+    ///     .cfg("CONFIG_WIN32", "windows")
+    ///     .cfg("CONFIG_POSIX", "unix");
+    /// ```
+    ///
+    /// Definitions, members, enum values and branches under `'if': 'CONFIG_LINUX'` then get
+    /// `#[cfg(target_os = "linux")]`; `all`, `any` and `not` combine as written. Symbols
+    /// without a mapping follow [`Builder::unmapped_cfg`]. Every condition is also written in
+    /// the item's docs.
+    pub fn cfg(&mut self, symbol: impl Into<String>, predicate: impl Into<String>) -> &mut Builder {
+        self.cfg_predicates.insert(symbol.into(), predicate.into());
+        self
+    }
+
+    /// What a condition symbol without a [`Builder::cfg`] mapping means. Default
+    /// [`UnmappedSymbol::Enabled`]: it holds, so everything is generated (a client of any QEMU
+    /// build wants every type) and the code needs no cfg declarations to compile warning-free.
+    pub fn unmapped_cfg(&mut self, unmapped: UnmappedSymbol) -> &mut Builder {
+        self.unmapped = unmapped;
+        self
+    }
+
+    /// Generates and writes the file (see [`Builder::out_file`]), if it changed.
+    ///
+    /// Without `out_file` (in a build script) it prints `cargo:rerun-if-changed` for the schema
+    /// and every file it includes. On an invalid schema, the error holds the linter's rendered
+    /// diagnostics (warnings included).
+    pub fn generate(&self) -> Result<(), Error> {
+        let generated = self.run()?;
+        let path = match &self.out_file {
+            Some(path) => path.clone(),
+            None => {
+                for file in &generated.files {
+                    println!("cargo:rerun-if-changed={}", file.display());
+                }
+                let out_dir = std::env::var_os("OUT_DIR").ok_or(Error::NoOutDir)?;
+                Path::new(&out_dir).join(format!("{}.rs", self.stem()))
+            }
+        };
+        ensure_file_contents(&path, &generated.text, false)
+    }
+
+    /// Generates the file's text without writing it (for the CLI and `cargo xtask regen`).
+    pub fn generate_to_string(&self) -> Result<String, Error> {
+        Ok(self.run()?.text)
+    }
+
+    fn stem(&self) -> String {
+        self.schema.file_stem().map_or_else(
+            || "qapi".to_owned(),
+            |stem| stem.to_string_lossy().into_owned(),
+        )
+    }
+
+    fn cfg_map(&self) -> Result<cfg::CfgMap, Error> {
+        let mut symbols = BTreeMap::new();
+        for (symbol, predicate) in &self.cfg_predicates {
+            let tokens: TokenStream =
+                predicate
+                    .parse()
+                    .map_err(|error: proc_macro2::LexError| Error::Cfg {
+                        symbol: symbol.clone(),
+                        predicate: predicate.clone(),
+                        message: error.to_string(),
+                    })?;
+            syn::parse2::<syn::Meta>(tokens.clone()).map_err(|error| Error::Cfg {
+                symbol: symbol.clone(),
+                predicate: predicate.clone(),
+                message: error.to_string(),
+            })?;
+            symbols.insert(symbol.clone(), tokens);
+        }
+        Ok(cfg::CfgMap {
+            symbols,
+            unmapped: self.unmapped,
+        })
+    }
+
+    fn run(&self) -> Result<Generated, Error> {
+        let cfg = self.cfg_map()?;
+        let options = qapi_parser::Options {
+            legacy: self.legacy,
+        };
+        let checked = qapi_parser::check_file(&self.schema, &options);
+        let files: Vec<PathBuf> = checked
+            .sources
+            .files()
+            .map(|(_, file)| file.path.clone())
+            .collect();
+        let schema = match (&checked.schema, checked.has_errors()) {
+            (Some(schema), false) => schema,
+            _ => {
+                return Err(Error::Schema {
+                    rendered: render(&checked.diagnostics, &checked.sources),
+                })
+            }
+        };
+        let names = names::Names::new(schema).map_err(|diagnostics| Error::Schema {
+            rendered: render(&diagnostics, &checked.sources),
+        })?;
+        let context = emit::Context::new(schema, &names, &cfg);
+        let tokens = emit::emit_schema(&context);
+        let schema_name = self
+            .schema
+            .file_name()
+            .map_or_else(String::new, |name| name.to_string_lossy().into_owned());
+        let text = output::format_file(tokens, &schema_name)?;
+        Ok(Generated { text, files })
+    }
+}
+
+fn render(diagnostics: &[Diagnostic], sources: &SourceMap) -> String {
+    let mut rendered = String::new();
+    for diagnostic in diagnostics {
+        rendered.push_str(&diagnostic.render(sources));
+    }
+    if rendered.is_empty() {
+        rendered.push_str("error: the schema could not be checked\n");
+    }
+    rendered
+}

@@ -1,0 +1,232 @@
+//! Hand-written `Serialize` impls: QEMU's wire form, with absent optional members left out.
+//!
+//! An object writes its members through a private `__serialize_members` so that a union can
+//! write its branch's members inline with its base's, as QEMU does; `__member_count` is the
+//! length given to `serialize_struct`.
+
+use super::types::{allow_deprecated, branch_payload, is_null, shape_touches_deprecated};
+use super::{field_ident, Context, ObjectShape};
+use crate::names;
+use proc_macro2::{Ident, TokenStream};
+use qapi_parser::model::{AlternateType, Member};
+use quote::quote;
+
+/// `Serialize` for an enum: its wire string.
+pub fn emit_enum(ident: &Ident) -> TokenStream {
+    quote! {
+        impl ::serde::Serialize for #ident {
+            fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                serializer.serialize_str(self.as_str())
+            }
+        }
+    }
+}
+
+/// `Serialize` for a struct, union or arguments struct.
+pub fn emit_object(context: &Context<'_>, shape: &ObjectShape<'_>) -> TokenStream {
+    let ident = &shape.ident;
+    let name = ident.to_string();
+    let cfg = context.cfg.attr(shape.cond);
+    let allow = allow_deprecated(shape_touches_deprecated(shape));
+    let count = member_count(context, shape);
+    let writes: Vec<TokenStream> = shape
+        .members
+        .iter()
+        .map(|member| write_member(context, shape, member))
+        .chain(write_branch(context, shape))
+        .collect();
+    let state = if writes.is_empty() {
+        quote! { _state }
+    } else {
+        quote! { state }
+    };
+    quote! {
+        #cfg
+        #allow
+        impl #ident {
+            /// The number of members [`Self::__serialize_members`] writes.
+            fn __member_count(&self) -> usize {
+                #count
+            }
+
+            /// Writes the members into an object being serialized (a union writes its
+            /// branch's members inline with its own).
+            fn __serialize_members<S: ::serde::ser::SerializeStruct>(
+                &self,
+                #state: &mut S,
+            ) -> Result<(), S::Error> {
+                #(#writes)*
+                Ok(())
+            }
+        }
+
+        #cfg
+        #allow
+        impl ::serde::Serialize for #ident {
+            fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                let mut state = serializer.serialize_struct(#name, self.__member_count())?;
+                self.__serialize_members(&mut state)?;
+                ::serde::ser::SerializeStruct::end(state)
+            }
+        }
+    }
+}
+
+/// The body of `__member_count`: the fixed count, plus present optional members, conditional
+/// members and the branch's members.
+fn member_count(context: &Context<'_>, shape: &ObjectShape<'_>) -> TokenStream {
+    let mut fixed = 0usize;
+    let mut additions = Vec::new();
+    for member in &shape.members {
+        let cfg = context.cfg.attr(member.cond.as_ref());
+        let field = field_ident(member);
+        if member.optional {
+            additions.push(quote! {
+                #cfg
+                if self.#field.is_some() {
+                    count += 1;
+                }
+            });
+        } else if cfg.is_empty() {
+            fixed += 1;
+        } else {
+            additions.push(quote! {
+                #cfg
+                {
+                    count += 1;
+                }
+            });
+        }
+    }
+    if let Some(union) = &shape.union {
+        let branch_ident = &union.branch_ident;
+        let discriminator = names::snake(union.discriminator);
+        let arms: Vec<TokenStream> = union
+            .branches
+            .iter()
+            .filter(|(_, branch)| branch_payload(context, shape.id, branch.ty).is_some())
+            .map(|(value, branch)| {
+                let variant = names::variant(&value.name);
+                let cfg = context
+                    .cfg
+                    .attr_all(&[value.cond.as_ref(), branch.cond.as_ref()]);
+                quote! { #cfg #branch_ident::#variant(value) => value.__member_count(), }
+            })
+            .collect();
+        if !arms.is_empty() {
+            additions.push(quote! {
+                count += match &self.#discriminator {
+                    #(#arms)*
+                    _ => 0,
+                };
+            });
+        }
+    }
+    if additions.is_empty() {
+        quote! { #fixed }
+    } else {
+        quote! {
+            let mut count = #fixed;
+            #(#additions)*
+            count
+        }
+    }
+}
+
+/// Writes one member; an absent optional member is skipped, the discriminator is written
+/// from the branch.
+fn write_member(context: &Context<'_>, shape: &ObjectShape<'_>, member: &Member) -> TokenStream {
+    let cfg = context.cfg.attr(member.cond.as_ref());
+    let field = field_ident(member);
+    let name = &member.name;
+    if shape
+        .union
+        .as_ref()
+        .is_some_and(|union| union.discriminator == name)
+    {
+        return quote! {
+            state.serialize_field(#name, &self.#field.discriminator())?;
+        };
+    }
+    if member.optional {
+        quote! {
+            #cfg
+            match &self.#field {
+                Some(value) => state.serialize_field(#name, value)?,
+                None => state.skip_field(#name)?,
+            }
+        }
+    } else {
+        quote! {
+            #cfg
+            state.serialize_field(#name, &self.#field)?;
+        }
+    }
+}
+
+/// Writes the members of a union's branch, inline.
+fn write_branch(context: &Context<'_>, shape: &ObjectShape<'_>) -> Option<TokenStream> {
+    let union = shape.union.as_ref()?;
+    let branch_ident = &union.branch_ident;
+    let discriminator = names::snake(union.discriminator);
+    let arms: Vec<(TokenStream, TokenStream)> = union
+        .branches
+        .iter()
+        .filter(|(_, branch)| branch_payload(context, shape.id, branch.ty).is_some())
+        .map(|(value, branch)| {
+            let variant = names::variant(&value.name);
+            let cfg = context
+                .cfg
+                .attr_all(&[value.cond.as_ref(), branch.cond.as_ref()]);
+            (cfg, quote! { #branch_ident::#variant(value) })
+        })
+        .collect();
+    match arms.as_slice() {
+        [] => None,
+        [(cfg, pattern)] => Some(quote! {
+            #cfg
+            if let #pattern = &self.#discriminator {
+                value.__serialize_members(state)?;
+            }
+        }),
+        _ => {
+            let arms = arms.iter().map(|(cfg, pattern)| {
+                quote! { #cfg #pattern => value.__serialize_members(state)?, }
+            });
+            Some(quote! {
+                match &self.#discriminator {
+                    #(#arms)*
+                    _ => {}
+                }
+            })
+        }
+    }
+}
+
+/// `Serialize` for an alternate: the chosen branch's value as it is.
+pub fn emit_alternate(
+    context: &Context<'_>,
+    alternate: &AlternateType,
+    ident: &Ident,
+) -> TokenStream {
+    let cfg = context.cfg.attr(alternate.cond.as_ref());
+    let arms = alternate.branches.iter().map(|branch| {
+        let variant = names::variant(&branch.name);
+        let cfg = context.cfg.attr(branch.cond.as_ref());
+        if is_null(context, branch.ty) {
+            quote! { #cfg Self::#variant => serializer.serialize_unit(), }
+        } else {
+            quote! { #cfg Self::#variant(value) => ::serde::Serialize::serialize(value, serializer), }
+        }
+    });
+    quote! {
+        #cfg
+        impl ::serde::Serialize for #ident {
+            fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                match self {
+                    #(#arms)*
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,352 @@
+//! QAPI names to Rust identifiers: the one place where names are converted.
+//!
+//! The rule, applied the same way everywhere:
+//! - types, enum values, alternate branches: `UpperCamelCase` (heck), so `guest-file-read`
+//!   becomes `GuestFileRead` and `GuestDeviceIdPCI` becomes `GuestDeviceIdPci`;
+//! - members and methods: `snake_case` (heck), so `buf-b64` becomes `buf_b64`;
+//! - a name that starts with a digit after conversion (enum value `1`) gets a leading `_`;
+//! - a Rust keyword becomes a raw identifier (`r#type`), except the ones that cannot be raw
+//!   (`self`, `super`, `crate`, `Self`), which get a trailing `_`; so does a type name that
+//!   would shadow a prelude name the generated code uses (`String`, `Option`, …), so the
+//!   QMP struct `String` is `String_`;
+//! - identifiers the generator makes from a definition's name: `{Command}Args`, `{Event}Event`,
+//!   `{Union}Branch`; the catch-all variant of every enum is `Other`, or `Other_` if the enum
+//!   has a value `other`.
+//!
+//! Two names that still convert to one identifier in one namespace (two types, two members of
+//! one object, two values of one enum, two branches of one alternate) cannot be told apart in
+//! Rust: [`Names::new`] reports that as a diagnostic at the second definition, never emits
+//! code that does not compile.
+
+use heck::{ToSnakeCase, ToUpperCamelCase};
+use proc_macro2::{Ident, Span as TokenSpan};
+use qapi_parser::diag::{Diagnostic, Note};
+use qapi_parser::model::{CommandId, Entity, EventId, Implicit, Member, Schema, Type, TypeId};
+use qapi_parser::span::Span;
+use std::collections::BTreeMap;
+
+/// Keywords that can be written as raw identifiers (`r#type`).
+const RAW_KEYWORDS: &[&str] = &[
+    "abstract", "as", "async", "await", "become", "box", "break", "const", "continue", "do", "dyn",
+    "else", "enum", "extern", "false", "final", "fn", "for", "gen", "if", "impl", "in", "let",
+    "loop", "macro", "match", "mod", "move", "mut", "override", "priv", "pub", "ref", "return",
+    "static", "struct", "trait", "true", "try", "type", "typeof", "union", "unsafe", "unsized",
+    "use", "virtual", "where", "while", "yield",
+];
+
+/// Keywords that cannot be raw identifiers; they get a trailing `_`.
+const NON_RAW_KEYWORDS: &[&str] = &["self", "Self", "super", "crate", "_"];
+
+/// Type names the generated code uses unqualified: a schema type of that name would shadow
+/// them, so it gets a trailing `_`.
+const RESERVED_TYPES: &[&str] = &["Box", "Option", "Result", "String", "Vec"];
+
+/// The name of the catch-all variant every enum has for values this code does not know.
+const CATCH_ALL: &str = "Other";
+
+/// `snake_case` identifier for a member, argument or method.
+pub fn snake(name: &str) -> Ident {
+    let converted = name.to_snake_case();
+    make_ident(&converted, false)
+}
+
+/// `UpperCamelCase` identifier for an enum value or alternate branch (variants are scoped to
+/// their enum, so prelude names need no escaping).
+pub fn variant(name: &str) -> Ident {
+    make_ident(&name.to_upper_camel_case(), false)
+}
+
+/// `UpperCamelCase` identifier for a type of the generated module.
+pub fn type_ident(name: &str) -> Ident {
+    make_ident(&name.to_upper_camel_case(), true)
+}
+
+/// The name of a private helper item for the type `ty`: `__{Type}{suffix}`, with the trailing
+/// `_` of an escaped name dropped so the helper stays UpperCamel (`String_` → `__StringField`).
+pub fn helper(ty: &Ident, suffix: &str) -> Ident {
+    let base = ty.to_string();
+    let base = base.trim_start_matches("r#").trim_end_matches('_');
+    Ident::new(&format!("__{base}{suffix}"), TokenSpan::call_site())
+}
+
+fn make_ident(converted: &str, is_type: bool) -> Ident {
+    let mut text = if converted.starts_with(|ch: char| ch.is_ascii_digit()) || converted.is_empty()
+    {
+        format!("_{converted}")
+    } else {
+        converted.to_owned()
+    };
+    if NON_RAW_KEYWORDS.contains(&text.as_str())
+        || (is_type && RESERVED_TYPES.contains(&text.as_str()))
+    {
+        text.push('_');
+    }
+    if RAW_KEYWORDS.contains(&text.as_str()) {
+        Ident::new_raw(&text, TokenSpan::call_site())
+    } else {
+        Ident::new(&text, TokenSpan::call_site())
+    }
+}
+
+/// The identifiers of every definition of one schema, computed once and checked for clashes.
+#[derive(Debug)]
+pub struct Names {
+    types: BTreeMap<TypeId, Ident>,
+    catch_alls: BTreeMap<TypeId, Ident>,
+    command_args: BTreeMap<CommandId, Ident>,
+    event_data: BTreeMap<EventId, Ident>,
+}
+
+impl Names {
+    /// Names every type, command and event that will be emitted; `Err` with one diagnostic
+    /// per clash.
+    pub fn new(schema: &Schema) -> Result<Names, Vec<Diagnostic>> {
+        let mut names = Names {
+            types: BTreeMap::new(),
+            catch_alls: BTreeMap::new(),
+            command_args: BTreeMap::new(),
+            event_data: BTreeMap::new(),
+        };
+        let mut clashes = Clashes::default();
+        let mut module_scope = Scope::new("type");
+        for entity in schema.entities() {
+            match *entity {
+                Entity::Type(id) => {
+                    names.name_type(schema, id, &mut module_scope, &mut clashes);
+                }
+                Entity::Command(id) => {
+                    let command = schema.command(id);
+                    let ident = ident_with_suffix(&command.name, "Args");
+                    module_scope.add(&ident, &command.name, Some(command.span), &mut clashes);
+                    names.command_args.insert(id, ident);
+                }
+                Entity::Event(id) => {
+                    let event = schema.event(id);
+                    let ident = ident_with_suffix(&event.name, "Event");
+                    module_scope.add(&ident, &event.name, Some(event.span), &mut clashes);
+                    names.event_data.insert(id, ident);
+                }
+                Entity::Include(_) => {}
+            }
+        }
+        // Types of the built-in module that the schema refers to (`QType`) are not entities
+        // of the schema's own modules but are emitted all the same.
+        for (id, ty) in schema.types() {
+            if !names.types.contains_key(&id) && matches!(ty, Type::Enum(_) | Type::Alternate(_)) {
+                names.name_type(schema, id, &mut module_scope, &mut clashes);
+            }
+            if let Type::Object(object) = ty {
+                if object.implicit.is_none() && !names.types.contains_key(&id) {
+                    names.name_type(schema, id, &mut module_scope, &mut clashes);
+                }
+            }
+        }
+        for (_, ty) in schema.types() {
+            check_inner_clashes(schema, ty, &mut clashes);
+        }
+        if clashes.0.is_empty() {
+            Ok(names)
+        } else {
+            Err(clashes.0)
+        }
+    }
+
+    fn name_type(&mut self, schema: &Schema, id: TypeId, scope: &mut Scope, clashes: &mut Clashes) {
+        let ty = schema.ty(id);
+        match ty {
+            Type::Builtin(_) | Type::Array(_) => {}
+            Type::Object(object) if object.implicit.is_some() => {}
+            Type::Enum(enumeration) => {
+                let ident = type_ident(&enumeration.name);
+                scope.add(&ident, &enumeration.name, enumeration.span, clashes);
+                self.types.insert(id, ident);
+                let mut catch_all = CATCH_ALL.to_owned();
+                while enumeration
+                    .values
+                    .iter()
+                    .any(|value| variant(&value.name) == catch_all.as_str())
+                {
+                    catch_all.push('_');
+                }
+                self.catch_alls
+                    .insert(id, Ident::new(&catch_all, TokenSpan::call_site()));
+            }
+            Type::Object(object) => {
+                let ident = type_ident(&object.name);
+                scope.add(&ident, &object.name, object.span, clashes);
+                if object.is_union() {
+                    let branch = ident_with_suffix(&object.name, "Branch");
+                    scope.add(&branch, &object.name, object.span, clashes);
+                }
+                self.types.insert(id, ident);
+            }
+            Type::Alternate(alternate) => {
+                let ident = type_ident(&alternate.name);
+                scope.add(&ident, &alternate.name, alternate.span, clashes);
+                self.types.insert(id, ident);
+            }
+        }
+    }
+
+    /// The identifier of a named type (enum, struct, union, alternate); `None` for built-ins,
+    /// arrays and implicit objects, which have no type of their own.
+    pub fn ty(&self, id: TypeId) -> Option<&Ident> {
+        self.types.get(&id)
+    }
+
+    /// The catch-all variant of enum `id`.
+    pub fn catch_all(&self, id: TypeId) -> Ident {
+        self.catch_alls
+            .get(&id)
+            .cloned()
+            .unwrap_or_else(|| Ident::new(CATCH_ALL, TokenSpan::call_site()))
+    }
+
+    /// `{Union}Branch`: the enum of a union's branches.
+    pub fn union_branch(&self, union_name: &str) -> Ident {
+        ident_with_suffix(union_name, "Branch")
+    }
+
+    /// `{Command}Args`: a command's arguments (a struct, or an alias of its named type).
+    pub fn command_args(&self, id: CommandId) -> &Ident {
+        &self.command_args[&id]
+    }
+
+    /// `{Event}Event`: an event's data (a struct, or an alias of its named type).
+    pub fn event_data(&self, id: EventId) -> &Ident {
+        &self.event_data[&id]
+    }
+}
+
+/// `{Name}{suffix}` as a type identifier.
+fn ident_with_suffix(name: &str, suffix: &str) -> Ident {
+    let base = type_ident(name).to_string();
+    let base = base.trim_end_matches('_');
+    make_ident(&format!("{base}{suffix}"), true)
+}
+
+/// Clash diagnostics collected while naming.
+#[derive(Default)]
+struct Clashes(Vec<Diagnostic>);
+
+/// One namespace: which QAPI name took which identifier first.
+struct Scope {
+    what: &'static str,
+    taken: BTreeMap<String, (String, Option<Span>)>,
+}
+
+impl Scope {
+    fn new(what: &'static str) -> Scope {
+        Scope {
+            what,
+            taken: BTreeMap::new(),
+        }
+    }
+
+    /// Takes `ident` for `name`; a second name for one identifier is a clash, reported at the
+    /// second definition with a note at the first.
+    fn add(&mut self, ident: &Ident, name: &str, span: Option<Span>, clashes: &mut Clashes) {
+        let key = ident.to_string();
+        if let Some((first, first_span)) = self.taken.get(&key) {
+            let message = format!(
+                "{} '{name}' and {} '{first}' both become the Rust identifier `{key}`",
+                self.what, self.what
+            );
+            let mut diagnostic = match span.or(*first_span) {
+                Some(span) => Diagnostic::error(span, message),
+                None => Diagnostic::global_error(message),
+            };
+            if let (Some(_), Some(first_span)) = (span, first_span) {
+                diagnostic = diagnostic.with_note(Note {
+                    message: format!("{} '{first}' is here", self.what),
+                    span: *first_span,
+                    context: None,
+                });
+            }
+            clashes.0.push(diagnostic);
+        } else {
+            self.taken.insert(key, (name.to_owned(), span));
+        }
+    }
+}
+
+/// Members of one object, values of one enum and branches of one alternate must stay distinct
+/// after conversion.
+fn check_inner_clashes(schema: &Schema, ty: &Type, clashes: &mut Clashes) {
+    match ty {
+        Type::Builtin(_) | Type::Array(_) => {}
+        Type::Enum(enumeration) => {
+            let mut scope = Scope::new("value");
+            for value in &enumeration.values {
+                let span = value.span.or(enumeration.span);
+                scope.add(&variant(&value.name), &value.name, span, clashes);
+            }
+        }
+        Type::Object(object) => {
+            if matches!(object.implicit, Some(Implicit::Empty)) {
+                return;
+            }
+            let mut scope = Scope::new("member");
+            let members: Vec<&Member> = schema.all_members(object);
+            for member in members {
+                scope.add(
+                    &snake(&member.name),
+                    &member.name,
+                    Some(member.span),
+                    clashes,
+                );
+            }
+        }
+        Type::Alternate(alternate) => {
+            let mut scope = Scope::new("branch");
+            for branch in &alternate.branches {
+                let span = branch.span.or(alternate.span);
+                scope.add(&variant(&branch.name), &branch.name, span, clashes);
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn members_are_snake_case_and_keywords_raw() {
+        assert_eq!(snake("buf-b64").to_string(), "buf_b64");
+        assert_eq!(snake("type").to_string(), "r#type");
+        assert_eq!(snake("self").to_string(), "self_");
+        assert_eq!(snake("x-query-foo").to_string(), "x_query_foo");
+        assert_eq!(snake("__com.redhat_x").to_string(), "com_redhat_x");
+    }
+
+    #[test]
+    fn types_and_values_are_upper_camel() {
+        assert_eq!(type_ident("GuestFileRead").to_string(), "GuestFileRead");
+        assert_eq!(
+            type_ident("GuestDeviceIdPCI").to_string(),
+            "GuestDeviceIdPci"
+        );
+        assert_eq!(type_ident("String").to_string(), "String_");
+        assert_eq!(variant("String").to_string(), "String");
+        assert_eq!(variant("1").to_string(), "_1");
+        assert_eq!(variant("x86_64").to_string(), "X8664");
+        assert_eq!(variant("self").to_string(), "Self_");
+    }
+
+    #[test]
+    fn helpers_drop_the_escape() {
+        assert_eq!(
+            helper(&type_ident("String"), "Field").to_string(),
+            "__StringField"
+        );
+        assert_eq!(
+            ident_with_suffix("guest-file-read", "Args").to_string(),
+            "GuestFileReadArgs"
+        );
+        assert_eq!(
+            ident_with_suffix("SHUTDOWN", "Event").to_string(),
+            "ShutdownEvent"
+        );
+    }
+}
