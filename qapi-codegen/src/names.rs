@@ -94,7 +94,9 @@ pub struct Names {
     types: BTreeMap<TypeId, Ident>,
     catch_alls: BTreeMap<TypeId, Ident>,
     command_args: BTreeMap<CommandId, Ident>,
+    command_methods: BTreeMap<CommandId, Ident>,
     event_data: BTreeMap<EventId, Ident>,
+    event_variants: BTreeMap<EventId, Ident>,
 }
 
 impl Names {
@@ -105,10 +107,14 @@ impl Names {
             types: BTreeMap::new(),
             catch_alls: BTreeMap::new(),
             command_args: BTreeMap::new(),
+            command_methods: BTreeMap::new(),
             event_data: BTreeMap::new(),
+            event_variants: BTreeMap::new(),
         };
         let mut clashes = Clashes::default();
         let mut module_scope = Scope::new("type");
+        let mut method_scope = Scope::new("command method");
+        let mut event_scope = Scope::new("event variant");
         for entity in schema.entities() {
             match *entity {
                 Entity::Type(id) => {
@@ -119,12 +125,18 @@ impl Names {
                     let ident = ident_with_suffix(&command.name, "Args");
                     module_scope.add(&ident, &command.name, Some(command.span), &mut clashes);
                     names.command_args.insert(id, ident);
+                    let method = snake(&command.name);
+                    method_scope.add(&method, &command.name, Some(command.span), &mut clashes);
+                    names.command_methods.insert(id, method);
                 }
                 Entity::Event(id) => {
                     let event = schema.event(id);
                     let ident = ident_with_suffix(&event.name, "Event");
                     module_scope.add(&ident, &event.name, Some(event.span), &mut clashes);
                     names.event_data.insert(id, ident);
+                    let event_variant = variant(&event.name);
+                    event_scope.add(&event_variant, &event.name, Some(event.span), &mut clashes);
+                    names.event_variants.insert(id, event_variant);
                 }
                 Entity::Include(_) => {}
             }
@@ -215,6 +227,18 @@ impl Names {
     /// `{Event}Event`: an event's data (a struct, or an alias of its named type).
     pub fn event_data(&self, id: EventId) -> &Ident {
         &self.event_data[&id]
+    }
+
+    /// The `snake_case` method of a command, in the dispatch trait and the clients
+    /// (`guest-file-read` → `guest_file_read`).
+    pub fn command_method(&self, id: CommandId) -> &Ident {
+        &self.command_methods[&id]
+    }
+
+    /// The `UpperCamelCase` variant of an event in an enum of all events
+    /// (`SHUTDOWN` → `Shutdown`).
+    pub fn event_variant(&self, id: EventId) -> &Ident {
+        &self.event_variants[&id]
     }
 }
 
