@@ -1,5 +1,6 @@
 //! `qapi-gen`: lint QAPI schemas, dump their model, generate Rust from them.
 
+mod generate;
 mod lint;
 
 use clap::{Parser, Subcommand, ValueEnum};
@@ -33,6 +34,18 @@ enum Command {
         legacy: bool,
         file: PathBuf,
     },
+    /// Generate Rust from a schema, as a build script using qapi-codegen would.
+    Generate {
+        /// Accept old-style schemas (see `lint --legacy`).
+        #[arg(long)]
+        legacy: bool,
+        /// The schema (with the files it includes).
+        schema: PathBuf,
+        /// Where to write the Rust file; standard output when absent. The file is written
+        /// only when its contents change.
+        #[arg(short, long)]
+        output: Option<PathBuf>,
+    },
 }
 
 /// Output format of `lint`.
@@ -51,6 +64,11 @@ fn main() -> ExitCode {
             files,
         } => lint::lint(&files, legacy, format),
         Command::Dump { legacy, file } => lint::dump(&file, legacy),
+        Command::Generate {
+            legacy,
+            schema,
+            output,
+        } => generate::generate(&schema, legacy, output.as_deref()),
     };
     match result {
         Ok(code) => code,

@@ -1,20 +1,24 @@
-//! Project tasks: `cargo xtask test` (everything CI checks) and `cargo xtask lint` (every
-//! schema in the repository, each against what it is expected to be).
+//! Project tasks: `cargo xtask test` (everything CI checks), `cargo xtask lint` (every
+//! schema in the repository, each against what it is expected to be) and `cargo xtask regen
+//! [--check]` (the checked-in generated code).
 
 use anyhow::{bail, Context, Result};
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
 mod lint;
+mod regen;
 
 fn main() -> Result<()> {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let args: Vec<&str> = args.iter().map(String::as_str).collect();
     match args.as_slice() {
         ["lint"] => lint::lint_repository(&project_root()),
+        ["regen"] => regen::regen(&project_root(), false),
+        ["regen", "--check"] => regen::regen(&project_root(), true),
         ["test"] => test(),
         _ => {
-            eprintln!("usage: cargo xtask lint | test");
+            eprintln!("usage: cargo xtask lint | regen [--check] | test");
             std::process::exit(2);
         }
     }
@@ -49,6 +53,7 @@ fn test() -> Result<()> {
         .env("RUSTDOCFLAGS", "-D warnings")
         .args(["doc", "--workspace", "--no-deps"]))?;
     lint::lint_repository(&root)?;
+    regen::regen(&root, true)?;
     let shared = root.join("../shared");
     if shared.join("qapi-tests/qapi_suite.py").exists() {
         qemu_suite(&root, &shared)?;

@@ -117,6 +117,22 @@ pub fn emit_object(
     } else {
         (TokenStream::new(), TokenStream::new())
     };
+    // An object without members knows no key; a `match` with only `_` would be clippy's
+    // `match_single_binding`.
+    let from_key_body = if shape.members.is_empty() && !pending {
+        quote! {
+            let _ = key;
+            Self::__Ignore
+        }
+    } else {
+        quote! {
+            match key {
+                #(#key_arms)*
+                #branch_arm
+                _ => Self::__Ignore,
+            }
+        }
+    };
 
     // The slots.
     let discriminator = shape.union.as_ref().map(|union| union.discriminator);
@@ -237,11 +253,7 @@ pub fn emit_object(
         #cfg
         impl __private::FromKey for #field_enum {
             fn from_key(key: &str) -> Self {
-                match key {
-                    #(#key_arms)*
-                    #branch_arm
-                    _ => Self::__Ignore,
-                }
+                #from_key_body
             }
         }
 
@@ -376,9 +388,15 @@ fn emit_branch_slots(
                 let inner = names::helper(branch_type, "Slots");
                 let boxed = context.is_boxed(shape.id, branch.ty);
                 let (slots_ty, wrap) = if boxed {
-                    (quote! { Box<#inner> }, quote! { Box::new(slots.finish()?) })
+                    (
+                        quote! { Box<#inner> },
+                        quote! { Box::new(__private::Slots::finish(*slots)?) },
+                    )
                 } else {
-                    (quote! { #inner }, quote! { slots.finish()? })
+                    (
+                        quote! { #inner },
+                        quote! { __private::Slots::finish(slots)? },
+                    )
                 };
                 variants.push(quote! { #cfg #variant(#slots_ty), });
                 new_arms.push(
@@ -441,6 +459,9 @@ fn emit_branch_slots(
     );
     quote! {
         #cfg
+        // Decoding state that lives for one value: boxing its large variants would only add
+        // an allocation.
+        #[allow(clippy::large_enum_variant)]
         enum #branch_slots {
             #(#variants)*
             #catch_all(String),

@@ -9,8 +9,9 @@
 //!   rustdoc never compiles them as doctests;
 //! - admonitions (`.. note::`, `.. admonition:: Notes`, legacy `Note:`) become a bold label
 //!   and their text;
-//! - indentation outside fences is capped at two spaces, so no paragraph turns into an
-//!   indented code block; `[`, `]`, `<` and a leading `#` are escaped and bare URLs put in
+//! - indentation outside fences is capped at three spaces, so no paragraph turns into an
+//!   indented code block while the continuation lines of a list item (`2. text`) stay under
+//!   its text; `[`, `]`, `<` and a leading `#` are escaped and bare URLs put in
 //!   `<…>`, so no text becomes a broken intra-doc link, an HTML tag or a heading.
 //!
 //! Every definition's docs end with what the schema says besides its text: `Returns`,
@@ -21,6 +22,10 @@ use proc_macro2::TokenStream;
 use qapi_parser::doc::{Doc, Section, SectionKind};
 use qapi_parser::model::{Cond, Feature};
 use quote::quote;
+
+/// The deepest indentation kept outside fences: four spaces would start a code block, three
+/// keep a numbered list item's continuation lines under its text.
+const MAX_INDENT: usize = 3;
 
 /// Markdown lines of documentation being assembled.
 #[derive(Default)]
@@ -297,6 +302,8 @@ fn push_fence(lines: &[String], out: &mut Vec<String>) {
 /// Converts dedented reStructuredText-ish lines to Markdown lines.
 fn convert_block(lines: &[String], out: &mut Vec<String>) {
     let mut index = 0;
+    // The column of the text of the list item whose paragraph is being written.
+    let mut list_item_text: Option<usize> = None;
     while index < lines.len() {
         let line = &lines[index];
         let indent = indent_of(line);
@@ -305,6 +312,7 @@ fn convert_block(lines: &[String], out: &mut Vec<String>) {
             if out.last().is_some_and(|last| !last.is_empty()) {
                 out.push(String::new());
             }
+            list_item_text = None;
             index += 1;
             continue;
         }
@@ -319,7 +327,7 @@ fn convert_block(lines: &[String], out: &mut Vec<String>) {
             let end = indented_block(lines, index + 1, indent);
             let before = before.trim_end();
             if !before.is_empty() {
-                let lead = " ".repeat(indent.min(2));
+                let lead = " ".repeat(indent.min(MAX_INDENT));
                 out.push(format!("{lead}{}:", escape_prose(before)));
             }
             if end > index + 1 {
@@ -328,10 +336,29 @@ fn convert_block(lines: &[String], out: &mut Vec<String>) {
             index = end;
             continue;
         }
-        let lead = " ".repeat(indent.min(2));
-        out.push(format!("{lead}{}", escape_prose(trimmed)));
+        let width = match (list_marker_width(trimmed), list_item_text) {
+            (Some(marker), _) => {
+                list_item_text = Some(indent.min(MAX_INDENT) + marker);
+                indent.min(MAX_INDENT)
+            }
+            // A line that continues a list item's paragraph goes under the item's text, where
+            // Markdown (and clippy's `doc_lazy_continuation`) expects it.
+            (None, Some(text_column)) => text_column,
+            (None, None) => indent.min(MAX_INDENT),
+        };
+        out.push(format!("{}{}", " ".repeat(width), escape_prose(trimmed)));
         index += 1;
     }
+}
+
+/// The width of the list item marker that starts `line` (`- `, `* `, `12. `, `3) `), if any.
+fn list_marker_width(line: &str) -> Option<usize> {
+    if line.starts_with("- ") || line.starts_with("* ") {
+        return Some(2);
+    }
+    let digits = line.chars().take_while(char::is_ascii_digit).count();
+    let after = &line[digits..];
+    (digits > 0 && (after.starts_with(". ") || after.starts_with(") "))).then_some(digits + 2)
 }
 
 /// `.. NAME:: ARGUMENTS` and its indented body.
@@ -568,6 +595,19 @@ mod tests {
         assert_eq!(convert(text), "Body.\n\n**Note:** This is\nimportant.");
         let text = ".. admonition:: Notes\n\n    1. One.\n    2. Two.";
         assert_eq!(convert(text), "**Notes:**\n\n1. One.\n2. Two.");
+    }
+
+    #[test]
+    fn list_item_continuations_go_under_the_item_text() {
+        assert_eq!(
+            convert("1. Wait\n2. Issue the command to\n   confirm\n\nAfter."),
+            "1. Wait\n2. Issue the command to\n   confirm\n\nAfter."
+        );
+        assert_eq!(convert("- item\nlazy line"), "- item\n  lazy line");
+        assert_eq!(
+            convert(" 1) A set of options: the child is\n   reopened"),
+            "1) A set of options: the child is\n   reopened"
+        );
     }
 
     #[test]

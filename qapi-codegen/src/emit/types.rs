@@ -109,6 +109,17 @@ pub fn emit_enum(
         let wire = &value.name;
         quote! { #cfg #wire => Self::#variant, }
     });
+    // An enum without values (QEMU allows them) has nothing to match.
+    let from_body = if values.is_empty() {
+        quote! { Self::#catch_all(value.to_owned()) }
+    } else {
+        quote! {
+            match value {
+                #(#from_arms)*
+                other => Self::#catch_all(other.to_owned()),
+            }
+        }
+    };
     let allow = allow_deprecated(values.iter().any(|value| is_deprecated(&value.features)));
     quote! {
         #attrs
@@ -144,10 +155,7 @@ pub fn emit_enum(
         #allow
         impl From<&str> for #ident {
             fn from(value: &str) -> Self {
-                match value {
-                    #(#from_arms)*
-                    other => Self::#catch_all(other.to_owned()),
-                }
+                #from_body
             }
         }
 
