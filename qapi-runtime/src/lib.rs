@@ -4,6 +4,8 @@
 //!
 //! - [`errors`]: [`QapiError`] (`{"class": ..., "desc": ...}` on the wire) and the clients'
 //!   [`ClientError`];
+//! - [`dispatch`]: the server side of commands, the request envelope checks and replies of
+//!   QEMU's `qmp-dispatch.c` and the table of commands a generated dispatcher runs against;
 //! - [`framing`]: splitting a byte stream into JSON values as QEMU's JSON streamer does, and
 //!   writing JSON as QEMU does.
 //!
@@ -11,6 +13,7 @@
 //! visitors skip members they do not know, so a newer server's extra output is ignored as the
 //! QMP specification asks.
 
+pub mod dispatch;
 pub mod errors;
 pub mod framing;
 
