@@ -376,9 +376,16 @@ fn emit_branch_slots(
                 let inner = names::helper(branch_type, "Slots");
                 let boxed = context.is_boxed(shape.id, branch.ty);
                 let (slots_ty, wrap) = if boxed {
-                    (quote! { Box<#inner> }, quote! { Box::new(slots.finish()?) })
+                    (
+                        quote! { Box<#inner> },
+                        quote! { Box::new(__private::Slots::finish(*slots)?) },
+                    )
                 } else {
-                    (quote! { #inner }, quote! { slots.finish()? })
+                    // The trait is named: the file's scope does not import it.
+                    (
+                        quote! { #inner },
+                        quote! { __private::Slots::finish(slots)? },
+                    )
                 };
                 variants.push(quote! { #cfg #variant(#slots_ty), });
                 new_arms.push(
