@@ -5,7 +5,9 @@
 //! - [`errors`]: [`QapiError`] (`{"class": ..., "desc": ...}` on the wire) and the clients'
 //!   [`ClientError`];
 //! - [`framing`]: splitting a byte stream into JSON values as QEMU's JSON streamer does, and
-//!   writing JSON as QEMU does.
+//!   writing JSON as QEMU does;
+//! - [`strict`]: decoding a command's arguments into a generated type as QEMU's QObject input
+//!   visitor does, refusing what QEMU refuses with QEMU's error messages.
 //!
 //! Clients decode leniently: generated types deserialize with plain `serde_json`, and their
 //! visitors skip members they do not know, so a newer server's extra output is ignored as the
@@ -13,5 +15,6 @@
 
 pub mod errors;
 pub mod framing;
+pub mod strict;
 
 pub use errors::{ClientError, ErrorClass, ProtocolError, QapiError};
