@@ -118,6 +118,23 @@ pub fn emit_object(
         (TokenStream::new(), TokenStream::new())
     };
 
+    // Without members every key is unknown; a `match` of `_` alone would trip clippy's
+    // `match_single_binding` in the crate that includes the code.
+    let from_key_body = if shape.members.is_empty() && !pending {
+        quote! {
+            let _ = key;
+            Self::__Ignore
+        }
+    } else {
+        quote! {
+            match key {
+                #(#key_arms)*
+                #branch_arm
+                _ => Self::__Ignore,
+            }
+        }
+    };
+
     // The slots.
     let discriminator = shape.union.as_ref().map(|union| union.discriminator);
     let slot_fields = shape
@@ -237,11 +254,7 @@ pub fn emit_object(
         #cfg
         impl __private::FromKey for #field_enum {
             fn from_key(key: &str) -> Self {
-                match key {
-                    #(#key_arms)*
-                    #branch_arm
-                    _ => Self::__Ignore,
-                }
+                #from_key_body
             }
         }
 

@@ -3,7 +3,7 @@
 //!
 //! For a schema with `guest-ping` (no arguments, no `returns`) and `guest-file-read`:
 //!
-//! ```ignore
+//! ```text
 //! pub trait Server {  // `Server_` if the schema has a type `Server`
 //!     fn guest_ping(&self) -> Result<(), ::qapi_runtime::QapiError> { Err(unsupported()) }
 //!     fn guest_file_read(&self, args: GuestFileReadArgs)

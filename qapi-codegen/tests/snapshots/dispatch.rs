@@ -649,9 +649,8 @@ enum __GuestPingArgsField {
 }
 impl __private::FromKey for __GuestPingArgsField {
     fn from_key(key: &str) -> Self {
-        match key {
-            _ => Self::__Ignore,
-        }
+        let _ = key;
+        Self::__Ignore
     }
 }
 #[derive(Default)]
@@ -1193,9 +1192,8 @@ enum __GuestNeverArgsField {
 #[cfg(any())]
 impl __private::FromKey for __GuestNeverArgsField {
     fn from_key(key: &str) -> Self {
-        match key {
-            _ => Self::__Ignore,
-        }
+        let _ = key;
+        Self::__Ignore
     }
 }
 #[cfg(any())]
@@ -1267,9 +1265,8 @@ enum __GuestUnimplementedArgsField {
 }
 impl __private::FromKey for __GuestUnimplementedArgsField {
     fn from_key(key: &str) -> Self {
-        match key {
-            _ => Self::__Ignore,
-        }
+        let _ = key;
+        Self::__Ignore
     }
 }
 #[derive(Default)]
