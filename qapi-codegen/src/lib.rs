@@ -26,6 +26,7 @@
 //! | alternate | `enum` with one variant per branch, chosen by JSON type as QEMU does |
 //! | command | `{Command}Args`: struct of its arguments, or alias of its argument type |
 //! | event | `{Event}Event`: struct of its data, or alias of its data type |
+//! | all commands | trait `Server`, `COMMANDS`, `dispatch` ([`Builder::dispatch`]) |
 //!
 //! A union `{'union': 'U', 'base': {'type': 'E', 'id': 'int'}, 'discriminator': 'type',
 //! 'data': {'a': 'A'}}` becomes
@@ -117,6 +118,7 @@ pub struct Builder {
     out_file: Option<PathBuf>,
     cfg_predicates: BTreeMap<String, String>,
     unmapped: UnmappedSymbol,
+    dispatch: bool,
 }
 
 /// What one generation produced.
@@ -135,6 +137,7 @@ impl Builder {
             out_file: None,
             cfg_predicates: BTreeMap::new(),
             unmapped: UnmappedSymbol::default(),
+            dispatch: true,
         }
     }
 
@@ -176,6 +179,17 @@ impl Builder {
     /// build wants every type) and the code needs no cfg declarations to compile warning-free.
     pub fn unmapped_cfg(&mut self, unmapped: UnmappedSymbol) -> &mut Builder {
         self.unmapped = unmapped;
+        self
+    }
+
+    /// Generates the server side of the commands: a trait `Server` (`Server_` if the schema
+    /// has a type `Server`) with one method per command, each answering "this feature or
+    /// command is not currently supported" unless implemented; the list `COMMANDS`; and
+    /// `dispatch(server, table, request)`, which checks a request as QEMU does, decodes its
+    /// arguments strictly and returns the reply. The generated code then also names
+    /// `::qapi_runtime`. Default `true`.
+    pub fn dispatch(&mut self, dispatch: bool) -> &mut Builder {
+        self.dispatch = dispatch;
         self
     }
 
@@ -257,7 +271,8 @@ impl Builder {
         let names = names::Names::new(schema).map_err(|diagnostics| Error::Schema {
             rendered: render(&diagnostics, &checked.sources),
         })?;
-        let context = emit::Context::new(schema, &names, &cfg);
+        let mut context = emit::Context::new(schema, &names, &cfg);
+        context.dispatch = self.dispatch;
         let tokens = emit::emit_schema(&context);
         let schema_name = self
             .schema

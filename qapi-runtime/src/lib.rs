@@ -4,14 +4,20 @@
 //!
 //! - [`errors`]: [`QapiError`] (`{"class": ..., "desc": ...}` on the wire) and the clients'
 //!   [`ClientError`];
+//! - [`dispatch`]: the server side of commands, the request envelope checks and replies of
+//!   QEMU's `qmp-dispatch.c` and the table of commands a generated dispatcher runs against;
 //! - [`framing`]: splitting a byte stream into JSON values as QEMU's JSON streamer does, and
-//!   writing JSON as QEMU does.
+//!   writing JSON as QEMU does;
+//! - [`strict`]: decoding a command's arguments into a generated type as QEMU's QObject input
+//!   visitor does, refusing what QEMU refuses with QEMU's error messages.
 //!
 //! Clients decode leniently: generated types deserialize with plain `serde_json`, and their
 //! visitors skip members they do not know, so a newer server's extra output is ignored as the
 //! QMP specification asks.
 
+pub mod dispatch;
 pub mod errors;
 pub mod framing;
+pub mod strict;
 
 pub use errors::{ClientError, ErrorClass, ProtocolError, QapiError};

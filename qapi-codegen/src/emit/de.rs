@@ -117,8 +117,8 @@ pub fn emit_object(
     } else {
         (TokenStream::new(), TokenStream::new())
     };
-    // An object without members knows no key; a `match` with only `_` would be clippy's
-    // `match_single_binding`.
+    // Without members every key is unknown; a `match` of `_` alone would trip clippy's
+    // `match_single_binding` in the crate that includes the code.
     let from_key_body = if shape.members.is_empty() && !pending {
         quote! {
             let _ = key;
@@ -393,6 +393,7 @@ fn emit_branch_slots(
                         quote! { Box::new(__private::Slots::finish(*slots)?) },
                     )
                 } else {
+                    // The trait is named: the file's scope does not import it.
                     (
                         quote! { #inner },
                         quote! { __private::Slots::finish(slots)? },

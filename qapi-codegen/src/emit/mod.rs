@@ -1,7 +1,9 @@
 //! Model → tokens. One emitter per concern, all fed the same [`Context`]:
 //! - [`types`]: the Rust definitions (structs, enums, unions, alternates, arguments, events);
 //! - [`ser`] and [`de`]: their hand-written `Serialize` and `Deserialize` impls;
-//! - [`docs`]: doc comments and `#[deprecated]`.
+//! - [`docs`]: doc comments and `#[deprecated]`;
+//! - [`dispatch`]: the server side of the commands (a trait, the command list, a dispatcher),
+//!   when [`Context::dispatch`] is set.
 //!
 //! [`emit_schema`] walks the schema's definitions in order and puts each definition's impls
 //! right after it, so the file reads top to bottom like the schema. An emitter for a new
@@ -10,6 +12,7 @@
 //! names.
 
 pub mod de;
+pub mod dispatch;
 pub mod docs;
 pub mod ser;
 pub mod types;
@@ -29,6 +32,8 @@ pub struct Context<'a> {
     pub schema: &'a Schema,
     pub names: &'a Names,
     pub cfg: &'a CfgMap,
+    /// Emit the server side of the commands ([`dispatch`]); `Builder::dispatch`.
+    pub dispatch: bool,
     /// Edges `(container, contained)` that close a cycle of types containing each other
     /// directly: the contained value is boxed there.
     boxed: BTreeSet<(TypeId, TypeId)>,
@@ -79,6 +84,7 @@ impl<'a> Context<'a> {
             schema,
             names,
             cfg,
+            dispatch: true,
             boxed: recursive_edges(schema),
         }
     }
@@ -212,6 +218,9 @@ pub fn emit_schema(context: &Context<'_>) -> TokenStream {
             }
             Entity::Include(_) => {}
         }
+    }
+    if context.dispatch {
+        items.push(dispatch::emit(context));
     }
     let private = de::emit_private(&needs);
     quote! {
