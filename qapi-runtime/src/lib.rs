@@ -5,12 +5,15 @@
 //! - [`errors`]: [`QapiError`] (`{"class": ..., "desc": ...}` on the wire) and the clients'
 //!   [`ClientError`];
 //! - [`framing`]: splitting a byte stream into JSON values as QEMU's JSON streamer does, and
-//!   writing JSON as QEMU does.
+//!   writing JSON as QEMU does;
+//! - [`client`]: guest agent clients, blocking and (with the `tokio` feature) async, with the
+//!   `guest-sync-delimited` resynchronisation and timeouts; generated typed stubs wrap them.
 //!
 //! Clients decode leniently: generated types deserialize with plain `serde_json`, and their
 //! visitors skip members they do not know, so a newer server's extra output is ignored as the
 //! QMP specification asks.
 
+pub mod client;
 pub mod errors;
 pub mod framing;
 
