@@ -1,7 +1,8 @@
 //! Model → tokens. One emitter per concern, all fed the same [`Context`]:
 //! - [`types`]: the Rust definitions (structs, enums, unions, alternates, arguments, events);
 //! - [`ser`] and [`de`]: their hand-written `Serialize` and `Deserialize` impls;
-//! - [`docs`]: doc comments and `#[deprecated]`.
+//! - [`docs`]: doc comments and `#[deprecated]`;
+//! - [`client`]: the typed clients, after all definitions.
 //!
 //! [`emit_schema`] walks the schema's definitions in order and puts each definition's impls
 //! right after it, so the file reads top to bottom like the schema. An emitter for a new
@@ -9,6 +10,7 @@
 //! call in [`emit_schema`]; `Names::command_args` and [`Context::type_ref`] give the types it
 //! names.
 
+pub mod client;
 pub mod de;
 pub mod docs;
 pub mod ser;
@@ -29,6 +31,8 @@ pub struct Context<'a> {
     pub schema: &'a Schema,
     pub names: &'a Names,
     pub cfg: &'a CfgMap,
+    /// Which clients to emit ([`client::Options::default`] unless the builder says otherwise).
+    pub client: client::Options,
     /// Edges `(container, contained)` that close a cycle of types containing each other
     /// directly: the contained value is boxed there.
     boxed: BTreeSet<(TypeId, TypeId)>,
@@ -79,6 +83,7 @@ impl<'a> Context<'a> {
             schema,
             names,
             cfg,
+            client: client::Options::default(),
             boxed: recursive_edges(schema),
         }
     }
@@ -213,9 +218,11 @@ pub fn emit_schema(context: &Context<'_>) -> TokenStream {
             Entity::Include(_) => {}
         }
     }
+    let clients = client::emit_clients(context);
     let private = de::emit_private(&needs);
     quote! {
         #(#items)*
+        #clients
         #private
     }
 }
