@@ -1,22 +1,34 @@
 //! Prints the code generated for a schema: `cargo run -p qapi-codegen --example generate --
-//! [--legacy] SCHEMA`.
+//! [--legacy] [--async-client[=CFG]] SCHEMA`.
 
 fn main() -> Result<(), qapi_codegen::Error> {
     let mut legacy = false;
+    let mut async_client = false;
+    let mut async_cfg = None;
     let mut schema = None;
     for argument in std::env::args().skip(1) {
         match argument.as_str() {
             "--legacy" => legacy = true,
-            _ => schema = Some(argument),
+            "--async-client" => async_client = true,
+            _ => match argument.strip_prefix("--async-client=") {
+                Some(predicate) => {
+                    async_client = true;
+                    async_cfg = Some(predicate.to_owned());
+                }
+                None => schema = Some(argument),
+            },
         }
     }
     let Some(schema) = schema else {
-        eprintln!("usage: generate [--legacy] SCHEMA");
+        eprintln!("usage: generate [--legacy] [--async-client[=CFG]] SCHEMA");
         std::process::exit(2);
     };
-    let text = qapi_codegen::Builder::new(schema)
-        .legacy(legacy)
-        .generate_to_string()?;
+    let mut builder = qapi_codegen::Builder::new(schema);
+    builder.legacy(legacy).async_client(async_client);
+    if let Some(predicate) = async_cfg {
+        builder.async_client_cfg(predicate);
+    }
+    let text = builder.generate_to_string()?;
     print!("{text}");
     Ok(())
 }

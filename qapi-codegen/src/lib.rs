@@ -27,6 +27,7 @@
 //! | command | `{Command}Args`: struct of its arguments, or alias of its argument type |
 //! | event | `{Event}Event`: struct of its data, or alias of its data type |
 //! | all commands | trait `Server`, `COMMANDS`, `dispatch` ([`Builder::dispatch`]) |
+//! | all commands | `Client<S>`, one method per command (see [`Builder::client`]); `AsyncClient<S>` |
 //!
 //! A union `{'union': 'U', 'base': {'type': 'E', 'id': 'int'}, 'discriminator': 'type',
 //! 'data': {'a': 'A'}}` becomes
@@ -77,7 +78,8 @@ pub enum Error {
     /// linter renders them (`FILE:LINE:COL: error: …` and a snippet).
     #[error("{rendered}")]
     Schema { rendered: String },
-    /// A predicate given to [`Builder::cfg`] does not parse as a cfg predicate.
+    /// A predicate given to [`Builder::cfg`] (or to [`Builder::async_client_cfg`], reported
+    /// for the symbol `async_client_cfg`) does not parse as a cfg predicate.
     #[error("the cfg predicate {predicate:?} for '{symbol}' does not parse: {message}")]
     Cfg {
         symbol: String,
@@ -119,6 +121,9 @@ pub struct Builder {
     cfg_predicates: BTreeMap<String, String>,
     unmapped: UnmappedSymbol,
     dispatch: bool,
+    client: bool,
+    async_client: bool,
+    async_client_cfg: Option<String>,
 }
 
 /// What one generation produced.
@@ -138,6 +143,9 @@ impl Builder {
             cfg_predicates: BTreeMap::new(),
             unmapped: UnmappedSymbol::default(),
             dispatch: true,
+            client: true,
+            async_client: false,
+            async_client_cfg: None,
         }
     }
 
@@ -193,6 +201,30 @@ impl Builder {
         self
     }
 
+    /// Generates `Client<S>`, a typed client with one method per command over the blocking
+    /// `qapi_runtime::client::Client<S>`:
+    /// `fn guest_file_read(&mut self, args: GuestFileReadArgs) -> Result<GuestFileRead, ClientError>`.
+    /// The crate must then depend on `qapi-runtime`. Default `true`.
+    pub fn client(&mut self, client: bool) -> &mut Builder {
+        self.client = client;
+        self
+    }
+
+    /// Generates `AsyncClient<S>`, the same methods `async`, over
+    /// `qapi_runtime::client::AsyncClient<S>` (`qapi-runtime`'s `tokio` feature). Default
+    /// `false`.
+    pub fn async_client(&mut self, async_client: bool) -> &mut Builder {
+        self.async_client = async_client;
+        self
+    }
+
+    /// Puts `#[cfg(PREDICATE)]` on the items of the async client, so a crate can offer it
+    /// behind a feature of its own: `.async_client_cfg(r#"feature = "tokio""#)`. Default: none.
+    pub fn async_client_cfg(&mut self, predicate: impl Into<String>) -> &mut Builder {
+        self.async_client_cfg = Some(predicate.into());
+        self
+    }
+
     /// Generates and writes the file (see [`Builder::out_file`]), if it changed.
     ///
     /// Without `out_file` (in a build script) it prints `cargo:rerun-if-changed` for the schema
@@ -228,20 +260,7 @@ impl Builder {
     fn cfg_map(&self) -> Result<cfg::CfgMap, Error> {
         let mut symbols = BTreeMap::new();
         for (symbol, predicate) in &self.cfg_predicates {
-            let tokens: TokenStream =
-                predicate
-                    .parse()
-                    .map_err(|error: proc_macro2::LexError| Error::Cfg {
-                        symbol: symbol.clone(),
-                        predicate: predicate.clone(),
-                        message: error.to_string(),
-                    })?;
-            syn::parse2::<syn::Meta>(tokens.clone()).map_err(|error| Error::Cfg {
-                symbol: symbol.clone(),
-                predicate: predicate.clone(),
-                message: error.to_string(),
-            })?;
-            symbols.insert(symbol.clone(), tokens);
+            symbols.insert(symbol.clone(), parse_predicate(symbol, predicate)?);
         }
         Ok(cfg::CfgMap {
             symbols,
@@ -273,6 +292,15 @@ impl Builder {
         })?;
         let mut context = emit::Context::new(schema, &names, &cfg);
         context.dispatch = self.dispatch;
+        context.client = emit::client::Options {
+            blocking: self.client,
+            asynchronous: self.async_client,
+            async_cfg: self
+                .async_client_cfg
+                .as_deref()
+                .map(|predicate| parse_predicate("async_client_cfg", predicate))
+                .transpose()?,
+        };
         let tokens = emit::emit_schema(&context);
         let schema_name = self
             .schema
@@ -281,6 +309,20 @@ impl Builder {
         let text = output::format_file(tokens, &schema_name)?;
         Ok(Generated { text, files })
     }
+}
+
+/// A cfg predicate's tokens, checked to parse; `what` names it in the error.
+fn parse_predicate(what: &str, predicate: &str) -> Result<TokenStream, Error> {
+    let failure = |message: String| Error::Cfg {
+        symbol: what.to_owned(),
+        predicate: predicate.to_owned(),
+        message,
+    };
+    let tokens: TokenStream = predicate
+        .parse()
+        .map_err(|error: proc_macro2::LexError| failure(error.to_string()))?;
+    syn::parse2::<syn::Meta>(tokens.clone()).map_err(|error| failure(error.to_string()))?;
+    Ok(tokens)
 }
 
 fn render(diagnostics: &[Diagnostic], sources: &SourceMap) -> String {

@@ -41,6 +41,13 @@ const NON_RAW_KEYWORDS: &[&str] = &["self", "Self", "super", "crate", "_"];
 /// them, so it gets a trailing `_`.
 const RESERVED_TYPES: &[&str] = &["Box", "Option", "Result", "String", "Vec"];
 
+/// Types the generator defines once per file, whatever the schema: a schema name that becomes
+/// one of them is a clash.
+const GENERATED_TYPES: &[(&str, &str)] = &[
+    ("Client", "the generated client"),
+    ("AsyncClient", "the generated async client"),
+];
+
 /// The name of the catch-all variant every enum has for values this code does not know.
 const CATCH_ALL: &str = "Other";
 
@@ -113,6 +120,9 @@ impl Names {
         };
         let mut clashes = Clashes::default();
         let mut module_scope = Scope::new("type");
+        for (ident, what) in GENERATED_TYPES {
+            module_scope.reserve(ident, what);
+        }
         let mut method_scope = Scope::new("command method");
         let mut event_scope = Scope::new("event variant");
         for entity in schema.entities() {
@@ -257,6 +267,8 @@ struct Clashes(Vec<Diagnostic>);
 struct Scope {
     what: &'static str,
     taken: BTreeMap<String, (String, Option<Span>)>,
+    /// Identifiers of generated items, with what they are.
+    reserved: BTreeMap<String, &'static str>,
 }
 
 impl Scope {
@@ -264,14 +276,29 @@ impl Scope {
         Scope {
             what,
             taken: BTreeMap::new(),
+            reserved: BTreeMap::new(),
         }
+    }
+
+    /// Keeps `ident` for a generated item, described as `what`.
+    fn reserve(&mut self, ident: &str, what: &'static str) {
+        self.reserved.insert(ident.to_owned(), what);
     }
 
     /// Takes `ident` for `name`; a second name for one identifier is a clash, reported at the
     /// second definition with a note at the first.
     fn add(&mut self, ident: &Ident, name: &str, span: Option<Span>, clashes: &mut Clashes) {
         let key = ident.to_string();
-        if let Some((first, first_span)) = self.taken.get(&key) {
+        if let Some(generated) = self.reserved.get(&key) {
+            let message = format!(
+                "{} '{name}' becomes the Rust identifier `{key}`, which {generated} uses",
+                self.what
+            );
+            clashes.0.push(match span {
+                Some(span) => Diagnostic::error(span, message),
+                None => Diagnostic::global_error(message),
+            });
+        } else if let Some((first, first_span)) = self.taken.get(&key) {
             let message = format!(
                 "{} '{name}' and {} '{first}' both become the Rust identifier `{key}`",
                 self.what, self.what
@@ -356,6 +383,30 @@ mod tests {
         assert_eq!(variant("1").to_string(), "_1");
         assert_eq!(variant("x86_64").to_string(), "X8664");
         assert_eq!(variant("self").to_string(), "Self_");
+    }
+
+    #[test]
+    fn generated_types_are_reserved() {
+        let fs = qapi_parser::MemoryFileSystem::new().with_file(
+            "s.json",
+            "{ 'struct': 'Client', 'data': {} }\n{ 'enum': 'AsyncClient', 'data': ['a'] }\n",
+        );
+        let checked =
+            qapi_parser::check_with(&fs, std::path::Path::new("s.json"), &Default::default());
+        assert!(!checked.has_errors(), "{:?}", checked.diagnostics);
+        let schema = checked.schema.unwrap();
+        let messages: Vec<String> = Names::new(&schema)
+            .unwrap_err()
+            .iter()
+            .map(|diagnostic| diagnostic.message.clone())
+            .collect();
+        assert_eq!(
+            messages,
+            vec![
+                "type 'Client' becomes the Rust identifier `Client`, which the generated client uses",
+                "type 'AsyncClient' becomes the Rust identifier `AsyncClient`, which the generated async client uses",
+            ]
+        );
     }
 
     #[test]

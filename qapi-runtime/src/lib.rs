@@ -10,12 +10,15 @@
 //!   writing JSON as QEMU does;
 //! - [`strict`]: decoding a command's arguments into a generated type as QEMU's QObject input
 //!   visitor does, refusing what QEMU refuses with QEMU's error messages.
+//! - [`client`]: guest agent clients, blocking and (with the `tokio` feature) async, with the
+//!   `guest-sync-delimited` resynchronisation and timeouts; generated typed stubs wrap them.
 //!
 //! Clients decode leniently: generated types deserialize with plain `serde_json`, and their
 //! visitors skip members they do not know, so a newer server's extra output is ignored as the
 //! QMP specification asks.
 
 pub mod dispatch;
+pub mod client;
 pub mod errors;
 pub mod framing;
 pub mod strict;

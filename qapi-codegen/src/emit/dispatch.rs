@@ -583,7 +583,7 @@ mod tests {
     #[test]
     fn dispatch_can_be_turned_off() {
         let text = generate_with("off", SCHEMA, |builder| {
-            builder.dispatch(false);
+            builder.dispatch(false).client(false);
         });
         assert!(text.contains("pub struct GuestFileReadArgs"));
         assert!(!text.contains("qapi_runtime"), "{text}");

@@ -4,6 +4,7 @@
 //! - [`docs`]: doc comments and `#[deprecated]`;
 //! - [`dispatch`]: the server side of the commands (a trait, the command list, a dispatcher),
 //!   when [`Context::dispatch`] is set.
+//! - [`client`]: the typed clients, after all definitions.
 //!
 //! [`emit_schema`] walks the schema's definitions in order and puts each definition's impls
 //! right after it, so the file reads top to bottom like the schema. An emitter for a new
@@ -11,6 +12,7 @@
 //! call in [`emit_schema`]; `Names::command_args` and [`Context::type_ref`] give the types it
 //! names.
 
+pub mod client;
 pub mod de;
 pub mod dispatch;
 pub mod docs;
@@ -34,6 +36,8 @@ pub struct Context<'a> {
     pub cfg: &'a CfgMap,
     /// Emit the server side of the commands ([`dispatch`]); `Builder::dispatch`.
     pub dispatch: bool,
+    /// Which clients to emit ([`client::Options::default`] unless the builder says otherwise).
+    pub client: client::Options,
     /// Edges `(container, contained)` that close a cycle of types containing each other
     /// directly: the contained value is boxed there.
     boxed: BTreeSet<(TypeId, TypeId)>,
@@ -85,6 +89,7 @@ impl<'a> Context<'a> {
             names,
             cfg,
             dispatch: true,
+            client: client::Options::default(),
             boxed: recursive_edges(schema),
         }
     }
@@ -222,9 +227,11 @@ pub fn emit_schema(context: &Context<'_>) -> TokenStream {
     if context.dispatch {
         items.push(dispatch::emit(context));
     }
+    let clients = client::emit_clients(context);
     let private = de::emit_private(&needs);
     quote! {
         #(#items)*
+        #clients
         #private
     }
 }

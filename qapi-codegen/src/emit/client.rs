@@ -1,0 +1,441 @@
+//! The typed clients: `Client<S>`, wrapping `qapi_runtime::client::Client<S>`, and
+//! `AsyncClient<S>`, wrapping `qapi_runtime::client::AsyncClient<S>`, each with one method per
+//! command:
+//!
+//! ```text
+//! pub fn guest_file_read(&mut self, args: GuestFileReadArgs) -> Result<GuestFileRead, ClientError>
+//! pub fn guest_ping(&mut self) -> Result<(), ClientError>
+//! ```
+//!
+//! A command without arguments takes none; one without `returns` (or returning the empty
+//! object) gives `()` and ignores what the peer returns; one with `'success-response': false`
+//! gives `()` as soon as the request is written. Return values decode with plain `serde_json`
+//! into the generated types, whose impls are lenient. The wrappers add nothing else: the
+//! runtime client (synchronisation, timeouts, untyped calls) is reached through `runtime_mut`.
+
+use super::docs::Markdown;
+use super::types::is_deprecated;
+use super::Context;
+use proc_macro2::TokenStream;
+use qapi_parser::model::{Builtin, Command, Entity, Implicit, Type};
+use quote::quote;
+
+/// Which clients to emit.
+#[derive(Clone, Debug)]
+pub struct Options {
+    /// The blocking client.
+    pub blocking: bool,
+    /// The async client.
+    pub asynchronous: bool,
+    /// The predicate of a `#[cfg(…)]` put on every item of the async client.
+    pub async_cfg: Option<TokenStream>,
+}
+
+impl Default for Options {
+    fn default() -> Options {
+        Options {
+            blocking: true,
+            asynchronous: false,
+            async_cfg: None,
+        }
+    }
+}
+
+/// The client types and their methods, after every definition.
+pub fn emit_clients(context: &Context<'_>) -> TokenStream {
+    let Options {
+        blocking,
+        asynchronous,
+        async_cfg,
+    } = &context.client;
+    let mut items = TokenStream::new();
+    // A schema without commands (types only) has nothing for a client to call.
+    let has_commands = context
+        .schema
+        .entities()
+        .iter()
+        .any(|entity| matches!(entity, Entity::Command(_)));
+    if !has_commands {
+        return items;
+    }
+    if *blocking {
+        let methods = context
+            .schema
+            .entities()
+            .iter()
+            .filter_map(|entity| match *entity {
+                Entity::Command(id) => Some(emit_method(context, id, Flavour::Blocking)),
+                _ => None,
+            });
+        items.extend(quote! {
+            /// A client of this schema's commands, one typed method each, over the blocking
+            /// `qapi_runtime::client::Client`.
+            ///
+            /// Connect and configure the runtime client, then wrap it:
+            /// `Client::new(qapi_runtime::client::Client::connect_unix(path)?)`. Its first call
+            /// synchronises with the agent (`guest-sync-delimited`) unless told otherwise.
+            #[derive(Debug)]
+            pub struct Client<S> {
+                runtime: ::qapi_runtime::client::Client<S>,
+            }
+
+            impl<S> ::core::convert::From<::qapi_runtime::client::Client<S>> for Client<S> {
+                fn from(runtime: ::qapi_runtime::client::Client<S>) -> Self {
+                    Client { runtime }
+                }
+            }
+
+            impl<S: ::qapi_runtime::client::Transport> Client<S> {
+                /// Wraps a runtime client.
+                pub fn new(runtime: ::qapi_runtime::client::Client<S>) -> Self {
+                    Client { runtime }
+                }
+
+                /// The runtime client.
+                pub fn runtime(&self) -> &::qapi_runtime::client::Client<S> {
+                    &self.runtime
+                }
+
+                /// The runtime client: timeouts, synchronisation, untyped calls.
+                pub fn runtime_mut(&mut self) -> &mut ::qapi_runtime::client::Client<S> {
+                    &mut self.runtime
+                }
+
+                /// The runtime client, giving up this one.
+                pub fn into_runtime(self) -> ::qapi_runtime::client::Client<S> {
+                    self.runtime
+                }
+
+                #(#methods)*
+            }
+        });
+    }
+    if *asynchronous {
+        let cfg = async_cfg
+            .as_ref()
+            .map(|predicate| quote! { #[cfg(#predicate)] });
+        let methods = context
+            .schema
+            .entities()
+            .iter()
+            .filter_map(|entity| match *entity {
+                Entity::Command(id) => Some(emit_method(context, id, Flavour::Async)),
+                _ => None,
+            });
+        items.extend(quote! {
+            /// A client of this schema's commands, one typed `async` method each, over
+            /// `qapi_runtime::client::AsyncClient`.
+            #cfg
+            #[derive(Debug)]
+            pub struct AsyncClient<S> {
+                runtime: ::qapi_runtime::client::AsyncClient<S>,
+            }
+
+            #cfg
+            impl<S> ::core::convert::From<::qapi_runtime::client::AsyncClient<S>> for AsyncClient<S> {
+                fn from(runtime: ::qapi_runtime::client::AsyncClient<S>) -> Self {
+                    AsyncClient { runtime }
+                }
+            }
+
+            #cfg
+            impl<S: ::qapi_runtime::client::AsyncStream> AsyncClient<S> {
+                /// Wraps a runtime client.
+                pub fn new(runtime: ::qapi_runtime::client::AsyncClient<S>) -> Self {
+                    AsyncClient { runtime }
+                }
+
+                /// The runtime client.
+                pub fn runtime(&self) -> &::qapi_runtime::client::AsyncClient<S> {
+                    &self.runtime
+                }
+
+                /// The runtime client: timeouts, synchronisation, untyped calls.
+                pub fn runtime_mut(&mut self) -> &mut ::qapi_runtime::client::AsyncClient<S> {
+                    &mut self.runtime
+                }
+
+                /// The runtime client, giving up this one.
+                pub fn into_runtime(self) -> ::qapi_runtime::client::AsyncClient<S> {
+                    self.runtime
+                }
+
+                #(#methods)*
+            }
+        });
+    }
+    items
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Flavour {
+    Blocking,
+    Async,
+}
+
+/// What a method gives back.
+enum Returns {
+    /// `()`, whatever the peer returns.
+    Nothing,
+    /// The decoded `return` value.
+    Value(TokenStream),
+}
+
+/// One command's method.
+fn emit_method(
+    context: &Context<'_>,
+    id: qapi_parser::model::CommandId,
+    flavour: Flavour,
+) -> TokenStream {
+    let command = context.schema.command(id);
+    let Command {
+        name,
+        arg_type,
+        ret_type,
+        boxed: _,
+        gen: _,
+        success_response,
+        allow_oob: _,
+        allow_preconfig: _,
+        coroutine: _,
+        cond,
+        features,
+        doc,
+        span: _,
+        module: _,
+    } = command;
+    let method = context.names.command_method(id);
+    let args_ident = context.names.command_args(id);
+    let takes_arguments = arg_type.is_some_and(|ty| match context.schema.ty(ty) {
+        Type::Object(object) => object.implicit != Some(Implicit::Empty),
+        _ => true,
+    });
+    let returns = match ret_type {
+        _ if !success_response => Returns::Nothing,
+        None => Returns::Nothing,
+        Some(ty) => match context.schema.ty(*ty) {
+            Type::Object(object) if object.implicit == Some(Implicit::Empty) => Returns::Nothing,
+            Type::Builtin(builtin) if builtin.kind == Builtin::Null => Returns::Nothing,
+            _ => Returns::Value(context.type_ref(*ty)),
+        },
+    };
+
+    let mut markdown = Markdown::new();
+    markdown.line(format!("Runs the command `{name}`."));
+    if let Some(doc) = doc {
+        markdown.text(&doc.body.text);
+        markdown.sections(doc);
+    }
+    if !success_response {
+        markdown.line(
+            "The agent sends no reply when it succeeds: this returns once the request is \
+             written, and an error reply is dropped by a later call.",
+        );
+    }
+    markdown.features(features);
+    markdown.condition(cond.as_ref());
+    if let Some(doc) = doc {
+        markdown.since(doc);
+    }
+    let attrs = markdown.into_attrs();
+    let cfg = context.cfg.attr(cond.as_ref());
+    let deprecated = if is_deprecated(features) {
+        quote! { #[deprecated] #[allow(deprecated)] }
+    } else {
+        TokenStream::new()
+    };
+
+    let (parameter, arguments) = if takes_arguments {
+        (
+            quote! { , args: #args_ident },
+            quote! { ::qapi_runtime::client::encode_arguments(#name, &args)? },
+        )
+    } else {
+        (TokenStream::new(), quote! { ::core::option::Option::None })
+    };
+    let (asyncness, wait) = match flavour {
+        Flavour::Blocking => (TokenStream::new(), TokenStream::new()),
+        Flavour::Async => (quote! { async }, quote! { .await }),
+    };
+    let (output, body) = match (&returns, *success_response) {
+        (_, false) => (
+            quote! { () },
+            quote! {
+                self.runtime.execute_no_reply(#name, arguments)#wait
+            },
+        ),
+        (Returns::Nothing, true) => (
+            quote! { () },
+            quote! {
+                self.runtime.execute(#name, arguments)#wait?;
+                ::core::result::Result::Ok(())
+            },
+        ),
+        (Returns::Value(ty), true) => (
+            ty.clone(),
+            quote! {
+                let value = self.runtime.execute(#name, arguments)#wait?;
+                ::qapi_runtime::client::decode_return(#name, value)
+            },
+        ),
+    };
+    quote! {
+        #attrs
+        #cfg
+        #deprecated
+        pub #asyncness fn #method(&mut self #parameter)
+            -> ::core::result::Result<#output, ::qapi_runtime::ClientError>
+        {
+            let arguments = #arguments;
+            #body
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::cfg::CfgMap;
+    use crate::names::Names;
+    use qapi_parser::MemoryFileSystem;
+    use std::path::Path;
+
+    const SCHEMA: &str = r#"
+{ 'struct': 'Info', 'data': { 'version': 'str' } }
+{ 'command': 'ping' }
+{ 'command': 'info', 'returns': 'Info' }
+{ 'command': 'read', 'data': { 'handle': 'int', '*count': 'int' }, 'returns': ['Info'] }
+{ 'command': 'halt', 'data': { '*mode': 'str' }, 'success-response': false }
+{ 'command': 'old', 'data': 'Info', 'features': [ 'deprecated' ], 'if': 'CONFIG_X' }
+"#;
+
+    /// The client items generated for [`SCHEMA`] with `options`, formatted.
+    fn clients(options: Options) -> String {
+        let fs = MemoryFileSystem::new().with_file("s.json", SCHEMA);
+        let checked = qapi_parser::check_with(&fs, Path::new("s.json"), &Default::default());
+        assert!(!checked.has_errors(), "{:?}", checked.diagnostics);
+        let schema = checked.schema.unwrap();
+        let names = Names::new(&schema).unwrap();
+        let mut cfg = CfgMap::default();
+        cfg.symbols.insert("CONFIG_X".to_owned(), quote! { unix });
+        let mut context = Context::new(&schema, &names, &cfg);
+        context.client = options;
+        let tokens = emit_clients(&context);
+        let file: syn::File = syn::parse2(tokens).unwrap();
+        prettyplease::unparse(&file)
+    }
+
+    #[test]
+    fn one_method_per_command() {
+        let text = clients(Options::default());
+        assert!(!text.contains("AsyncClient"));
+        assert_eq!(
+            text,
+            r#"/// A client of this schema's commands, one typed method each, over the blocking
+/// `qapi_runtime::client::Client`.
+///
+/// Connect and configure the runtime client, then wrap it:
+/// `Client::new(qapi_runtime::client::Client::connect_unix(path)?)`. Its first call
+/// synchronises with the agent (`guest-sync-delimited`) unless told otherwise.
+#[derive(Debug)]
+pub struct Client<S> {
+    runtime: ::qapi_runtime::client::Client<S>,
+}
+impl<S> ::core::convert::From<::qapi_runtime::client::Client<S>> for Client<S> {
+    fn from(runtime: ::qapi_runtime::client::Client<S>) -> Self {
+        Client { runtime }
+    }
+}
+impl<S: ::qapi_runtime::client::Transport> Client<S> {
+    /// Wraps a runtime client.
+    pub fn new(runtime: ::qapi_runtime::client::Client<S>) -> Self {
+        Client { runtime }
+    }
+    /// The runtime client.
+    pub fn runtime(&self) -> &::qapi_runtime::client::Client<S> {
+        &self.runtime
+    }
+    /// The runtime client: timeouts, synchronisation, untyped calls.
+    pub fn runtime_mut(&mut self) -> &mut ::qapi_runtime::client::Client<S> {
+        &mut self.runtime
+    }
+    /// The runtime client, giving up this one.
+    pub fn into_runtime(self) -> ::qapi_runtime::client::Client<S> {
+        self.runtime
+    }
+    /// Runs the command `ping`.
+    pub fn ping(&mut self) -> ::core::result::Result<(), ::qapi_runtime::ClientError> {
+        let arguments = ::core::option::Option::None;
+        self.runtime.execute("ping", arguments)?;
+        ::core::result::Result::Ok(())
+    }
+    /// Runs the command `info`.
+    pub fn info(&mut self) -> ::core::result::Result<Info, ::qapi_runtime::ClientError> {
+        let arguments = ::core::option::Option::None;
+        let value = self.runtime.execute("info", arguments)?;
+        ::qapi_runtime::client::decode_return("info", value)
+    }
+    /// Runs the command `read`.
+    pub fn read(
+        &mut self,
+        args: ReadArgs,
+    ) -> ::core::result::Result<Vec<Info>, ::qapi_runtime::ClientError> {
+        let arguments = ::qapi_runtime::client::encode_arguments("read", &args)?;
+        let value = self.runtime.execute("read", arguments)?;
+        ::qapi_runtime::client::decode_return("read", value)
+    }
+    /// Runs the command `halt`.
+    ///
+    /// The agent sends no reply when it succeeds: this returns once the request is written, and an error reply is dropped by a later call.
+    pub fn halt(
+        &mut self,
+        args: HaltArgs,
+    ) -> ::core::result::Result<(), ::qapi_runtime::ClientError> {
+        let arguments = ::qapi_runtime::client::encode_arguments("halt", &args)?;
+        self.runtime.execute_no_reply("halt", arguments)
+    }
+    /// Runs the command `old`.
+    ///
+    /// **Deprecated:**
+    ///
+    /// *Only available if* `CONFIG_X`.
+    #[cfg(unix)]
+    #[deprecated]
+    #[allow(deprecated)]
+    pub fn old(
+        &mut self,
+        args: OldArgs,
+    ) -> ::core::result::Result<(), ::qapi_runtime::ClientError> {
+        let arguments = ::qapi_runtime::client::encode_arguments("old", &args)?;
+        self.runtime.execute("old", arguments)?;
+        ::core::result::Result::Ok(())
+    }
+}
+"#
+        );
+    }
+
+    #[test]
+    fn async_methods_under_their_cfg() {
+        let text = clients(Options {
+            blocking: false,
+            asynchronous: true,
+            async_cfg: Some(quote! { feature = "tokio" }),
+        });
+        assert!(!text.contains("pub struct Client"));
+        assert_eq!(text.matches("#[cfg(feature = \"tokio\")]\n").count(), 3);
+        assert!(text.contains(
+            r#"    pub async fn info(
+        &mut self,
+    ) -> ::core::result::Result<Info, ::qapi_runtime::ClientError> {
+        let arguments = ::core::option::Option::None;
+        let value = self.runtime.execute("info", arguments).await?;
+        ::qapi_runtime::client::decode_return("info", value)
+    }"#
+        ));
+        assert!(text.contains(
+            r#"        self.runtime.execute_no_reply("halt", arguments).await
+"#
+        ));
+    }
+}
