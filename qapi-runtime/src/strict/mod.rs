@@ -43,9 +43,11 @@
 //!   are then decoded by serde's own value deserializers, not this one: an enum branch takes
 //!   any string (QEMU checks the value), a `uint64` branch refuses negative integers, and the
 //!   members of an object branch are decoded in input order.
-//! - A union branch's members given before the discriminator are replayed by the generated
-//!   code through `serde_json`; this only happens inside an alternate's object branch, since
-//!   elsewhere the discriminator (a base member) is always given first.
+//! - A union's branch members given before the discriminator are kept by the generated code
+//!   and decoded later through `serde_json`, leniently: a wrong type gets `serde_json`'s message
+//!   (`invalid type: string "1", expected i64`) and another branch's member is not reported.
+//!   This only happens inside an alternate's object branch, since elsewhere the discriminator
+//!   (a base member, so listed first) is always given before the branch members.
 //! - Arrays and objects nested deeper than 128 levels are refused
 //!   (`Parameter 'a[0]…' nests more than 128 levels deep`), where QEMU's own JSON parser
 //!   allows 1024; `serde_json` and the agent's framing refuse such input before it gets here.
