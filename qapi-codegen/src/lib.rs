@@ -32,7 +32,7 @@
 //! A union `{'union': 'U', 'base': {'type': 'E', 'id': 'int'}, 'discriminator': 'type',
 //! 'data': {'a': 'A'}}` becomes
 //!
-//! ```ignore
+//! ```text
 //! pub struct U {
 //!     pub r#type: UBranch,
 //!     pub id: i64,

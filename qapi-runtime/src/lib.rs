@@ -17,8 +17,8 @@
 //! visitors skip members they do not know, so a newer server's extra output is ignored as the
 //! QMP specification asks.
 
-pub mod dispatch;
 pub mod client;
+pub mod dispatch;
 pub mod errors;
 pub mod framing;
 pub mod strict;

@@ -136,9 +136,8 @@ enum __GuestPingArgsField {
 }
 impl __private::FromKey for __GuestPingArgsField {
     fn from_key(key: &str) -> Self {
-        match key {
-            _ => Self::__Ignore,
-        }
+        let _ = key;
+        Self::__Ignore
     }
 }
 #[derive(Default)]
@@ -210,9 +209,8 @@ enum __GuestGetTimeArgsField {
 }
 impl __private::FromKey for __GuestGetTimeArgsField {
     fn from_key(key: &str) -> Self {
-        match key {
-            _ => Self::__Ignore,
-        }
+        let _ = key;
+        Self::__Ignore
     }
 }
 #[derive(Default)]
@@ -480,9 +478,8 @@ enum __GuestInfoArgsField {
 }
 impl __private::FromKey for __GuestInfoArgsField {
     fn from_key(key: &str) -> Self {
-        match key {
-            _ => Self::__Ignore,
-        }
+        let _ = key;
+        Self::__Ignore
     }
 }
 #[derive(Default)]
@@ -656,9 +653,8 @@ enum __GuestGetOsinfoArgsField {
 }
 impl __private::FromKey for __GuestGetOsinfoArgsField {
     fn from_key(key: &str) -> Self {
-        match key {
-            _ => Self::__Ignore,
-        }
+        let _ = key;
+        Self::__Ignore
     }
 }
 #[derive(Default)]
@@ -1018,9 +1014,8 @@ enum __GuestNetworkGetInterfacesArgsField {
 }
 impl __private::FromKey for __GuestNetworkGetInterfacesArgsField {
     fn from_key(key: &str) -> Self {
-        match key {
-            _ => Self::__Ignore,
-        }
+        let _ = key;
+        Self::__Ignore
     }
 }
 #[derive(Default)]
@@ -1230,6 +1225,175 @@ impl __private::Slots for __XPowerOffArgsSlots {
     fn finish<E: ::serde::de::Error>(self) -> Result<XPowerOffArgs, E> {
         Ok(XPowerOffArgs { mode: self.mode })
     }
+}
+/// The server side of the schema's commands: one method per command.
+///
+/// Implement the commands the server supports; the others answer `GenericError` "this feature or command is not currently supported". Run requests with [`dispatch`].
+pub trait Server {
+    /// The command `guest-sync-delimited`.
+    ///
+    /// Echoes `id`, after a 0xFF byte.
+    fn guest_sync_delimited(
+        &self,
+        args: GuestSyncDelimitedArgs,
+    ) -> Result<i64, ::qapi_runtime::QapiError> {
+        let _ = args;
+        Err(::qapi_runtime::dispatch::unsupported())
+    }
+    /// The command `guest-ping`.
+    ///
+    /// Checks the agent is alive.
+    fn guest_ping(&self) -> Result<(), ::qapi_runtime::QapiError> {
+        Err(::qapi_runtime::dispatch::unsupported())
+    }
+    /// The command `guest-get-time`.
+    fn guest_get_time(&self) -> Result<i64, ::qapi_runtime::QapiError> {
+        Err(::qapi_runtime::dispatch::unsupported())
+    }
+    /// The command `guest-info`.
+    fn guest_info(&self) -> Result<GuestAgentInfo, ::qapi_runtime::QapiError> {
+        Err(::qapi_runtime::dispatch::unsupported())
+    }
+    /// The command `guest-get-osinfo`.
+    fn guest_get_osinfo(&self) -> Result<GuestOsInfo, ::qapi_runtime::QapiError> {
+        Err(::qapi_runtime::dispatch::unsupported())
+    }
+    /// The command `guest-network-get-interfaces`.
+    fn guest_network_get_interfaces(
+        &self,
+    ) -> Result<Vec<GuestNetworkInterface>, ::qapi_runtime::QapiError> {
+        Err(::qapi_runtime::dispatch::unsupported())
+    }
+    /// The command `guest-file-open`.
+    fn guest_file_open(
+        &self,
+        args: GuestFileOpenArgs,
+    ) -> Result<i64, ::qapi_runtime::QapiError> {
+        let _ = args;
+        Err(::qapi_runtime::dispatch::unsupported())
+    }
+    /// The command `x-power-off`.
+    ///
+    /// A command without reply on success (never sent to a real agent).
+    ///
+    /// It sends no reply when it succeeds (`success-response: false`): the result is dropped.
+    fn x_power_off(&self, args: XPowerOffArgs) -> Result<(), ::qapi_runtime::QapiError> {
+        let _ = args;
+        Err(::qapi_runtime::dispatch::unsupported())
+    }
+}
+/// Every command of the schema, for `::qapi_runtime::dispatch::CommandTable::new`.
+pub const COMMANDS: &[::qapi_runtime::dispatch::CommandInfo] = &[
+    ::qapi_runtime::dispatch::CommandInfo {
+        name: "guest-sync-delimited",
+        success_response: true,
+        allow_oob: false,
+        deprecated: false,
+    },
+    ::qapi_runtime::dispatch::CommandInfo {
+        name: "guest-ping",
+        success_response: true,
+        allow_oob: false,
+        deprecated: false,
+    },
+    ::qapi_runtime::dispatch::CommandInfo {
+        name: "guest-get-time",
+        success_response: true,
+        allow_oob: false,
+        deprecated: false,
+    },
+    ::qapi_runtime::dispatch::CommandInfo {
+        name: "guest-info",
+        success_response: true,
+        allow_oob: false,
+        deprecated: false,
+    },
+    ::qapi_runtime::dispatch::CommandInfo {
+        name: "guest-get-osinfo",
+        success_response: true,
+        allow_oob: false,
+        deprecated: false,
+    },
+    ::qapi_runtime::dispatch::CommandInfo {
+        name: "guest-network-get-interfaces",
+        success_response: true,
+        allow_oob: false,
+        deprecated: false,
+    },
+    ::qapi_runtime::dispatch::CommandInfo {
+        name: "guest-file-open",
+        success_response: true,
+        allow_oob: false,
+        deprecated: false,
+    },
+    ::qapi_runtime::dispatch::CommandInfo {
+        name: "x-power-off",
+        success_response: false,
+        allow_oob: false,
+        deprecated: false,
+    },
+];
+/// Answers one request: checks its envelope against `table`, decodes the arguments
+/// strictly, runs the command on `server` and returns the reply to send, if any.
+pub fn dispatch<S: Server + ?Sized>(
+    server: &S,
+    table: &::qapi_runtime::dispatch::CommandTable,
+    request: ::serde_json::Value,
+) -> Option<::serde_json::Value> {
+    let mut call = match table.accept(request) {
+        Ok(call) => call,
+        Err(reply) => return Some(reply),
+    };
+    let result = match call.command() {
+        "guest-sync-delimited" => {
+            ::qapi_runtime::strict::from_arguments::<
+                GuestSyncDelimitedArgs,
+            >(call.take_arguments())
+                .and_then(|args| server.guest_sync_delimited(args))
+                .and_then(|value| ::qapi_runtime::dispatch::encode_return(&value))
+        }
+        "guest-ping" => {
+            ::qapi_runtime::strict::no_arguments(call.arguments())
+                .and_then(|()| server.guest_ping())
+                .map(|()| ::qapi_runtime::dispatch::empty_return())
+        }
+        "guest-get-time" => {
+            ::qapi_runtime::strict::no_arguments(call.arguments())
+                .and_then(|()| server.guest_get_time())
+                .and_then(|value| ::qapi_runtime::dispatch::encode_return(&value))
+        }
+        "guest-info" => {
+            ::qapi_runtime::strict::no_arguments(call.arguments())
+                .and_then(|()| server.guest_info())
+                .and_then(|value| ::qapi_runtime::dispatch::encode_return(&value))
+        }
+        "guest-get-osinfo" => {
+            ::qapi_runtime::strict::no_arguments(call.arguments())
+                .and_then(|()| server.guest_get_osinfo())
+                .and_then(|value| ::qapi_runtime::dispatch::encode_return(&value))
+        }
+        "guest-network-get-interfaces" => {
+            ::qapi_runtime::strict::no_arguments(call.arguments())
+                .and_then(|()| server.guest_network_get_interfaces())
+                .and_then(|value| ::qapi_runtime::dispatch::encode_return(&value))
+        }
+        "guest-file-open" => {
+            ::qapi_runtime::strict::from_arguments::<
+                GuestFileOpenArgs,
+            >(call.take_arguments())
+                .and_then(|args| server.guest_file_open(args))
+                .and_then(|value| ::qapi_runtime::dispatch::encode_return(&value))
+        }
+        "x-power-off" => {
+            ::qapi_runtime::strict::from_arguments::<
+                XPowerOffArgs,
+            >(call.take_arguments())
+                .and_then(|args| server.x_power_off(args))
+                .map(|()| ::qapi_runtime::dispatch::empty_return())
+        }
+        name => Err(::qapi_runtime::QapiError::command_not_found(name)),
+    };
+    call.reply(result)
 }
 /// A client of this schema's commands, one typed method each, over the blocking
 /// `qapi_runtime::client::Client`.

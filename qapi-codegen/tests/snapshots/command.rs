@@ -468,6 +468,238 @@ impl __private::Slots for __OldCommandArgsSlots {
         Ok(OldCommandArgs {})
     }
 }
+/// The server side of the schema's commands: one method per command.
+///
+/// Implement the commands the server supports; the others answer `GenericError` "this feature or command is not currently supported". Run requests with [`dispatch`].
+pub trait Server {
+    /// The command `get-info`.
+    fn get_info(&self) -> Result<Info, ::qapi_runtime::QapiError> {
+        Err(::qapi_runtime::dispatch::unsupported())
+    }
+    /// The command `read-file`.
+    ///
+    /// Reads from a file.
+    fn read_file(&self, args: ReadFileArgs) -> Result<Info, ::qapi_runtime::QapiError> {
+        let _ = args;
+        Err(::qapi_runtime::dispatch::unsupported())
+    }
+    /// The command `set-info`.
+    ///
+    /// Sets the info.
+    fn set_info(&self, args: Info) -> Result<(), ::qapi_runtime::QapiError> {
+        let _ = args;
+        Err(::qapi_runtime::dispatch::unsupported())
+    }
+    /// The command `list-infos`.
+    fn list_infos(&self) -> Result<Vec<Info>, ::qapi_runtime::QapiError> {
+        Err(::qapi_runtime::dispatch::unsupported())
+    }
+    /// The command `power-off`.
+    ///
+    /// Turns the machine off without a reply.
+    ///
+    /// It sends no reply when it succeeds (`success-response: false`): the result is dropped.
+    fn power_off(&self) -> Result<(), ::qapi_runtime::QapiError> {
+        Err(::qapi_runtime::dispatch::unsupported())
+    }
+    /// The command `old-command`.
+    ///
+    /// **Deprecated:** use `get-info`
+    fn old_command(&self) -> Result<(), ::qapi_runtime::QapiError> {
+        Err(::qapi_runtime::dispatch::unsupported())
+    }
+}
+/// Every command of the schema, for `::qapi_runtime::dispatch::CommandTable::new`.
+pub const COMMANDS: &[::qapi_runtime::dispatch::CommandInfo] = &[
+    ::qapi_runtime::dispatch::CommandInfo {
+        name: "get-info",
+        success_response: true,
+        allow_oob: false,
+        deprecated: false,
+    },
+    ::qapi_runtime::dispatch::CommandInfo {
+        name: "read-file",
+        success_response: true,
+        allow_oob: false,
+        deprecated: false,
+    },
+    ::qapi_runtime::dispatch::CommandInfo {
+        name: "set-info",
+        success_response: true,
+        allow_oob: false,
+        deprecated: false,
+    },
+    ::qapi_runtime::dispatch::CommandInfo {
+        name: "list-infos",
+        success_response: true,
+        allow_oob: false,
+        deprecated: false,
+    },
+    ::qapi_runtime::dispatch::CommandInfo {
+        name: "power-off",
+        success_response: false,
+        allow_oob: false,
+        deprecated: false,
+    },
+    ::qapi_runtime::dispatch::CommandInfo {
+        name: "old-command",
+        success_response: true,
+        allow_oob: false,
+        deprecated: true,
+    },
+];
+/// Answers one request: checks its envelope against `table`, decodes the arguments
+/// strictly, runs the command on `server` and returns the reply to send, if any.
+pub fn dispatch<S: Server + ?Sized>(
+    server: &S,
+    table: &::qapi_runtime::dispatch::CommandTable,
+    request: ::serde_json::Value,
+) -> Option<::serde_json::Value> {
+    let mut call = match table.accept(request) {
+        Ok(call) => call,
+        Err(reply) => return Some(reply),
+    };
+    let result = match call.command() {
+        "get-info" => {
+            ::qapi_runtime::strict::no_arguments(call.arguments())
+                .and_then(|()| server.get_info())
+                .and_then(|value| ::qapi_runtime::dispatch::encode_return(&value))
+        }
+        "read-file" => {
+            ::qapi_runtime::strict::from_arguments::<ReadFileArgs>(call.take_arguments())
+                .and_then(|args| server.read_file(args))
+                .and_then(|value| ::qapi_runtime::dispatch::encode_return(&value))
+        }
+        "set-info" => {
+            ::qapi_runtime::strict::from_arguments::<Info>(call.take_arguments())
+                .and_then(|args| server.set_info(args))
+                .map(|()| ::qapi_runtime::dispatch::empty_return())
+        }
+        "list-infos" => {
+            ::qapi_runtime::strict::no_arguments(call.arguments())
+                .and_then(|()| server.list_infos())
+                .and_then(|value| ::qapi_runtime::dispatch::encode_return(&value))
+        }
+        "power-off" => {
+            ::qapi_runtime::strict::no_arguments(call.arguments())
+                .and_then(|()| server.power_off())
+                .map(|()| ::qapi_runtime::dispatch::empty_return())
+        }
+        "old-command" => {
+            ::qapi_runtime::strict::no_arguments(call.arguments())
+                .and_then(|()| server.old_command())
+                .map(|()| ::qapi_runtime::dispatch::empty_return())
+        }
+        name => Err(::qapi_runtime::QapiError::command_not_found(name)),
+    };
+    call.reply(result)
+}
+/// A client of this schema's commands, one typed method each, over the blocking
+/// `qapi_runtime::client::Client`.
+///
+/// Connect and configure the runtime client, then wrap it:
+/// `Client::new(qapi_runtime::client::Client::connect_unix(path)?)`. Its first call
+/// synchronises with the agent (`guest-sync-delimited`) unless told otherwise.
+#[derive(Debug)]
+pub struct Client<S> {
+    runtime: ::qapi_runtime::client::Client<S>,
+}
+impl<S> ::core::convert::From<::qapi_runtime::client::Client<S>> for Client<S> {
+    fn from(runtime: ::qapi_runtime::client::Client<S>) -> Self {
+        Client { runtime }
+    }
+}
+impl<S: ::qapi_runtime::client::Transport> Client<S> {
+    /// Wraps a runtime client.
+    pub fn new(runtime: ::qapi_runtime::client::Client<S>) -> Self {
+        Client { runtime }
+    }
+    /// The runtime client.
+    pub fn runtime(&self) -> &::qapi_runtime::client::Client<S> {
+        &self.runtime
+    }
+    /// The runtime client: timeouts, synchronisation, untyped calls.
+    pub fn runtime_mut(&mut self) -> &mut ::qapi_runtime::client::Client<S> {
+        &mut self.runtime
+    }
+    /// The runtime client, giving up this one.
+    pub fn into_runtime(self) -> ::qapi_runtime::client::Client<S> {
+        self.runtime
+    }
+    /// Runs the command `get-info`.
+    ///
+    /// # Returns
+    ///
+    /// what the server is
+    pub fn get_info(
+        &mut self,
+    ) -> ::core::result::Result<Info, ::qapi_runtime::ClientError> {
+        let arguments = ::core::option::Option::None;
+        let value = self.runtime.execute("get-info", arguments)?;
+        ::qapi_runtime::client::decode_return("get-info", value)
+    }
+    /// Runs the command `read-file`.
+    ///
+    /// Reads from a file.
+    ///
+    /// # Returns
+    ///
+    /// the data
+    pub fn read_file(
+        &mut self,
+        args: ReadFileArgs,
+    ) -> ::core::result::Result<Info, ::qapi_runtime::ClientError> {
+        let arguments = ::qapi_runtime::client::encode_arguments("read-file", &args)?;
+        let value = self.runtime.execute("read-file", arguments)?;
+        ::qapi_runtime::client::decode_return("read-file", value)
+    }
+    /// Runs the command `set-info`.
+    ///
+    /// Sets the info.
+    pub fn set_info(
+        &mut self,
+        args: SetInfoArgs,
+    ) -> ::core::result::Result<(), ::qapi_runtime::ClientError> {
+        let arguments = ::qapi_runtime::client::encode_arguments("set-info", &args)?;
+        self.runtime.execute("set-info", arguments)?;
+        ::core::result::Result::Ok(())
+    }
+    /// Runs the command `list-infos`.
+    ///
+    /// # Returns
+    ///
+    /// every info
+    pub fn list_infos(
+        &mut self,
+    ) -> ::core::result::Result<Vec<Info>, ::qapi_runtime::ClientError> {
+        let arguments = ::core::option::Option::None;
+        let value = self.runtime.execute("list-infos", arguments)?;
+        ::qapi_runtime::client::decode_return("list-infos", value)
+    }
+    /// Runs the command `power-off`.
+    ///
+    /// Turns the machine off without a reply.
+    ///
+    /// The agent sends no reply when it succeeds: this returns once the request is written, and an error reply is dropped by a later call.
+    pub fn power_off(
+        &mut self,
+    ) -> ::core::result::Result<(), ::qapi_runtime::ClientError> {
+        let arguments = ::core::option::Option::None;
+        self.runtime.execute_no_reply("power-off", arguments)
+    }
+    /// Runs the command `old-command`.
+    ///
+    /// **Deprecated:** use `get-info`
+    #[deprecated]
+    #[allow(deprecated)]
+    pub fn old_command(
+        &mut self,
+    ) -> ::core::result::Result<(), ::qapi_runtime::ClientError> {
+        let arguments = ::core::option::Option::None;
+        self.runtime.execute("old-command", arguments)?;
+        ::core::result::Result::Ok(())
+    }
+}
 /// Helpers of the generated `Deserialize` impls.
 mod __private {
     use ::serde::de;

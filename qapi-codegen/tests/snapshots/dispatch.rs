@@ -480,6 +480,7 @@ impl __private::Slots for __GuestExecRequestSlots {
         })
     }
 }
+#[allow(clippy::large_enum_variant)]
 enum __GuestExecRequestBranchSlots {
     Path(__GuestExecPathSlots),
     Shell(__GuestExecShellSlots),
@@ -1523,6 +1524,175 @@ pub fn dispatch<S: Server + ?Sized>(
         name => Err(::qapi_runtime::QapiError::command_not_found(name)),
     };
     call.reply(result)
+}
+/// A client of this schema's commands, one typed method each, over the blocking
+/// `qapi_runtime::client::Client`.
+///
+/// Connect and configure the runtime client, then wrap it:
+/// `Client::new(qapi_runtime::client::Client::connect_unix(path)?)`. Its first call
+/// synchronises with the agent (`guest-sync-delimited`) unless told otherwise.
+#[derive(Debug)]
+pub struct Client<S> {
+    runtime: ::qapi_runtime::client::Client<S>,
+}
+impl<S> ::core::convert::From<::qapi_runtime::client::Client<S>> for Client<S> {
+    fn from(runtime: ::qapi_runtime::client::Client<S>) -> Self {
+        Client { runtime }
+    }
+}
+impl<S: ::qapi_runtime::client::Transport> Client<S> {
+    /// Wraps a runtime client.
+    pub fn new(runtime: ::qapi_runtime::client::Client<S>) -> Self {
+        Client { runtime }
+    }
+    /// The runtime client.
+    pub fn runtime(&self) -> &::qapi_runtime::client::Client<S> {
+        &self.runtime
+    }
+    /// The runtime client: timeouts, synchronisation, untyped calls.
+    pub fn runtime_mut(&mut self) -> &mut ::qapi_runtime::client::Client<S> {
+        &mut self.runtime
+    }
+    /// The runtime client, giving up this one.
+    pub fn into_runtime(self) -> ::qapi_runtime::client::Client<S> {
+        self.runtime
+    }
+    /// Runs the command `guest-ping`.
+    ///
+    /// Checks the agent is alive.
+    pub fn guest_ping(
+        &mut self,
+    ) -> ::core::result::Result<(), ::qapi_runtime::ClientError> {
+        let arguments = ::core::option::Option::None;
+        self.runtime.execute("guest-ping", arguments)?;
+        ::core::result::Result::Ok(())
+    }
+    /// Runs the command `guest-sync`.
+    ///
+    /// Echoes its argument.
+    ///
+    /// # Returns
+    ///
+    /// `id`
+    pub fn guest_sync(
+        &mut self,
+        args: GuestSyncArgs,
+    ) -> ::core::result::Result<i64, ::qapi_runtime::ClientError> {
+        let arguments = ::qapi_runtime::client::encode_arguments("guest-sync", &args)?;
+        let value = self.runtime.execute("guest-sync", arguments)?;
+        ::qapi_runtime::client::decode_return("guest-sync", value)
+    }
+    /// Runs the command `guest-file-read`.
+    ///
+    /// Reads from an open file.
+    ///
+    /// # Returns
+    ///
+    /// what was read
+    pub fn guest_file_read(
+        &mut self,
+        args: GuestFileReadArgs,
+    ) -> ::core::result::Result<GuestFileRead, ::qapi_runtime::ClientError> {
+        let arguments = ::qapi_runtime::client::encode_arguments(
+            "guest-file-read",
+            &args,
+        )?;
+        let value = self.runtime.execute("guest-file-read", arguments)?;
+        ::qapi_runtime::client::decode_return("guest-file-read", value)
+    }
+    /// Runs the command `guest-exec`.
+    ///
+    /// Runs something (arguments as one union, boxed).
+    ///
+    /// # Returns
+    ///
+    /// the processes started
+    pub fn guest_exec(
+        &mut self,
+        args: GuestExecArgs,
+    ) -> ::core::result::Result<Vec<GuestExecStarted>, ::qapi_runtime::ClientError> {
+        let arguments = ::qapi_runtime::client::encode_arguments("guest-exec", &args)?;
+        let value = self.runtime.execute("guest-exec", arguments)?;
+        ::qapi_runtime::client::decode_return("guest-exec", value)
+    }
+    /// Runs the command `guest-exec-path`.
+    ///
+    /// Runs a program (arguments given by a named struct, not boxed).
+    pub fn guest_exec_path(
+        &mut self,
+        args: GuestExecPathArgs,
+    ) -> ::core::result::Result<(), ::qapi_runtime::ClientError> {
+        let arguments = ::qapi_runtime::client::encode_arguments(
+            "guest-exec-path",
+            &args,
+        )?;
+        self.runtime.execute("guest-exec-path", arguments)?;
+        ::core::result::Result::Ok(())
+    }
+    /// Runs the command `guest-shutdown`.
+    ///
+    /// Powers off; no reply on success.
+    ///
+    /// The agent sends no reply when it succeeds: this returns once the request is written, and an error reply is dropped by a later call.
+    pub fn guest_shutdown(
+        &mut self,
+        args: GuestShutdownArgs,
+    ) -> ::core::result::Result<(), ::qapi_runtime::ClientError> {
+        let arguments = ::qapi_runtime::client::encode_arguments(
+            "guest-shutdown",
+            &args,
+        )?;
+        self.runtime.execute_no_reply("guest-shutdown", arguments)
+    }
+    /// Runs the command `guest-old`.
+    ///
+    /// An old command.
+    ///
+    /// **Deprecated:** use guest-ping
+    #[deprecated]
+    #[allow(deprecated)]
+    pub fn guest_old(
+        &mut self,
+        args: GuestOldArgs,
+    ) -> ::core::result::Result<(), ::qapi_runtime::ClientError> {
+        let arguments = ::qapi_runtime::client::encode_arguments("guest-old", &args)?;
+        self.runtime.execute("guest-old", arguments)?;
+        ::core::result::Result::Ok(())
+    }
+    /// Runs the command `device-add`.
+    ///
+    /// Hand-decoded arguments.
+    pub fn device_add(
+        &mut self,
+        args: DeviceAddArgs,
+    ) -> ::core::result::Result<(), ::qapi_runtime::ClientError> {
+        let arguments = ::qapi_runtime::client::encode_arguments("device-add", &args)?;
+        self.runtime.execute("device-add", arguments)?;
+        ::core::result::Result::Ok(())
+    }
+    /// Runs the command `guest-never`.
+    ///
+    /// Compiled out: CONFIG_NEVER maps to a false predicate.
+    ///
+    /// *Only available if* `CONFIG_NEVER`.
+    #[cfg(any())]
+    pub fn guest_never(
+        &mut self,
+    ) -> ::core::result::Result<(), ::qapi_runtime::ClientError> {
+        let arguments = ::core::option::Option::None;
+        self.runtime.execute("guest-never", arguments)?;
+        ::core::result::Result::Ok(())
+    }
+    /// Runs the command `guest-unimplemented`.
+    ///
+    /// The test server does not implement this one.
+    pub fn guest_unimplemented(
+        &mut self,
+    ) -> ::core::result::Result<(), ::qapi_runtime::ClientError> {
+        let arguments = ::core::option::Option::None;
+        self.runtime.execute("guest-unimplemented", arguments)?;
+        ::core::result::Result::Ok(())
+    }
 }
 /// Helpers of the generated `Deserialize` impls.
 mod __private {

@@ -607,6 +607,7 @@ impl __private::Slots for __DeviceSlots {
         })
     }
 }
+#[allow(clippy::large_enum_variant)]
 enum __DeviceBranchSlots {
     Pci(__PciDeviceSlots),
     Usb(__UsbDeviceSlots),
@@ -640,8 +641,8 @@ impl __DeviceBranchSlots {
     fn finish<E: ::serde::de::Error>(self) -> Result<DeviceBranch, E> {
         Ok(
             match self {
-                Self::Pci(slots) => DeviceBranch::Pci(slots.finish()?),
-                Self::Usb(slots) => DeviceBranch::Usb(slots.finish()?),
+                Self::Pci(slots) => DeviceBranch::Pci(__private::Slots::finish(slots)?),
+                Self::Usb(slots) => DeviceBranch::Usb(__private::Slots::finish(slots)?),
                 Self::Virtual => DeviceBranch::Virtual,
                 Self::Other(value) => DeviceBranch::Other(value),
             },
@@ -1442,9 +1443,8 @@ enum __GuestPingArgsField {
 }
 impl __private::FromKey for __GuestPingArgsField {
     fn from_key(key: &str) -> Self {
-        match key {
-            _ => Self::__Ignore,
-        }
+        let _ = key;
+        Self::__Ignore
     }
 }
 #[derive(Default)]
@@ -1463,6 +1463,294 @@ impl __private::Slots for __GuestPingArgsSlots {
     }
     fn finish<E: ::serde::de::Error>(self) -> Result<GuestPingArgs, E> {
         Ok(GuestPingArgs {})
+    }
+}
+/// The server side of the schema's commands: one method per command.
+///
+/// Implement the commands the server supports; the others answer `GenericError` "this feature or command is not currently supported". Run requests with [`dispatch`].
+pub trait Server {
+    /// The command `guest-sync`.
+    fn guest_sync(&self, args: GuestSyncArgs) -> Result<(), ::qapi_runtime::QapiError> {
+        let _ = args;
+        Err(::qapi_runtime::dispatch::unsupported())
+    }
+    /// The command `guest-exec`.
+    fn guest_exec(&self, args: GuestExecArgs) -> Result<(), ::qapi_runtime::QapiError> {
+        let _ = args;
+        Err(::qapi_runtime::dispatch::unsupported())
+    }
+    /// The command `guest-file-write`.
+    fn guest_file_write(
+        &self,
+        args: GuestFileWriteArgs,
+    ) -> Result<(), ::qapi_runtime::QapiError> {
+        let _ = args;
+        Err(::qapi_runtime::dispatch::unsupported())
+    }
+    /// The command `guest-file-seek`.
+    fn guest_file_seek(
+        &self,
+        args: GuestFileSeekArgs,
+    ) -> Result<(), ::qapi_runtime::QapiError> {
+        let _ = args;
+        Err(::qapi_runtime::dispatch::unsupported())
+    }
+    /// The command `guest-set-vcpus`.
+    fn guest_set_vcpus(
+        &self,
+        args: GuestSetVcpusArgs,
+    ) -> Result<(), ::qapi_runtime::QapiError> {
+        let _ = args;
+        Err(::qapi_runtime::dispatch::unsupported())
+    }
+    /// The command `add-devices`.
+    fn add_devices(
+        &self,
+        args: AddDevicesArgs,
+    ) -> Result<(), ::qapi_runtime::QapiError> {
+        let _ = args;
+        Err(::qapi_runtime::dispatch::unsupported())
+    }
+    /// The command `add-device`.
+    fn add_device(&self, args: Device) -> Result<(), ::qapi_runtime::QapiError> {
+        let _ = args;
+        Err(::qapi_runtime::dispatch::unsupported())
+    }
+    /// The command `guest-ping`.
+    fn guest_ping(&self) -> Result<(), ::qapi_runtime::QapiError> {
+        Err(::qapi_runtime::dispatch::unsupported())
+    }
+}
+/// Every command of the schema, for `::qapi_runtime::dispatch::CommandTable::new`.
+pub const COMMANDS: &[::qapi_runtime::dispatch::CommandInfo] = &[
+    ::qapi_runtime::dispatch::CommandInfo {
+        name: "guest-sync",
+        success_response: true,
+        allow_oob: false,
+        deprecated: false,
+    },
+    ::qapi_runtime::dispatch::CommandInfo {
+        name: "guest-exec",
+        success_response: true,
+        allow_oob: false,
+        deprecated: false,
+    },
+    ::qapi_runtime::dispatch::CommandInfo {
+        name: "guest-file-write",
+        success_response: true,
+        allow_oob: false,
+        deprecated: false,
+    },
+    ::qapi_runtime::dispatch::CommandInfo {
+        name: "guest-file-seek",
+        success_response: true,
+        allow_oob: false,
+        deprecated: false,
+    },
+    ::qapi_runtime::dispatch::CommandInfo {
+        name: "guest-set-vcpus",
+        success_response: true,
+        allow_oob: false,
+        deprecated: false,
+    },
+    ::qapi_runtime::dispatch::CommandInfo {
+        name: "add-devices",
+        success_response: true,
+        allow_oob: false,
+        deprecated: false,
+    },
+    ::qapi_runtime::dispatch::CommandInfo {
+        name: "add-device",
+        success_response: true,
+        allow_oob: false,
+        deprecated: false,
+    },
+    ::qapi_runtime::dispatch::CommandInfo {
+        name: "guest-ping",
+        success_response: true,
+        allow_oob: false,
+        deprecated: false,
+    },
+];
+/// Answers one request: checks its envelope against `table`, decodes the arguments
+/// strictly, runs the command on `server` and returns the reply to send, if any.
+pub fn dispatch<S: Server + ?Sized>(
+    server: &S,
+    table: &::qapi_runtime::dispatch::CommandTable,
+    request: ::serde_json::Value,
+) -> Option<::serde_json::Value> {
+    let mut call = match table.accept(request) {
+        Ok(call) => call,
+        Err(reply) => return Some(reply),
+    };
+    let result = match call.command() {
+        "guest-sync" => {
+            ::qapi_runtime::strict::from_arguments::<
+                GuestSyncArgs,
+            >(call.take_arguments())
+                .and_then(|args| server.guest_sync(args))
+                .map(|()| ::qapi_runtime::dispatch::empty_return())
+        }
+        "guest-exec" => {
+            ::qapi_runtime::strict::from_arguments::<
+                GuestExecArgs,
+            >(call.take_arguments())
+                .and_then(|args| server.guest_exec(args))
+                .map(|()| ::qapi_runtime::dispatch::empty_return())
+        }
+        "guest-file-write" => {
+            ::qapi_runtime::strict::from_arguments::<
+                GuestFileWriteArgs,
+            >(call.take_arguments())
+                .and_then(|args| server.guest_file_write(args))
+                .map(|()| ::qapi_runtime::dispatch::empty_return())
+        }
+        "guest-file-seek" => {
+            ::qapi_runtime::strict::from_arguments::<
+                GuestFileSeekArgs,
+            >(call.take_arguments())
+                .and_then(|args| server.guest_file_seek(args))
+                .map(|()| ::qapi_runtime::dispatch::empty_return())
+        }
+        "guest-set-vcpus" => {
+            ::qapi_runtime::strict::from_arguments::<
+                GuestSetVcpusArgs,
+            >(call.take_arguments())
+                .and_then(|args| server.guest_set_vcpus(args))
+                .map(|()| ::qapi_runtime::dispatch::empty_return())
+        }
+        "add-devices" => {
+            ::qapi_runtime::strict::from_arguments::<
+                AddDevicesArgs,
+            >(call.take_arguments())
+                .and_then(|args| server.add_devices(args))
+                .map(|()| ::qapi_runtime::dispatch::empty_return())
+        }
+        "add-device" => {
+            ::qapi_runtime::strict::from_arguments::<Device>(call.take_arguments())
+                .and_then(|args| server.add_device(args))
+                .map(|()| ::qapi_runtime::dispatch::empty_return())
+        }
+        "guest-ping" => {
+            ::qapi_runtime::strict::no_arguments(call.arguments())
+                .and_then(|()| server.guest_ping())
+                .map(|()| ::qapi_runtime::dispatch::empty_return())
+        }
+        name => Err(::qapi_runtime::QapiError::command_not_found(name)),
+    };
+    call.reply(result)
+}
+/// A client of this schema's commands, one typed method each, over the blocking
+/// `qapi_runtime::client::Client`.
+///
+/// Connect and configure the runtime client, then wrap it:
+/// `Client::new(qapi_runtime::client::Client::connect_unix(path)?)`. Its first call
+/// synchronises with the agent (`guest-sync-delimited`) unless told otherwise.
+#[derive(Debug)]
+pub struct Client<S> {
+    runtime: ::qapi_runtime::client::Client<S>,
+}
+impl<S> ::core::convert::From<::qapi_runtime::client::Client<S>> for Client<S> {
+    fn from(runtime: ::qapi_runtime::client::Client<S>) -> Self {
+        Client { runtime }
+    }
+}
+impl<S: ::qapi_runtime::client::Transport> Client<S> {
+    /// Wraps a runtime client.
+    pub fn new(runtime: ::qapi_runtime::client::Client<S>) -> Self {
+        Client { runtime }
+    }
+    /// The runtime client.
+    pub fn runtime(&self) -> &::qapi_runtime::client::Client<S> {
+        &self.runtime
+    }
+    /// The runtime client: timeouts, synchronisation, untyped calls.
+    pub fn runtime_mut(&mut self) -> &mut ::qapi_runtime::client::Client<S> {
+        &mut self.runtime
+    }
+    /// The runtime client, giving up this one.
+    pub fn into_runtime(self) -> ::qapi_runtime::client::Client<S> {
+        self.runtime
+    }
+    /// Runs the command `guest-sync`.
+    pub fn guest_sync(
+        &mut self,
+        args: GuestSyncArgs,
+    ) -> ::core::result::Result<(), ::qapi_runtime::ClientError> {
+        let arguments = ::qapi_runtime::client::encode_arguments("guest-sync", &args)?;
+        self.runtime.execute("guest-sync", arguments)?;
+        ::core::result::Result::Ok(())
+    }
+    /// Runs the command `guest-exec`.
+    pub fn guest_exec(
+        &mut self,
+        args: GuestExecArgs,
+    ) -> ::core::result::Result<(), ::qapi_runtime::ClientError> {
+        let arguments = ::qapi_runtime::client::encode_arguments("guest-exec", &args)?;
+        self.runtime.execute("guest-exec", arguments)?;
+        ::core::result::Result::Ok(())
+    }
+    /// Runs the command `guest-file-write`.
+    pub fn guest_file_write(
+        &mut self,
+        args: GuestFileWriteArgs,
+    ) -> ::core::result::Result<(), ::qapi_runtime::ClientError> {
+        let arguments = ::qapi_runtime::client::encode_arguments(
+            "guest-file-write",
+            &args,
+        )?;
+        self.runtime.execute("guest-file-write", arguments)?;
+        ::core::result::Result::Ok(())
+    }
+    /// Runs the command `guest-file-seek`.
+    pub fn guest_file_seek(
+        &mut self,
+        args: GuestFileSeekArgs,
+    ) -> ::core::result::Result<(), ::qapi_runtime::ClientError> {
+        let arguments = ::qapi_runtime::client::encode_arguments(
+            "guest-file-seek",
+            &args,
+        )?;
+        self.runtime.execute("guest-file-seek", arguments)?;
+        ::core::result::Result::Ok(())
+    }
+    /// Runs the command `guest-set-vcpus`.
+    pub fn guest_set_vcpus(
+        &mut self,
+        args: GuestSetVcpusArgs,
+    ) -> ::core::result::Result<(), ::qapi_runtime::ClientError> {
+        let arguments = ::qapi_runtime::client::encode_arguments(
+            "guest-set-vcpus",
+            &args,
+        )?;
+        self.runtime.execute("guest-set-vcpus", arguments)?;
+        ::core::result::Result::Ok(())
+    }
+    /// Runs the command `add-devices`.
+    pub fn add_devices(
+        &mut self,
+        args: AddDevicesArgs,
+    ) -> ::core::result::Result<(), ::qapi_runtime::ClientError> {
+        let arguments = ::qapi_runtime::client::encode_arguments("add-devices", &args)?;
+        self.runtime.execute("add-devices", arguments)?;
+        ::core::result::Result::Ok(())
+    }
+    /// Runs the command `add-device`.
+    pub fn add_device(
+        &mut self,
+        args: AddDeviceArgs,
+    ) -> ::core::result::Result<(), ::qapi_runtime::ClientError> {
+        let arguments = ::qapi_runtime::client::encode_arguments("add-device", &args)?;
+        self.runtime.execute("add-device", arguments)?;
+        ::core::result::Result::Ok(())
+    }
+    /// Runs the command `guest-ping`.
+    pub fn guest_ping(
+        &mut self,
+    ) -> ::core::result::Result<(), ::qapi_runtime::ClientError> {
+        let arguments = ::core::option::Option::None;
+        self.runtime.execute("guest-ping", arguments)?;
+        ::core::result::Result::Ok(())
     }
 }
 /// Helpers of the generated `Deserialize` impls.
