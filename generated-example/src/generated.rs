@@ -7009,6 +7009,802 @@ impl<S: ::qapi_runtime::client::Transport> Client<S> {
         ::qapi_runtime::client::decode_return("guest-exec", value)
     }
 }
+/// A client of this schema's commands, one typed `async` method each, over
+/// `qapi_runtime::client::AsyncClient`.
+#[cfg(feature = "tokio")]
+#[derive(Debug)]
+pub struct AsyncClient<S> {
+    runtime: ::qapi_runtime::client::AsyncClient<S>,
+}
+#[cfg(feature = "tokio")]
+impl<S> ::core::convert::From<::qapi_runtime::client::AsyncClient<S>>
+for AsyncClient<S> {
+    fn from(runtime: ::qapi_runtime::client::AsyncClient<S>) -> Self {
+        AsyncClient { runtime }
+    }
+}
+#[cfg(feature = "tokio")]
+impl<S: ::qapi_runtime::client::AsyncStream> AsyncClient<S> {
+    /// Wraps a runtime client.
+    pub fn new(runtime: ::qapi_runtime::client::AsyncClient<S>) -> Self {
+        AsyncClient { runtime }
+    }
+    /// The runtime client.
+    pub fn runtime(&self) -> &::qapi_runtime::client::AsyncClient<S> {
+        &self.runtime
+    }
+    /// The runtime client: timeouts, synchronisation, untyped calls.
+    pub fn runtime_mut(&mut self) -> &mut ::qapi_runtime::client::AsyncClient<S> {
+        &mut self.runtime
+    }
+    /// The runtime client, giving up this one.
+    pub fn into_runtime(self) -> ::qapi_runtime::client::AsyncClient<S> {
+        self.runtime
+    }
+    /// Runs the command `guest-sync-delimited`.
+    ///
+    /// Echo back a unique integer value, and prepend to response a
+    /// leading sentinel byte (0xFF) the client can check scan for.
+    ///
+    /// This is used by clients talking to the guest agent over the
+    /// wire to ensure the stream is in sync and doesn't contain stale
+    /// data from previous client. It must be issued upon initial
+    /// connection, and after any client-side timeouts (including
+    /// timeouts on receiving a response to this command).
+    ///
+    /// After issuing this request, all guest agent responses should be
+    /// ignored until the response containing the unique integer value
+    /// the client passed in is returned. Receival of the 0xFF sentinel
+    /// byte must be handled as an indication that the client's
+    /// lexer/tokenizer/parser state should be flushed/reset in
+    /// preparation for reliably receiving the subsequent response. As
+    /// an optimization, clients may opt to ignore all data until a
+    /// sentinel value is receiving to avoid unnecessary processing of
+    /// stale data.
+    ///
+    /// Similarly, clients should also precede this *request*
+    /// with a 0xFF byte to make sure the guest agent flushes any
+    /// partially read JSON data from a previous client connection.
+    ///
+    /// # Returns
+    ///
+    /// The unique integer id passed in by the client
+    ///
+    /// *Since:* 1.1
+    pub async fn guest_sync_delimited(
+        &mut self,
+        args: GuestSyncDelimitedArgs,
+    ) -> ::core::result::Result<i64, ::qapi_runtime::ClientError> {
+        let arguments = ::qapi_runtime::client::encode_arguments(
+            "guest-sync-delimited",
+            &args,
+        )?;
+        let value = self.runtime.execute("guest-sync-delimited", arguments).await?;
+        ::qapi_runtime::client::decode_return("guest-sync-delimited", value)
+    }
+    /// Runs the command `guest-sync`.
+    ///
+    /// Echo back a unique integer value
+    ///
+    /// This is used by clients talking to the guest agent over the
+    /// wire to ensure the stream is in sync and doesn't contain stale
+    /// data from previous client. All guest agent responses should be
+    /// ignored until the provided unique integer value is returned,
+    /// and it is up to the client to handle stale whole or
+    /// partially-delivered JSON text in such a way that this response
+    /// can be obtained.
+    ///
+    /// In cases where a partial stale response was previously
+    /// received by the client, this cannot always be done reliably.
+    /// One particular scenario being if qemu-ga responses are fed
+    /// character-by-character into a JSON parser. In these situations,
+    /// using guest-sync-delimited may be optimal.
+    ///
+    /// For clients that fetch responses line by line and convert them
+    /// to JSON objects, guest-sync should be sufficient, but note that
+    /// in cases where the channel is dirty some attempts at parsing the
+    /// response may result in a parser error.
+    ///
+    /// Such clients should also precede this command
+    /// with a 0xFF byte to make sure the guest agent flushes any
+    /// partially read JSON data from a previous session.
+    ///
+    /// # Returns
+    ///
+    /// The unique integer id passed in by the client
+    ///
+    /// *Since:* 0.15.0
+    pub async fn guest_sync(
+        &mut self,
+        args: GuestSyncArgs,
+    ) -> ::core::result::Result<i64, ::qapi_runtime::ClientError> {
+        let arguments = ::qapi_runtime::client::encode_arguments("guest-sync", &args)?;
+        let value = self.runtime.execute("guest-sync", arguments).await?;
+        ::qapi_runtime::client::decode_return("guest-sync", value)
+    }
+    /// Runs the command `guest-ping`.
+    ///
+    /// Ping the guest agent, a non-error return implies success
+    ///
+    /// *Since:* 0.15.0
+    pub async fn guest_ping(
+        &mut self,
+    ) -> ::core::result::Result<(), ::qapi_runtime::ClientError> {
+        let arguments = ::core::option::Option::None;
+        self.runtime.execute("guest-ping", arguments).await?;
+        ::core::result::Result::Ok(())
+    }
+    /// Runs the command `guest-get-time`.
+    ///
+    /// Get the information about guest's System Time relative to
+    /// the Epoch of 1970-01-01 in UTC.
+    ///
+    /// # Returns
+    ///
+    /// Time in nanoseconds.
+    ///
+    /// *Since:* 1.5
+    pub async fn guest_get_time(
+        &mut self,
+    ) -> ::core::result::Result<i64, ::qapi_runtime::ClientError> {
+        let arguments = ::core::option::Option::None;
+        let value = self.runtime.execute("guest-get-time", arguments).await?;
+        ::qapi_runtime::client::decode_return("guest-get-time", value)
+    }
+    /// Runs the command `guest-set-time`.
+    ///
+    /// Set guest time.
+    ///
+    /// When a guest is paused or migrated to a file then loaded
+    /// from that file, the guest OS has no idea that there
+    /// was a big gap in the time. Depending on how long the
+    /// gap was, NTP might not be able to resynchronize the
+    /// guest.
+    ///
+    /// This command tries to set guest's System Time to the
+    /// given value, then sets the Hardware Clock (RTC) to the
+    /// current System Time. This will make it easier for a guest
+    /// to resynchronize without waiting for NTP. If no `time` is
+    /// specified, then the time to set is read from RTC. However,
+    /// this may not be supported on all platforms (i.e. Windows).
+    /// If that's the case users are advised to always pass a
+    /// value.
+    ///
+    /// # Returns
+    ///
+    /// Nothing on success.
+    ///
+    /// *Since:* 1.5
+    pub async fn guest_set_time(
+        &mut self,
+        args: GuestSetTimeArgs,
+    ) -> ::core::result::Result<(), ::qapi_runtime::ClientError> {
+        let arguments = ::qapi_runtime::client::encode_arguments(
+            "guest-set-time",
+            &args,
+        )?;
+        self.runtime.execute("guest-set-time", arguments).await?;
+        ::core::result::Result::Ok(())
+    }
+    /// Runs the command `guest-info`.
+    ///
+    /// Get some information about the guest agent.
+    ///
+    /// # Returns
+    ///
+    /// `GuestAgentInfo`
+    ///
+    /// *Since:* 0.15.0
+    pub async fn guest_info(
+        &mut self,
+    ) -> ::core::result::Result<GuestAgentInfo, ::qapi_runtime::ClientError> {
+        let arguments = ::core::option::Option::None;
+        let value = self.runtime.execute("guest-info", arguments).await?;
+        ::qapi_runtime::client::decode_return("guest-info", value)
+    }
+    /// Runs the command `guest-shutdown`.
+    ///
+    /// Initiate guest-activated shutdown. Note: this is an asynchronous
+    /// shutdown request, with no guarantee of successful shutdown.
+    ///
+    /// This command does NOT return a response on success. Success condition
+    /// is indicated by the VM exiting with a zero exit status or, when
+    /// running with --no-shutdown, by issuing the query-status QMP command
+    /// to confirm the VM status is "shutdown".
+    ///
+    /// The agent sends no reply when it succeeds: this returns once the request is written, and an error reply is dropped by a later call.
+    ///
+    /// *Since:* 0.15.0
+    pub async fn guest_shutdown(
+        &mut self,
+        args: GuestShutdownArgs,
+    ) -> ::core::result::Result<(), ::qapi_runtime::ClientError> {
+        let arguments = ::qapi_runtime::client::encode_arguments(
+            "guest-shutdown",
+            &args,
+        )?;
+        self.runtime.execute_no_reply("guest-shutdown", arguments).await
+    }
+    /// Runs the command `guest-file-open`.
+    ///
+    /// Open a file in the guest and retrieve a file handle for it
+    ///
+    /// # Returns
+    ///
+    /// Guest file handle on success.
+    ///
+    /// *Since:* 0.15.0
+    pub async fn guest_file_open(
+        &mut self,
+        args: GuestFileOpenArgs,
+    ) -> ::core::result::Result<i64, ::qapi_runtime::ClientError> {
+        let arguments = ::qapi_runtime::client::encode_arguments(
+            "guest-file-open",
+            &args,
+        )?;
+        let value = self.runtime.execute("guest-file-open", arguments).await?;
+        ::qapi_runtime::client::decode_return("guest-file-open", value)
+    }
+    /// Runs the command `guest-file-close`.
+    ///
+    /// Close an open file in the guest
+    ///
+    /// # Returns
+    ///
+    /// Nothing on success.
+    ///
+    /// *Since:* 0.15.0
+    pub async fn guest_file_close(
+        &mut self,
+        args: GuestFileCloseArgs,
+    ) -> ::core::result::Result<(), ::qapi_runtime::ClientError> {
+        let arguments = ::qapi_runtime::client::encode_arguments(
+            "guest-file-close",
+            &args,
+        )?;
+        self.runtime.execute("guest-file-close", arguments).await?;
+        ::core::result::Result::Ok(())
+    }
+    /// Runs the command `guest-file-read`.
+    ///
+    /// Read from an open file in the guest. Data will be base64-encoded
+    ///
+    /// # Returns
+    ///
+    /// `GuestFileRead` on success.
+    ///
+    /// *Since:* 0.15.0
+    pub async fn guest_file_read(
+        &mut self,
+        args: GuestFileReadArgs,
+    ) -> ::core::result::Result<GuestFileRead, ::qapi_runtime::ClientError> {
+        let arguments = ::qapi_runtime::client::encode_arguments(
+            "guest-file-read",
+            &args,
+        )?;
+        let value = self.runtime.execute("guest-file-read", arguments).await?;
+        ::qapi_runtime::client::decode_return("guest-file-read", value)
+    }
+    /// Runs the command `guest-file-write`.
+    ///
+    /// Write to an open file in the guest.
+    ///
+    /// # Returns
+    ///
+    /// `GuestFileWrite` on success.
+    ///
+    /// *Since:* 0.15.0
+    pub async fn guest_file_write(
+        &mut self,
+        args: GuestFileWriteArgs,
+    ) -> ::core::result::Result<GuestFileWrite, ::qapi_runtime::ClientError> {
+        let arguments = ::qapi_runtime::client::encode_arguments(
+            "guest-file-write",
+            &args,
+        )?;
+        let value = self.runtime.execute("guest-file-write", arguments).await?;
+        ::qapi_runtime::client::decode_return("guest-file-write", value)
+    }
+    /// Runs the command `guest-file-seek`.
+    ///
+    /// Seek to a position in the file, as with fseek(), and return the
+    /// current file position afterward. Also encapsulates ftell()'s
+    /// functionality, just Set offset=0, whence=SEEK_CUR.
+    ///
+    /// # Returns
+    ///
+    /// `GuestFileSeek` on success.
+    ///
+    /// *Since:* 0.15.0
+    pub async fn guest_file_seek(
+        &mut self,
+        args: GuestFileSeekArgs,
+    ) -> ::core::result::Result<GuestFileSeek, ::qapi_runtime::ClientError> {
+        let arguments = ::qapi_runtime::client::encode_arguments(
+            "guest-file-seek",
+            &args,
+        )?;
+        let value = self.runtime.execute("guest-file-seek", arguments).await?;
+        ::qapi_runtime::client::decode_return("guest-file-seek", value)
+    }
+    /// Runs the command `guest-file-flush`.
+    ///
+    /// Write file changes bufferred in userspace to disk/kernel buffers
+    ///
+    /// # Returns
+    ///
+    /// Nothing on success.
+    ///
+    /// *Since:* 0.15.0
+    pub async fn guest_file_flush(
+        &mut self,
+        args: GuestFileFlushArgs,
+    ) -> ::core::result::Result<(), ::qapi_runtime::ClientError> {
+        let arguments = ::qapi_runtime::client::encode_arguments(
+            "guest-file-flush",
+            &args,
+        )?;
+        self.runtime.execute("guest-file-flush", arguments).await?;
+        ::core::result::Result::Ok(())
+    }
+    /// Runs the command `guest-fsfreeze-status`.
+    ///
+    /// Get guest fsfreeze state. error state indicates
+    ///
+    /// # Returns
+    ///
+    /// GuestFsfreezeStatus ("thawed", "frozen", etc., as defined below)
+    ///
+    /// **Note:** This may fail to properly report the current state as a result of
+    /// some other guest processes having issued an fs freeze/thaw.
+    ///
+    /// *Since:* 0.15.0
+    pub async fn guest_fsfreeze_status(
+        &mut self,
+    ) -> ::core::result::Result<GuestFsfreezeStatus, ::qapi_runtime::ClientError> {
+        let arguments = ::core::option::Option::None;
+        let value = self.runtime.execute("guest-fsfreeze-status", arguments).await?;
+        ::qapi_runtime::client::decode_return("guest-fsfreeze-status", value)
+    }
+    /// Runs the command `guest-fsfreeze-freeze`.
+    ///
+    /// Sync and freeze all freezable, local guest filesystems
+    ///
+    /// # Returns
+    ///
+    /// Number of file systems currently frozen. On error, all filesystems
+    /// will be thawed.
+    ///
+    /// *Since:* 0.15.0
+    pub async fn guest_fsfreeze_freeze(
+        &mut self,
+    ) -> ::core::result::Result<i64, ::qapi_runtime::ClientError> {
+        let arguments = ::core::option::Option::None;
+        let value = self.runtime.execute("guest-fsfreeze-freeze", arguments).await?;
+        ::qapi_runtime::client::decode_return("guest-fsfreeze-freeze", value)
+    }
+    /// Runs the command `guest-fsfreeze-freeze-list`.
+    ///
+    /// Sync and freeze specified guest filesystems
+    ///
+    /// # Returns
+    ///
+    /// Number of file systems currently frozen. On error, all filesystems
+    /// will be thawed.
+    ///
+    /// *Since:* 2.2
+    pub async fn guest_fsfreeze_freeze_list(
+        &mut self,
+        args: GuestFsfreezeFreezeListArgs,
+    ) -> ::core::result::Result<i64, ::qapi_runtime::ClientError> {
+        let arguments = ::qapi_runtime::client::encode_arguments(
+            "guest-fsfreeze-freeze-list",
+            &args,
+        )?;
+        let value = self.runtime.execute("guest-fsfreeze-freeze-list", arguments).await?;
+        ::qapi_runtime::client::decode_return("guest-fsfreeze-freeze-list", value)
+    }
+    /// Runs the command `guest-fsfreeze-thaw`.
+    ///
+    /// Unfreeze all frozen guest filesystems
+    ///
+    /// # Returns
+    ///
+    /// Number of file systems thawed by this call
+    ///
+    /// **Note:** if return value does not match the previous call to
+    /// guest-fsfreeze-freeze, this likely means some freezable
+    /// filesystems were unfrozen before this call, and that the
+    /// filesystem state may have changed before issuing this
+    /// command.
+    ///
+    /// *Since:* 0.15.0
+    pub async fn guest_fsfreeze_thaw(
+        &mut self,
+    ) -> ::core::result::Result<i64, ::qapi_runtime::ClientError> {
+        let arguments = ::core::option::Option::None;
+        let value = self.runtime.execute("guest-fsfreeze-thaw", arguments).await?;
+        ::qapi_runtime::client::decode_return("guest-fsfreeze-thaw", value)
+    }
+    /// Runs the command `guest-fstrim`.
+    ///
+    /// Discard (or "trim") blocks which are not in use by the filesystem.
+    ///
+    /// # Returns
+    ///
+    /// A `GuestFilesystemTrimResponse` which contains the
+    /// status of all trimmed paths. (since 2.4)
+    ///
+    /// *Since:* 1.2
+    pub async fn guest_fstrim(
+        &mut self,
+        args: GuestFstrimArgs,
+    ) -> ::core::result::Result<
+        GuestFilesystemTrimResponse,
+        ::qapi_runtime::ClientError,
+    > {
+        let arguments = ::qapi_runtime::client::encode_arguments("guest-fstrim", &args)?;
+        let value = self.runtime.execute("guest-fstrim", arguments).await?;
+        ::qapi_runtime::client::decode_return("guest-fstrim", value)
+    }
+    /// Runs the command `guest-suspend-disk`.
+    ///
+    /// Suspend guest to disk.
+    ///
+    /// This command tries to execute the scripts provided by the pm-utils package.
+    /// If it's not available, the suspend operation will be performed by manually
+    /// writing to a sysfs file.
+    ///
+    /// For the best results it's strongly recommended to have the pm-utils
+    /// package installed in the guest.
+    ///
+    /// This command does NOT return a response on success. There is a high chance
+    /// the command succeeded if the VM exits with a zero exit status or, when
+    /// running with --no-shutdown, by issuing the query-status QMP command to
+    /// to confirm the VM status is "shutdown". However, the VM could also exit
+    /// (or set its status to "shutdown") due to other reasons.
+    ///
+    /// The following errors may be returned:
+    ///    If suspend to disk is not supported, Unsupported
+    ///
+    /// **Notes:** It's strongly recommended to issue the guest-sync command before
+    /// sending commands when the guest resumes
+    ///
+    /// The agent sends no reply when it succeeds: this returns once the request is written, and an error reply is dropped by a later call.
+    ///
+    /// *Since:* 1.1
+    pub async fn guest_suspend_disk(
+        &mut self,
+    ) -> ::core::result::Result<(), ::qapi_runtime::ClientError> {
+        let arguments = ::core::option::Option::None;
+        self.runtime.execute_no_reply("guest-suspend-disk", arguments).await
+    }
+    /// Runs the command `guest-suspend-ram`.
+    ///
+    /// Suspend guest to ram.
+    ///
+    /// This command tries to execute the scripts provided by the pm-utils package.
+    /// If it's not available, the suspend operation will be performed by manually
+    /// writing to a sysfs file.
+    ///
+    /// For the best results it's strongly recommended to have the pm-utils
+    /// package installed in the guest.
+    ///
+    /// IMPORTANT: guest-suspend-ram requires QEMU to support the 'system_wakeup'
+    /// command.  Thus, it's *required* to query QEMU for the presence of the
+    /// 'system_wakeup' command before issuing guest-suspend-ram.
+    ///
+    /// This command does NOT return a response on success. There are two options
+    /// to check for success:
+    ///   1. Wait for the SUSPEND QMP event from QEMU
+    ///   2. Issue the query-status QMP command to confirm the VM status is
+    ///      "suspended"
+    ///
+    /// The following errors may be returned:
+    ///    If suspend to ram is not supported, Unsupported
+    ///
+    /// **Notes:** It's strongly recommended to issue the guest-sync command before
+    /// sending commands when the guest resumes
+    ///
+    /// The agent sends no reply when it succeeds: this returns once the request is written, and an error reply is dropped by a later call.
+    ///
+    /// *Since:* 1.1
+    pub async fn guest_suspend_ram(
+        &mut self,
+    ) -> ::core::result::Result<(), ::qapi_runtime::ClientError> {
+        let arguments = ::core::option::Option::None;
+        self.runtime.execute_no_reply("guest-suspend-ram", arguments).await
+    }
+    /// Runs the command `guest-suspend-hybrid`.
+    ///
+    /// Save guest state to disk and suspend to ram.
+    ///
+    /// This command requires the pm-utils package to be installed in the guest.
+    ///
+    /// IMPORTANT: guest-suspend-hybrid requires QEMU to support the 'system_wakeup'
+    /// command.  Thus, it's *required* to query QEMU for the presence of the
+    /// 'system_wakeup' command before issuing guest-suspend-hybrid.
+    ///
+    /// This command does NOT return a response on success. There are two options
+    /// to check for success:
+    ///   1. Wait for the SUSPEND QMP event from QEMU
+    ///   2. Issue the query-status QMP command to confirm the VM status is
+    ///      "suspended"
+    ///
+    /// The following errors may be returned:
+    ///    If hybrid suspend is not supported, Unsupported
+    ///
+    /// **Notes:** It's strongly recommended to issue the guest-sync command before
+    /// sending commands when the guest resumes
+    ///
+    /// The agent sends no reply when it succeeds: this returns once the request is written, and an error reply is dropped by a later call.
+    ///
+    /// *Since:* 1.1
+    pub async fn guest_suspend_hybrid(
+        &mut self,
+    ) -> ::core::result::Result<(), ::qapi_runtime::ClientError> {
+        let arguments = ::core::option::Option::None;
+        self.runtime.execute_no_reply("guest-suspend-hybrid", arguments).await
+    }
+    /// Runs the command `guest-network-get-interfaces`.
+    ///
+    /// Get list of guest IP addresses, MAC addresses
+    /// and netmasks.
+    ///
+    /// # Returns
+    ///
+    /// List of GuestNetworkInfo on success.
+    ///
+    /// *Since:* 1.1
+    pub async fn guest_network_get_interfaces(
+        &mut self,
+    ) -> ::core::result::Result<
+        Vec<GuestNetworkInterface>,
+        ::qapi_runtime::ClientError,
+    > {
+        let arguments = ::core::option::Option::None;
+        let value = self
+            .runtime
+            .execute("guest-network-get-interfaces", arguments)
+            .await?;
+        ::qapi_runtime::client::decode_return("guest-network-get-interfaces", value)
+    }
+    /// Runs the command `guest-get-vcpus`.
+    ///
+    /// Retrieve the list of the guest's logical processors.
+    ///
+    /// This is a read-only operation.
+    ///
+    /// # Returns
+    ///
+    /// The list of all VCPUs the guest knows about. Each VCPU is put on the
+    /// list exactly once, but their order is unspecified.
+    ///
+    /// *Since:* 1.5
+    pub async fn guest_get_vcpus(
+        &mut self,
+    ) -> ::core::result::Result<
+        Vec<GuestLogicalProcessor>,
+        ::qapi_runtime::ClientError,
+    > {
+        let arguments = ::core::option::Option::None;
+        let value = self.runtime.execute("guest-get-vcpus", arguments).await?;
+        ::qapi_runtime::client::decode_return("guest-get-vcpus", value)
+    }
+    /// Runs the command `guest-set-vcpus`.
+    ///
+    /// Attempt to reconfigure (currently: enable/disable) logical processors inside
+    /// the guest.
+    ///
+    /// The input list is processed node by node in order. In each node `logical-id`
+    /// is used to look up the guest VCPU, for which `online` specifies the requested
+    /// state. The set of distinct `logical-id`'s is only required to be a subset of
+    /// the guest-supported identifiers. There's no restriction on list length or on
+    /// repeating the same `logical-id` (with possibly different `online` field).
+    /// Preferably the input list should describe a modified subset of
+    /// `guest-get-vcpus`' return value.
+    ///
+    /// # Returns
+    ///
+    /// The length of the initial sublist that has been successfully
+    /// processed. The guest agent maximizes this value. Possible cases:
+    ///
+    /// 0:                if the `vcpus` list was empty on input. Guest state
+    ///    has not been changed. Otherwise,
+    ///
+    /// Error:            processing the first node of `vcpus` failed for the
+    ///    reason returned. Guest state has not been changed.
+    ///    Otherwise,
+    ///
+    /// \< length(`vcpus`): more than zero initial nodes have been processed,
+    ///    but not the entire `vcpus` list. Guest state has
+    ///    changed accordingly. To retrieve the error
+    ///    (assuming it persists), repeat the call with the
+    ///    successfully processed initial sublist removed.
+    ///    Otherwise,
+    ///
+    /// length(`vcpus`):   call successful.
+    ///
+    /// *Since:* 1.5
+    pub async fn guest_set_vcpus(
+        &mut self,
+        args: GuestSetVcpusArgs,
+    ) -> ::core::result::Result<i64, ::qapi_runtime::ClientError> {
+        let arguments = ::qapi_runtime::client::encode_arguments(
+            "guest-set-vcpus",
+            &args,
+        )?;
+        let value = self.runtime.execute("guest-set-vcpus", arguments).await?;
+        ::qapi_runtime::client::decode_return("guest-set-vcpus", value)
+    }
+    /// Runs the command `guest-get-fsinfo`.
+    ///
+    /// # Returns
+    ///
+    /// The list of filesystems information mounted in the guest.
+    /// The returned mountpoints may be specified to
+    /// `guest-fsfreeze-freeze-list`.
+    /// Network filesystems (such as CIFS and NFS) are not listed.
+    ///
+    /// *Since:* 2.2
+    pub async fn guest_get_fsinfo(
+        &mut self,
+    ) -> ::core::result::Result<Vec<GuestFilesystemInfo>, ::qapi_runtime::ClientError> {
+        let arguments = ::core::option::Option::None;
+        let value = self.runtime.execute("guest-get-fsinfo", arguments).await?;
+        ::qapi_runtime::client::decode_return("guest-get-fsinfo", value)
+    }
+    /// Runs the command `guest-set-user-password`.
+    ///
+    /// If the `crypted` flag is true, it is the caller's responsibility
+    /// to ensure the correct crypt() encryption scheme is used. This
+    /// command does not attempt to interpret or report on the encryption
+    /// scheme. Refer to the documentation of the guest operating system
+    /// in question to determine what is supported.
+    ///
+    /// Not all guest operating systems will support use of the
+    /// `crypted` flag, as they may require the clear-text password
+    ///
+    /// The `password` parameter must always be base64 encoded before
+    /// transmission, even if already crypt()d, to ensure it is 8-bit
+    /// safe when passed as JSON.
+    ///
+    /// # Returns
+    ///
+    /// Nothing on success.
+    ///
+    /// *Since:* 2.3
+    pub async fn guest_set_user_password(
+        &mut self,
+        args: GuestSetUserPasswordArgs,
+    ) -> ::core::result::Result<(), ::qapi_runtime::ClientError> {
+        let arguments = ::qapi_runtime::client::encode_arguments(
+            "guest-set-user-password",
+            &args,
+        )?;
+        self.runtime.execute("guest-set-user-password", arguments).await?;
+        ::core::result::Result::Ok(())
+    }
+    /// Runs the command `guest-get-memory-blocks`.
+    ///
+    /// Retrieve the list of the guest's memory blocks.
+    ///
+    /// This is a read-only operation.
+    ///
+    /// # Returns
+    ///
+    /// The list of all memory blocks the guest knows about.
+    /// Each memory block is put on the list exactly once, but their order
+    /// is unspecified.
+    ///
+    /// *Since:* 2.3
+    pub async fn guest_get_memory_blocks(
+        &mut self,
+    ) -> ::core::result::Result<Vec<GuestMemoryBlock>, ::qapi_runtime::ClientError> {
+        let arguments = ::core::option::Option::None;
+        let value = self.runtime.execute("guest-get-memory-blocks", arguments).await?;
+        ::qapi_runtime::client::decode_return("guest-get-memory-blocks", value)
+    }
+    /// Runs the command `guest-set-memory-blocks`.
+    ///
+    /// Attempt to reconfigure (currently: enable/disable) state of memory blocks
+    /// inside the guest.
+    ///
+    /// The input list is processed node by node in order. In each node `phys-index`
+    /// is used to look up the guest MEMORY BLOCK, for which `online` specifies the
+    /// requested state. The set of distinct `phys-index`'s is only required to be a
+    /// subset of the guest-supported identifiers. There's no restriction on list
+    /// length or on repeating the same `phys-index` (with possibly different `online`
+    /// field).
+    /// Preferably the input list should describe a modified subset of
+    /// `guest-get-memory-blocks`' return value.
+    ///
+    /// # Returns
+    ///
+    /// The operation results, it is a list of `GuestMemoryBlockResponse`,
+    /// which is corresponding to the input list.
+    ///
+    /// Note: it will return NULL if the `mem-blks` list was empty on input,
+    /// or there is an error, and in this case, guest state will not be
+    /// changed.
+    ///
+    /// *Since:* 2.3
+    pub async fn guest_set_memory_blocks(
+        &mut self,
+        args: GuestSetMemoryBlocksArgs,
+    ) -> ::core::result::Result<
+        Vec<GuestMemoryBlockResponse>,
+        ::qapi_runtime::ClientError,
+    > {
+        let arguments = ::qapi_runtime::client::encode_arguments(
+            "guest-set-memory-blocks",
+            &args,
+        )?;
+        let value = self.runtime.execute("guest-set-memory-blocks", arguments).await?;
+        ::qapi_runtime::client::decode_return("guest-set-memory-blocks", value)
+    }
+    /// Runs the command `guest-get-memory-block-info`.
+    ///
+    /// Get information relating to guest memory blocks.
+    ///
+    /// # Returns
+    ///
+    /// memory block size in bytes.
+    ///
+    /// # Returns
+    ///
+    /// `GuestMemoryBlockInfo`
+    ///
+    /// *Since:* 2.3
+    pub async fn guest_get_memory_block_info(
+        &mut self,
+    ) -> ::core::result::Result<GuestMemoryBlockInfo, ::qapi_runtime::ClientError> {
+        let arguments = ::core::option::Option::None;
+        let value = self
+            .runtime
+            .execute("guest-get-memory-block-info", arguments)
+            .await?;
+        ::qapi_runtime::client::decode_return("guest-get-memory-block-info", value)
+    }
+    /// Runs the command `guest-exec-status`.
+    ///
+    /// Check status of process associated with PID retrieved via guest-exec.
+    /// Reap the process and associated metadata if it has exited.
+    ///
+    /// # Returns
+    ///
+    /// GuestExecStatus on success.
+    ///
+    /// *Since:* 2.5
+    pub async fn guest_exec_status(
+        &mut self,
+        args: GuestExecStatusArgs,
+    ) -> ::core::result::Result<GuestExecStatus, ::qapi_runtime::ClientError> {
+        let arguments = ::qapi_runtime::client::encode_arguments(
+            "guest-exec-status",
+            &args,
+        )?;
+        let value = self.runtime.execute("guest-exec-status", arguments).await?;
+        ::qapi_runtime::client::decode_return("guest-exec-status", value)
+    }
+    /// Runs the command `guest-exec`.
+    ///
+    /// Execute a command in the guest
+    ///
+    /// # Returns
+    ///
+    /// PID on success.
+    ///
+    /// *Since:* 2.5
+    pub async fn guest_exec(
+        &mut self,
+        args: GuestExecArgs,
+    ) -> ::core::result::Result<GuestExec, ::qapi_runtime::ClientError> {
+        let arguments = ::qapi_runtime::client::encode_arguments("guest-exec", &args)?;
+        let value = self.runtime.execute("guest-exec", arguments).await?;
+        ::qapi_runtime::client::decode_return("guest-exec", value)
+    }
+}
 /// Helpers of the generated `Deserialize` impls.
 mod __private {
     use ::serde::de;

@@ -1,0 +1,1 @@
+//! The guest agent (see the `agent` branch).

@@ -1,0 +1,1 @@
+//! The client commands (see the `client-cli` branch).
