@@ -41,6 +41,15 @@ const NON_RAW_KEYWORDS: &[&str] = &["self", "Self", "super", "crate", "_"];
 /// them, so it gets a trailing `_`.
 const RESERVED_TYPES: &[&str] = &["Box", "Option", "Result", "String", "Vec"];
 
+/// Methods the generated clients have besides one per command: a command whose method name
+/// is one of them is a clash.
+const GENERATED_CLIENT_METHODS: &[(&str, &str)] = &[
+    ("new", "the generated client"),
+    ("runtime", "the generated client"),
+    ("runtime_mut", "the generated client"),
+    ("into_runtime", "the generated client"),
+];
+
 /// Types the generator defines once per file, whatever the schema: a schema name that becomes
 /// one of them is a clash.
 const GENERATED_TYPES: &[(&str, &str)] = &[
@@ -124,6 +133,9 @@ impl Names {
             module_scope.reserve(ident, what);
         }
         let mut method_scope = Scope::new("command method");
+        for (ident, what) in GENERATED_CLIENT_METHODS {
+            method_scope.reserve(ident, what);
+        }
         let mut event_scope = Scope::new("event variant");
         for entity in schema.entities() {
             match *entity {
@@ -406,6 +418,26 @@ mod tests {
                 "type 'Client' becomes the Rust identifier `Client`, which the generated client uses",
                 "type 'AsyncClient' becomes the Rust identifier `AsyncClient`, which the generated async client uses",
             ]
+        );
+    }
+
+    #[test]
+    fn generated_client_methods_are_reserved() {
+        let fs = qapi_parser::MemoryFileSystem::new().with_file(
+            "s.json",
+            "{ 'command': 'runtime' }\n{ 'command': 'get-info' }\n",
+        );
+        let checked =
+            qapi_parser::check_with(&fs, std::path::Path::new("s.json"), &Default::default());
+        let schema = checked.schema.unwrap();
+        let messages: Vec<String> = Names::new(&schema)
+            .unwrap_err()
+            .iter()
+            .map(|diagnostic| diagnostic.message.clone())
+            .collect();
+        assert_eq!(
+            messages,
+            vec!["command method 'runtime' becomes the Rust identifier `runtime`, which the generated client uses"]
         );
     }
 
