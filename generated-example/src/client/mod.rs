@@ -171,12 +171,12 @@ pub enum Error {
         source: io::Error,
     },
     /// The program `exec` ran did not finish in time.
-    #[error("guest-exec-status: the program (pid {pid}) still runs after {seconds} seconds")]
+    #[error("guest-exec-status: the program (pid {pid}) still runs after {waited:?}")]
     ExecTimeout {
         /// The program's process id in the guest.
         pid: i64,
         /// How long the client waited.
-        seconds: u64,
+        waited: Duration,
     },
 }
 

@@ -132,10 +132,7 @@ pub fn exec<S: Transport>(
         }
         if let Some(limit) = limit {
             if begin.elapsed() >= limit {
-                return Err(Error::ExecTimeout {
-                    pid,
-                    seconds: limit.as_secs(),
-                });
+                return Err(Error::ExecTimeout { pid, waited: limit });
             }
         }
         thread::sleep(pause);

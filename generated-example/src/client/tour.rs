@@ -1,5 +1,6 @@
 //! The tour `cargo run -p generated-example` takes: start an agent on a temporary socket,
-//! drive it through the client functions of [`ops`](super::ops), say what happened, stop it.
+//! drive it with the functions of [`ops`] (those `example-client` uses), say what happened,
+//! stop it.
 
 use std::fmt::Write as _;
 use std::io::{self, Write};
