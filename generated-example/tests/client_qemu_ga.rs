@@ -488,3 +488,42 @@ fn transport_errors_are_not_qapi_errors() {
         )
     );
 }
+
+/// `tcp:HOST:PORT`: qemu-ga listens only on Unix sockets (or serial ports), so the test
+/// forwards one TCP connection to it.
+#[test]
+fn tcp_address() {
+    use std::io::copy;
+    use std::net::{Shutdown, TcpListener};
+    use std::os::unix::net::UnixStream;
+    use std::thread;
+
+    let Some(agent) = qemu_ga("tcp_address") else {
+        return;
+    };
+    let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
+    let port = listener.local_addr().expect("address").port();
+    let socket = agent.socket().to_path_buf();
+    let forwarder = thread::spawn(move || {
+        let (mut tcp, _) = listener.accept().expect("accept");
+        let mut unix = UnixStream::connect(socket).expect("connect to qemu-ga");
+        let mut tcp_back = tcp.try_clone().expect("clone");
+        let mut unix_back = unix.try_clone().expect("clone");
+        let upstream = thread::spawn(move || {
+            let _ = copy(&mut tcp, &mut unix);
+            let _ = unix.shutdown(Shutdown::Write);
+        });
+        let _ = copy(&mut unix_back, &mut tcp_back);
+        let _ = tcp_back.shutdown(Shutdown::Write);
+        upstream.join().expect("upstream");
+    });
+    let address = format!("tcp:127.0.0.1:{port}");
+    let output = Command::new(env!("CARGO_BIN_EXE_example-client"))
+        .args(["--address", &address, "exec", "echo", "over", "tcp"])
+        .output()
+        .expect("run example-client");
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    assert_eq!(stdout(&output), "over tcp\n");
+    agent.stop().expect("stop qemu-ga");
+    forwarder.join().expect("forwarder");
+}

@@ -20,6 +20,9 @@ pub mod ops;
 pub mod render;
 pub mod tour;
 
+#[cfg(test)]
+mod fake;
+
 use std::fmt;
 use std::io::{self, Read, Write};
 use std::net::TcpStream;

@@ -308,3 +308,173 @@ mod tests {
         assert_eq!(decode_member("x", "y", None).unwrap(), Vec::<u8>::new());
     }
 }
+
+/// The operations against a scripted agent, with replies no well-behaved agent sends.
+#[cfg(test)]
+mod fake_agent_tests {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+
+    use serde_json::{json, Value};
+
+    use super::*;
+    use crate::client::fake;
+
+    fn error(desc: &str) -> Value {
+        json!({"error": {"class": "GenericError", "desc": desc}})
+    }
+
+    fn commands(agent: &fake::FakeAgent) -> Vec<String> {
+        agent
+            .requests()
+            .into_iter()
+            .map(|(command, _)| command)
+            .collect()
+    }
+
+    #[test]
+    fn cat_reads_until_eof_and_closes() {
+        let reads = AtomicUsize::new(0);
+        let (mut client, agent) = fake::connect(move |command, arguments| match command {
+            "guest-file-open" if arguments == &json!({"path": "/f", "mode": "r"}) => {
+                json!({"return": 5})
+            }
+            // Two chunks, the first with a member the seed schema does not know.
+            "guest-file-read" if reads.fetch_add(1, Ordering::SeqCst) == 0 => {
+                json!({"return": {"count": 3, "buf-b64": "YWJj", "eof": false, "extra": 1}})
+            }
+            "guest-file-read" => json!({"return": {"count": 1, "buf-b64": "ZA==", "eof": true}}),
+            "guest-file-close" if arguments == &json!({"handle": 5}) => json!({"return": {}}),
+            _ => error("unexpected"),
+        });
+        assert_eq!(cat(&mut client, "/f").unwrap(), b"abcd");
+        assert_eq!(
+            commands(&agent),
+            [
+                "guest-file-open",
+                "guest-file-read",
+                "guest-file-read",
+                "guest-file-close"
+            ]
+        );
+    }
+
+    #[test]
+    fn a_read_that_contradicts_itself_fails_and_still_closes() {
+        let (mut client, agent) = fake::connect(|command, _| match command {
+            "guest-file-open" => json!({"return": 5}),
+            "guest-file-read" => json!({"return": {"count": 9, "buf-b64": "YWJj", "eof": true}}),
+            "guest-file-close" => json!({"return": {}}),
+            _ => error("unexpected"),
+        });
+        let failure = cat(&mut client, "/f").unwrap_err();
+        assert_eq!(
+            failure.to_string(),
+            "guest-file-read: protocol error: count is 9 but buf-b64 holds 3 bytes"
+        );
+        assert!(failure.is_transport());
+        assert_eq!(
+            commands(&agent),
+            ["guest-file-open", "guest-file-read", "guest-file-close"]
+        );
+    }
+
+    #[test]
+    fn wrong_types_and_bad_base64_are_protocol_errors() {
+        let (mut client, _agent) = fake::connect(|command, _| match command {
+            "guest-info" => json!({"return": 7}),
+            "guest-file-open" => json!({"return": 5}),
+            "guest-file-read" => json!({"return": {"count": 1, "buf-b64": "*", "eof": true}}),
+            "guest-file-close" => json!({"return": {}}),
+            "guest-get-vcpus" => json!({"return": [{"logical-id": 0}]}),
+            _ => error("unexpected"),
+        });
+        let failure = info(&mut client).unwrap_err();
+        assert!(
+            failure.to_string().starts_with(
+                "guest-info: protocol error: unexpected return value of 'guest-info': "
+            ),
+            "{failure}"
+        );
+        assert!(failure.is_transport());
+        assert_eq!(
+            cat(&mut client, "/f").unwrap_err().to_string(),
+            "guest-file-read: protocol error: the agent sent invalid buf-b64: \
+             base64 text of length 1 is not a multiple of 4 long"
+        );
+        let failure = vcpus(&mut client).unwrap_err();
+        assert!(
+            failure.to_string().contains("missing field `online`"),
+            "{failure}"
+        );
+    }
+
+    #[test]
+    fn a_short_write_fails() {
+        let (mut client, agent) = fake::connect(|command, _| match command {
+            "guest-file-open" => json!({"return": 5}),
+            "guest-file-write" => json!({"return": {"count": 2, "eof": false}}),
+            "guest-file-close" => json!({"return": {}}),
+            _ => error("unexpected"),
+        });
+        assert_eq!(
+            put(&mut client, "/f", b"abc").unwrap_err().to_string(),
+            "guest-file-write: protocol error: wrote 2 of 3 bytes"
+        );
+        let requests = agent.requests();
+        assert_eq!(
+            requests.get(1),
+            Some(&(
+                "guest-file-write".to_owned(),
+                json!({"handle": 5, "buf-b64": "YWJj"})
+            ))
+        );
+        assert_eq!(
+            commands(&agent).last().map(String::as_str),
+            Some("guest-file-close")
+        );
+    }
+
+    #[test]
+    fn exec_polls_until_the_program_exits() {
+        let polls = AtomicUsize::new(0);
+        let (mut client, agent) = fake::connect(move |command, arguments| match command {
+            "guest-exec" => json!({"return": {"pid": 77}}),
+            "guest-exec-status" if arguments == &json!({"pid": 77}) => {
+                if polls.fetch_add(1, Ordering::SeqCst) < 2 {
+                    json!({"return": {"exited": false}})
+                } else {
+                    json!({"return": {"exited": true, "signal": 15, "out-data": "aGk=",
+                                      "out-truncated": true}})
+                }
+            }
+            _ => error("unexpected"),
+        });
+        let outcome = exec(&mut client, "sleep", &["9".to_owned()], None).unwrap();
+        assert_eq!(outcome.pid, 77);
+        assert_eq!(outcome.stdout, b"hi");
+        assert_eq!(outcome.stderr, b"");
+        assert_eq!(outcome.exit_code(), 143);
+        assert_eq!(
+            agent.requests().first(),
+            Some(&(
+                "guest-exec".to_owned(),
+                json!({"path": "sleep", "arg": ["9"], "capture-output": true})
+            ))
+        );
+        assert_eq!(commands(&agent).len(), 4);
+    }
+
+    #[test]
+    fn agent_errors_are_qapi_errors() {
+        let (mut client, _agent) = fake::connect(
+            |_, _| json!({"error": {"class": "CommandNotFound", "desc": "Command guest-get-time has been disabled"}}),
+        );
+        let failure = time(&mut client).unwrap_err();
+        assert_eq!(
+            failure.to_string(),
+            "guest-get-time: the agent reported CommandNotFound: \
+             Command guest-get-time has been disabled"
+        );
+        assert!(failure.is_qapi());
+    }
+}
