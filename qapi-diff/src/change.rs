@@ -453,6 +453,16 @@ fn classify_undirected(kind: EntityKind, what: &What) -> Option<(Class, &'static
             Class::Incompatible,
             "removing return data is incompatible",
         ),
+        (
+            _,
+            What::KindChanged {
+                relation: Relation::Structural,
+                ..
+            },
+        ) => (
+            Class::Compatible,
+            "struct and union look alike on the wire; the members the branches add or remove are judged one by one",
+        ),
         (_, What::DiscriminatorChanged { .. }) => (
             Class::Incompatible,
             "the member that selects the branch is another one",

@@ -341,21 +341,39 @@ fn compare_object(
     compare_members(pair, cx, path, &old_members, &new_members, directions);
     match (&old.branches, &new.branches) {
         (None, None) => {}
-        (Some(_), None) => {
+        // A struct that became a union (or the reverse) gained (lost) the members of the
+        // branches; each is judged like any member added to (removed from) the struct.
+        (Some(old_branches), None) => {
             let what = What::KindChanged {
                 old: "union",
                 new: "struct",
-                relation: Relation::Unrelated,
+                relation: Relation::Structural,
             };
             cx.push(path, what, directions);
+            for branch in &old_branches.branches {
+                let Some(object) = pair.old.ty(branch.ty).as_object() else {
+                    continue;
+                };
+                let branch_path = extend(path, &format!("branch:{}", branch.name));
+                let members = pair.old.all_members(object);
+                compare_members(pair, cx, &branch_path, &members, &[], directions);
+            }
         }
-        (None, Some(_)) => {
+        (None, Some(new_branches)) => {
             let what = What::KindChanged {
                 old: "struct",
                 new: "union",
-                relation: Relation::Unrelated,
+                relation: Relation::Structural,
             };
             cx.push(path, what, directions);
+            for branch in &new_branches.branches {
+                let Some(object) = pair.new.ty(branch.ty).as_object() else {
+                    continue;
+                };
+                let branch_path = extend(path, &format!("branch:{}", branch.name));
+                let members = pair.new.all_members(object);
+                compare_members(pair, cx, &branch_path, &[], &members, directions);
+            }
         }
         (Some(old_branches), Some(new_branches)) => {
             if old_branches.discriminator != new_branches.discriminator {

@@ -139,7 +139,10 @@ pub fn diff(old: &Schema, new: &Schema) -> Report {
 fn summarize(changes: &[Change], kind: EntityKind, name: &str, gone: Status) -> Summary {
     let concerns = |change: &Change| {
         (change.kind == kind && change.entity == name)
+            // A type added or removed is news only through the members that use it,
+            // which are reported where they are.
             || (change.kind == EntityKind::Type
+                && !matches!(change.what, What::Added | What::Removed)
                 && change
                     .used_by
                     .iter()

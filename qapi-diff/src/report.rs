@@ -30,6 +30,9 @@ pub fn text(report: &Report, all: bool) -> String {
     }
     if all {
         for kind in [EntityKind::Command, EntityKind::Event] {
+            if report.summaries_of(kind).next().is_none() {
+                continue;
+            }
             let _ = writeln!(out, "{}s:", kind.name());
             for summary in report.summaries_of(kind) {
                 let _ = writeln!(out, "  {}", summary_line(report, summary));
@@ -130,6 +133,9 @@ pub fn markdown(report: &Report, all: bool) -> String {
     }
     if all {
         for kind in [EntityKind::Command, EntityKind::Event] {
+            if report.summaries_of(kind).next().is_none() {
+                continue;
+            }
             let _ = writeln!(out, "## Every {}\n", kind.name());
             let _ = writeln!(out, "| {} | status | class | why |", kind.name());
             let _ = writeln!(out, "| --- | --- | --- | --- |");
