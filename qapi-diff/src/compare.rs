@@ -39,7 +39,7 @@ struct Context<'out> {
     entity: String,
     used_by: Vec<Use>,
     changes: &'out mut Vec<Change>,
-    /// Pairs of differently named types already compared, so recursive types end.
+    /// Pairs of differently named types being compared, so recursive types end.
     visited: HashSet<(TypeId, TypeId)>,
 }
 
@@ -237,8 +237,11 @@ fn compare_ref(
         Relation::Same => {}
         Relation::Structural => {
             let (old, new) = (element(pair.old, old), element(pair.new, new));
+            // Only the pairs being compared further up are skipped, so a recursive type
+            // ends and a renamed type used in two places is compared in both.
             if cx.visited.insert((old, new)) {
                 compare_definition(pair, cx, path, old, new, directions);
+                cx.visited.remove(&(old, new));
             }
         }
         relation => {

@@ -181,3 +181,6 @@ fn summarize(changes: &[Change], kind: EntityKind, name: &str, gone: Status) -> 
         changes: indexes,
     }
 }
+
+#[cfg(test)]
+mod tests;
