@@ -145,7 +145,13 @@ impl fmt::Display for Use {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self.position {
             Position::Data => write!(f, "event {}", self.name),
-            position => write!(f, "{} {} ({})", self.kind.name(), self.name, position.name()),
+            position => write!(
+                f,
+                "{} {} ({})",
+                self.kind.name(),
+                self.name,
+                position.name()
+            ),
         }
     }
 }
@@ -261,7 +267,9 @@ impl fmt::Display for What {
             What::CondChanged { old, new } => {
                 write!(f, "condition changed from 'if: {old}' to 'if: {new}'")
             }
-            What::FlagChanged { flag, old, new } => write!(f, "'{flag}' changed from {old} to {new}"),
+            What::FlagChanged { flag, old, new } => {
+                write!(f, "'{flag}' changed from {old} to {new}")
+            }
             What::ReturnsAdded { ty } => write!(f, "now returns {ty} (returned nothing)"),
             What::ReturnsRemoved { ty } => write!(f, "no longer returns {ty}"),
         }
@@ -350,10 +358,13 @@ pub(crate) fn classify(
     verdicts
         .into_iter()
         // The first of the strictest: `max_by_key` would take the last.
-        .fold(None, |best: Option<(Class, &'static str)>, verdict| match best {
-            Some(best) if best.0 >= verdict.0 => Some(best),
-            _ => Some(verdict),
-        })
+        .fold(
+            None,
+            |best: Option<(Class, &'static str)>, verdict| match best {
+                Some(best) if best.0 >= verdict.0 => Some(best),
+                _ => Some(verdict),
+            },
+        )
         .unwrap_or((
             Class::Compatible,
             "not used by any command or event, so not on the wire",
@@ -478,11 +489,15 @@ fn classify_undirected(kind: EntityKind, what: &What) -> Option<(Class, &'static
 fn classify_directed(what: &What, direction: Direction) -> (Class, &'static str) {
     use Direction::{Receive, Send};
     match (what, direction) {
-        (What::MemberAdded { optional: true, .. }, Send) => (
-            Class::Compatible,
-            "adding optional arguments is compatible",
-        ),
-        (What::MemberAdded { optional: false, .. }, Send) => (
+        (What::MemberAdded { optional: true, .. }, Send) => {
+            (Class::Compatible, "adding optional arguments is compatible")
+        }
+        (
+            What::MemberAdded {
+                optional: false, ..
+            },
+            Send,
+        ) => (
             Class::Incompatible,
             "adding mandatory arguments is incompatible: clients that omit it are rejected",
         ),
@@ -498,7 +513,12 @@ fn classify_directed(what: &What, direction: Direction) -> (Class, &'static str)
             Class::Caution,
             "an optional member no longer sent makes no difference except to introspection",
         ),
-        (What::MemberRemoved { optional: false, .. }, Receive) => (
+        (
+            What::MemberRemoved {
+                optional: false, ..
+            },
+            Receive,
+        ) => (
             Class::Incompatible,
             "removing return and event data members is incompatible",
         ),
@@ -514,16 +534,14 @@ fn classify_directed(what: &What, direction: Direction) -> (Class, &'static str)
             Class::Incompatible,
             "making optional arguments mandatory is incompatible",
         ),
-        (What::MadeRequired { .. }, Receive) => (
-            Class::Compatible,
-            "the member is now always sent",
-        ),
+        (What::MadeRequired { .. }, Receive) => {
+            (Class::Compatible, "the member is now always sent")
+        }
         (What::Retyped { relation, .. } | What::KindChanged { relation, .. }, Send) => {
             match relation {
-                Relation::Same | Relation::Structural => (
-                    Class::Compatible,
-                    "type names are not visible on the wire",
-                ),
+                Relation::Same | Relation::Structural => {
+                    (Class::Compatible, "type names are not visible on the wire")
+                }
                 Relation::Widened => (
                     Class::Compatible,
                     "the new type accepts every value the old one did",
@@ -536,10 +554,9 @@ fn classify_directed(what: &What, direction: Direction) -> (Class, &'static str)
         }
         (What::Retyped { relation, .. } | What::KindChanged { relation, .. }, Receive) => {
             match relation {
-                Relation::Same | Relation::Structural => (
-                    Class::Compatible,
-                    "type names are not visible on the wire",
-                ),
+                Relation::Same | Relation::Structural => {
+                    (Class::Compatible, "type names are not visible on the wire")
+                }
                 Relation::Narrowed => (
                     Class::Compatible,
                     "every value sent is one the old type allowed",

@@ -85,7 +85,11 @@ fn compare_commands(pair: Pair<'_>, changes: &mut Vec<Change>) {
         compare_cond(&mut cx, &[], old.cond.as_ref(), new.cond.as_ref());
         compare_features(&mut cx, &[], &old.features, &new.features);
         let flags = [
-            ("success-response", old.success_response, new.success_response),
+            (
+                "success-response",
+                old.success_response,
+                new.success_response,
+            ),
             ("allow-oob", old.allow_oob, new.allow_oob),
             ("allow-preconfig", old.allow_preconfig, new.allow_preconfig),
             ("boxed", old.boxed, new.boxed),
@@ -172,8 +176,12 @@ fn compare_data(
         (Some(old), Some(new)) => compare_ref(pair, cx, &path, old, new, directions),
         _ => {
             // No arguments is the same as an empty object of them.
-            let old_members = old_object.map(|o| pair.old.all_members(o)).unwrap_or_default();
-            let new_members = new_object.map(|n| pair.new.all_members(n)).unwrap_or_default();
+            let old_members = old_object
+                .map(|o| pair.old.all_members(o))
+                .unwrap_or_default();
+            let new_members = new_object
+                .map(|n| pair.new.all_members(n))
+                .unwrap_or_default();
             compare_members(pair, cx, &path, &old_members, &new_members, directions);
         }
     }
@@ -273,7 +281,11 @@ fn compare_definition(
     match (old, new) {
         (Type::Enum(old), Type::Enum(new)) => {
             for value in &old.values {
-                match new.values.iter().find(|candidate| candidate.name == value.name) {
+                match new
+                    .values
+                    .iter()
+                    .find(|candidate| candidate.name == value.name)
+                {
                     Some(kept) => {
                         let path = extend(path, &value.name);
                         compare_cond(cx, &path, value.cond.as_ref(), kept.cond.as_ref());
@@ -288,7 +300,11 @@ fn compare_definition(
                 }
             }
             for value in &new.values {
-                if !old.values.iter().any(|candidate| candidate.name == value.name) {
+                if !old
+                    .values
+                    .iter()
+                    .any(|candidate| candidate.name == value.name)
+                {
                     let what = What::ValueAdded {
                         name: value.name.clone(),
                     };

@@ -1,5 +1,5 @@
 //! The report in three forms: a changelog grouped by definition ([`text`]), one JSON object
-//! per line for tools ([`json`]), and release notes grouped by class ([`markdown`]). Each
+//! per line for tools ([`json()`]), and release notes grouped by class ([`markdown`]). Each
 //! ends with the counts by class; with `all`, each also says what became of every command
 //! and event, kept ones included.
 
@@ -161,9 +161,10 @@ pub fn markdown(report: &Report, all: bool) -> String {
 /// the commands kept, changed, removed and added.
 pub fn counts_line(report: &Report, all: bool) -> String {
     let [compatible, caution, incompatible] = report.counts();
+    let count = report.changes.len();
+    let noun = if count == 1 { "change" } else { "changes" };
     let mut line = format!(
-        "{} changes: {incompatible} incompatible, {caution} caution, {compatible} compatible",
-        report.changes.len()
+        "{count} {noun}: {incompatible} incompatible, {caution} caution, {compatible} compatible"
     );
     if all {
         for kind in [EntityKind::Command, EntityKind::Event] {

@@ -477,7 +477,14 @@ fn a_type_used_both_ways_gets_the_stricter_verdict() {
     let lines: Vec<String> = report
         .changes
         .iter()
-        .map(|change| format!("{} [{}] {}", report::line(change), change.class, change.reason))
+        .map(|change| {
+            format!(
+                "{} [{}] {}",
+                report::line(change),
+                change.class,
+                change.reason
+            )
+        })
         .collect();
     assert_eq!(
         lines,

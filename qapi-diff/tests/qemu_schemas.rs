@@ -172,7 +172,13 @@ fn seed_against_qemu_10_0_guest_agent() {
             .count()
     };
     assert_eq!(
-        [Status::Kept, Status::Changed, Status::Removed, Status::Added].map(statuses),
+        [
+            Status::Kept,
+            Status::Changed,
+            Status::Removed,
+            Status::Added
+        ]
+        .map(statuses),
         [13, 18, 0, 13]
     );
     // Kept: same text in both files (seed line 46, 10.0.2's guest-sync-delimited).

@@ -69,7 +69,8 @@ pub fn diff(args: &DiffArgs) -> Result<ExitCode> {
         FailOn::Incompatible => Class::Incompatible,
         FailOn::Caution => Class::Caution,
     });
-    let failed = matches!((threshold, report.worst()), (Some(threshold), Some(worst)) if worst >= threshold);
+    let failed =
+        matches!((threshold, report.worst()), (Some(threshold), Some(worst)) if worst >= threshold);
     Ok(ExitCode::from(u8::from(failed)))
 }
 
