@@ -1,5 +1,6 @@
-//! `qapi-gen`: lint QAPI schemas, dump their model, generate Rust from them.
+//! `qapi-gen`: lint QAPI schemas, dump their model, generate Rust from them, compare them.
 
+mod diff;
 mod generate;
 mod lint;
 
@@ -46,6 +47,8 @@ enum Command {
         #[arg(short, long)]
         output: Option<PathBuf>,
     },
+    /// Compare two schemas and classify each change by its compatibility for clients.
+    Diff(diff::DiffArgs),
 }
 
 /// Output format of `lint`.
@@ -69,6 +72,7 @@ fn main() -> ExitCode {
             schema,
             output,
         } => generate::generate(&schema, legacy, output.as_deref()),
+        Command::Diff(args) => diff::diff(&args),
     };
     match result {
         Ok(code) => code,
