@@ -316,7 +316,7 @@ pub fn memory_blocks(system: &dyn System) -> Result<Vec<GuestMemoryBlock>, QapiE
             can_offline: Some(can_offline),
         });
     }
-    list.reverse();
+    // Unlike its other lists, qemu-ga 7.2 keeps this one in directory order.
     Ok(list)
 }
 

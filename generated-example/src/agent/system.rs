@@ -67,6 +67,49 @@ pub trait System: Send + Sync {
     fn trim(&self, mountpoint: &str, minimum: u64) -> io::Result<u64>;
 }
 
+/// A shared system layer is one, so a test can keep a handle on the fake it gave an agent.
+impl<S: System + ?Sized> System for std::sync::Arc<S> {
+    fn now_ns(&self) -> io::Result<i64> {
+        (**self).now_ns()
+    }
+    fn read_file(&self, path: &Path) -> io::Result<String> {
+        (**self).read_file(path)
+    }
+    fn read_dir(&self, path: &Path) -> io::Result<Vec<String>> {
+        (**self).read_dir(path)
+    }
+    fn exists(&self, path: &Path) -> bool {
+        (**self).exists(path)
+    }
+    fn resolve(&self, path: &Path) -> io::Result<PathBuf> {
+        (**self).resolve(path)
+    }
+    fn processor_count(&self) -> usize {
+        (**self).processor_count()
+    }
+    fn interface_addresses(&self) -> io::Result<Vec<InterfaceAddress>> {
+        (**self).interface_addresses()
+    }
+    fn write_file(&self, path: &Path, contents: &str) -> io::Result<()> {
+        (**self).write_file(path, contents)
+    }
+    fn run(&self, program: &str, args: &[&str], stdin: Option<&[u8]>) -> io::Result<i32> {
+        (**self).run(program, args, stdin)
+    }
+    fn set_time(&self, ns: i64) -> io::Result<()> {
+        (**self).set_time(ns)
+    }
+    fn freeze(&self, mountpoint: &str) -> io::Result<()> {
+        (**self).freeze(mountpoint)
+    }
+    fn thaw(&self, mountpoint: &str) -> io::Result<()> {
+        (**self).thaw(mountpoint)
+    }
+    fn trim(&self, mountpoint: &str, minimum: u64) -> io::Result<u64> {
+        (**self).trim(mountpoint, minimum)
+    }
+}
+
 /// The real system, through libc and std.
 #[derive(Clone, Copy, Debug, Default)]
 pub struct LinuxSystem;
