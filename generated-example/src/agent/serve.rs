@@ -19,7 +19,7 @@ use std::time::Duration;
 use super::log;
 use super::options::{Method, Options};
 use super::system::LinuxSystem;
-use super::{Agent, AgentConfig};
+use super::{errno_text, Agent, AgentConfig};
 
 /// How often blocking calls wake up to check for a termination signal.
 pub const TICK_MS: i32 = 250;
@@ -87,7 +87,9 @@ pub fn run(options: Options) -> Result<(), String> {
     drop(pid_guard);
     match &result {
         Ok(()) => log::info("terminating on signal"),
-        Err(message) => log::warning(format!("exiting: {message}")),
+        // Without a log file the caller prints the message on stderr itself.
+        Err(message) if logfile.is_some() => log::warning(format!("exiting: {message}")),
+        Err(_) => {}
     }
     result
 }
@@ -181,7 +183,7 @@ fn serve_unix(path: &Path, agent: &mut Agent) -> Result<(), String> {
         let _ = std::fs::remove_file(path);
     }
     let listener = UnixListener::bind(path)
-        .map_err(|error| format!("cannot listen on {}: {error}", path.display()))?;
+        .map_err(|error| format!("cannot listen on {}: {}", path.display(), errno_text(&error)))?;
     let result = accept_loop(&listener, agent);
     let _ = std::fs::remove_file(path);
     result
@@ -246,7 +248,7 @@ fn serve_device(path: &Path, serial: bool, agent: &mut Agent) -> Result<(), Stri
         .write(true)
         .custom_flags(libc::O_NOCTTY | libc::O_NONBLOCK)
         .open(path)
-        .map_err(|error| format!("cannot open channel {}: {error}", path.display()))?;
+        .map_err(|error| format!("cannot open channel {}: {}", path.display(), errno_text(&error)))?;
     if serial {
         set_raw_mode(&device).map_err(|error| format!("cannot set up {}: {error}", path.display()))?;
     }
