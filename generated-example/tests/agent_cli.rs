@@ -51,8 +51,18 @@ fn bad_command_lines_fail_with_a_message() {
     );
     let (ok, _, err) = agent(&["--frobnicate"]);
     assert!(!ok);
-    assert!(err.starts_with("example-agent: unrecognized option '--frobnicate'\n"), "{err}");
-    let (ok, _, err) = agent(&["-m", "virtio-serial", "-p", "/nonexistent/port", "-t", "/tmp"]);
+    assert!(
+        err.starts_with("example-agent: unrecognized option '--frobnicate'\n"),
+        "{err}"
+    );
+    let (ok, _, err) = agent(&[
+        "-m",
+        "virtio-serial",
+        "-p",
+        "/nonexistent/port",
+        "-t",
+        "/tmp",
+    ]);
     assert!(!ok);
     assert!(
         err.ends_with(

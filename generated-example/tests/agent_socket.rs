@@ -22,14 +22,26 @@ fn file_round_trip_and_errors() {
     let mut client = agent.connect();
     let path = agent.dir.0.join("data");
     let path = path.to_str().unwrap();
-    let handle = execute(&mut client, "guest-file-open", json!({"path": path, "mode": "w+"}));
+    let handle = execute(
+        &mut client,
+        "guest-file-open",
+        json!({"path": path, "mode": "w+"}),
+    );
     assert_eq!(handle, json!({"return": 1000}));
     assert_eq!(
-        execute(&mut client, "guest-file-write", json!({"handle": 1000, "buf-b64": "aGVsbG8gd29ybGQ="})),
+        execute(
+            &mut client,
+            "guest-file-write",
+            json!({"handle": 1000, "buf-b64": "aGVsbG8gd29ybGQ="})
+        ),
         json!({"return": {"count": 11, "eof": false}})
     );
     assert_eq!(
-        execute(&mut client, "guest-file-seek", json!({"handle": 1000, "offset": 6, "whence": 0})),
+        execute(
+            &mut client,
+            "guest-file-seek",
+            json!({"handle": 1000, "offset": 6, "whence": 0})
+        ),
         json!({"return": {"position": 6, "eof": false}})
     );
     assert_eq!(
@@ -41,18 +53,26 @@ fn file_round_trip_and_errors() {
         json!({"return": {}})
     );
     assert_eq!(
-        execute(&mut client, "guest-file-write", json!({"handle": 1000, "buf-b64": "not base64!"})),
+        execute(
+            &mut client,
+            "guest-file-write",
+            json!({"handle": 1000, "buf-b64": "not base64!"})
+        ),
         generic("Base64 data contains invalid characters")
     );
     assert_eq!(
-        execute(&mut client, "guest-file-read", json!({"handle": 1000, "count": -5})),
+        execute(
+            &mut client,
+            "guest-file-read",
+            json!({"handle": 1000, "count": -5})
+        ),
         generic("value '-5' is invalid for argument count")
     );
     assert_eq!(
         execute(&mut client, "guest-file-close", json!({"handle": 1000})),
         json!({"return": {}})
     );
-    assert_eq!(std::fs::read(&path).unwrap(), b"hello world");
+    assert_eq!(std::fs::read(path).unwrap(), b"hello world");
     for command in ["guest-file-read", "guest-file-flush", "guest-file-close"] {
         assert_eq!(
             execute(&mut client, command, json!({"handle": 1000})),
@@ -60,7 +80,11 @@ fn file_round_trip_and_errors() {
         );
     }
     assert_eq!(
-        execute(&mut client, "guest-file-open", json!({"path": "/nonexistent/file"})),
+        execute(
+            &mut client,
+            "guest-file-open",
+            json!({"path": "/nonexistent/file"})
+        ),
         generic("failed to open file '/nonexistent/file' (mode: 'r'): No such file or directory")
     );
     // The handle counter lives in the state directory.
@@ -89,19 +113,28 @@ fn exec_with_input_output_and_exit_codes() {
     let agent = RunningAgent::start(&[]);
     let mut client = agent.connect();
     assert_eq!(
-        exec_and_wait(&mut client, json!({"path": "/bin/sh",
+        exec_and_wait(
+            &mut client,
+            json!({"path": "/bin/sh",
             "arg": ["-c", "tr a-z A-Z; echo oops >&2; exit 7"],
-            "input-data": "aGVsbG8=", "capture-output": true})),
+            "input-data": "aGVsbG8=", "capture-output": true})
+        ),
         json!({"return": {"exited": true, "exitcode": 7, "out-data": "SEVMTE8=",
             "err-data": "b29wcwo=", "out-truncated": false, "err-truncated": false}})
     );
     assert_eq!(
-        exec_and_wait(&mut client, json!({"path": "sh", "arg": ["-c", "kill -TERM $$"]})),
+        exec_and_wait(
+            &mut client,
+            json!({"path": "sh", "arg": ["-c", "kill -TERM $$"]})
+        ),
         json!({"return": {"exited": true, "signal": 15}})
     );
     assert_eq!(
-        exec_and_wait(&mut client, json!({"path": "/usr/bin/env", "env": ["ONLY=this"],
-            "capture-output": true})),
+        exec_and_wait(
+            &mut client,
+            json!({"path": "/usr/bin/env", "env": ["ONLY=this"],
+            "capture-output": true})
+        ),
         json!({"return": {"exited": true, "exitcode": 0, "out-data": "T05MWT10aGlzCg==",
             "out-truncated": false}})
     );
@@ -110,16 +143,28 @@ fn exec_with_input_output_and_exit_codes() {
         generic("Guest agent command failed, error was 'Failed to execute child process \u{201C}/no/such/program\u{201D} (No such file or directory)'")
     );
     assert_eq!(
-        execute(&mut client, "guest-exec", json!({"path": "/bin/true", "input-data": "%%"})),
+        execute(
+            &mut client,
+            "guest-exec",
+            json!({"path": "/bin/true", "input-data": "%%"})
+        ),
         generic("Base64 data contains invalid characters")
     );
     assert_eq!(
         execute(&mut client, "guest-exec-status", json!({"pid": 0})),
         generic("Invalid parameter 'pid'")
     );
-    let running = execute(&mut client, "guest-exec", json!({"path": "/bin/sleep", "arg": ["5"]}));
+    let running = execute(
+        &mut client,
+        "guest-exec",
+        json!({"path": "/bin/sleep", "arg": ["5"]}),
+    );
     assert_eq!(
-        execute(&mut client, "guest-exec-status", json!({"pid": running["return"]["pid"]})),
+        execute(
+            &mut client,
+            "guest-exec-status",
+            json!({"pid": running["return"]["pid"]})
+        ),
         json!({"return": {"exited": false}})
     );
 }
@@ -128,7 +173,12 @@ fn exec_with_input_output_and_exit_codes() {
 fn blocked_commands_are_disabled_and_listed() {
     let agent = RunningAgent::start(&[]);
     let mut client = agent.connect();
-    for command in ["guest-shutdown", "guest-fsfreeze-freeze", "guest-set-time", "guest-set-user-password"] {
+    for command in [
+        "guest-shutdown",
+        "guest-fsfreeze-freeze",
+        "guest-set-time",
+        "guest-set-user-password",
+    ] {
         assert_eq!(
             client.request(json!({"execute": command, "id": 1})),
             json!({"error": {"class": "CommandNotFound",
@@ -141,7 +191,12 @@ fn blocked_commands_are_disabled_and_listed() {
         commands
             .iter()
             .find(|command| command["name"] == json!(name))
-            .map(|command| (command["enabled"].clone(), command["success-response"].clone()))
+            .map(|command| {
+                (
+                    command["enabled"].clone(),
+                    command["success-response"].clone(),
+                )
+            })
     };
     assert_eq!(state("guest-shutdown"), Some((json!(false), json!(false))));
     assert_eq!(state("guest-fstrim"), Some((json!(false), json!(true))));
@@ -163,7 +218,9 @@ fn resynchronises_after_garbage() {
         reply.ends_with(b"\xFF{\"return\": 99}\n"),
         "unexpected reply: {text}"
     );
-    assert!(text.starts_with("{\"error\": {\"class\": \"GenericError\", \"desc\": \"JSON parse error, stray"));
+    assert!(text.starts_with(
+        "{\"error\": {\"class\": \"GenericError\", \"desc\": \"JSON parse error, stray"
+    ));
     // Deep nesting hits QEMU's limit; the closing brackets left over are errors of their
     // own, as in qemu-ga, and then the stream is in step again.
     let mut deep = vec![b'['; 1100];
@@ -196,7 +253,11 @@ fn a_new_client_starts_afresh() {
     drop(second);
     let mut third = agent.connect();
     assert_eq!(
-        execute(&mut third, "guest-file-close", json!({"handle": opened["return"]})),
+        execute(
+            &mut third,
+            "guest-file-close",
+            json!({"handle": opened["return"]})
+        ),
         json!({"return": {}})
     );
 }
@@ -210,14 +271,20 @@ fn terminates_on_sigterm_and_removes_its_files() {
         agent.child.id().to_string()
     );
     let mut client = agent.connect();
-    assert_eq!(client.request(json!({"execute": "guest-ping"})), json!({"return": {}}));
+    assert_eq!(
+        client.request(json!({"execute": "guest-ping"})),
+        json!({"return": {}})
+    );
     let status = agent.stop_with(libc::SIGTERM);
     assert!(status.success(), "{status:?}");
     assert!(!pidfile.exists());
     assert!(!agent.socket.exists());
     let log = agent.log();
     assert!(log.contains(": info: example-agent"), "{log}");
-    assert!(log.contains(": debug: request: {\"execute\":\"guest-ping\"}"), "{log}");
+    assert!(
+        log.contains(": debug: request: {\"execute\":\"guest-ping\"}"),
+        "{log}"
+    );
     assert!(log.contains(": info: terminating on signal"), "{log}");
 }
 
@@ -225,7 +292,10 @@ fn terminates_on_sigterm_and_removes_its_files() {
 fn terminates_on_sigint_while_a_client_is_connected() {
     let mut agent = RunningAgent::start(&[]);
     let mut client = agent.connect();
-    assert_eq!(client.request(json!({"execute": "guest-ping"})), json!({"return": {}}));
+    assert_eq!(
+        client.request(json!({"execute": "guest-ping"})),
+        json!({"return": {}})
+    );
     let status = agent.stop_with(libc::SIGINT);
     assert!(status.success(), "{status:?}");
     assert!(!agent.dir.0.join("pid").exists());

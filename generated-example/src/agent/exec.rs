@@ -253,9 +253,8 @@ fn find_program(name: &str, env: Option<&[String]>) -> io::Result<PathBuf> {
         let dir = if dir.is_empty() { "." } else { dir };
         let candidate = Path::new(dir).join(name);
         if let Ok(metadata) = std::fs::metadata(&candidate) {
-            let executable = std::os::unix::fs::PermissionsExt::mode(&metadata.permissions())
-                & 0o111
-                != 0;
+            let executable =
+                std::os::unix::fs::PermissionsExt::mode(&metadata.permissions()) & 0o111 != 0;
             if metadata.is_file() && executable {
                 return Ok(candidate);
             }
@@ -317,7 +316,10 @@ mod tests {
     #[test]
     fn reports_signals_and_environment() {
         let table = ExecTable::new();
-        let pid = table.exec(args("/bin/sh", &["-c", "kill -9 $$"])).unwrap().pid;
+        let pid = table
+            .exec(args("/bin/sh", &["-c", "kill -9 $$"]))
+            .unwrap()
+            .pid;
         let status = wait(&table, pid);
         assert_eq!((status.exitcode, status.signal), (None, Some(9)));
         assert_eq!(status.out_data, None);

@@ -207,11 +207,7 @@ impl FileTable {
             0 => libc::SEEK_SET,
             1 => libc::SEEK_CUR,
             2 => libc::SEEK_END,
-            other => {
-                return Err(QapiError::generic(format!(
-                    "invalid whence code {other}"
-                )))
-            }
+            other => return Err(QapiError::generic(format!("invalid whence code {other}"))),
         };
         // SAFETY: lseek on a descriptor this table owns.
         let position = unsafe { libc::lseek(file.as_raw_fd(), offset as libc::off_t, whence) };
@@ -294,10 +290,8 @@ mod tests {
     use super::*;
 
     fn temp_dir(name: &str) -> PathBuf {
-        let dir = std::env::temp_dir().join(format!(
-            "example-agent-files-{name}-{}",
-            std::process::id()
-        ));
+        let dir =
+            std::env::temp_dir().join(format!("example-agent-files-{name}-{}", std::process::id()));
         let _ = std::fs::remove_dir_all(&dir);
         std::fs::create_dir_all(&dir).unwrap();
         dir
@@ -320,14 +314,26 @@ mod tests {
         let seek = table.seek(handle, 0, 0).unwrap();
         assert_eq!((seek.position, seek.eof), (0, false));
         let read = table.read(handle, Some(5)).unwrap();
-        assert_eq!((read.count, read.buf_b64.as_str(), read.eof), (5, "aGVsbG8=", false));
+        assert_eq!(
+            (read.count, read.buf_b64.as_str(), read.eof),
+            (5, "aGVsbG8=", false)
+        );
         let read = table.read(handle, None).unwrap();
-        assert_eq!((read.count, read.buf_b64.as_str(), read.eof), (6, "IHdvcmxk", true));
+        assert_eq!(
+            (read.count, read.buf_b64.as_str(), read.eof),
+            (6, "IHdvcmxk", true)
+        );
         let read = table.read(handle, Some(0)).unwrap();
-        assert_eq!((read.count, read.buf_b64.as_str(), read.eof), (0, "", false));
+        assert_eq!(
+            (read.count, read.buf_b64.as_str(), read.eof),
+            (0, "", false)
+        );
         table.flush(handle).unwrap();
         table.close(handle).unwrap();
-        assert_eq!(desc(table.close(handle)), "handle '1000' has not been found");
+        assert_eq!(
+            desc(table.close(handle)),
+            "handle '1000' has not been found"
+        );
         // The counter survives in the state directory.
         let mut again = FileTable::new(Some(dir.join("qga.state")));
         assert_eq!(again.open(path, None).unwrap(), 1001);
@@ -383,7 +389,10 @@ mod tests {
         assert_eq!(desc(table.seek(directory, 0, 7)), "invalid whence code 7");
         // The handle is checked before anything else.
         assert_eq!(desc(table.seek(5, 0, 7)), "handle '5' has not been found");
-        assert_eq!(desc(table.write(5, "!!", None)), "handle '5' has not been found");
+        assert_eq!(
+            desc(table.write(5, "!!", None)),
+            "handle '5' has not been found"
+        );
         assert_eq!(desc(table.flush(5)), "handle '5' has not been found");
         assert_eq!(table.len(), 1);
     }

@@ -8,8 +8,8 @@ use qapi_runtime::QapiError;
 use qga_schema::{
     GuestDiskAddress, GuestDiskBusType, GuestFilesystemInfo, GuestFilesystemTrimResponse,
     GuestFilesystemTrimResult, GuestIpAddress, GuestIpAddressType, GuestLogicalProcessor,
-    GuestMemoryBlock, GuestMemoryBlockInfo, GuestMemoryBlockResponse,
-    GuestMemoryBlockResponseType, GuestNetworkInterface, GuestPciAddress,
+    GuestMemoryBlock, GuestMemoryBlockInfo, GuestMemoryBlockResponse, GuestMemoryBlockResponseType,
+    GuestNetworkInterface, GuestPciAddress,
 };
 
 use super::base64;
@@ -64,9 +64,9 @@ fn unescape_octal(text: &str) -> String {
     let mut out = Vec::with_capacity(bytes.len());
     let mut at = 0;
     while at < bytes.len() {
-        let octal = bytes.get(at + 1..at + 4).filter(|digits| {
-            digits.iter().all(|digit| (b'0'..=b'7').contains(digit))
-        });
+        let octal = bytes
+            .get(at + 1..at + 4)
+            .filter(|digits| digits.iter().all(|digit| (b'0'..=b'7').contains(digit)));
         match (bytes[at], octal) {
             (b'\\', Some(digits)) => {
                 let value = digits
@@ -88,13 +88,18 @@ fn unescape_octal(text: &str) -> String {
 pub fn filesystems(system: &dyn System) -> Result<Vec<GuestFilesystemInfo>, QapiError> {
     let mut list = Vec::new();
     for mount in mounts(system)? {
-        let sys_link = PathBuf::from(format!("/sys/dev/block/{}:{}", mount.device.0, mount.device.1));
+        let sys_link = PathBuf::from(format!(
+            "/sys/dev/block/{}:{}",
+            mount.device.0, mount.device.1
+        ));
         let sys_path = system.resolve(&sys_link).unwrap_or(sys_link);
         let name = sys_path
             .file_name()
             .map(|name| name.to_string_lossy().into_owned())
             .unwrap_or_default();
-        let disk = disk_address(&sys_path.to_string_lossy()).into_iter().collect();
+        let disk = disk_address(&sys_path.to_string_lossy())
+            .into_iter()
+            .collect();
         list.push(GuestFilesystemInfo {
             name,
             mountpoint: mount.mountpoint,
@@ -111,7 +116,10 @@ pub fn filesystems(system: &dyn System) -> Result<Vec<GuestFilesystemInfo>, Qapi
 /// (`/sys/devices/pci0000:00/0000:00:02.0/virtio1/block/vda`).
 fn disk_address(sys_path: &str) -> Option<GuestDiskAddress> {
     let components: Vec<&str> = sys_path.split('/').collect();
-    let pci = components.iter().rev().find_map(|component| parse_pci(component))?;
+    let pci = components
+        .iter()
+        .rev()
+        .find_map(|component| parse_pci(component))?;
     let scsi = components.iter().rev().find_map(|component| {
         let parts: Vec<i64> = component
             .split(':')
@@ -284,9 +292,9 @@ fn set_vcpu(system: &dyn System, vcpu: &GuestLogicalProcessor) -> Result<(), Qap
 
 /// The memory block directories (`memoryN`), by index.
 fn memory_block_indexes(system: &dyn System) -> Result<Vec<u64>, QapiError> {
-    let names = system.read_dir(Path::new(MEMORY_DIR)).map_err(|error| {
-        with_errno(&format!("Can't open directory \"{MEMORY_DIR}/\""), &error)
-    })?;
+    let names = system
+        .read_dir(Path::new(MEMORY_DIR))
+        .map_err(|error| with_errno(&format!("Can't open directory \"{MEMORY_DIR}/\""), &error))?;
     Ok(names
         .iter()
         .filter_map(|name| name.strip_prefix("memory")?.parse().ok())
@@ -308,7 +316,10 @@ pub fn memory_blocks(system: &dyn System) -> Result<Vec<GuestMemoryBlock>, QapiE
     let mut list = Vec::new();
     for index in memory_block_indexes(system)? {
         let (online, can_offline) = memory_block_state(system, index).map_err(|error| {
-            with_errno(&format!("open(\"{MEMORY_DIR}/memory{index}/state\")"), &error)
+            with_errno(
+                &format!("open(\"{MEMORY_DIR}/memory{index}/state\")"),
+                &error,
+            )
         })?;
         list.push(GuestMemoryBlock {
             phys_index: index,

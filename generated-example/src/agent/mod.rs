@@ -99,9 +99,7 @@ impl Agent {
                 log::warning(format!("cannot block unknown command '{name}'"));
             }
         }
-        let frozen_marker = state_dir
-            .as_ref()
-            .map(|dir| dir.join("qga.state.isfrozen"));
+        let frozen_marker = state_dir.as_ref().map(|dir| dir.join("qga.state.isfrozen"));
         let starts_frozen = frozen_marker.as_ref().is_some_and(|marker| marker.exists());
         let commands = Commands {
             system,
@@ -266,9 +264,9 @@ impl Server for Commands {
     }
 
     fn guest_get_time(&self) -> Result<i64, QapiError> {
-        self.system
-            .now_ns()
-            .map_err(|error| QapiError::generic(format!("Failed to get time: {}", errno_text(&error))))
+        self.system.now_ns().map_err(|error| {
+            QapiError::generic(format!("Failed to get time: {}", errno_text(&error)))
+        })
     }
 
     fn guest_set_time(&self, args: GuestSetTimeArgs) -> Result<(), QapiError> {
@@ -372,7 +370,10 @@ impl Server for Commands {
         Ok(count)
     }
 
-    fn guest_fstrim(&self, args: GuestFstrimArgs) -> Result<GuestFilesystemTrimResponse, QapiError> {
+    fn guest_fstrim(
+        &self,
+        args: GuestFstrimArgs,
+    ) -> Result<GuestFilesystemTrimResponse, QapiError> {
         log::info("guest-fstrim called");
         host::trim(&*self.system, args.minimum)
     }

@@ -125,7 +125,9 @@ pub fn parse<I: IntoIterator<Item = String>>(args: I) -> Result<Invocation, Stri
                 );
             }
             "v" | "verbose" => no_value(&arg, &attached, || verbose = true)?,
-            "V" | "version" => return no_value(&arg, &attached, || ()).map(|()| Invocation::Version),
+            "V" | "version" => {
+                return no_value(&arg, &attached, || ()).map(|()| Invocation::Version)
+            }
             "h" | "help" => return no_value(&arg, &attached, || ()).map(|()| Invocation::Help),
             _ => return Err(format!("unrecognized option '{arg}'")),
         }
@@ -161,7 +163,10 @@ fn split_option(arg: &str) -> Result<(String, Option<String>), String> {
         return Err(format!("unexpected argument '{arg}'"));
     };
     let rest = chars.as_str();
-    Ok((letter.to_string(), (!rest.is_empty()).then(|| rest.to_owned())))
+    Ok((
+        letter.to_string(),
+        (!rest.is_empty()).then(|| rest.to_owned()),
+    ))
 }
 
 fn no_value(arg: &str, attached: &Option<String>, then: impl FnOnce()) -> Result<(), String> {
@@ -238,6 +243,9 @@ mod tests {
             parse_line("--verbose=1"),
             Err("option '--verbose=1' doesn't allow an argument".to_owned())
         );
-        assert_eq!(parse_line("stray"), Err("unexpected argument 'stray'".to_owned()));
+        assert_eq!(
+            parse_line("stray"),
+            Err("unexpected argument 'stray'".to_owned())
+        );
     }
 }

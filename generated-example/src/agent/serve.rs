@@ -177,13 +177,18 @@ fn poll_fd(fd: RawFd, events: libc::c_short) -> io::Result<libc::c_short> {
 
 fn serve_unix(path: &Path, agent: &mut Agent) -> Result<(), String> {
     // A socket left by an earlier run would make bind fail; qemu-ga replaces it too.
-    if std::fs::symlink_metadata(path).is_ok_and(|metadata| {
-        std::os::unix::fs::FileTypeExt::is_socket(&metadata.file_type())
-    }) {
+    if std::fs::symlink_metadata(path)
+        .is_ok_and(|metadata| std::os::unix::fs::FileTypeExt::is_socket(&metadata.file_type()))
+    {
         let _ = std::fs::remove_file(path);
     }
-    let listener = UnixListener::bind(path)
-        .map_err(|error| format!("cannot listen on {}: {}", path.display(), errno_text(&error)))?;
+    let listener = UnixListener::bind(path).map_err(|error| {
+        format!(
+            "cannot listen on {}: {}",
+            path.display(),
+            errno_text(&error)
+        )
+    })?;
     let result = accept_loop(&listener, agent);
     let _ = std::fs::remove_file(path);
     result
@@ -226,7 +231,9 @@ fn serve_stream(mut stream: UnixStream, agent: &mut Agent) -> io::Result<()> {
             Err(error)
                 if matches!(
                     error.kind(),
-                    io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut | io::ErrorKind::Interrupted
+                    io::ErrorKind::WouldBlock
+                        | io::ErrorKind::TimedOut
+                        | io::ErrorKind::Interrupted
                 ) =>
             {
                 continue
@@ -248,16 +255,23 @@ fn serve_device(path: &Path, serial: bool, agent: &mut Agent) -> Result<(), Stri
         .write(true)
         .custom_flags(libc::O_NOCTTY | libc::O_NONBLOCK)
         .open(path)
-        .map_err(|error| format!("cannot open channel {}: {}", path.display(), errno_text(&error)))?;
+        .map_err(|error| {
+            format!(
+                "cannot open channel {}: {}",
+                path.display(),
+                errno_text(&error)
+            )
+        })?;
     if serial {
-        set_raw_mode(&device).map_err(|error| format!("cannot set up {}: {error}", path.display()))?;
+        set_raw_mode(&device)
+            .map_err(|error| format!("cannot set up {}: {error}", path.display()))?;
     }
     let mut input = vec![0u8; 64 * 1024];
     let mut output = Vec::new();
     let mut connected = true;
     while !terminating() {
-        let events = poll_fd(device.as_raw_fd(), libc::POLLIN)
-            .map_err(|error| format!("poll: {error}"))?;
+        let events =
+            poll_fd(device.as_raw_fd(), libc::POLLIN).map_err(|error| format!("poll: {error}"))?;
         if events & libc::POLLHUP != 0 && events & libc::POLLIN == 0 {
             // The host side is closed (virtio-serial): a new session starts when it reopens.
             if connected {

@@ -372,7 +372,10 @@ pub mod fake {
 
         /// The changes made so far, in order.
         pub fn calls(&self) -> Vec<String> {
-            self.calls.lock().map(|calls| calls.clone()).unwrap_or_default()
+            self.calls
+                .lock()
+                .map(|calls| calls.clone())
+                .unwrap_or_default()
         }
 
         fn record(&self, call: String) -> io::Result<()> {

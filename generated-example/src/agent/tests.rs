@@ -108,7 +108,11 @@ fn freeze_disables_commands_until_thaw() {
         Some(json!({"return": "frozen"}))
     );
     assert_eq!(
-        run(&mut harness, "guest-file-open", json!({"path": "/etc/hostname"})),
+        run(
+            &mut harness,
+            "guest-file-open",
+            json!({"path": "/etc/hostname"})
+        ),
         Some(json!({"error": {"class": "CommandNotFound",
             "desc": "Command guest-file-open has been disabled: the agent is in frozen state"}}))
     );
@@ -135,7 +139,9 @@ fn freeze_disables_commands_until_thaw() {
     // The blocked command stays blocked after the thaw.
     assert_eq!(
         run(&mut harness, "guest-exec", json!({"path": "/bin/true"})),
-        Some(json!({"error": {"class": "CommandNotFound", "desc": "Command guest-exec has been disabled"}}))
+        Some(
+            json!({"error": {"class": "CommandNotFound", "desc": "Command guest-exec has been disabled"}})
+        )
     );
 }
 
@@ -156,7 +162,11 @@ fn freeze_failure_thaws_everything() {
     );
     let mut harness = fake(host());
     assert_eq!(
-        run(&mut harness, "guest-fsfreeze-freeze-list", json!({"mountpoints": ["/", "/nope"]})),
+        run(
+            &mut harness,
+            "guest-fsfreeze-freeze-list",
+            json!({"mountpoints": ["/", "/nope"]})
+        ),
         Some(json!({"return": 1}))
     );
     assert_eq!(harness.calls(), ["freeze /"]);
@@ -180,7 +190,11 @@ fn fstrim_reports_each_filesystem() {
 fn set_time_sets_the_clock_then_the_rtc() {
     let mut harness = fake(host());
     assert_eq!(
-        run(&mut harness, "guest-set-time", json!({"time": 1_700_000_000_000_000_000i64})),
+        run(
+            &mut harness,
+            "guest-set-time",
+            json!({"time": 1_700_000_000_000_000_000i64})
+        ),
         Some(json!({"return": {}}))
     );
     assert_eq!(
@@ -217,18 +231,30 @@ fn vcpus_are_read_and_set_through_sysfs() {
         ]}))
     );
     assert_eq!(
-        run(&mut harness, "guest-set-vcpus", json!({"vcpus": [
-            {"logical-id": 1, "online": false},
-            {"logical-id": 0, "online": false}
-        ]})),
+        run(
+            &mut harness,
+            "guest-set-vcpus",
+            json!({"vcpus": [
+                {"logical-id": 1, "online": false},
+                {"logical-id": 0, "online": false}
+            ]})
+        ),
         Some(json!({"return": 1}))
     );
     assert_eq!(
-        run(&mut harness, "guest-set-vcpus", json!({"vcpus": [{"logical-id": 0, "online": false}]})),
+        run(
+            &mut harness,
+            "guest-set-vcpus",
+            json!({"vcpus": [{"logical-id": 0, "online": false}]})
+        ),
         error("logical processor #0 can't be offlined")
     );
     assert_eq!(
-        run(&mut harness, "guest-set-vcpus", json!({"vcpus": [{"logical-id": 7, "online": true}]})),
+        run(
+            &mut harness,
+            "guest-set-vcpus",
+            json!({"vcpus": [{"logical-id": 7, "online": true}]})
+        ),
         error("open(\"/sys/devices/system/cpu/cpu7/\"): No such file or directory")
     );
     assert_eq!(
@@ -240,7 +266,10 @@ fn vcpus_are_read_and_set_through_sysfs() {
 #[test]
 fn memory_blocks_are_read_and_set_through_sysfs() {
     let system = host()
-        .with_directory("/sys/devices/system/memory", &["memory3", "power", "memory1"])
+        .with_directory(
+            "/sys/devices/system/memory",
+            &["memory3", "power", "memory1"],
+        )
         .with_file("/sys/devices/system/memory/memory3/state", "online\n")
         .with_file("/sys/devices/system/memory/memory3/removable", "1\n")
         .with_file("/sys/devices/system/memory/memory1/state", "offline\n")
@@ -259,11 +288,15 @@ fn memory_blocks_are_read_and_set_through_sysfs() {
         Some(json!({"return": {"size": 134217728}}))
     );
     assert_eq!(
-        run(&mut harness, "guest-set-memory-blocks", json!({"mem-blks": [
-            {"phys-index": 3, "online": false},
-            {"phys-index": 1, "online": true},
-            {"phys-index": 9, "online": true}
-        ]})),
+        run(
+            &mut harness,
+            "guest-set-memory-blocks",
+            json!({"mem-blks": [
+                {"phys-index": 3, "online": false},
+                {"phys-index": 1, "online": true},
+                {"phys-index": 9, "online": true}
+            ]})
+        ),
         Some(json!({"return": [
             {"phys-index": 3, "response": "success"},
             {"phys-index": 1, "response": "success"},
@@ -288,23 +321,35 @@ fn memory_blocks_are_read_and_set_through_sysfs() {
 fn user_password_goes_to_chpasswd() {
     let mut harness = fake(host());
     assert_eq!(
-        run(&mut harness, "guest-set-user-password",
-            json!({"username": "alice", "password": "c2VjcmV0", "crypted": false})),
+        run(
+            &mut harness,
+            "guest-set-user-password",
+            json!({"username": "alice", "password": "c2VjcmV0", "crypted": false})
+        ),
         Some(json!({"return": {}}))
     );
     assert_eq!(
-        run(&mut harness, "guest-set-user-password",
-            json!({"username": "a:b", "password": "c2VjcmV0", "crypted": true})),
+        run(
+            &mut harness,
+            "guest-set-user-password",
+            json!({"username": "a:b", "password": "c2VjcmV0", "crypted": true})
+        ),
         error("forbidden characters in username")
     );
     assert_eq!(
-        run(&mut harness, "guest-set-user-password",
-            json!({"username": "alice", "password": "YQpi", "crypted": true})),
+        run(
+            &mut harness,
+            "guest-set-user-password",
+            json!({"username": "alice", "password": "YQpi", "crypted": true})
+        ),
         error("forbidden characters in raw password")
     );
     assert_eq!(
-        run(&mut harness, "guest-set-user-password",
-            json!({"username": "alice", "password": "*", "crypted": true})),
+        run(
+            &mut harness,
+            "guest-set-user-password",
+            json!({"username": "alice", "password": "*", "crypted": true})
+        ),
         error("Base64 data contains invalid characters")
     );
     assert_eq!(harness.calls(), ["run chpasswd < alice:secret\n"]);
@@ -321,7 +366,10 @@ fn suspend_uses_sysfs_and_refuses_what_the_kernel_cannot_do() {
     );
     assert_eq!(
         harness.calls(),
-        ["write /sys/power/state = mem", "write /sys/power/state = disk"]
+        [
+            "write /sys/power/state = mem",
+            "write /sys/power/state = disk"
+        ]
     );
     let mut harness = fake(RecordingSystem::new().with_file("/sys/power/state", "freeze\n"));
     assert_eq!(
@@ -342,11 +390,20 @@ fn read_only_host_commands() {
     );
     system.now = 42;
     system.interfaces = vec![
-        InterfaceAddress { name: "lo".into(), address: None },
-        InterfaceAddress { name: "eth0".into(), address: None },
         InterfaceAddress {
             name: "lo".into(),
-            address: Some(IpAddressWithMask::V4(Ipv4Addr::LOCALHOST, Ipv4Addr::new(255, 0, 0, 0))),
+            address: None,
+        },
+        InterfaceAddress {
+            name: "eth0".into(),
+            address: None,
+        },
+        InterfaceAddress {
+            name: "lo".into(),
+            address: Some(IpAddressWithMask::V4(
+                Ipv4Addr::LOCALHOST,
+                Ipv4Addr::new(255, 0, 0, 0),
+            )),
         },
         InterfaceAddress {
             name: "lo".into(),
@@ -407,13 +464,18 @@ fn byte_stream_protocol() {
     assert!(agent.has_partial_input());
     agent.reset_session();
     assert!(!agent.has_partial_input());
-    assert_eq!(feed(agent, b"{\"execute\":\"guest-ping\"}"), b"{\"return\": {}}\n");
+    assert_eq!(
+        feed(agent, b"{\"execute\":\"guest-ping\"}"),
+        b"{\"return\": {}}\n"
+    );
     assert_eq!(
         feed(agent, b"{\"exec\xFF{\"execute\":\"guest-ping\"}"),
         b"{\"error\": {\"class\": \"GenericError\", \"desc\": \"JSON parse error, stray '\\\"exec\\uFFFD'\"}}\n{\"return\": {}}\n"
     );
     // guest-info lists the schema's commands, last first, with their state.
-    let info = agent.handle_request(json!({"execute": "guest-info"})).unwrap();
+    let info = agent
+        .handle_request(json!({"execute": "guest-info"}))
+        .unwrap();
     let commands = info["return"]["supported_commands"].as_array().unwrap();
     assert_eq!(commands.len(), COMMANDS.len());
     assert_eq!(

@@ -72,7 +72,10 @@ impl RunningAgent {
             .expect("start example-agent");
         let deadline = Instant::now() + Duration::from_secs(10);
         while !socket.exists() {
-            assert!(Instant::now() < deadline, "the agent did not create its socket");
+            assert!(
+                Instant::now() < deadline,
+                "the agent did not create its socket"
+            );
             std::thread::sleep(Duration::from_millis(10));
         }
         RunningAgent { child, dir, socket }
