@@ -20,8 +20,8 @@ use std::thread;
 use qapi_runtime::QapiError;
 use qga_schema::{GuestExec, GuestExecArgs, GuestExecStatus};
 
-use super::base64;
 use super::errno_text;
+use crate::base64;
 
 /// qemu-ga's `GUEST_EXEC_MAX_OUTPUT`: captured output beyond this is dropped.
 pub const MAX_OUTPUT: usize = 16 << 20;
@@ -71,7 +71,7 @@ impl ExecTable {
             capture_output,
         } = args;
         let input = match &input_data {
-            Some(text) => Some(base64::decode(text).map_err(QapiError::generic)?),
+            Some(text) => Some(base64::decode_like_qemu_ga(text).map_err(QapiError::generic)?),
             None => None,
         };
         let capture = capture_output.unwrap_or(false);

@@ -16,9 +16,9 @@ use std::path::{Path, PathBuf};
 use qapi_runtime::QapiError;
 use qga_schema::{GuestFileRead, GuestFileSeek, GuestFileWrite};
 
-use super::base64;
 use super::errno_text;
 use super::system::c_path;
+use crate::base64;
 
 /// qemu-ga's `GUEST_FILE_READ_COUNT_MAX`: 48 MiB.
 pub const READ_COUNT_MAX: i64 = 48 << 20;
@@ -165,7 +165,7 @@ impl FileTable {
         count: Option<i64>,
     ) -> Result<GuestFileWrite, QapiError> {
         let file = self.find(handle)?;
-        let bytes = base64::decode(buf_b64).map_err(QapiError::generic)?;
+        let bytes = base64::decode_like_qemu_ga(buf_b64).map_err(QapiError::generic)?;
         let count = match count {
             None => bytes.len(),
             Some(count) if count >= 0 && (count as u64) <= bytes.len() as u64 => count as usize,

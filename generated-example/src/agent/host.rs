@@ -12,9 +12,9 @@ use qga_schema::{
     GuestNetworkInterface, GuestPciAddress,
 };
 
-use super::base64;
 use super::errno_text;
 use super::system::{IpAddressWithMask, System};
+use crate::base64;
 
 const CPU_DIR: &str = "/sys/devices/system/cpu";
 const MEMORY_DIR: &str = "/sys/devices/system/memory";
@@ -568,7 +568,7 @@ pub fn set_user_password(
     password_b64: &str,
     crypted: bool,
 ) -> Result<(), QapiError> {
-    let password = base64::decode(password_b64).map_err(QapiError::generic)?;
+    let password = base64::decode_like_qemu_ga(password_b64).map_err(QapiError::generic)?;
     if password.contains(&b'\n') || password.contains(&0) {
         return Err(QapiError::generic("forbidden characters in raw password"));
     }

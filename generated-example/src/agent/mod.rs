@@ -14,7 +14,6 @@
 //! the previous client is dropped) and no pending sentinel. Open files and started processes
 //! belong to the agent, not to a connection, and stay, as in qemu-ga.
 
-mod base64;
 pub mod exec;
 pub mod files;
 pub mod host;
@@ -38,8 +37,6 @@ use serde_json::Value;
 
 use host::SuspendMode;
 use system::System;
-
-pub use base64::{decode as base64_decode, encode as base64_encode};
 
 /// The version `guest-info` reports.
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");

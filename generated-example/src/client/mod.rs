@@ -14,7 +14,6 @@
 //! set-memory-blocks, set-user-password).
 
 pub mod agent;
-pub mod base64;
 pub mod cli;
 pub mod ops;
 pub mod render;
@@ -155,7 +154,7 @@ pub enum Error {
         /// The member holding it (`buf-b64`, `out-data`, ...).
         member: &'static str,
         /// Why it does not decode.
-        source: base64::DecodeError,
+        source: crate::base64::DecodeError,
     },
     /// The agent's answers do not add up (a write that wrote less than asked, ...).
     #[error("{command}: protocol error: {reason}")]

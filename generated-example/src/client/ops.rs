@@ -13,8 +13,8 @@ use qga_schema::{
     GuestNetworkInterface,
 };
 
-use super::base64;
 use super::Error;
+use crate::base64;
 
 /// How many bytes one `guest-file-read` asks for. qemu-ga allows up to 48 MiB; a moderate
 /// size keeps each reply small while needing few round trips.

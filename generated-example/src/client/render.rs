@@ -12,8 +12,8 @@ use qga_schema::{
 use serde::Serialize;
 use serde_json::{json, Value};
 
-use super::base64;
 use super::ops::{ExecOutcome, MemoryReport};
+use crate::base64;
 
 /// `guest-info`: the version, then one command a line, disabled ones marked.
 pub fn info(info: &GuestAgentInfo) -> String {

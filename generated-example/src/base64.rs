@@ -1,13 +1,26 @@
-//! Base64 as the guest agent uses it (RFC 4648, standard alphabet, padded): file contents
-//! travel as `buf-b64`, a program's output as `out-data`/`err-data`.
+//! Base64 as the guest agent protocol uses it (RFC 4648, standard alphabet, padded): file
+//! contents travel as `buf-b64`, a program's input and output as `input-data`, `out-data` and
+//! `err-data`.
 //!
-//! Decoding takes what the agent sends, so it rejects anything malformed with an error that
-//! says where, and never panics.
+//! Two decoders, because the two sides must differ:
+//! - [`decode`], for the client: it takes what the agent sends and rejects anything malformed
+//!   with an error that says where;
+//! - [`decode_like_qemu_ga`], for the agent: it accepts exactly what qemu-ga 7.2 accepts.
+//!   qemu-ga checks its input with QEMU's `qbase64_decode` (only the alphabet, `=` and newline
+//!   are allowed) and then decodes with glib's `g_base64_decode`, which is lenient: newlines are
+//!   skipped, every four symbols give up to three bytes (fewer when the group ends in `=`), and
+//!   an incomplete final group is dropped. `aGVsbG8` therefore decodes to `hel`, and
+//!   `aGVsbG8=aGVs` to `hellohel`.
+//!
+//! Neither panics on any input.
 
 /// The standard alphabet, indexed by 6-bit value.
 const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
 
-/// Why a text is not base64.
+/// The error qemu-ga gives for a character outside the base64 alphabet.
+pub const INVALID_CHARACTERS: &str = "Base64 data contains invalid characters";
+
+/// Why a text is not base64 (see [`decode`]).
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 pub enum DecodeError {
     /// The length is not a multiple of four.
@@ -94,6 +107,39 @@ fn sextet(byte: u8) -> Option<u8> {
     }
 }
 
+/// Decodes `text` as qemu-ga does; `Err` carries qemu-ga's message.
+pub fn decode_like_qemu_ga(text: &str) -> Result<Vec<u8>, &'static str> {
+    let mut output = Vec::with_capacity(text.len() / 4 * 3 + 3);
+    let mut group: u32 = 0;
+    let mut symbols = 0;
+    // The last two symbols seen, to know whether the group ended in padding.
+    let mut last = [0u8; 2];
+    for &byte in text.as_bytes() {
+        let value = match (byte, sextet(byte)) {
+            (_, Some(value)) => value,
+            // glib ranks '=' as zero and counts it as a symbol.
+            (b'=', None) => 0,
+            (b'\n', None) => continue,
+            _ => return Err(INVALID_CHARACTERS),
+        };
+        last = [last[1], byte];
+        group = (group << 6) | u32::from(value);
+        symbols += 1;
+        if symbols == 4 {
+            output.push((group >> 16) as u8);
+            if last[0] != b'=' {
+                output.push((group >> 8) as u8);
+            }
+            if last[1] != b'=' {
+                output.push(group as u8);
+            }
+            symbols = 0;
+            group = 0;
+        }
+    }
+    Ok(output)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -158,5 +204,40 @@ mod tests {
             DecodeError::Length(3).to_string(),
             "base64 text of length 3 is not a multiple of 4 long"
         );
+    }
+
+    #[test]
+    fn encodes_with_padding() {
+        assert_eq!(encode(b""), "");
+        assert_eq!(encode(b"h"), "aA==");
+        assert_eq!(encode(b"he"), "aGU=");
+        assert_eq!(encode(b"hello"), "aGVsbG8=");
+        assert_eq!(encode(b"hello world"), "aGVsbG8gd29ybGQ=");
+        assert_eq!(encode(&[0xFF, 0xFE, 0x00]), "//4A");
+    }
+
+    #[test]
+    fn decodes_leniently_as_glib() {
+        assert_eq!(decode_like_qemu_ga("aGVsbG8=").unwrap(), b"hello");
+        assert_eq!(decode_like_qemu_ga("aGVsbG8").unwrap(), b"hel");
+        assert_eq!(decode_like_qemu_ga("aGVsbG8=aGVs").unwrap(), b"hellohel");
+        assert_eq!(decode_like_qemu_ga("aGVs\nbG8=\n").unwrap(), b"hello");
+        assert_eq!(decode_like_qemu_ga("aA==").unwrap(), b"h");
+        assert_eq!(decode_like_qemu_ga("").unwrap(), b"");
+        assert_eq!(decode_like_qemu_ga("====").unwrap(), [0u8]);
+    }
+
+    #[test]
+    fn refuses_characters_outside_the_alphabet() {
+        assert_eq!(decode_like_qemu_ga("!!!"), Err(INVALID_CHARACTERS));
+        assert_eq!(decode_like_qemu_ga("aGV sbG8="), Err(INVALID_CHARACTERS));
+        assert_eq!(decode_like_qemu_ga("aGVs\0"), Err(INVALID_CHARACTERS));
+        assert_eq!(decode_like_qemu_ga("aGVs\r\n"), Err(INVALID_CHARACTERS));
+    }
+
+    #[test]
+    fn round_trips_every_byte() {
+        let bytes: Vec<u8> = (0..=255u8).cycle().take(1000).collect();
+        assert_eq!(decode_like_qemu_ga(&encode(&bytes)).unwrap(), bytes);
     }
 }
