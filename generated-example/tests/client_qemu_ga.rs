@@ -9,8 +9,8 @@ use std::fs;
 use std::path::Path;
 use std::process::{Command, Output};
 
-use generated_example::client::agent::{AgentCommand, AgentProcess, QEMU_GA_TEMPLATE};
 use generated_example::base64;
+use generated_example::client::agent::{AgentCommand, AgentProcess, QEMU_GA_TEMPLATE};
 use generated_example::client::render;
 use serde_json::Value;
 

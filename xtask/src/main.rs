@@ -60,7 +60,41 @@ fn test() -> Result<()> {
     } else {
         println!("xtask: ../shared not present; QEMU's suite runs from the copy in cargo test");
     }
+    if shared.join("conformance/qga_conformance.py").exists() {
+        guest_agent_conformance(&root, &shared)?;
+    } else {
+        println!("xtask: ../shared not present; no conformance run against qemu-ga");
+    }
     Ok(())
+}
+
+/// The example agent against the real qemu-ga 7.2, request by request, with the harness in
+/// ../shared (it finds or unpacks qemu-ga 7.2 itself). The agent runs with the harness's
+/// block list, so nothing that changes the machine is ever executed.
+fn guest_agent_conformance(root: &Path, shared: &Path) -> Result<()> {
+    cargo(
+        root,
+        &[
+            "build",
+            "--release",
+            "-p",
+            "generated-example",
+            "--bin",
+            "example-agent",
+        ],
+    )?;
+    let agent = root.join("target/release/example-agent");
+    run(Command::new("python3").args([
+        shared
+            .join("conformance/qga_conformance.py")
+            .to_str()
+            .context("path")?,
+        "--agent",
+        &format!(
+            "{} -m unix-listen -p {{sock}} -t {{dir}} -b {{block}}",
+            agent.display()
+        ),
+    ]))
 }
 
 /// QEMU's suite through the real command line, with the harness in ../shared.
