@@ -5,79 +5,35 @@
 //! Both agents are driven identically with raw socket I/O: one request line written, the
 //! reply line read, repeated. `cargo bench -p generated-example --bench roundtrip`.
 
+use qga_process::{AgentCommand, AgentProcess};
 use std::io::{Read, Write};
 use std::os::unix::net::UnixStream;
-use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
+use std::path::Path;
 use std::time::{Duration, Instant};
-
-const BLOCK: &str = "guest-shutdown,guest-suspend-disk,guest-suspend-ram,guest-suspend-hybrid,\
-guest-fsfreeze-freeze,guest-fsfreeze-freeze-list,guest-fsfreeze-thaw,guest-fstrim,guest-set-time,\
-guest-set-vcpus,guest-set-memory-blocks,guest-set-user-password";
 
 /// How long each measurement runs.
 const MEASURE: Duration = Duration::from_secs(2);
 
+/// An agent under measurement, started by `qga-process` with the block list.
 struct Agent {
     name: &'static str,
-    child: Child,
-    dir: PathBuf,
-    socket: PathBuf,
+    process: AgentProcess,
 }
 
 impl Agent {
     fn start(name: &'static str, program: &str) -> Option<Agent> {
-        let dir = std::env::temp_dir().join(format!("agent-bench-{name}-{}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&dir);
-        std::fs::create_dir_all(&dir).ok()?;
-        let socket = dir.join("sock");
-        let child = Command::new(program)
-            .args(["-m", "unix-listen", "-p"])
-            .arg(&socket)
-            .arg("-t")
-            .arg(&dir)
-            .arg("-f")
-            .arg(dir.join("pid"))
-            .arg("-l")
-            .arg(dir.join("log"))
-            .args(["-b", BLOCK])
-            .stdin(Stdio::null())
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .ok()?;
-        let mut agent = Agent {
-            name,
-            child,
-            dir,
-            socket,
-        };
-        let deadline = Instant::now() + Duration::from_secs(10);
-        while !agent.socket.exists() {
-            if Instant::now() > deadline || agent.child.try_wait().ok().flatten().is_some() {
-                return None;
-            }
-            std::thread::sleep(Duration::from_millis(20));
-        }
-        Some(agent)
+        let process = AgentProcess::start(&AgentCommand::qemu_ga_flags(program)).ok()?;
+        Some(Agent { name, process })
     }
 
     fn resident_kib(&self) -> u64 {
-        let status = std::fs::read_to_string(format!("/proc/{}/status", self.child.id()))
+        let status = std::fs::read_to_string(format!("/proc/{}/status", self.process.pid()))
             .unwrap_or_default();
         status
             .lines()
             .find_map(|line| line.strip_prefix("VmRSS:"))
             .and_then(|value| value.trim().trim_end_matches("kB").trim().parse().ok())
             .unwrap_or(0)
-    }
-}
-
-impl Drop for Agent {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-        let _ = std::fs::remove_dir_all(&self.dir);
     }
 }
 
@@ -141,7 +97,7 @@ struct Row {
 }
 
 fn measure(agent: &Agent) -> Row {
-    let mut client = Client::connect(&agent.socket);
+    let mut client = Client::connect(agent.process.socket());
     client.round_trip(b"{\"execute\":\"guest-ping\"}\n");
     std::thread::sleep(Duration::from_millis(300));
     let rss_idle = agent.resident_kib();

@@ -5,8 +5,8 @@
 use std::process::ExitCode;
 use std::time::Duration;
 
-use generated_example::client::agent::{AgentCommand, QEMU_GA_TEMPLATE};
 use generated_example::client::tour;
+use qga_process::{AgentCommand, QEMU_GA_TEMPLATE};
 
 /// The environment variable that, like `--agent-command`, names another agent to tour.
 const AGENT_COMMAND_VARIABLE: &str = "GENERATED_EXAMPLE_AGENT_COMMAND";

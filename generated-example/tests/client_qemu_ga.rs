@@ -10,8 +10,8 @@ use std::path::Path;
 use std::process::{Command, Output};
 
 use generated_example::base64;
-use generated_example::client::agent::{AgentCommand, AgentProcess, QEMU_GA_TEMPLATE};
 use generated_example::client::render;
+use qga_process::{AgentCommand, AgentProcess, QEMU_GA_TEMPLATE};
 use serde_json::Value;
 
 /// A qemu-ga on a temporary socket, or `None` (after saying so) when it is not installed.

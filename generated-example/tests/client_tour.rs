@@ -3,7 +3,7 @@
 
 use std::process::Command;
 
-use generated_example::client::agent::QEMU_GA_TEMPLATE;
+use qga_process::QEMU_GA_TEMPLATE;
 
 fn tour(agent_command: &str) -> (Option<i32>, String) {
     let output = Command::new(env!("CARGO_BIN_EXE_generated-example"))

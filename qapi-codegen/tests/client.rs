@@ -13,9 +13,7 @@ mod generated {
 use std::collections::VecDeque;
 use std::io::{Read, Write};
 use std::os::unix::net::UnixStream;
-use std::path::PathBuf;
-use std::process::{Child, Command, Stdio};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use generated::{
     Client, GuestFileOpenArgs, GuestIpAddressType, GuestSyncDelimitedArgs, XPowerOffArgs,
@@ -23,6 +21,7 @@ use generated::{
 use qapi_runtime::client::Timeouts;
 use qapi_runtime::framing::JsonStreamer;
 use qapi_runtime::{ClientError, ErrorClass};
+use qga_process::{AgentCommand, AgentProcess, QEMU_GA_TEMPLATE};
 use serde_json::{json, Value};
 
 #[test]
@@ -204,72 +203,17 @@ async fn async_typed_methods() {
     peer.await.unwrap();
 }
 
-/// Commands that must never run on this machine.
-const BLOCKED: &str = "guest-shutdown,guest-suspend-disk,guest-suspend-ram,guest-suspend-hybrid,\
-guest-fsfreeze-freeze,guest-fsfreeze-freeze-list,guest-fsfreeze-thaw,guest-fstrim,guest-set-time,\
-guest-set-vcpus,guest-set-memory-blocks,guest-set-user-password";
-
-/// A running qemu-ga, killed and cleaned up when dropped.
-struct Agent {
-    child: Child,
-    dir: PathBuf,
-}
-
-impl Drop for Agent {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-        let _ = std::fs::remove_dir_all(&self.dir);
-    }
-}
-
 #[test]
 fn typed_methods_against_qemu_ga() {
-    let found = std::env::var_os("PATH")
-        .is_some_and(|path| std::env::split_paths(&path).any(|dir| dir.join("qemu-ga").is_file()));
-    if !found {
+    if !qga_process::on_path("qemu-ga") {
         println!("skipped: qemu-ga is not on PATH");
         return;
     }
-    let nanos = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |elapsed| elapsed.as_nanos());
-    let dir = std::env::temp_dir().join(format!(
-        "qapi-codegen-client-{}-{nanos}",
-        std::process::id()
-    ));
-    std::fs::create_dir_all(&dir).unwrap();
-    let socket = dir.join("sock");
-    let child = Command::new("qemu-ga")
-        .arg("-m")
-        .arg("unix-listen")
-        .arg("-p")
-        .arg(&socket)
-        .arg("-t")
-        .arg(&dir)
-        .arg("-f")
-        .arg(dir.join("pid"))
-        .arg("-l")
-        .arg(dir.join("log"))
-        .arg("-b")
-        .arg(BLOCKED)
-        .stdin(Stdio::null())
-        .spawn()
-        .unwrap();
-    let _agent = Agent {
-        child,
-        dir: dir.clone(),
-    };
-    let started = Instant::now();
-    while !socket.exists() {
-        assert!(
-            started.elapsed() < Duration::from_secs(10),
-            "qemu-ga made no socket"
-        );
-        std::thread::sleep(Duration::from_millis(20));
-    }
+    let agent = AgentProcess::start(&AgentCommand::from_template(QEMU_GA_TEMPLATE).unwrap())
+        .expect("start qemu-ga");
+    let socket = agent.socket();
 
-    let mut runtime = qapi_runtime::client::Client::connect_unix(&socket).unwrap();
+    let mut runtime = qapi_runtime::client::Client::connect_unix(socket).unwrap();
     runtime.set_timeouts(Timeouts {
         read: Some(Duration::from_secs(10)),
         write: Some(Duration::from_secs(10)),
@@ -314,7 +258,7 @@ fn typed_methods_against_qemu_ga() {
         .unwrap();
     assert_eq!(id, 31337);
 
-    let missing = dir.join("missing");
+    let missing = agent.dir().join("missing");
     let args = GuestFileOpenArgs {
         path: missing.to_string_lossy().into_owned(),
         mode: Some("r".to_owned()),

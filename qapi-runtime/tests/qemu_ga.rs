@@ -5,88 +5,25 @@
 #![cfg(unix)]
 
 use std::io::Write;
-use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use qapi_runtime::client::{Client, Timeouts};
 use qapi_runtime::{ClientError, ErrorClass};
+use qga_process::{AgentCommand, AgentProcess, QEMU_GA_TEMPLATE};
 use serde_json::{json, Value};
 
-/// Commands that must never run on this machine.
-const BLOCKED: &str = "guest-shutdown,guest-suspend-disk,guest-suspend-ram,guest-suspend-hybrid,\
-guest-fsfreeze-freeze,guest-fsfreeze-freeze-list,guest-fsfreeze-thaw,guest-fstrim,guest-set-time,\
-guest-set-vcpus,guest-set-memory-blocks,guest-set-user-password";
-
-/// A running qemu-ga, killed and cleaned up when dropped.
-struct Agent {
-    child: Child,
-    dir: PathBuf,
-    socket: PathBuf,
-}
-
-impl Drop for Agent {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-        let _ = std::fs::remove_dir_all(&self.dir);
-    }
-}
-
-fn on_path(program: &str) -> bool {
-    std::env::var_os("PATH")
-        .is_some_and(|path| std::env::split_paths(&path).any(|dir| dir.join(program).is_file()))
-}
-
-/// Starts qemu-ga, or says why not.
-fn start_agent(name: &str) -> Option<Agent> {
-    if !on_path("qemu-ga") {
-        println!("skipped: qemu-ga is not on PATH");
+/// Starts qemu-ga with the block list, or says why not.
+fn start_agent(name: &str) -> Option<AgentProcess> {
+    if !qga_process::on_path("qemu-ga") {
+        println!("skipped {name}: qemu-ga is not on PATH");
         return None;
     }
-    let nanos = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |elapsed| elapsed.as_nanos());
-    let dir = std::env::temp_dir().join(format!(
-        "qapi-runtime-{name}-{}-{nanos}",
-        std::process::id()
-    ));
-    std::fs::create_dir_all(&dir).unwrap();
-    let socket = dir.join("sock");
-    let child = Command::new("qemu-ga")
-        .arg("-m")
-        .arg("unix-listen")
-        .arg("-p")
-        .arg(&socket)
-        .arg("-t")
-        .arg(&dir)
-        .arg("-f")
-        .arg(dir.join("pid"))
-        .arg("-l")
-        .arg(dir.join("log"))
-        .arg("-b")
-        .arg(BLOCKED)
-        .stdin(Stdio::null())
-        .spawn()
-        .unwrap();
-    let agent = Agent { child, dir, socket };
-    wait_for(&agent.socket);
-    Some(agent)
+    let command = AgentCommand::from_template(QEMU_GA_TEMPLATE).expect("a template");
+    Some(AgentProcess::start(&command).expect("start qemu-ga"))
 }
 
-fn wait_for(socket: &Path) {
-    let started = Instant::now();
-    while !socket.exists() {
-        assert!(
-            started.elapsed() < Duration::from_secs(10),
-            "qemu-ga made no socket"
-        );
-        std::thread::sleep(Duration::from_millis(20));
-    }
-}
-
-fn connect(agent: &Agent) -> Client<std::os::unix::net::UnixStream> {
-    let mut client = Client::connect_unix(&agent.socket).unwrap();
+fn connect(agent: &AgentProcess) -> Client<std::os::unix::net::UnixStream> {
+    let mut client = Client::connect_unix(agent.socket()).unwrap();
     client.set_timeouts(Timeouts {
         read: Some(Duration::from_secs(10)),
         write: Some(Duration::from_secs(10)),

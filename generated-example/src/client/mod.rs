@@ -6,14 +6,13 @@
 //!   typed results;
 //! - [`render`]: those results as text for people or as JSON;
 //! - [`cli`]: the `example-client` command line;
-//! - [`agent`]: starting an agent process on a temporary socket, for the tour and the tests;
-//! - [`tour`]: what `cargo run -p generated-example` shows.
+//! - [`tour`]: what `cargo run -p generated-example` shows; it starts its agent with the
+//!   `qga-process` crate, as the tests do.
 //!
 //! Only read-only commands and the file and exec commands are offered: the client never sends
 //! the commands that change the system (shutdown, suspend, freeze, trim, set-time, set-vcpus,
 //! set-memory-blocks, set-user-password).
 
-pub mod agent;
 pub mod cli;
 pub mod ops;
 pub mod render;

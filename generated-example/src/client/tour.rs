@@ -9,8 +9,8 @@ use std::time::Duration;
 use qapi_runtime::client::Timeouts;
 use qga_schema::GuestNetworkInterface;
 
-use super::agent::{AgentCommand, AgentProcess, BLOCK_LIST};
 use super::{connect, ops, render, Address, AgentClient, Error};
+use qga_process::{AgentCommand, AgentProcess, BLOCK_LIST};
 
 /// What the exec step runs: a shell writing one line to each output.
 const EXEC_PROGRAM: &str = "/bin/sh";

@@ -11,9 +11,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
 /// The commands a test agent blocks: every one that changes the system.
-pub const BLOCK: &str = "guest-shutdown,guest-suspend-disk,guest-suspend-ram,guest-suspend-hybrid,\
-guest-fsfreeze-freeze,guest-fsfreeze-freeze-list,guest-fsfreeze-thaw,guest-fstrim,guest-set-time,\
-guest-set-vcpus,guest-set-memory-blocks,guest-set-user-password";
+pub const BLOCK: &str = qga_process::BLOCK_LIST;
 
 static COUNTER: AtomicUsize = AtomicUsize::new(0);
 

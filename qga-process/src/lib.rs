@@ -1,6 +1,6 @@
-//! Starting a guest agent process on a temporary socket, for the tour and the tests: the
-//! `example-agent` binary, or any agent given as a command template such as
-//! [`QEMU_GA_TEMPLATE`].
+//! Starting a guest agent process on a temporary socket, for the example's tour and for every
+//! test that talks to a real agent: the `example-agent` binary, or any agent given as a command
+//! template such as [`QEMU_GA_TEMPLATE`].
 //!
 //! The agent always gets [`BLOCK_LIST`]: on this machine it executes real system calls, and
 //! the commands listed there would shut down, suspend or freeze the machine or change its
@@ -56,6 +56,18 @@ impl AgentCommand {
         AgentCommand {
             program: program.to_string_lossy().into_owned(),
             args: args.iter().map(|arg| (*arg).to_owned()).collect(),
+        }
+    }
+
+    /// `program` with the flags the reference qemu-ga gets ([`QEMU_GA_TEMPLATE`]), pid file and
+    /// log in the temporary directory included: for qemu-ga itself and for agents that take
+    /// the same flags, measured or tested side by side.
+    pub fn qemu_ga_flags(program: &str) -> AgentCommand {
+        let template = AgentCommand::from_template(QEMU_GA_TEMPLATE)
+            .expect("the qemu-ga template is not blank");
+        AgentCommand {
+            program: program.to_owned(),
+            args: template.args,
         }
     }
 
@@ -181,6 +193,11 @@ impl AgentProcess {
         &self.dir
     }
 
+    /// The agent's process id.
+    pub fn pid(&self) -> u32 {
+        self.child.id()
+    }
+
     /// The command line the agent was started with.
     pub fn command_line(&self) -> &str {
         &self.command_line
@@ -242,6 +259,12 @@ impl Drop for AgentProcess {
     }
 }
 
+/// Whether `program` is found on `PATH` (tests that need qemu-ga skip, saying so, without it).
+pub fn on_path(program: &str) -> bool {
+    std::env::var_os("PATH")
+        .is_some_and(|path| std::env::split_paths(&path).any(|dir| dir.join(program).is_file()))
+}
+
 /// A new, empty directory under the system's temporary directory; the name has the process
 /// id, the time and a counter so that parallel tests do not collide.
 fn make_temp_dir() -> io::Result<PathBuf> {
@@ -252,7 +275,7 @@ fn make_temp_dir() -> io::Result<PathBuf> {
         .unwrap_or(0);
     loop {
         let count = COUNTER.fetch_add(1, Ordering::Relaxed);
-        let name = format!("generated-example-{}-{nanos}-{count}", std::process::id());
+        let name = format!("qga-process-{}-{nanos}-{count}", std::process::id());
         let dir = std::env::temp_dir().join(name);
         match fs::create_dir(&dir) {
             Ok(()) => return Ok(dir),
