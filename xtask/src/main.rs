@@ -1,11 +1,13 @@
 //! Project tasks: `cargo xtask test` (everything CI checks), `cargo xtask lint` (every
 //! schema in the repository, each against what it is expected to be) and `cargo xtask regen
-//! [--check]` (the checked-in generated code).
+//! [--check]` (the checked-in generated code), `cargo xtask capture-qga` (qemu-ga 7.2's replies
+//! to the seed schema's read-only commands, recorded as test data).
 
 use anyhow::{bail, Context, Result};
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
+mod capture;
 mod lint;
 mod regen;
 
@@ -17,8 +19,9 @@ fn main() -> Result<()> {
         ["regen"] => regen::regen(&project_root(), false),
         ["regen", "--check"] => regen::regen(&project_root(), true),
         ["test"] => test(),
+        ["capture-qga"] => capture::capture_qga(&project_root()),
         _ => {
-            eprintln!("usage: cargo xtask lint | regen [--check] | test");
+            eprintln!("usage: cargo xtask lint | regen [--check] | test | capture-qga");
             std::process::exit(2);
         }
     }
