@@ -2,24 +2,19 @@
 //! schema's read-only commands, as test and benchmark data.
 //!
 //! qemu-ga 7.2 is started exactly as `shared/conformance/qga_conformance.py` starts its
-//! reference (`-m unix-listen -p SOCK -t DIR -f DIR/pid -l DIR/log -b BLOCK`, with the same
-//! block list), and is sent only commands that read: the machine's state is never changed,
-//! beyond a file this task creates itself in the agent's private directory and one run of
+//! reference (`qga_process::QEMU_GA_TEMPLATE`, with the same block list), and is sent only
+//! commands that read: the machine's state is never changed, beyond a file this task creates itself in the agent's private directory and one run of
 //! `/bin/echo`. Each reply line is written unchanged (its final newline included) to
 //! `qga-schema/tests/captures/qemu-ga-7.2/COMMAND.json`; the README there says when and how.
 
 use anyhow::{bail, Context, Result};
+use qga_process::{AgentCommand, AgentProcess, QEMU_GA_TEMPLATE};
 use serde_json::{json, Value};
 use std::io::{BufRead, BufReader, Write};
 use std::os::unix::net::UnixStream;
-use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
+use std::path::Path;
+use std::process::Command;
 use std::time::{Duration, Instant};
-
-/// The commands a reference agent must refuse, as the conformance harness blocks them.
-const BLOCK: &str = "guest-shutdown,guest-suspend-disk,guest-suspend-ram,guest-suspend-hybrid,\
-guest-fsfreeze-freeze,guest-fsfreeze-freeze-list,guest-fsfreeze-thaw,guest-fstrim,\
-guest-set-time,guest-set-vcpus,guest-set-memory-blocks,guest-set-user-password";
 
 /// The version whose replies are recorded; the directory name says it.
 const VERSION_PREFIX: &str = "7.2.";
@@ -43,29 +38,16 @@ const SIMPLE: &[&str] = &[
 /// The text of the file that is opened and read through the agent.
 const FILE_TEXT: &str = "captured by cargo xtask capture-qga\n";
 
-/// A running qemu-ga in its own state directory, killed (and the directory removed) on drop.
-struct Agent {
-    child: Child,
-    dir: PathBuf,
-    socket: PathBuf,
-}
-
-impl Drop for Agent {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-        let _ = std::fs::remove_dir_all(&self.dir);
-    }
-}
-
 /// Starts qemu-ga 7.2, sends the read-only commands and writes each reply line to its file.
 pub fn capture_qga(root: &Path) -> Result<()> {
     let version = qemu_ga_version()?;
     if !version.starts_with(VERSION_PREFIX) {
         bail!("qemu-ga is version {version}; the captures are of {VERSION_PREFIX}x");
     }
-    let agent = start_agent()?;
-    let stream = connect(&agent.socket)?;
+    let agent =
+        AgentProcess::start(&AgentCommand::from_template(QEMU_GA_TEMPLATE).expect("a template"))
+            .context("cannot start qemu-ga")?;
+    let stream = connect(agent.socket())?;
     stream.set_read_timeout(Some(Duration::from_secs(10)))?;
     let mut reader = BufReader::new(stream.try_clone()?);
     let mut writer = stream;
@@ -95,7 +77,7 @@ pub fn capture_qga(root: &Path) -> Result<()> {
         save(command, &line)?;
     }
 
-    let path = agent.dir.join("read-me.txt");
+    let path = agent.dir().join("read-me.txt");
     std::fs::write(&path, FILE_TEXT)?;
     let path = path.to_str().context("the state directory is not UTF-8")?;
     let open =
@@ -150,41 +132,6 @@ fn qemu_ga_version() -> Result<String> {
         .nth(1)
         .map(str::to_owned)
         .with_context(|| format!("no version in `qemu-ga -V`: {text}"))
-}
-
-fn start_agent() -> Result<Agent> {
-    let dir = std::env::temp_dir().join(format!("capture-qga-{}", std::process::id()));
-    std::fs::create_dir_all(&dir)?;
-    let socket = dir.join("sock");
-    let child = Command::new("qemu-ga")
-        .arg("-m")
-        .arg("unix-listen")
-        .arg("-p")
-        .arg(&socket)
-        .arg("-t")
-        .arg(&dir)
-        .arg("-f")
-        .arg(dir.join("pid"))
-        .arg("-l")
-        .arg(dir.join("log"))
-        .arg("-b")
-        .arg(BLOCK)
-        .stdin(Stdio::null())
-        .spawn()
-        .context("cannot start qemu-ga")?;
-    let mut agent = Agent { child, dir, socket };
-    let deadline = Instant::now() + Duration::from_secs(20);
-    while !agent.socket.exists() {
-        if agent.child.try_wait()?.is_some() || Instant::now() > deadline {
-            bail!(
-                "qemu-ga did not create {}; see {}",
-                agent.socket.display(),
-                agent.dir.join("log").display()
-            );
-        }
-        std::thread::sleep(Duration::from_millis(50));
-    }
-    Ok(agent)
 }
 
 fn connect(socket: &Path) -> Result<UnixStream> {
