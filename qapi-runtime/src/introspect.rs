@@ -214,11 +214,14 @@ impl Introspection {
             let body = resolve(body, symbols)?;
             ours.push((name, cond.map(Value::to_string), holds, body));
         }
-        let by_name: BTreeMap<&str, usize> = ours
-            .iter()
-            .enumerate()
-            .map(|(index, (name, ..))| (name.as_str(), index))
-            .collect();
+        let mut by_name: BTreeMap<&str, usize> = BTreeMap::new();
+        for (index, (name, ..)) in ours.iter().enumerate() {
+            if by_name.insert(name.as_str(), index).is_some() {
+                return Err(IntrospectError::Malformed(format!(
+                    "the introspection has two entities named {name:?}"
+                )));
+            }
+        }
 
         // Pair names, walking from the commands and events both sides have.
         let mut pairs = Pairs::default();
@@ -778,6 +781,11 @@ unmatched live: []"#
         assert_eq!(
             error(json!([{"name": "a"}, {"name": "a"}])),
             r#"the live answer has two entities named "a""#
+        );
+        let twice = Introspection::parse(&[OURS[1], OURS[1]]).unwrap();
+        assert_eq!(
+            twice.compare(&symbols, &json!([])).unwrap_err().to_string(),
+            r#"the introspection has two entities named "EV""#
         );
         assert!(matches!(
             ours().compare(&symbols, &json!([])).unwrap().entities[1].outcome,
