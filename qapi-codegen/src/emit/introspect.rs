@@ -382,4 +382,30 @@ mod tests {
 "#;
         assert_eq!(introspect(schema), expected);
     }
+
+    /// `Builder::introspect` adds the constant, one string per entity; it is off by default.
+    #[test]
+    fn the_builder_emits_one_string_per_entity() {
+        let dir =
+            std::env::temp_dir().join(format!("qapi-codegen-introspect-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join("schema.json");
+        std::fs::write(&path, "{ 'command': 'ping' }\n").unwrap();
+        let mut builder = crate::Builder::new(&path);
+        builder.dispatch(false).client(false);
+        let without = builder.generate_to_string().unwrap();
+        let with = builder.introspect(true).generate_to_string().unwrap();
+        std::fs::remove_dir_all(&dir).unwrap();
+        assert!(!without.contains("INTROSPECTION"), "{without}");
+        let start = with.find("pub const INTROSPECTION").unwrap();
+        let end = start + with[start..].find("];\n").unwrap() + 3;
+        assert_eq!(
+            &with[start..end],
+            r#"pub const INTROSPECTION: &[&str] = &[
+    "{\"name\":\"ping\",\"meta-type\":\"command\",\"arg-type\":\"0\",\"ret-type\":\"0\"}",
+    "{\"name\":\"0\",\"meta-type\":\"object\",\"members\":[]}",
+];
+"#
+        );
+    }
 }
