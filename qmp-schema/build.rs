@@ -1,7 +1,13 @@
 //! Generates the QMP bindings from QEMU 10.0.2's schema (`schemas/qemu-10.0.2/qapi/`, an
 //! unchanged copy; see `schemas/README.md`). Its `if` conditions name QEMU's build symbols
 //! (`CONFIG_*`, `TARGET_*`); none is mapped, so everything any QEMU build may offer is generated.
+//!
+//! The introspection (`INTROSPECTION`, QEMU's `query-qmp-schema` answer) keeps the conditions
+//! as data instead: which symbols hold is chosen at run time, per QEMU binary, with
+//! `qapi_runtime::introspect::Symbols` (`crate::system_emulator_symbols` for one target).
 
 fn main() -> Result<(), qapi_codegen::Error> {
-    qapi_codegen::Builder::new("../schemas/qemu-10.0.2/qapi/qapi-schema.json").generate()
+    qapi_codegen::Builder::new("../schemas/qemu-10.0.2/qapi/qapi-schema.json")
+        .introspect(true)
+        .generate()
 }

@@ -28,6 +28,7 @@
 //! | event | `{Event}Event`: struct of its data, or alias of its data type |
 //! | all commands | trait `Server`, `COMMANDS`, `dispatch` ([`Builder::dispatch`]) |
 //! | all commands | `Client<S>`, one method per command (see [`Builder::client`]); `AsyncClient<S>` |
+//! | the schema | `INTROSPECTION`, QMP's `query-qmp-schema` answer ([`Builder::introspect`]) |
 //!
 //! A union `{'union': 'U', 'base': {'type': 'E', 'id': 'int'}, 'discriminator': 'type',
 //! 'data': {'a': 'A'}}` becomes
@@ -124,6 +125,7 @@ pub struct Builder {
     client: bool,
     async_client: bool,
     async_client_cfg: Option<String>,
+    introspect: bool,
 }
 
 /// What one generation produced.
@@ -146,6 +148,7 @@ impl Builder {
             client: true,
             async_client: false,
             async_client_cfg: None,
+            introspect: false,
         }
     }
 
@@ -225,6 +228,18 @@ impl Builder {
         self
     }
 
+    /// Generates `INTROSPECTION: &[&str]`, the answer QEMU built from this schema gives to
+    /// QMP's `query-qmp-schema`: one SchemaInfo object per element, named and ordered as
+    /// QEMU's `introspect.py` names and orders them (types numbered in order of first use,
+    /// arrays `[T]`, unreachable types left out). The `if` conditions stay in the text, as
+    /// `{"if": COND, "then": ELEMENT}`, for `qapi_runtime::introspect` to evaluate for the
+    /// symbols of one QEMU build; [`Builder::cfg`] does not apply to them. Default `false`:
+    /// only QMP has `query-qmp-schema`, and the text is large (about 250 kB for QEMU's).
+    pub fn introspect(&mut self, introspect: bool) -> &mut Builder {
+        self.introspect = introspect;
+        self
+    }
+
     /// Generates and writes the file (see [`Builder::out_file`]), if it changed.
     ///
     /// Without `out_file` (in a build script) it prints `cargo:rerun-if-changed` for the schema
@@ -292,6 +307,7 @@ impl Builder {
         })?;
         let mut context = emit::Context::new(schema, &names, &cfg);
         context.dispatch = self.dispatch;
+        context.introspect = self.introspect;
         context.client = emit::client::Options {
             blocking: self.client,
             asynchronous: self.async_client,

@@ -10,6 +10,8 @@
 //!   writing JSON as QEMU does;
 //! - [`strict`]: decoding a command's arguments into a generated type as QEMU's QObject input
 //!   visitor does, refusing what QEMU refuses with QEMU's error messages.
+//! - [`introspect`]: the `query-qmp-schema` answer generated bindings expect, evaluated for
+//!   one QEMU build's condition symbols and compared with a live answer;
 //! - [`client`]: guest agent clients, blocking and (with the `tokio` feature) async, with the
 //!   `guest-sync-delimited` resynchronisation and timeouts; generated typed stubs wrap them.
 //!
@@ -21,6 +23,7 @@ pub mod client;
 pub mod dispatch;
 pub mod errors;
 pub mod framing;
+pub mod introspect;
 pub mod strict;
 
 pub use errors::{ClientError, ErrorClass, ProtocolError, QapiError};

@@ -5,6 +5,8 @@
 //! - [`dispatch`]: the server side of the commands (a trait, the command list, a dispatcher),
 //!   when [`Context::dispatch`] is set.
 //! - [`client`]: the typed clients, after all definitions.
+//! - [`introspect`]: QMP's `query-qmp-schema` answer for the schema, when
+//!   [`Context::introspect`] is set.
 //!
 //! [`emit_schema`] walks the schema's definitions in order and puts each definition's impls
 //! right after it, so the file reads top to bottom like the schema. An emitter for a new
@@ -16,6 +18,7 @@ pub mod client;
 pub mod de;
 pub mod dispatch;
 pub mod docs;
+pub mod introspect;
 pub mod ser;
 pub mod types;
 
@@ -38,6 +41,8 @@ pub struct Context<'a> {
     pub dispatch: bool,
     /// Which clients to emit ([`client::Options::default`] unless the builder says otherwise).
     pub client: client::Options,
+    /// Emit the schema's introspection ([`introspect`]); `Builder::introspect`.
+    pub introspect: bool,
     /// Edges `(container, contained)` that close a cycle of types containing each other
     /// directly: the contained value is boxed there.
     boxed: BTreeSet<(TypeId, TypeId)>,
@@ -90,6 +95,7 @@ impl<'a> Context<'a> {
             cfg,
             dispatch: true,
             client: client::Options::default(),
+            introspect: false,
             boxed: recursive_edges(schema),
         }
     }
@@ -228,10 +234,16 @@ pub fn emit_schema(context: &Context<'_>) -> TokenStream {
         items.push(dispatch::emit(context));
     }
     let clients = client::emit_clients(context);
+    let introspection = if context.introspect {
+        introspect::emit(context)
+    } else {
+        TokenStream::new()
+    };
     let private = de::emit_private(&needs);
     quote! {
         #(#items)*
         #clients
+        #introspection
         #private
     }
 }
