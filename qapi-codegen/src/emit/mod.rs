@@ -4,6 +4,7 @@
 //! - [`docs`]: doc comments and `#[deprecated]`;
 //! - [`dispatch`]: the server side of the commands (a trait, the command list, a dispatcher),
 //!   when [`Context::dispatch`] is set.
+//! - [`events`]: the enum of all events and its decoder, when [`Context::events`] is set;
 //! - [`client`]: the typed clients, after all definitions.
 //!
 //! [`emit_schema`] walks the schema's definitions in order and puts each definition's impls
@@ -16,6 +17,7 @@ pub mod client;
 pub mod de;
 pub mod dispatch;
 pub mod docs;
+pub mod events;
 pub mod ser;
 pub mod types;
 
@@ -38,6 +40,8 @@ pub struct Context<'a> {
     pub dispatch: bool,
     /// Which clients to emit ([`client::Options::default`] unless the builder says otherwise).
     pub client: client::Options,
+    /// Emit the enum of all events ([`events`]); `Builder::events`.
+    pub events: bool,
     /// Edges `(container, contained)` that close a cycle of types containing each other
     /// directly: the contained value is boxed there.
     boxed: BTreeSet<(TypeId, TypeId)>,
@@ -90,6 +94,7 @@ impl<'a> Context<'a> {
             cfg,
             dispatch: true,
             client: client::Options::default(),
+            events: true,
             boxed: recursive_edges(schema),
         }
     }
@@ -223,6 +228,9 @@ pub fn emit_schema(context: &Context<'_>) -> TokenStream {
             }
             Entity::Include(_) => {}
         }
+    }
+    if context.events {
+        items.push(events::emit(context));
     }
     if context.dispatch {
         items.push(dispatch::emit(context));
