@@ -55,4 +55,3 @@ fn run<C: Execute>(mut client: Client<C>) -> ExitCode {
         ExitCode::FAILURE
     }
 }
-

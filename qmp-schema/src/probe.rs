@@ -46,7 +46,10 @@ impl Probe {
         match &self.outcome {
             Outcome::Decoded(ty) => format!("{}: decoded {ty}", self.command),
             Outcome::Qapi(error) => {
-                format!("{}: QAPI error {}: {}", self.command, error.class, error.desc)
+                format!(
+                    "{}: QAPI error {}: {}",
+                    self.command, error.class, error.desc
+                )
             }
             Outcome::Failed(error) => format!("{}: FAILED: {error}", self.command),
         }
@@ -190,10 +193,16 @@ harmless! {
 
 /// The commands without required arguments that the probe leaves out, and why.
 pub const EXCLUDED: &[(&str, &str)] = &[
-    ("add-fd", "adds a file descriptor set (and needs one passed over the socket)"),
+    (
+        "add-fd",
+        "adds a file descriptor set (and needs one passed over the socket)",
+    ),
     ("blockdev-close-tray", "moves a device's tray"),
     ("blockdev-open-tray", "moves a device's tray"),
-    ("cancel-vcpu-dirty-limit", "changes the dirty page rate limit"),
+    (
+        "cancel-vcpu-dirty-limit",
+        "changes the dirty page rate limit",
+    ),
     ("cont", "resumes the guest"),
     ("eject", "ejects a medium"),
     ("inject-nmi", "injects an interrupt into the guest"),
@@ -204,7 +213,10 @@ pub const EXCLUDED: &[(&str, &str)] = &[
     ("migrate-start-postcopy", "switches a migration to postcopy"),
     ("migrate_cancel", "cancels a migration"),
     ("nbd-server-stop", "stops the NBD server"),
-    ("qmp_capabilities", "the protocol's own negotiation, already done"),
+    (
+        "qmp_capabilities",
+        "the protocol's own negotiation, already done",
+    ),
     ("quit", "ends QEMU"),
     ("replay-delete-break", "changes record/replay state"),
     ("rtc-reset-reinjection", "changes the RTC's state"),
@@ -213,10 +225,22 @@ pub const EXCLUDED: &[(&str, &str)] = &[
     ("system_powerdown", "asks the guest to power down"),
     ("system_reset", "resets the machine"),
     ("system_wakeup", "wakes the guest from suspend"),
-    ("x-colo-lost-heartbeat", "unstable (x-); takes over from a COLO peer"),
-    ("x-debug-query-block-graph", "unstable (x-) debugging interface"),
-    ("x-exit-preconfig", "unstable (x-); leaves the preconfig state"),
-    ("x-query-interrupt-controllers", "unstable (x-) debugging interface"),
+    (
+        "x-colo-lost-heartbeat",
+        "unstable (x-); takes over from a COLO peer",
+    ),
+    (
+        "x-debug-query-block-graph",
+        "unstable (x-) debugging interface",
+    ),
+    (
+        "x-exit-preconfig",
+        "unstable (x-); leaves the preconfig state",
+    ),
+    (
+        "x-query-interrupt-controllers",
+        "unstable (x-) debugging interface",
+    ),
     ("x-query-irq", "unstable (x-) debugging interface"),
     ("x-query-jit", "unstable (x-) debugging interface"),
     ("x-query-numa", "unstable (x-) debugging interface"),
@@ -238,7 +262,10 @@ mod tests {
     #[test]
     fn the_lists_cover_every_argument_less_command() {
         let checked = qapi_parser::check_file(
-            concat!(env!("CARGO_MANIFEST_DIR"), "/../schemas/qemu-10.0.2/qapi/qapi-schema.json"),
+            concat!(
+                env!("CARGO_MANIFEST_DIR"),
+                "/../schemas/qemu-10.0.2/qapi/qapi-schema.json"
+            ),
             &Default::default(),
         );
         let schema = checked.schema.as_ref().unwrap();

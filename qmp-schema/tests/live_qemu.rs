@@ -28,7 +28,15 @@ impl Qemu {
         std::fs::create_dir_all(&dir).unwrap();
         let socket = dir.join("qmp.sock");
         let spawned = Command::new(QEMU)
-            .args(["-M", "none", "-nodefaults", "-display", "none", "-S", "-qmp"])
+            .args([
+                "-M",
+                "none",
+                "-nodefaults",
+                "-display",
+                "none",
+                "-S",
+                "-qmp",
+            ])
             .arg(format!("unix:{},server=on,wait=off", socket.display()))
             .stdin(Stdio::null())
             .stdout(Stdio::null())
