@@ -6219,36 +6219,37 @@ pub fn dispatch<S: Server + ?Sized>(
     };
     call.reply(result)
 }
-/// A client of this schema's commands, one typed method each, over the blocking
-/// `qapi_runtime::client::Client`.
+/// A client of this schema's commands, one typed method each, over a blocking
+/// runtime client (`qapi_runtime::client::Execute`).
 ///
-/// Connect and configure the runtime client, then wrap it:
-/// `Client::new(qapi_runtime::client::Client::connect_unix(path)?)`. Its first call
-/// synchronises with the agent (`guest-sync-delimited`) unless told otherwise.
+/// Connect and configure the runtime client, then wrap it: for a guest agent
+/// `Client::new(qapi_runtime::client::Client::connect_unix(path)?)`, whose first
+/// call synchronises (`guest-sync-delimited`) unless told otherwise; for QEMU's
+/// monitor `Client::new(qapi_runtime::client::qmp::QmpClient::connect_unix(path)?)`.
 #[derive(Debug)]
-pub struct Client<S> {
-    runtime: ::qapi_runtime::client::Client<S>,
+pub struct Client<C> {
+    runtime: C,
 }
-impl<S> ::core::convert::From<::qapi_runtime::client::Client<S>> for Client<S> {
-    fn from(runtime: ::qapi_runtime::client::Client<S>) -> Self {
+impl<C> ::core::convert::From<C> for Client<C> {
+    fn from(runtime: C) -> Self {
         Client { runtime }
     }
 }
-impl<S: ::qapi_runtime::client::Transport> Client<S> {
+impl<C: ::qapi_runtime::client::Execute> Client<C> {
     /// Wraps a runtime client.
-    pub fn new(runtime: ::qapi_runtime::client::Client<S>) -> Self {
+    pub fn new(runtime: C) -> Self {
         Client { runtime }
     }
     /// The runtime client.
-    pub fn runtime(&self) -> &::qapi_runtime::client::Client<S> {
+    pub fn runtime(&self) -> &C {
         &self.runtime
     }
-    /// The runtime client: timeouts, synchronisation, untyped calls.
-    pub fn runtime_mut(&mut self) -> &mut ::qapi_runtime::client::Client<S> {
+    /// The runtime client: timeouts, synchronisation, events, untyped calls.
+    pub fn runtime_mut(&mut self) -> &mut C {
         &mut self.runtime
     }
     /// The runtime client, giving up this one.
-    pub fn into_runtime(self) -> ::qapi_runtime::client::Client<S> {
+    pub fn into_runtime(self) -> C {
         self.runtime
     }
     /// Runs the command `guest-sync-delimited`.
@@ -6289,7 +6290,11 @@ impl<S: ::qapi_runtime::client::Transport> Client<S> {
             "guest-sync-delimited",
             &args,
         )?;
-        let value = self.runtime.execute("guest-sync-delimited", arguments)?;
+        let value = ::qapi_runtime::client::Execute::execute(
+            &mut self.runtime,
+            "guest-sync-delimited",
+            arguments,
+        )?;
         ::qapi_runtime::client::decode_return("guest-sync-delimited", value)
     }
     /// Runs the command `guest-sync`.
@@ -6329,7 +6334,11 @@ impl<S: ::qapi_runtime::client::Transport> Client<S> {
         args: GuestSyncArgs,
     ) -> ::core::result::Result<i64, ::qapi_runtime::ClientError> {
         let arguments = ::qapi_runtime::client::encode_arguments("guest-sync", &args)?;
-        let value = self.runtime.execute("guest-sync", arguments)?;
+        let value = ::qapi_runtime::client::Execute::execute(
+            &mut self.runtime,
+            "guest-sync",
+            arguments,
+        )?;
         ::qapi_runtime::client::decode_return("guest-sync", value)
     }
     /// Runs the command `guest-ping`.
@@ -6341,7 +6350,11 @@ impl<S: ::qapi_runtime::client::Transport> Client<S> {
         &mut self,
     ) -> ::core::result::Result<(), ::qapi_runtime::ClientError> {
         let arguments = ::core::option::Option::None;
-        self.runtime.execute("guest-ping", arguments)?;
+        ::qapi_runtime::client::Execute::execute(
+            &mut self.runtime,
+            "guest-ping",
+            arguments,
+        )?;
         ::core::result::Result::Ok(())
     }
     /// Runs the command `guest-get-time`.
@@ -6358,7 +6371,11 @@ impl<S: ::qapi_runtime::client::Transport> Client<S> {
         &mut self,
     ) -> ::core::result::Result<i64, ::qapi_runtime::ClientError> {
         let arguments = ::core::option::Option::None;
-        let value = self.runtime.execute("guest-get-time", arguments)?;
+        let value = ::qapi_runtime::client::Execute::execute(
+            &mut self.runtime,
+            "guest-get-time",
+            arguments,
+        )?;
         ::qapi_runtime::client::decode_return("guest-get-time", value)
     }
     /// Runs the command `guest-set-time`.
@@ -6393,7 +6410,11 @@ impl<S: ::qapi_runtime::client::Transport> Client<S> {
             "guest-set-time",
             &args,
         )?;
-        self.runtime.execute("guest-set-time", arguments)?;
+        ::qapi_runtime::client::Execute::execute(
+            &mut self.runtime,
+            "guest-set-time",
+            arguments,
+        )?;
         ::core::result::Result::Ok(())
     }
     /// Runs the command `guest-info`.
@@ -6409,7 +6430,11 @@ impl<S: ::qapi_runtime::client::Transport> Client<S> {
         &mut self,
     ) -> ::core::result::Result<GuestAgentInfo, ::qapi_runtime::ClientError> {
         let arguments = ::core::option::Option::None;
-        let value = self.runtime.execute("guest-info", arguments)?;
+        let value = ::qapi_runtime::client::Execute::execute(
+            &mut self.runtime,
+            "guest-info",
+            arguments,
+        )?;
         ::qapi_runtime::client::decode_return("guest-info", value)
     }
     /// Runs the command `guest-shutdown`.
@@ -6433,7 +6458,11 @@ impl<S: ::qapi_runtime::client::Transport> Client<S> {
             "guest-shutdown",
             &args,
         )?;
-        self.runtime.execute_no_reply("guest-shutdown", arguments)
+        ::qapi_runtime::client::Execute::execute_no_reply(
+            &mut self.runtime,
+            "guest-shutdown",
+            arguments,
+        )
     }
     /// Runs the command `guest-file-open`.
     ///
@@ -6452,7 +6481,11 @@ impl<S: ::qapi_runtime::client::Transport> Client<S> {
             "guest-file-open",
             &args,
         )?;
-        let value = self.runtime.execute("guest-file-open", arguments)?;
+        let value = ::qapi_runtime::client::Execute::execute(
+            &mut self.runtime,
+            "guest-file-open",
+            arguments,
+        )?;
         ::qapi_runtime::client::decode_return("guest-file-open", value)
     }
     /// Runs the command `guest-file-close`.
@@ -6472,7 +6505,11 @@ impl<S: ::qapi_runtime::client::Transport> Client<S> {
             "guest-file-close",
             &args,
         )?;
-        self.runtime.execute("guest-file-close", arguments)?;
+        ::qapi_runtime::client::Execute::execute(
+            &mut self.runtime,
+            "guest-file-close",
+            arguments,
+        )?;
         ::core::result::Result::Ok(())
     }
     /// Runs the command `guest-file-read`.
@@ -6492,7 +6529,11 @@ impl<S: ::qapi_runtime::client::Transport> Client<S> {
             "guest-file-read",
             &args,
         )?;
-        let value = self.runtime.execute("guest-file-read", arguments)?;
+        let value = ::qapi_runtime::client::Execute::execute(
+            &mut self.runtime,
+            "guest-file-read",
+            arguments,
+        )?;
         ::qapi_runtime::client::decode_return("guest-file-read", value)
     }
     /// Runs the command `guest-file-write`.
@@ -6512,7 +6553,11 @@ impl<S: ::qapi_runtime::client::Transport> Client<S> {
             "guest-file-write",
             &args,
         )?;
-        let value = self.runtime.execute("guest-file-write", arguments)?;
+        let value = ::qapi_runtime::client::Execute::execute(
+            &mut self.runtime,
+            "guest-file-write",
+            arguments,
+        )?;
         ::qapi_runtime::client::decode_return("guest-file-write", value)
     }
     /// Runs the command `guest-file-seek`.
@@ -6534,7 +6579,11 @@ impl<S: ::qapi_runtime::client::Transport> Client<S> {
             "guest-file-seek",
             &args,
         )?;
-        let value = self.runtime.execute("guest-file-seek", arguments)?;
+        let value = ::qapi_runtime::client::Execute::execute(
+            &mut self.runtime,
+            "guest-file-seek",
+            arguments,
+        )?;
         ::qapi_runtime::client::decode_return("guest-file-seek", value)
     }
     /// Runs the command `guest-file-flush`.
@@ -6554,7 +6603,11 @@ impl<S: ::qapi_runtime::client::Transport> Client<S> {
             "guest-file-flush",
             &args,
         )?;
-        self.runtime.execute("guest-file-flush", arguments)?;
+        ::qapi_runtime::client::Execute::execute(
+            &mut self.runtime,
+            "guest-file-flush",
+            arguments,
+        )?;
         ::core::result::Result::Ok(())
     }
     /// Runs the command `guest-fsfreeze-status`.
@@ -6573,7 +6626,11 @@ impl<S: ::qapi_runtime::client::Transport> Client<S> {
         &mut self,
     ) -> ::core::result::Result<GuestFsfreezeStatus, ::qapi_runtime::ClientError> {
         let arguments = ::core::option::Option::None;
-        let value = self.runtime.execute("guest-fsfreeze-status", arguments)?;
+        let value = ::qapi_runtime::client::Execute::execute(
+            &mut self.runtime,
+            "guest-fsfreeze-status",
+            arguments,
+        )?;
         ::qapi_runtime::client::decode_return("guest-fsfreeze-status", value)
     }
     /// Runs the command `guest-fsfreeze-freeze`.
@@ -6590,7 +6647,11 @@ impl<S: ::qapi_runtime::client::Transport> Client<S> {
         &mut self,
     ) -> ::core::result::Result<i64, ::qapi_runtime::ClientError> {
         let arguments = ::core::option::Option::None;
-        let value = self.runtime.execute("guest-fsfreeze-freeze", arguments)?;
+        let value = ::qapi_runtime::client::Execute::execute(
+            &mut self.runtime,
+            "guest-fsfreeze-freeze",
+            arguments,
+        )?;
         ::qapi_runtime::client::decode_return("guest-fsfreeze-freeze", value)
     }
     /// Runs the command `guest-fsfreeze-freeze-list`.
@@ -6611,7 +6672,11 @@ impl<S: ::qapi_runtime::client::Transport> Client<S> {
             "guest-fsfreeze-freeze-list",
             &args,
         )?;
-        let value = self.runtime.execute("guest-fsfreeze-freeze-list", arguments)?;
+        let value = ::qapi_runtime::client::Execute::execute(
+            &mut self.runtime,
+            "guest-fsfreeze-freeze-list",
+            arguments,
+        )?;
         ::qapi_runtime::client::decode_return("guest-fsfreeze-freeze-list", value)
     }
     /// Runs the command `guest-fsfreeze-thaw`.
@@ -6633,7 +6698,11 @@ impl<S: ::qapi_runtime::client::Transport> Client<S> {
         &mut self,
     ) -> ::core::result::Result<i64, ::qapi_runtime::ClientError> {
         let arguments = ::core::option::Option::None;
-        let value = self.runtime.execute("guest-fsfreeze-thaw", arguments)?;
+        let value = ::qapi_runtime::client::Execute::execute(
+            &mut self.runtime,
+            "guest-fsfreeze-thaw",
+            arguments,
+        )?;
         ::qapi_runtime::client::decode_return("guest-fsfreeze-thaw", value)
     }
     /// Runs the command `guest-fstrim`.
@@ -6654,7 +6723,11 @@ impl<S: ::qapi_runtime::client::Transport> Client<S> {
         ::qapi_runtime::ClientError,
     > {
         let arguments = ::qapi_runtime::client::encode_arguments("guest-fstrim", &args)?;
-        let value = self.runtime.execute("guest-fstrim", arguments)?;
+        let value = ::qapi_runtime::client::Execute::execute(
+            &mut self.runtime,
+            "guest-fstrim",
+            arguments,
+        )?;
         ::qapi_runtime::client::decode_return("guest-fstrim", value)
     }
     /// Runs the command `guest-suspend-disk`.
@@ -6687,7 +6760,11 @@ impl<S: ::qapi_runtime::client::Transport> Client<S> {
         &mut self,
     ) -> ::core::result::Result<(), ::qapi_runtime::ClientError> {
         let arguments = ::core::option::Option::None;
-        self.runtime.execute_no_reply("guest-suspend-disk", arguments)
+        ::qapi_runtime::client::Execute::execute_no_reply(
+            &mut self.runtime,
+            "guest-suspend-disk",
+            arguments,
+        )
     }
     /// Runs the command `guest-suspend-ram`.
     ///
@@ -6723,7 +6800,11 @@ impl<S: ::qapi_runtime::client::Transport> Client<S> {
         &mut self,
     ) -> ::core::result::Result<(), ::qapi_runtime::ClientError> {
         let arguments = ::core::option::Option::None;
-        self.runtime.execute_no_reply("guest-suspend-ram", arguments)
+        ::qapi_runtime::client::Execute::execute_no_reply(
+            &mut self.runtime,
+            "guest-suspend-ram",
+            arguments,
+        )
     }
     /// Runs the command `guest-suspend-hybrid`.
     ///
@@ -6754,7 +6835,11 @@ impl<S: ::qapi_runtime::client::Transport> Client<S> {
         &mut self,
     ) -> ::core::result::Result<(), ::qapi_runtime::ClientError> {
         let arguments = ::core::option::Option::None;
-        self.runtime.execute_no_reply("guest-suspend-hybrid", arguments)
+        ::qapi_runtime::client::Execute::execute_no_reply(
+            &mut self.runtime,
+            "guest-suspend-hybrid",
+            arguments,
+        )
     }
     /// Runs the command `guest-network-get-interfaces`.
     ///
@@ -6773,7 +6858,11 @@ impl<S: ::qapi_runtime::client::Transport> Client<S> {
         ::qapi_runtime::ClientError,
     > {
         let arguments = ::core::option::Option::None;
-        let value = self.runtime.execute("guest-network-get-interfaces", arguments)?;
+        let value = ::qapi_runtime::client::Execute::execute(
+            &mut self.runtime,
+            "guest-network-get-interfaces",
+            arguments,
+        )?;
         ::qapi_runtime::client::decode_return("guest-network-get-interfaces", value)
     }
     /// Runs the command `guest-get-vcpus`.
@@ -6795,7 +6884,11 @@ impl<S: ::qapi_runtime::client::Transport> Client<S> {
         ::qapi_runtime::ClientError,
     > {
         let arguments = ::core::option::Option::None;
-        let value = self.runtime.execute("guest-get-vcpus", arguments)?;
+        let value = ::qapi_runtime::client::Execute::execute(
+            &mut self.runtime,
+            "guest-get-vcpus",
+            arguments,
+        )?;
         ::qapi_runtime::client::decode_return("guest-get-vcpus", value)
     }
     /// Runs the command `guest-set-vcpus`.
@@ -6841,7 +6934,11 @@ impl<S: ::qapi_runtime::client::Transport> Client<S> {
             "guest-set-vcpus",
             &args,
         )?;
-        let value = self.runtime.execute("guest-set-vcpus", arguments)?;
+        let value = ::qapi_runtime::client::Execute::execute(
+            &mut self.runtime,
+            "guest-set-vcpus",
+            arguments,
+        )?;
         ::qapi_runtime::client::decode_return("guest-set-vcpus", value)
     }
     /// Runs the command `guest-get-fsinfo`.
@@ -6858,7 +6955,11 @@ impl<S: ::qapi_runtime::client::Transport> Client<S> {
         &mut self,
     ) -> ::core::result::Result<Vec<GuestFilesystemInfo>, ::qapi_runtime::ClientError> {
         let arguments = ::core::option::Option::None;
-        let value = self.runtime.execute("guest-get-fsinfo", arguments)?;
+        let value = ::qapi_runtime::client::Execute::execute(
+            &mut self.runtime,
+            "guest-get-fsinfo",
+            arguments,
+        )?;
         ::qapi_runtime::client::decode_return("guest-get-fsinfo", value)
     }
     /// Runs the command `guest-set-user-password`.
@@ -6889,7 +6990,11 @@ impl<S: ::qapi_runtime::client::Transport> Client<S> {
             "guest-set-user-password",
             &args,
         )?;
-        self.runtime.execute("guest-set-user-password", arguments)?;
+        ::qapi_runtime::client::Execute::execute(
+            &mut self.runtime,
+            "guest-set-user-password",
+            arguments,
+        )?;
         ::core::result::Result::Ok(())
     }
     /// Runs the command `guest-get-memory-blocks`.
@@ -6909,7 +7014,11 @@ impl<S: ::qapi_runtime::client::Transport> Client<S> {
         &mut self,
     ) -> ::core::result::Result<Vec<GuestMemoryBlock>, ::qapi_runtime::ClientError> {
         let arguments = ::core::option::Option::None;
-        let value = self.runtime.execute("guest-get-memory-blocks", arguments)?;
+        let value = ::qapi_runtime::client::Execute::execute(
+            &mut self.runtime,
+            "guest-get-memory-blocks",
+            arguments,
+        )?;
         ::qapi_runtime::client::decode_return("guest-get-memory-blocks", value)
     }
     /// Runs the command `guest-set-memory-blocks`.
@@ -6947,7 +7056,11 @@ impl<S: ::qapi_runtime::client::Transport> Client<S> {
             "guest-set-memory-blocks",
             &args,
         )?;
-        let value = self.runtime.execute("guest-set-memory-blocks", arguments)?;
+        let value = ::qapi_runtime::client::Execute::execute(
+            &mut self.runtime,
+            "guest-set-memory-blocks",
+            arguments,
+        )?;
         ::qapi_runtime::client::decode_return("guest-set-memory-blocks", value)
     }
     /// Runs the command `guest-get-memory-block-info`.
@@ -6967,7 +7080,11 @@ impl<S: ::qapi_runtime::client::Transport> Client<S> {
         &mut self,
     ) -> ::core::result::Result<GuestMemoryBlockInfo, ::qapi_runtime::ClientError> {
         let arguments = ::core::option::Option::None;
-        let value = self.runtime.execute("guest-get-memory-block-info", arguments)?;
+        let value = ::qapi_runtime::client::Execute::execute(
+            &mut self.runtime,
+            "guest-get-memory-block-info",
+            arguments,
+        )?;
         ::qapi_runtime::client::decode_return("guest-get-memory-block-info", value)
     }
     /// Runs the command `guest-exec-status`.
@@ -6988,7 +7105,11 @@ impl<S: ::qapi_runtime::client::Transport> Client<S> {
             "guest-exec-status",
             &args,
         )?;
-        let value = self.runtime.execute("guest-exec-status", arguments)?;
+        let value = ::qapi_runtime::client::Execute::execute(
+            &mut self.runtime,
+            "guest-exec-status",
+            arguments,
+        )?;
         ::qapi_runtime::client::decode_return("guest-exec-status", value)
     }
     /// Runs the command `guest-exec`.
@@ -7005,40 +7126,44 @@ impl<S: ::qapi_runtime::client::Transport> Client<S> {
         args: GuestExecArgs,
     ) -> ::core::result::Result<GuestExec, ::qapi_runtime::ClientError> {
         let arguments = ::qapi_runtime::client::encode_arguments("guest-exec", &args)?;
-        let value = self.runtime.execute("guest-exec", arguments)?;
+        let value = ::qapi_runtime::client::Execute::execute(
+            &mut self.runtime,
+            "guest-exec",
+            arguments,
+        )?;
         ::qapi_runtime::client::decode_return("guest-exec", value)
     }
 }
-/// A client of this schema's commands, one typed `async` method each, over
-/// `qapi_runtime::client::AsyncClient`.
+/// A client of this schema's commands, one typed `async` method each, over an
+/// async runtime client (`qapi_runtime::client::AsyncExecute`: the guest agent's
+/// `AsyncClient` or QMP's `AsyncQmpClient`).
 #[cfg(feature = "tokio")]
 #[derive(Debug)]
-pub struct AsyncClient<S> {
-    runtime: ::qapi_runtime::client::AsyncClient<S>,
+pub struct AsyncClient<C> {
+    runtime: C,
 }
 #[cfg(feature = "tokio")]
-impl<S> ::core::convert::From<::qapi_runtime::client::AsyncClient<S>>
-for AsyncClient<S> {
-    fn from(runtime: ::qapi_runtime::client::AsyncClient<S>) -> Self {
+impl<C> ::core::convert::From<C> for AsyncClient<C> {
+    fn from(runtime: C) -> Self {
         AsyncClient { runtime }
     }
 }
 #[cfg(feature = "tokio")]
-impl<S: ::qapi_runtime::client::AsyncStream> AsyncClient<S> {
+impl<C: ::qapi_runtime::client::AsyncExecute> AsyncClient<C> {
     /// Wraps a runtime client.
-    pub fn new(runtime: ::qapi_runtime::client::AsyncClient<S>) -> Self {
+    pub fn new(runtime: C) -> Self {
         AsyncClient { runtime }
     }
     /// The runtime client.
-    pub fn runtime(&self) -> &::qapi_runtime::client::AsyncClient<S> {
+    pub fn runtime(&self) -> &C {
         &self.runtime
     }
-    /// The runtime client: timeouts, synchronisation, untyped calls.
-    pub fn runtime_mut(&mut self) -> &mut ::qapi_runtime::client::AsyncClient<S> {
+    /// The runtime client: timeouts, synchronisation, events, untyped calls.
+    pub fn runtime_mut(&mut self) -> &mut C {
         &mut self.runtime
     }
     /// The runtime client, giving up this one.
-    pub fn into_runtime(self) -> ::qapi_runtime::client::AsyncClient<S> {
+    pub fn into_runtime(self) -> C {
         self.runtime
     }
     /// Runs the command `guest-sync-delimited`.
@@ -7079,7 +7204,12 @@ impl<S: ::qapi_runtime::client::AsyncStream> AsyncClient<S> {
             "guest-sync-delimited",
             &args,
         )?;
-        let value = self.runtime.execute("guest-sync-delimited", arguments).await?;
+        let value = ::qapi_runtime::client::AsyncExecute::execute(
+                &mut self.runtime,
+                "guest-sync-delimited",
+                arguments,
+            )
+            .await?;
         ::qapi_runtime::client::decode_return("guest-sync-delimited", value)
     }
     /// Runs the command `guest-sync`.
@@ -7119,7 +7249,12 @@ impl<S: ::qapi_runtime::client::AsyncStream> AsyncClient<S> {
         args: GuestSyncArgs,
     ) -> ::core::result::Result<i64, ::qapi_runtime::ClientError> {
         let arguments = ::qapi_runtime::client::encode_arguments("guest-sync", &args)?;
-        let value = self.runtime.execute("guest-sync", arguments).await?;
+        let value = ::qapi_runtime::client::AsyncExecute::execute(
+                &mut self.runtime,
+                "guest-sync",
+                arguments,
+            )
+            .await?;
         ::qapi_runtime::client::decode_return("guest-sync", value)
     }
     /// Runs the command `guest-ping`.
@@ -7131,7 +7266,12 @@ impl<S: ::qapi_runtime::client::AsyncStream> AsyncClient<S> {
         &mut self,
     ) -> ::core::result::Result<(), ::qapi_runtime::ClientError> {
         let arguments = ::core::option::Option::None;
-        self.runtime.execute("guest-ping", arguments).await?;
+        ::qapi_runtime::client::AsyncExecute::execute(
+                &mut self.runtime,
+                "guest-ping",
+                arguments,
+            )
+            .await?;
         ::core::result::Result::Ok(())
     }
     /// Runs the command `guest-get-time`.
@@ -7148,7 +7288,12 @@ impl<S: ::qapi_runtime::client::AsyncStream> AsyncClient<S> {
         &mut self,
     ) -> ::core::result::Result<i64, ::qapi_runtime::ClientError> {
         let arguments = ::core::option::Option::None;
-        let value = self.runtime.execute("guest-get-time", arguments).await?;
+        let value = ::qapi_runtime::client::AsyncExecute::execute(
+                &mut self.runtime,
+                "guest-get-time",
+                arguments,
+            )
+            .await?;
         ::qapi_runtime::client::decode_return("guest-get-time", value)
     }
     /// Runs the command `guest-set-time`.
@@ -7183,7 +7328,12 @@ impl<S: ::qapi_runtime::client::AsyncStream> AsyncClient<S> {
             "guest-set-time",
             &args,
         )?;
-        self.runtime.execute("guest-set-time", arguments).await?;
+        ::qapi_runtime::client::AsyncExecute::execute(
+                &mut self.runtime,
+                "guest-set-time",
+                arguments,
+            )
+            .await?;
         ::core::result::Result::Ok(())
     }
     /// Runs the command `guest-info`.
@@ -7199,7 +7349,12 @@ impl<S: ::qapi_runtime::client::AsyncStream> AsyncClient<S> {
         &mut self,
     ) -> ::core::result::Result<GuestAgentInfo, ::qapi_runtime::ClientError> {
         let arguments = ::core::option::Option::None;
-        let value = self.runtime.execute("guest-info", arguments).await?;
+        let value = ::qapi_runtime::client::AsyncExecute::execute(
+                &mut self.runtime,
+                "guest-info",
+                arguments,
+            )
+            .await?;
         ::qapi_runtime::client::decode_return("guest-info", value)
     }
     /// Runs the command `guest-shutdown`.
@@ -7223,7 +7378,12 @@ impl<S: ::qapi_runtime::client::AsyncStream> AsyncClient<S> {
             "guest-shutdown",
             &args,
         )?;
-        self.runtime.execute_no_reply("guest-shutdown", arguments).await
+        ::qapi_runtime::client::AsyncExecute::execute_no_reply(
+                &mut self.runtime,
+                "guest-shutdown",
+                arguments,
+            )
+            .await
     }
     /// Runs the command `guest-file-open`.
     ///
@@ -7242,7 +7402,12 @@ impl<S: ::qapi_runtime::client::AsyncStream> AsyncClient<S> {
             "guest-file-open",
             &args,
         )?;
-        let value = self.runtime.execute("guest-file-open", arguments).await?;
+        let value = ::qapi_runtime::client::AsyncExecute::execute(
+                &mut self.runtime,
+                "guest-file-open",
+                arguments,
+            )
+            .await?;
         ::qapi_runtime::client::decode_return("guest-file-open", value)
     }
     /// Runs the command `guest-file-close`.
@@ -7262,7 +7427,12 @@ impl<S: ::qapi_runtime::client::AsyncStream> AsyncClient<S> {
             "guest-file-close",
             &args,
         )?;
-        self.runtime.execute("guest-file-close", arguments).await?;
+        ::qapi_runtime::client::AsyncExecute::execute(
+                &mut self.runtime,
+                "guest-file-close",
+                arguments,
+            )
+            .await?;
         ::core::result::Result::Ok(())
     }
     /// Runs the command `guest-file-read`.
@@ -7282,7 +7452,12 @@ impl<S: ::qapi_runtime::client::AsyncStream> AsyncClient<S> {
             "guest-file-read",
             &args,
         )?;
-        let value = self.runtime.execute("guest-file-read", arguments).await?;
+        let value = ::qapi_runtime::client::AsyncExecute::execute(
+                &mut self.runtime,
+                "guest-file-read",
+                arguments,
+            )
+            .await?;
         ::qapi_runtime::client::decode_return("guest-file-read", value)
     }
     /// Runs the command `guest-file-write`.
@@ -7302,7 +7477,12 @@ impl<S: ::qapi_runtime::client::AsyncStream> AsyncClient<S> {
             "guest-file-write",
             &args,
         )?;
-        let value = self.runtime.execute("guest-file-write", arguments).await?;
+        let value = ::qapi_runtime::client::AsyncExecute::execute(
+                &mut self.runtime,
+                "guest-file-write",
+                arguments,
+            )
+            .await?;
         ::qapi_runtime::client::decode_return("guest-file-write", value)
     }
     /// Runs the command `guest-file-seek`.
@@ -7324,7 +7504,12 @@ impl<S: ::qapi_runtime::client::AsyncStream> AsyncClient<S> {
             "guest-file-seek",
             &args,
         )?;
-        let value = self.runtime.execute("guest-file-seek", arguments).await?;
+        let value = ::qapi_runtime::client::AsyncExecute::execute(
+                &mut self.runtime,
+                "guest-file-seek",
+                arguments,
+            )
+            .await?;
         ::qapi_runtime::client::decode_return("guest-file-seek", value)
     }
     /// Runs the command `guest-file-flush`.
@@ -7344,7 +7529,12 @@ impl<S: ::qapi_runtime::client::AsyncStream> AsyncClient<S> {
             "guest-file-flush",
             &args,
         )?;
-        self.runtime.execute("guest-file-flush", arguments).await?;
+        ::qapi_runtime::client::AsyncExecute::execute(
+                &mut self.runtime,
+                "guest-file-flush",
+                arguments,
+            )
+            .await?;
         ::core::result::Result::Ok(())
     }
     /// Runs the command `guest-fsfreeze-status`.
@@ -7363,7 +7553,12 @@ impl<S: ::qapi_runtime::client::AsyncStream> AsyncClient<S> {
         &mut self,
     ) -> ::core::result::Result<GuestFsfreezeStatus, ::qapi_runtime::ClientError> {
         let arguments = ::core::option::Option::None;
-        let value = self.runtime.execute("guest-fsfreeze-status", arguments).await?;
+        let value = ::qapi_runtime::client::AsyncExecute::execute(
+                &mut self.runtime,
+                "guest-fsfreeze-status",
+                arguments,
+            )
+            .await?;
         ::qapi_runtime::client::decode_return("guest-fsfreeze-status", value)
     }
     /// Runs the command `guest-fsfreeze-freeze`.
@@ -7380,7 +7575,12 @@ impl<S: ::qapi_runtime::client::AsyncStream> AsyncClient<S> {
         &mut self,
     ) -> ::core::result::Result<i64, ::qapi_runtime::ClientError> {
         let arguments = ::core::option::Option::None;
-        let value = self.runtime.execute("guest-fsfreeze-freeze", arguments).await?;
+        let value = ::qapi_runtime::client::AsyncExecute::execute(
+                &mut self.runtime,
+                "guest-fsfreeze-freeze",
+                arguments,
+            )
+            .await?;
         ::qapi_runtime::client::decode_return("guest-fsfreeze-freeze", value)
     }
     /// Runs the command `guest-fsfreeze-freeze-list`.
@@ -7401,7 +7601,12 @@ impl<S: ::qapi_runtime::client::AsyncStream> AsyncClient<S> {
             "guest-fsfreeze-freeze-list",
             &args,
         )?;
-        let value = self.runtime.execute("guest-fsfreeze-freeze-list", arguments).await?;
+        let value = ::qapi_runtime::client::AsyncExecute::execute(
+                &mut self.runtime,
+                "guest-fsfreeze-freeze-list",
+                arguments,
+            )
+            .await?;
         ::qapi_runtime::client::decode_return("guest-fsfreeze-freeze-list", value)
     }
     /// Runs the command `guest-fsfreeze-thaw`.
@@ -7423,7 +7628,12 @@ impl<S: ::qapi_runtime::client::AsyncStream> AsyncClient<S> {
         &mut self,
     ) -> ::core::result::Result<i64, ::qapi_runtime::ClientError> {
         let arguments = ::core::option::Option::None;
-        let value = self.runtime.execute("guest-fsfreeze-thaw", arguments).await?;
+        let value = ::qapi_runtime::client::AsyncExecute::execute(
+                &mut self.runtime,
+                "guest-fsfreeze-thaw",
+                arguments,
+            )
+            .await?;
         ::qapi_runtime::client::decode_return("guest-fsfreeze-thaw", value)
     }
     /// Runs the command `guest-fstrim`.
@@ -7444,7 +7654,12 @@ impl<S: ::qapi_runtime::client::AsyncStream> AsyncClient<S> {
         ::qapi_runtime::ClientError,
     > {
         let arguments = ::qapi_runtime::client::encode_arguments("guest-fstrim", &args)?;
-        let value = self.runtime.execute("guest-fstrim", arguments).await?;
+        let value = ::qapi_runtime::client::AsyncExecute::execute(
+                &mut self.runtime,
+                "guest-fstrim",
+                arguments,
+            )
+            .await?;
         ::qapi_runtime::client::decode_return("guest-fstrim", value)
     }
     /// Runs the command `guest-suspend-disk`.
@@ -7477,7 +7692,12 @@ impl<S: ::qapi_runtime::client::AsyncStream> AsyncClient<S> {
         &mut self,
     ) -> ::core::result::Result<(), ::qapi_runtime::ClientError> {
         let arguments = ::core::option::Option::None;
-        self.runtime.execute_no_reply("guest-suspend-disk", arguments).await
+        ::qapi_runtime::client::AsyncExecute::execute_no_reply(
+                &mut self.runtime,
+                "guest-suspend-disk",
+                arguments,
+            )
+            .await
     }
     /// Runs the command `guest-suspend-ram`.
     ///
@@ -7513,7 +7733,12 @@ impl<S: ::qapi_runtime::client::AsyncStream> AsyncClient<S> {
         &mut self,
     ) -> ::core::result::Result<(), ::qapi_runtime::ClientError> {
         let arguments = ::core::option::Option::None;
-        self.runtime.execute_no_reply("guest-suspend-ram", arguments).await
+        ::qapi_runtime::client::AsyncExecute::execute_no_reply(
+                &mut self.runtime,
+                "guest-suspend-ram",
+                arguments,
+            )
+            .await
     }
     /// Runs the command `guest-suspend-hybrid`.
     ///
@@ -7544,7 +7769,12 @@ impl<S: ::qapi_runtime::client::AsyncStream> AsyncClient<S> {
         &mut self,
     ) -> ::core::result::Result<(), ::qapi_runtime::ClientError> {
         let arguments = ::core::option::Option::None;
-        self.runtime.execute_no_reply("guest-suspend-hybrid", arguments).await
+        ::qapi_runtime::client::AsyncExecute::execute_no_reply(
+                &mut self.runtime,
+                "guest-suspend-hybrid",
+                arguments,
+            )
+            .await
     }
     /// Runs the command `guest-network-get-interfaces`.
     ///
@@ -7563,9 +7793,11 @@ impl<S: ::qapi_runtime::client::AsyncStream> AsyncClient<S> {
         ::qapi_runtime::ClientError,
     > {
         let arguments = ::core::option::Option::None;
-        let value = self
-            .runtime
-            .execute("guest-network-get-interfaces", arguments)
+        let value = ::qapi_runtime::client::AsyncExecute::execute(
+                &mut self.runtime,
+                "guest-network-get-interfaces",
+                arguments,
+            )
             .await?;
         ::qapi_runtime::client::decode_return("guest-network-get-interfaces", value)
     }
@@ -7588,7 +7820,12 @@ impl<S: ::qapi_runtime::client::AsyncStream> AsyncClient<S> {
         ::qapi_runtime::ClientError,
     > {
         let arguments = ::core::option::Option::None;
-        let value = self.runtime.execute("guest-get-vcpus", arguments).await?;
+        let value = ::qapi_runtime::client::AsyncExecute::execute(
+                &mut self.runtime,
+                "guest-get-vcpus",
+                arguments,
+            )
+            .await?;
         ::qapi_runtime::client::decode_return("guest-get-vcpus", value)
     }
     /// Runs the command `guest-set-vcpus`.
@@ -7634,7 +7871,12 @@ impl<S: ::qapi_runtime::client::AsyncStream> AsyncClient<S> {
             "guest-set-vcpus",
             &args,
         )?;
-        let value = self.runtime.execute("guest-set-vcpus", arguments).await?;
+        let value = ::qapi_runtime::client::AsyncExecute::execute(
+                &mut self.runtime,
+                "guest-set-vcpus",
+                arguments,
+            )
+            .await?;
         ::qapi_runtime::client::decode_return("guest-set-vcpus", value)
     }
     /// Runs the command `guest-get-fsinfo`.
@@ -7651,7 +7893,12 @@ impl<S: ::qapi_runtime::client::AsyncStream> AsyncClient<S> {
         &mut self,
     ) -> ::core::result::Result<Vec<GuestFilesystemInfo>, ::qapi_runtime::ClientError> {
         let arguments = ::core::option::Option::None;
-        let value = self.runtime.execute("guest-get-fsinfo", arguments).await?;
+        let value = ::qapi_runtime::client::AsyncExecute::execute(
+                &mut self.runtime,
+                "guest-get-fsinfo",
+                arguments,
+            )
+            .await?;
         ::qapi_runtime::client::decode_return("guest-get-fsinfo", value)
     }
     /// Runs the command `guest-set-user-password`.
@@ -7682,7 +7929,12 @@ impl<S: ::qapi_runtime::client::AsyncStream> AsyncClient<S> {
             "guest-set-user-password",
             &args,
         )?;
-        self.runtime.execute("guest-set-user-password", arguments).await?;
+        ::qapi_runtime::client::AsyncExecute::execute(
+                &mut self.runtime,
+                "guest-set-user-password",
+                arguments,
+            )
+            .await?;
         ::core::result::Result::Ok(())
     }
     /// Runs the command `guest-get-memory-blocks`.
@@ -7702,7 +7954,12 @@ impl<S: ::qapi_runtime::client::AsyncStream> AsyncClient<S> {
         &mut self,
     ) -> ::core::result::Result<Vec<GuestMemoryBlock>, ::qapi_runtime::ClientError> {
         let arguments = ::core::option::Option::None;
-        let value = self.runtime.execute("guest-get-memory-blocks", arguments).await?;
+        let value = ::qapi_runtime::client::AsyncExecute::execute(
+                &mut self.runtime,
+                "guest-get-memory-blocks",
+                arguments,
+            )
+            .await?;
         ::qapi_runtime::client::decode_return("guest-get-memory-blocks", value)
     }
     /// Runs the command `guest-set-memory-blocks`.
@@ -7740,7 +7997,12 @@ impl<S: ::qapi_runtime::client::AsyncStream> AsyncClient<S> {
             "guest-set-memory-blocks",
             &args,
         )?;
-        let value = self.runtime.execute("guest-set-memory-blocks", arguments).await?;
+        let value = ::qapi_runtime::client::AsyncExecute::execute(
+                &mut self.runtime,
+                "guest-set-memory-blocks",
+                arguments,
+            )
+            .await?;
         ::qapi_runtime::client::decode_return("guest-set-memory-blocks", value)
     }
     /// Runs the command `guest-get-memory-block-info`.
@@ -7760,9 +8022,11 @@ impl<S: ::qapi_runtime::client::AsyncStream> AsyncClient<S> {
         &mut self,
     ) -> ::core::result::Result<GuestMemoryBlockInfo, ::qapi_runtime::ClientError> {
         let arguments = ::core::option::Option::None;
-        let value = self
-            .runtime
-            .execute("guest-get-memory-block-info", arguments)
+        let value = ::qapi_runtime::client::AsyncExecute::execute(
+                &mut self.runtime,
+                "guest-get-memory-block-info",
+                arguments,
+            )
             .await?;
         ::qapi_runtime::client::decode_return("guest-get-memory-block-info", value)
     }
@@ -7784,7 +8048,12 @@ impl<S: ::qapi_runtime::client::AsyncStream> AsyncClient<S> {
             "guest-exec-status",
             &args,
         )?;
-        let value = self.runtime.execute("guest-exec-status", arguments).await?;
+        let value = ::qapi_runtime::client::AsyncExecute::execute(
+                &mut self.runtime,
+                "guest-exec-status",
+                arguments,
+            )
+            .await?;
         ::qapi_runtime::client::decode_return("guest-exec-status", value)
     }
     /// Runs the command `guest-exec`.
@@ -7801,7 +8070,12 @@ impl<S: ::qapi_runtime::client::AsyncStream> AsyncClient<S> {
         args: GuestExecArgs,
     ) -> ::core::result::Result<GuestExec, ::qapi_runtime::ClientError> {
         let arguments = ::qapi_runtime::client::encode_arguments("guest-exec", &args)?;
-        let value = self.runtime.execute("guest-exec", arguments).await?;
+        let value = ::qapi_runtime::client::AsyncExecute::execute(
+                &mut self.runtime,
+                "guest-exec",
+                arguments,
+            )
+            .await?;
         ::qapi_runtime::client::decode_return("guest-exec", value)
     }
 }

@@ -26,8 +26,9 @@
 //! | alternate | `enum` with one variant per branch, chosen by JSON type as QEMU does |
 //! | command | `{Command}Args`: struct of its arguments, or alias of its argument type |
 //! | event | `{Event}Event`: struct of its data, or alias of its data type |
+//! | all events | `enum Event` with a forward-compatible decoder ([`Builder::events`]) |
 //! | all commands | trait `Server`, `COMMANDS`, `dispatch` ([`Builder::dispatch`]) |
-//! | all commands | `Client<S>`, one method per command (see [`Builder::client`]); `AsyncClient<S>` |
+//! | all commands | `Client<C>`, one method per command over any runtime client (see [`Builder::client`]); `AsyncClient<C>` |
 //! | the schema | `INTROSPECTION`, QMP's `query-qmp-schema` answer ([`Builder::introspect`]) |
 //!
 //! A union `{'union': 'U', 'base': {'type': 'E', 'id': 'int'}, 'discriminator': 'type',
@@ -126,6 +127,7 @@ pub struct Builder {
     async_client: bool,
     async_client_cfg: Option<String>,
     introspect: bool,
+    events: bool,
 }
 
 /// What one generation produced.
@@ -149,6 +151,7 @@ impl Builder {
             async_client: false,
             async_client_cfg: None,
             introspect: false,
+            events: true,
         }
     }
 
@@ -204,8 +207,9 @@ impl Builder {
         self
     }
 
-    /// Generates `Client<S>`, a typed client with one method per command over the blocking
-    /// `qapi_runtime::client::Client<S>`:
+    /// Generates `Client<C>`, a typed client with one method per command over any blocking
+    /// runtime client `C: qapi_runtime::client::Execute` (the guest agent's `Client<S>`,
+    /// QMP's `QmpClient<S>`):
     /// `fn guest_file_read(&mut self, args: GuestFileReadArgs) -> Result<GuestFileRead, ClientError>`.
     /// The crate must then depend on `qapi-runtime`. Default `true`.
     pub fn client(&mut self, client: bool) -> &mut Builder {
@@ -213,8 +217,8 @@ impl Builder {
         self
     }
 
-    /// Generates `AsyncClient<S>`, the same methods `async`, over
-    /// `qapi_runtime::client::AsyncClient<S>` (`qapi-runtime`'s `tokio` feature). Default
+    /// Generates `AsyncClient<C>`, the same methods `async`, over any
+    /// `C: qapi_runtime::client::AsyncExecute` (`qapi-runtime`'s `tokio` feature). Default
     /// `false`.
     pub fn async_client(&mut self, async_client: bool) -> &mut Builder {
         self.async_client = async_client;
@@ -237,6 +241,16 @@ impl Builder {
     /// only QMP has `query-qmp-schema`, and the text is large (about 250 kB for QEMU's).
     pub fn introspect(&mut self, introspect: bool) -> &mut Builder {
         self.introspect = introspect;
+        self
+    }
+
+    /// Generates `enum Event`, one variant per event holding its `{Event}Event` data plus
+    /// `Other { name, data }` for events the schema does not know, with `Event::decode(name,
+    /// data)` and `Event::from_message(&qapi_runtime::client::qmp::QmpEvent)`. The crate must
+    /// then depend on `qapi-runtime`. Nothing is generated for a schema without events.
+    /// Default `true`.
+    pub fn events(&mut self, events: bool) -> &mut Builder {
+        self.events = events;
         self
     }
 
@@ -308,6 +322,7 @@ impl Builder {
         let mut context = emit::Context::new(schema, &names, &cfg);
         context.dispatch = self.dispatch;
         context.introspect = self.introspect;
+        context.events = self.events;
         context.client = emit::client::Options {
             blocking: self.client,
             asynchronous: self.async_client,

@@ -55,6 +55,7 @@ const GENERATED_CLIENT_METHODS: &[(&str, &str)] = &[
 const GENERATED_TYPES: &[(&str, &str)] = &[
     ("Client", "the generated client"),
     ("AsyncClient", "the generated async client"),
+    ("Event", "the generated enum of events"),
 ];
 
 /// The name of the catch-all variant every enum has for values this code does not know.
@@ -137,6 +138,7 @@ impl Names {
             method_scope.reserve(ident, what);
         }
         let mut event_scope = Scope::new("event variant");
+        event_scope.reserve(CATCH_ALL, "the catch-all variant of the events");
         for entity in schema.entities() {
             match *entity {
                 Entity::Type(id) => {

@@ -242,6 +242,54 @@ fn event_data_round_trips() {
 }
 
 #[test]
+fn events_decode_by_name_and_keep_unknown_ones() {
+    use events::{Event, Reason, ResumeEvent, ShutdownEvent};
+    use qapi_runtime::client::qmp::{QmpEvent, Timestamp};
+    assert_eq!(
+        Event::decode("SHUTDOWN", Some(json!({"guest": false, "new": 1}))).unwrap(),
+        Event::Shutdown(ShutdownEvent { guest: false })
+    );
+    // QEMU leaves `data` out for events without data.
+    assert_eq!(
+        Event::decode("RESUME", None).unwrap(),
+        Event::Resume(ResumeEvent {})
+    );
+    let stop = Event::decode("STOP", Some(json!({"host": "h"}))).unwrap();
+    assert_eq!(
+        stop,
+        Event::Stop(Reason {
+            host: "h".to_owned()
+        })
+    );
+    assert_eq!(stop.name(), "STOP");
+    let unknown = Event::decode("NEW_THING", Some(json!([1]))).unwrap();
+    assert_eq!(
+        unknown,
+        Event::Other {
+            name: "NEW_THING".to_owned(),
+            data: json!([1])
+        }
+    );
+    assert_eq!(unknown.name(), "NEW_THING");
+    assert_eq!(
+        Event::decode("SHUTDOWN", None).unwrap_err().to_string(),
+        "missing field `guest`"
+    );
+    let message = QmpEvent {
+        name: "SHUTDOWN".to_owned(),
+        data: Some(json!({"guest": "yes"})),
+        timestamp: Timestamp {
+            seconds: 1,
+            microseconds: 2,
+        },
+    };
+    assert_eq!(
+        Event::from_message(&message).unwrap_err().to_string(),
+        "unexpected data of event 'SHUTDOWN': invalid type: string \"yes\", expected a boolean"
+    );
+}
+
+#[test]
 fn conditional_members_follow_their_cfg() {
     use conds::{Host, Platform};
     #[cfg(target_os = "linux")]

@@ -200,6 +200,14 @@ pub enum ProtocolError {
     /// The first message of a QMP server is not `{"QMP": {"version": ..., "capabilities": [...]}}`.
     #[error("bad QMP greeting: {0}")]
     BadGreeting(Value),
+    /// The `data` of an event does not have the type the schema gives it.
+    #[error("unexpected data of event '{event}': {reason}")]
+    UnexpectedEventData {
+        /// The event's name.
+        event: String,
+        /// What did not match.
+        reason: String,
+    },
     /// The `return` value of a command does not have the type the schema gives it.
     #[error("unexpected return value of '{command}': {reason}")]
     UnexpectedReturn {

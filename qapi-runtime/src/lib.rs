@@ -13,7 +13,9 @@
 //! - [`introspect`]: the `query-qmp-schema` answer generated bindings expect, evaluated for
 //!   one QEMU build's condition symbols and compared with a live answer;
 //! - [`client`]: guest agent clients, blocking and (with the `tokio` feature) async, with the
-//!   `guest-sync-delimited` resynchronisation and timeouts; generated typed stubs wrap them.
+//!   `guest-sync-delimited` resynchronisation and timeouts; QMP clients ([`client::qmp`]) with
+//!   the greeting, capabilities negotiation, id-matched replies, queued events and `exec-oob`;
+//!   generated typed stubs run over any of them ([`client::Execute`]).
 //!
 //! Clients decode leniently: generated types deserialize with plain `serde_json`, and their
 //! visitors skip members they do not know, so a newer server's extra output is ignored as the

@@ -32,7 +32,7 @@ use qapi_runtime::client::{Timeouts, Transport};
 use qapi_runtime::ClientError;
 
 /// The typed client this module drives.
-pub type AgentClient = qga_schema::Client<Stream>;
+pub type AgentClient = qga_schema::Client<qapi_runtime::client::Client<Stream>>;
 
 /// Where the agent listens.
 #[derive(Clone, Debug, PartialEq, Eq)]

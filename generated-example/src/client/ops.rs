@@ -4,7 +4,7 @@
 use std::thread;
 use std::time::{Duration, Instant};
 
-use qapi_runtime::client::Transport;
+use qapi_runtime::client::Execute;
 use qapi_runtime::ClientError;
 use qga_schema::{
     Client, GuestAgentInfo, GuestExecArgs, GuestExecStatus, GuestExecStatusArgs,
@@ -63,23 +63,23 @@ impl ExecOutcome {
 }
 
 /// `guest-ping`.
-pub fn ping<S: Transport>(client: &mut Client<S>) -> Result<(), Error> {
+pub fn ping<C: Execute>(client: &mut Client<C>) -> Result<(), Error> {
     client.guest_ping().map_err(failed("guest-ping"))
 }
 
 /// `guest-info`: the agent's version and commands.
-pub fn info<S: Transport>(client: &mut Client<S>) -> Result<GuestAgentInfo, Error> {
+pub fn info<C: Execute>(client: &mut Client<C>) -> Result<GuestAgentInfo, Error> {
     client.guest_info().map_err(failed("guest-info"))
 }
 
 /// `guest-get-time`: the guest's clock, in nanoseconds since the Unix epoch.
-pub fn time<S: Transport>(client: &mut Client<S>) -> Result<i64, Error> {
+pub fn time<C: Execute>(client: &mut Client<C>) -> Result<i64, Error> {
     client.guest_get_time().map_err(failed("guest-get-time"))
 }
 
 /// The contents of the guest file `path` (`guest-file-open` for reading, `guest-file-read`
 /// until the end, `guest-file-close`).
-pub fn cat<S: Transport>(client: &mut Client<S>, path: &str) -> Result<Vec<u8>, Error> {
+pub fn cat<C: Execute>(client: &mut Client<C>, path: &str) -> Result<Vec<u8>, Error> {
     let handle = open(client, path, "r")?;
     let contents = read_all(client, handle);
     let closed = close(client, handle);
@@ -90,8 +90,8 @@ pub fn cat<S: Transport>(client: &mut Client<S>, path: &str) -> Result<Vec<u8>, 
 
 /// Writes `contents` to the guest file `path`, replacing it (`guest-file-open` with mode `w`,
 /// `guest-file-write` in chunks, `guest-file-close`). Returns the number of bytes written.
-pub fn put<S: Transport>(
-    client: &mut Client<S>,
+pub fn put<C: Execute>(
+    client: &mut Client<C>,
     path: &str,
     contents: &[u8],
 ) -> Result<usize, Error> {
@@ -105,8 +105,8 @@ pub fn put<S: Transport>(
 
 /// Runs `program` with `args` in the guest with its output captured (`guest-exec`), then
 /// polls `guest-exec-status` until it exits, waiting at most `limit` (`None`: for ever).
-pub fn exec<S: Transport>(
-    client: &mut Client<S>,
+pub fn exec<C: Execute>(
+    client: &mut Client<C>,
     program: &str,
     args: &[String],
     limit: Option<Duration>,
@@ -149,28 +149,26 @@ pub fn exec<S: Transport>(
 }
 
 /// `guest-network-get-interfaces`.
-pub fn interfaces<S: Transport>(
-    client: &mut Client<S>,
-) -> Result<Vec<GuestNetworkInterface>, Error> {
+pub fn interfaces<C: Execute>(client: &mut Client<C>) -> Result<Vec<GuestNetworkInterface>, Error> {
     client
         .guest_network_get_interfaces()
         .map_err(failed("guest-network-get-interfaces"))
 }
 
 /// `guest-get-fsinfo`.
-pub fn fsinfo<S: Transport>(client: &mut Client<S>) -> Result<Vec<GuestFilesystemInfo>, Error> {
+pub fn fsinfo<C: Execute>(client: &mut Client<C>) -> Result<Vec<GuestFilesystemInfo>, Error> {
     client
         .guest_get_fsinfo()
         .map_err(failed("guest-get-fsinfo"))
 }
 
 /// `guest-get-vcpus`.
-pub fn vcpus<S: Transport>(client: &mut Client<S>) -> Result<Vec<GuestLogicalProcessor>, Error> {
+pub fn vcpus<C: Execute>(client: &mut Client<C>) -> Result<Vec<GuestLogicalProcessor>, Error> {
     client.guest_get_vcpus().map_err(failed("guest-get-vcpus"))
 }
 
 /// `guest-get-memory-block-info` and `guest-get-memory-blocks`.
-pub fn memory<S: Transport>(client: &mut Client<S>) -> Result<MemoryReport, Error> {
+pub fn memory<C: Execute>(client: &mut Client<C>) -> Result<MemoryReport, Error> {
     let info = client
         .guest_get_memory_block_info()
         .map_err(failed("guest-get-memory-block-info"))?;
@@ -184,7 +182,7 @@ fn failed(command: &'static str) -> impl Fn(ClientError) -> Error {
     move |source| Error::Command { command, source }
 }
 
-fn open<S: Transport>(client: &mut Client<S>, path: &str, mode: &str) -> Result<i64, Error> {
+fn open<C: Execute>(client: &mut Client<C>, path: &str, mode: &str) -> Result<i64, Error> {
     client
         .guest_file_open(GuestFileOpenArgs {
             path: path.to_owned(),
@@ -193,13 +191,13 @@ fn open<S: Transport>(client: &mut Client<S>, path: &str, mode: &str) -> Result<
         .map_err(failed("guest-file-open"))
 }
 
-fn close<S: Transport>(client: &mut Client<S>, handle: i64) -> Result<(), Error> {
+fn close<C: Execute>(client: &mut Client<C>, handle: i64) -> Result<(), Error> {
     client
         .guest_file_close(GuestFileCloseArgs { handle })
         .map_err(failed("guest-file-close"))
 }
 
-fn read_all<S: Transport>(client: &mut Client<S>, handle: i64) -> Result<Vec<u8>, Error> {
+fn read_all<C: Execute>(client: &mut Client<C>, handle: i64) -> Result<Vec<u8>, Error> {
     let mut contents = Vec::new();
     loop {
         let chunk = client
@@ -227,8 +225,8 @@ fn read_all<S: Transport>(client: &mut Client<S>, handle: i64) -> Result<Vec<u8>
     }
 }
 
-fn write_all<S: Transport>(
-    client: &mut Client<S>,
+fn write_all<C: Execute>(
+    client: &mut Client<C>,
     handle: i64,
     contents: &[u8],
 ) -> Result<usize, Error> {

@@ -1,5 +1,5 @@
-//! The typed clients: `Client<S>`, wrapping `qapi_runtime::client::Client<S>`, and
-//! `AsyncClient<S>`, wrapping `qapi_runtime::client::AsyncClient<S>`, each with one method per
+//! The typed clients: `Client<C>` over any `C: qapi_runtime::client::Execute` and
+//! `AsyncClient<C>` over any `C: qapi_runtime::client::AsyncExecute`, each with one method per
 //! command:
 //!
 //! ```text
@@ -11,7 +11,14 @@
 //! object) gives `()` and ignores what the peer returns; one with `'success-response': false`
 //! gives `()` as soon as the request is written. Return values decode with plain `serde_json`
 //! into the generated types, whose impls are lenient. The wrappers add nothing else: the
-//! runtime client (synchronisation, timeouts, untyped calls) is reached through `runtime_mut`.
+//! runtime client (synchronisation, timeouts, events, untyped calls) is reached through
+//! `runtime_mut`.
+//!
+//! Why one client over a trait rather than one per protocol: the typed part (argument
+//! encoding, return decoding) is the same for a guest agent and for QEMU's monitor; only how a
+//! command travels differs. The runtime's guest agent clients and QMP clients implement
+//! `Execute`/`AsyncExecute`, so the same generated code serves both, and a test can run it over
+//! a fake.
 
 use super::docs::Markdown;
 use super::types::is_deprecated;
@@ -68,41 +75,42 @@ pub fn emit_clients(context: &Context<'_>) -> TokenStream {
                 _ => None,
             });
         items.extend(quote! {
-            /// A client of this schema's commands, one typed method each, over the blocking
-            /// `qapi_runtime::client::Client`.
+            /// A client of this schema's commands, one typed method each, over a blocking
+            /// runtime client (`qapi_runtime::client::Execute`).
             ///
-            /// Connect and configure the runtime client, then wrap it:
-            /// `Client::new(qapi_runtime::client::Client::connect_unix(path)?)`. Its first call
-            /// synchronises with the agent (`guest-sync-delimited`) unless told otherwise.
+            /// Connect and configure the runtime client, then wrap it: for a guest agent
+            /// `Client::new(qapi_runtime::client::Client::connect_unix(path)?)`, whose first
+            /// call synchronises (`guest-sync-delimited`) unless told otherwise; for QEMU's
+            /// monitor `Client::new(qapi_runtime::client::qmp::QmpClient::connect_unix(path)?)`.
             #[derive(Debug)]
-            pub struct Client<S> {
-                runtime: ::qapi_runtime::client::Client<S>,
+            pub struct Client<C> {
+                runtime: C,
             }
 
-            impl<S> ::core::convert::From<::qapi_runtime::client::Client<S>> for Client<S> {
-                fn from(runtime: ::qapi_runtime::client::Client<S>) -> Self {
+            impl<C> ::core::convert::From<C> for Client<C> {
+                fn from(runtime: C) -> Self {
                     Client { runtime }
                 }
             }
 
-            impl<S: ::qapi_runtime::client::Transport> Client<S> {
+            impl<C: ::qapi_runtime::client::Execute> Client<C> {
                 /// Wraps a runtime client.
-                pub fn new(runtime: ::qapi_runtime::client::Client<S>) -> Self {
+                pub fn new(runtime: C) -> Self {
                     Client { runtime }
                 }
 
                 /// The runtime client.
-                pub fn runtime(&self) -> &::qapi_runtime::client::Client<S> {
+                pub fn runtime(&self) -> &C {
                     &self.runtime
                 }
 
-                /// The runtime client: timeouts, synchronisation, untyped calls.
-                pub fn runtime_mut(&mut self) -> &mut ::qapi_runtime::client::Client<S> {
+                /// The runtime client: timeouts, synchronisation, events, untyped calls.
+                pub fn runtime_mut(&mut self) -> &mut C {
                     &mut self.runtime
                 }
 
                 /// The runtime client, giving up this one.
-                pub fn into_runtime(self) -> ::qapi_runtime::client::Client<S> {
+                pub fn into_runtime(self) -> C {
                     self.runtime
                 }
 
@@ -123,40 +131,41 @@ pub fn emit_clients(context: &Context<'_>) -> TokenStream {
                 _ => None,
             });
         items.extend(quote! {
-            /// A client of this schema's commands, one typed `async` method each, over
-            /// `qapi_runtime::client::AsyncClient`.
+            /// A client of this schema's commands, one typed `async` method each, over an
+            /// async runtime client (`qapi_runtime::client::AsyncExecute`: the guest agent's
+            /// `AsyncClient` or QMP's `AsyncQmpClient`).
             #cfg
             #[derive(Debug)]
-            pub struct AsyncClient<S> {
-                runtime: ::qapi_runtime::client::AsyncClient<S>,
+            pub struct AsyncClient<C> {
+                runtime: C,
             }
 
             #cfg
-            impl<S> ::core::convert::From<::qapi_runtime::client::AsyncClient<S>> for AsyncClient<S> {
-                fn from(runtime: ::qapi_runtime::client::AsyncClient<S>) -> Self {
+            impl<C> ::core::convert::From<C> for AsyncClient<C> {
+                fn from(runtime: C) -> Self {
                     AsyncClient { runtime }
                 }
             }
 
             #cfg
-            impl<S: ::qapi_runtime::client::AsyncStream> AsyncClient<S> {
+            impl<C: ::qapi_runtime::client::AsyncExecute> AsyncClient<C> {
                 /// Wraps a runtime client.
-                pub fn new(runtime: ::qapi_runtime::client::AsyncClient<S>) -> Self {
+                pub fn new(runtime: C) -> Self {
                     AsyncClient { runtime }
                 }
 
                 /// The runtime client.
-                pub fn runtime(&self) -> &::qapi_runtime::client::AsyncClient<S> {
+                pub fn runtime(&self) -> &C {
                     &self.runtime
                 }
 
-                /// The runtime client: timeouts, synchronisation, untyped calls.
-                pub fn runtime_mut(&mut self) -> &mut ::qapi_runtime::client::AsyncClient<S> {
+                /// The runtime client: timeouts, synchronisation, events, untyped calls.
+                pub fn runtime_mut(&mut self) -> &mut C {
                     &mut self.runtime
                 }
 
                 /// The runtime client, giving up this one.
-                pub fn into_runtime(self) -> ::qapi_runtime::client::AsyncClient<S> {
+                pub fn into_runtime(self) -> C {
                     self.runtime
                 }
 
@@ -253,28 +262,36 @@ fn emit_method(
     } else {
         (TokenStream::new(), quote! { ::core::option::Option::None })
     };
-    let (asyncness, wait) = match flavour {
-        Flavour::Blocking => (TokenStream::new(), TokenStream::new()),
-        Flavour::Async => (quote! { async }, quote! { .await }),
+    let (asyncness, wait, runtime) = match flavour {
+        Flavour::Blocking => (
+            TokenStream::new(),
+            TokenStream::new(),
+            quote! { ::qapi_runtime::client::Execute },
+        ),
+        Flavour::Async => (
+            quote! { async },
+            quote! { .await },
+            quote! { ::qapi_runtime::client::AsyncExecute },
+        ),
     };
     let (output, body) = match (&returns, *success_response) {
         (_, false) => (
             quote! { () },
             quote! {
-                self.runtime.execute_no_reply(#name, arguments)#wait
+                #runtime::execute_no_reply(&mut self.runtime, #name, arguments)#wait
             },
         ),
         (Returns::Nothing, true) => (
             quote! { () },
             quote! {
-                self.runtime.execute(#name, arguments)#wait?;
+                #runtime::execute(&mut self.runtime, #name, arguments)#wait?;
                 ::core::result::Result::Ok(())
             },
         ),
         (Returns::Value(ty), true) => (
             ty.clone(),
             quote! {
-                let value = self.runtime.execute(#name, arguments)#wait?;
+                let value = #runtime::execute(&mut self.runtime, #name, arguments)#wait?;
                 ::qapi_runtime::client::decode_return(#name, value)
             },
         ),
@@ -331,48 +348,53 @@ mod tests {
         assert!(!text.contains("AsyncClient"));
         assert_eq!(
             text,
-            r#"/// A client of this schema's commands, one typed method each, over the blocking
-/// `qapi_runtime::client::Client`.
+            r#"/// A client of this schema's commands, one typed method each, over a blocking
+/// runtime client (`qapi_runtime::client::Execute`).
 ///
-/// Connect and configure the runtime client, then wrap it:
-/// `Client::new(qapi_runtime::client::Client::connect_unix(path)?)`. Its first call
-/// synchronises with the agent (`guest-sync-delimited`) unless told otherwise.
+/// Connect and configure the runtime client, then wrap it: for a guest agent
+/// `Client::new(qapi_runtime::client::Client::connect_unix(path)?)`, whose first
+/// call synchronises (`guest-sync-delimited`) unless told otherwise; for QEMU's
+/// monitor `Client::new(qapi_runtime::client::qmp::QmpClient::connect_unix(path)?)`.
 #[derive(Debug)]
-pub struct Client<S> {
-    runtime: ::qapi_runtime::client::Client<S>,
+pub struct Client<C> {
+    runtime: C,
 }
-impl<S> ::core::convert::From<::qapi_runtime::client::Client<S>> for Client<S> {
-    fn from(runtime: ::qapi_runtime::client::Client<S>) -> Self {
+impl<C> ::core::convert::From<C> for Client<C> {
+    fn from(runtime: C) -> Self {
         Client { runtime }
     }
 }
-impl<S: ::qapi_runtime::client::Transport> Client<S> {
+impl<C: ::qapi_runtime::client::Execute> Client<C> {
     /// Wraps a runtime client.
-    pub fn new(runtime: ::qapi_runtime::client::Client<S>) -> Self {
+    pub fn new(runtime: C) -> Self {
         Client { runtime }
     }
     /// The runtime client.
-    pub fn runtime(&self) -> &::qapi_runtime::client::Client<S> {
+    pub fn runtime(&self) -> &C {
         &self.runtime
     }
-    /// The runtime client: timeouts, synchronisation, untyped calls.
-    pub fn runtime_mut(&mut self) -> &mut ::qapi_runtime::client::Client<S> {
+    /// The runtime client: timeouts, synchronisation, events, untyped calls.
+    pub fn runtime_mut(&mut self) -> &mut C {
         &mut self.runtime
     }
     /// The runtime client, giving up this one.
-    pub fn into_runtime(self) -> ::qapi_runtime::client::Client<S> {
+    pub fn into_runtime(self) -> C {
         self.runtime
     }
     /// Runs the command `ping`.
     pub fn ping(&mut self) -> ::core::result::Result<(), ::qapi_runtime::ClientError> {
         let arguments = ::core::option::Option::None;
-        self.runtime.execute("ping", arguments)?;
+        ::qapi_runtime::client::Execute::execute(&mut self.runtime, "ping", arguments)?;
         ::core::result::Result::Ok(())
     }
     /// Runs the command `info`.
     pub fn info(&mut self) -> ::core::result::Result<Info, ::qapi_runtime::ClientError> {
         let arguments = ::core::option::Option::None;
-        let value = self.runtime.execute("info", arguments)?;
+        let value = ::qapi_runtime::client::Execute::execute(
+            &mut self.runtime,
+            "info",
+            arguments,
+        )?;
         ::qapi_runtime::client::decode_return("info", value)
     }
     /// Runs the command `read`.
@@ -381,7 +403,11 @@ impl<S: ::qapi_runtime::client::Transport> Client<S> {
         args: ReadArgs,
     ) -> ::core::result::Result<Vec<Info>, ::qapi_runtime::ClientError> {
         let arguments = ::qapi_runtime::client::encode_arguments("read", &args)?;
-        let value = self.runtime.execute("read", arguments)?;
+        let value = ::qapi_runtime::client::Execute::execute(
+            &mut self.runtime,
+            "read",
+            arguments,
+        )?;
         ::qapi_runtime::client::decode_return("read", value)
     }
     /// Runs the command `halt`.
@@ -392,7 +418,11 @@ impl<S: ::qapi_runtime::client::Transport> Client<S> {
         args: HaltArgs,
     ) -> ::core::result::Result<(), ::qapi_runtime::ClientError> {
         let arguments = ::qapi_runtime::client::encode_arguments("halt", &args)?;
-        self.runtime.execute_no_reply("halt", arguments)
+        ::qapi_runtime::client::Execute::execute_no_reply(
+            &mut self.runtime,
+            "halt",
+            arguments,
+        )
     }
     /// Runs the command `old`.
     ///
@@ -407,7 +437,7 @@ impl<S: ::qapi_runtime::client::Transport> Client<S> {
         args: OldArgs,
     ) -> ::core::result::Result<(), ::qapi_runtime::ClientError> {
         let arguments = ::qapi_runtime::client::encode_arguments("old", &args)?;
-        self.runtime.execute("old", arguments)?;
+        ::qapi_runtime::client::Execute::execute(&mut self.runtime, "old", arguments)?;
         ::core::result::Result::Ok(())
     }
 }
@@ -429,12 +459,22 @@ impl<S: ::qapi_runtime::client::Transport> Client<S> {
         &mut self,
     ) -> ::core::result::Result<Info, ::qapi_runtime::ClientError> {
         let arguments = ::core::option::Option::None;
-        let value = self.runtime.execute("info", arguments).await?;
+        let value = ::qapi_runtime::client::AsyncExecute::execute(
+                &mut self.runtime,
+                "info",
+                arguments,
+            )
+            .await?;
         ::qapi_runtime::client::decode_return("info", value)
     }"#
         ));
         assert!(text.contains(
-            r#"        self.runtime.execute_no_reply("halt", arguments).await
+            r#"        ::qapi_runtime::client::AsyncExecute::execute_no_reply(
+                &mut self.runtime,
+                "halt",
+                arguments,
+            )
+            .await
 "#
         ));
     }

@@ -4,6 +4,7 @@
 //! - [`docs`]: doc comments and `#[deprecated]`;
 //! - [`dispatch`]: the server side of the commands (a trait, the command list, a dispatcher),
 //!   when [`Context::dispatch`] is set.
+//! - [`events`]: the enum of all events and its decoder, when [`Context::events`] is set;
 //! - [`client`]: the typed clients, after all definitions.
 //! - [`introspect`]: QMP's `query-qmp-schema` answer for the schema, when
 //!   [`Context::introspect`] is set.
@@ -18,6 +19,7 @@ pub mod client;
 pub mod de;
 pub mod dispatch;
 pub mod docs;
+pub mod events;
 pub mod introspect;
 pub mod ser;
 pub mod types;
@@ -43,6 +45,8 @@ pub struct Context<'a> {
     pub client: client::Options,
     /// Emit the schema's introspection ([`introspect`]); `Builder::introspect`.
     pub introspect: bool,
+    /// Emit the enum of all events ([`events`]); `Builder::events`.
+    pub events: bool,
     /// Edges `(container, contained)` that close a cycle of types containing each other
     /// directly: the contained value is boxed there.
     boxed: BTreeSet<(TypeId, TypeId)>,
@@ -96,6 +100,7 @@ impl<'a> Context<'a> {
             dispatch: true,
             client: client::Options::default(),
             introspect: false,
+            events: true,
             boxed: recursive_edges(schema),
         }
     }
@@ -229,6 +234,9 @@ pub fn emit_schema(context: &Context<'_>) -> TokenStream {
             }
             Entity::Include(_) => {}
         }
+    }
+    if context.events {
+        items.push(events::emit(context));
     }
     if context.dispatch {
         items.push(dispatch::emit(context));

@@ -1395,36 +1395,37 @@ pub fn dispatch<S: Server + ?Sized>(
     };
     call.reply(result)
 }
-/// A client of this schema's commands, one typed method each, over the blocking
-/// `qapi_runtime::client::Client`.
+/// A client of this schema's commands, one typed method each, over a blocking
+/// runtime client (`qapi_runtime::client::Execute`).
 ///
-/// Connect and configure the runtime client, then wrap it:
-/// `Client::new(qapi_runtime::client::Client::connect_unix(path)?)`. Its first call
-/// synchronises with the agent (`guest-sync-delimited`) unless told otherwise.
+/// Connect and configure the runtime client, then wrap it: for a guest agent
+/// `Client::new(qapi_runtime::client::Client::connect_unix(path)?)`, whose first
+/// call synchronises (`guest-sync-delimited`) unless told otherwise; for QEMU's
+/// monitor `Client::new(qapi_runtime::client::qmp::QmpClient::connect_unix(path)?)`.
 #[derive(Debug)]
-pub struct Client<S> {
-    runtime: ::qapi_runtime::client::Client<S>,
+pub struct Client<C> {
+    runtime: C,
 }
-impl<S> ::core::convert::From<::qapi_runtime::client::Client<S>> for Client<S> {
-    fn from(runtime: ::qapi_runtime::client::Client<S>) -> Self {
+impl<C> ::core::convert::From<C> for Client<C> {
+    fn from(runtime: C) -> Self {
         Client { runtime }
     }
 }
-impl<S: ::qapi_runtime::client::Transport> Client<S> {
+impl<C: ::qapi_runtime::client::Execute> Client<C> {
     /// Wraps a runtime client.
-    pub fn new(runtime: ::qapi_runtime::client::Client<S>) -> Self {
+    pub fn new(runtime: C) -> Self {
         Client { runtime }
     }
     /// The runtime client.
-    pub fn runtime(&self) -> &::qapi_runtime::client::Client<S> {
+    pub fn runtime(&self) -> &C {
         &self.runtime
     }
-    /// The runtime client: timeouts, synchronisation, untyped calls.
-    pub fn runtime_mut(&mut self) -> &mut ::qapi_runtime::client::Client<S> {
+    /// The runtime client: timeouts, synchronisation, events, untyped calls.
+    pub fn runtime_mut(&mut self) -> &mut C {
         &mut self.runtime
     }
     /// The runtime client, giving up this one.
-    pub fn into_runtime(self) -> ::qapi_runtime::client::Client<S> {
+    pub fn into_runtime(self) -> C {
         self.runtime
     }
     /// Runs the command `guest-sync-delimited`.
@@ -1442,7 +1443,11 @@ impl<S: ::qapi_runtime::client::Transport> Client<S> {
             "guest-sync-delimited",
             &args,
         )?;
-        let value = self.runtime.execute("guest-sync-delimited", arguments)?;
+        let value = ::qapi_runtime::client::Execute::execute(
+            &mut self.runtime,
+            "guest-sync-delimited",
+            arguments,
+        )?;
         ::qapi_runtime::client::decode_return("guest-sync-delimited", value)
     }
     /// Runs the command `guest-ping`.
@@ -1452,7 +1457,11 @@ impl<S: ::qapi_runtime::client::Transport> Client<S> {
         &mut self,
     ) -> ::core::result::Result<(), ::qapi_runtime::ClientError> {
         let arguments = ::core::option::Option::None;
-        self.runtime.execute("guest-ping", arguments)?;
+        ::qapi_runtime::client::Execute::execute(
+            &mut self.runtime,
+            "guest-ping",
+            arguments,
+        )?;
         ::core::result::Result::Ok(())
     }
     /// Runs the command `guest-get-time`.
@@ -1464,7 +1473,11 @@ impl<S: ::qapi_runtime::client::Transport> Client<S> {
         &mut self,
     ) -> ::core::result::Result<i64, ::qapi_runtime::ClientError> {
         let arguments = ::core::option::Option::None;
-        let value = self.runtime.execute("guest-get-time", arguments)?;
+        let value = ::qapi_runtime::client::Execute::execute(
+            &mut self.runtime,
+            "guest-get-time",
+            arguments,
+        )?;
         ::qapi_runtime::client::decode_return("guest-get-time", value)
     }
     /// Runs the command `guest-info`.
@@ -1476,7 +1489,11 @@ impl<S: ::qapi_runtime::client::Transport> Client<S> {
         &mut self,
     ) -> ::core::result::Result<GuestAgentInfo, ::qapi_runtime::ClientError> {
         let arguments = ::core::option::Option::None;
-        let value = self.runtime.execute("guest-info", arguments)?;
+        let value = ::qapi_runtime::client::Execute::execute(
+            &mut self.runtime,
+            "guest-info",
+            arguments,
+        )?;
         ::qapi_runtime::client::decode_return("guest-info", value)
     }
     /// Runs the command `guest-get-osinfo`.
@@ -1488,7 +1505,11 @@ impl<S: ::qapi_runtime::client::Transport> Client<S> {
         &mut self,
     ) -> ::core::result::Result<GuestOsInfo, ::qapi_runtime::ClientError> {
         let arguments = ::core::option::Option::None;
-        let value = self.runtime.execute("guest-get-osinfo", arguments)?;
+        let value = ::qapi_runtime::client::Execute::execute(
+            &mut self.runtime,
+            "guest-get-osinfo",
+            arguments,
+        )?;
         ::qapi_runtime::client::decode_return("guest-get-osinfo", value)
     }
     /// Runs the command `guest-network-get-interfaces`.
@@ -1503,7 +1524,11 @@ impl<S: ::qapi_runtime::client::Transport> Client<S> {
         ::qapi_runtime::ClientError,
     > {
         let arguments = ::core::option::Option::None;
-        let value = self.runtime.execute("guest-network-get-interfaces", arguments)?;
+        let value = ::qapi_runtime::client::Execute::execute(
+            &mut self.runtime,
+            "guest-network-get-interfaces",
+            arguments,
+        )?;
         ::qapi_runtime::client::decode_return("guest-network-get-interfaces", value)
     }
     /// Runs the command `guest-file-open`.
@@ -1519,7 +1544,11 @@ impl<S: ::qapi_runtime::client::Transport> Client<S> {
             "guest-file-open",
             &args,
         )?;
-        let value = self.runtime.execute("guest-file-open", arguments)?;
+        let value = ::qapi_runtime::client::Execute::execute(
+            &mut self.runtime,
+            "guest-file-open",
+            arguments,
+        )?;
         ::qapi_runtime::client::decode_return("guest-file-open", value)
     }
     /// Runs the command `x-power-off`.
@@ -1532,39 +1561,43 @@ impl<S: ::qapi_runtime::client::Transport> Client<S> {
         args: XPowerOffArgs,
     ) -> ::core::result::Result<(), ::qapi_runtime::ClientError> {
         let arguments = ::qapi_runtime::client::encode_arguments("x-power-off", &args)?;
-        self.runtime.execute_no_reply("x-power-off", arguments)
+        ::qapi_runtime::client::Execute::execute_no_reply(
+            &mut self.runtime,
+            "x-power-off",
+            arguments,
+        )
     }
 }
-/// A client of this schema's commands, one typed `async` method each, over
-/// `qapi_runtime::client::AsyncClient`.
+/// A client of this schema's commands, one typed `async` method each, over an
+/// async runtime client (`qapi_runtime::client::AsyncExecute`: the guest agent's
+/// `AsyncClient` or QMP's `AsyncQmpClient`).
 #[cfg(unix)]
 #[derive(Debug)]
-pub struct AsyncClient<S> {
-    runtime: ::qapi_runtime::client::AsyncClient<S>,
+pub struct AsyncClient<C> {
+    runtime: C,
 }
 #[cfg(unix)]
-impl<S> ::core::convert::From<::qapi_runtime::client::AsyncClient<S>>
-for AsyncClient<S> {
-    fn from(runtime: ::qapi_runtime::client::AsyncClient<S>) -> Self {
+impl<C> ::core::convert::From<C> for AsyncClient<C> {
+    fn from(runtime: C) -> Self {
         AsyncClient { runtime }
     }
 }
 #[cfg(unix)]
-impl<S: ::qapi_runtime::client::AsyncStream> AsyncClient<S> {
+impl<C: ::qapi_runtime::client::AsyncExecute> AsyncClient<C> {
     /// Wraps a runtime client.
-    pub fn new(runtime: ::qapi_runtime::client::AsyncClient<S>) -> Self {
+    pub fn new(runtime: C) -> Self {
         AsyncClient { runtime }
     }
     /// The runtime client.
-    pub fn runtime(&self) -> &::qapi_runtime::client::AsyncClient<S> {
+    pub fn runtime(&self) -> &C {
         &self.runtime
     }
-    /// The runtime client: timeouts, synchronisation, untyped calls.
-    pub fn runtime_mut(&mut self) -> &mut ::qapi_runtime::client::AsyncClient<S> {
+    /// The runtime client: timeouts, synchronisation, events, untyped calls.
+    pub fn runtime_mut(&mut self) -> &mut C {
         &mut self.runtime
     }
     /// The runtime client, giving up this one.
-    pub fn into_runtime(self) -> ::qapi_runtime::client::AsyncClient<S> {
+    pub fn into_runtime(self) -> C {
         self.runtime
     }
     /// Runs the command `guest-sync-delimited`.
@@ -1582,7 +1615,12 @@ impl<S: ::qapi_runtime::client::AsyncStream> AsyncClient<S> {
             "guest-sync-delimited",
             &args,
         )?;
-        let value = self.runtime.execute("guest-sync-delimited", arguments).await?;
+        let value = ::qapi_runtime::client::AsyncExecute::execute(
+                &mut self.runtime,
+                "guest-sync-delimited",
+                arguments,
+            )
+            .await?;
         ::qapi_runtime::client::decode_return("guest-sync-delimited", value)
     }
     /// Runs the command `guest-ping`.
@@ -1592,7 +1630,12 @@ impl<S: ::qapi_runtime::client::AsyncStream> AsyncClient<S> {
         &mut self,
     ) -> ::core::result::Result<(), ::qapi_runtime::ClientError> {
         let arguments = ::core::option::Option::None;
-        self.runtime.execute("guest-ping", arguments).await?;
+        ::qapi_runtime::client::AsyncExecute::execute(
+                &mut self.runtime,
+                "guest-ping",
+                arguments,
+            )
+            .await?;
         ::core::result::Result::Ok(())
     }
     /// Runs the command `guest-get-time`.
@@ -1604,7 +1647,12 @@ impl<S: ::qapi_runtime::client::AsyncStream> AsyncClient<S> {
         &mut self,
     ) -> ::core::result::Result<i64, ::qapi_runtime::ClientError> {
         let arguments = ::core::option::Option::None;
-        let value = self.runtime.execute("guest-get-time", arguments).await?;
+        let value = ::qapi_runtime::client::AsyncExecute::execute(
+                &mut self.runtime,
+                "guest-get-time",
+                arguments,
+            )
+            .await?;
         ::qapi_runtime::client::decode_return("guest-get-time", value)
     }
     /// Runs the command `guest-info`.
@@ -1616,7 +1664,12 @@ impl<S: ::qapi_runtime::client::AsyncStream> AsyncClient<S> {
         &mut self,
     ) -> ::core::result::Result<GuestAgentInfo, ::qapi_runtime::ClientError> {
         let arguments = ::core::option::Option::None;
-        let value = self.runtime.execute("guest-info", arguments).await?;
+        let value = ::qapi_runtime::client::AsyncExecute::execute(
+                &mut self.runtime,
+                "guest-info",
+                arguments,
+            )
+            .await?;
         ::qapi_runtime::client::decode_return("guest-info", value)
     }
     /// Runs the command `guest-get-osinfo`.
@@ -1628,7 +1681,12 @@ impl<S: ::qapi_runtime::client::AsyncStream> AsyncClient<S> {
         &mut self,
     ) -> ::core::result::Result<GuestOsInfo, ::qapi_runtime::ClientError> {
         let arguments = ::core::option::Option::None;
-        let value = self.runtime.execute("guest-get-osinfo", arguments).await?;
+        let value = ::qapi_runtime::client::AsyncExecute::execute(
+                &mut self.runtime,
+                "guest-get-osinfo",
+                arguments,
+            )
+            .await?;
         ::qapi_runtime::client::decode_return("guest-get-osinfo", value)
     }
     /// Runs the command `guest-network-get-interfaces`.
@@ -1643,9 +1701,11 @@ impl<S: ::qapi_runtime::client::AsyncStream> AsyncClient<S> {
         ::qapi_runtime::ClientError,
     > {
         let arguments = ::core::option::Option::None;
-        let value = self
-            .runtime
-            .execute("guest-network-get-interfaces", arguments)
+        let value = ::qapi_runtime::client::AsyncExecute::execute(
+                &mut self.runtime,
+                "guest-network-get-interfaces",
+                arguments,
+            )
             .await?;
         ::qapi_runtime::client::decode_return("guest-network-get-interfaces", value)
     }
@@ -1662,7 +1722,12 @@ impl<S: ::qapi_runtime::client::AsyncStream> AsyncClient<S> {
             "guest-file-open",
             &args,
         )?;
-        let value = self.runtime.execute("guest-file-open", arguments).await?;
+        let value = ::qapi_runtime::client::AsyncExecute::execute(
+                &mut self.runtime,
+                "guest-file-open",
+                arguments,
+            )
+            .await?;
         ::qapi_runtime::client::decode_return("guest-file-open", value)
     }
     /// Runs the command `x-power-off`.
@@ -1675,7 +1740,12 @@ impl<S: ::qapi_runtime::client::AsyncStream> AsyncClient<S> {
         args: XPowerOffArgs,
     ) -> ::core::result::Result<(), ::qapi_runtime::ClientError> {
         let arguments = ::qapi_runtime::client::encode_arguments("x-power-off", &args)?;
-        self.runtime.execute_no_reply("x-power-off", arguments).await
+        ::qapi_runtime::client::AsyncExecute::execute_no_reply(
+                &mut self.runtime,
+                "x-power-off",
+                arguments,
+            )
+            .await
     }
 }
 /// Helpers of the generated `Deserialize` impls.

@@ -594,36 +594,37 @@ pub fn dispatch<S: Server + ?Sized>(
     };
     call.reply(result)
 }
-/// A client of this schema's commands, one typed method each, over the blocking
-/// `qapi_runtime::client::Client`.
+/// A client of this schema's commands, one typed method each, over a blocking
+/// runtime client (`qapi_runtime::client::Execute`).
 ///
-/// Connect and configure the runtime client, then wrap it:
-/// `Client::new(qapi_runtime::client::Client::connect_unix(path)?)`. Its first call
-/// synchronises with the agent (`guest-sync-delimited`) unless told otherwise.
+/// Connect and configure the runtime client, then wrap it: for a guest agent
+/// `Client::new(qapi_runtime::client::Client::connect_unix(path)?)`, whose first
+/// call synchronises (`guest-sync-delimited`) unless told otherwise; for QEMU's
+/// monitor `Client::new(qapi_runtime::client::qmp::QmpClient::connect_unix(path)?)`.
 #[derive(Debug)]
-pub struct Client<S> {
-    runtime: ::qapi_runtime::client::Client<S>,
+pub struct Client<C> {
+    runtime: C,
 }
-impl<S> ::core::convert::From<::qapi_runtime::client::Client<S>> for Client<S> {
-    fn from(runtime: ::qapi_runtime::client::Client<S>) -> Self {
+impl<C> ::core::convert::From<C> for Client<C> {
+    fn from(runtime: C) -> Self {
         Client { runtime }
     }
 }
-impl<S: ::qapi_runtime::client::Transport> Client<S> {
+impl<C: ::qapi_runtime::client::Execute> Client<C> {
     /// Wraps a runtime client.
-    pub fn new(runtime: ::qapi_runtime::client::Client<S>) -> Self {
+    pub fn new(runtime: C) -> Self {
         Client { runtime }
     }
     /// The runtime client.
-    pub fn runtime(&self) -> &::qapi_runtime::client::Client<S> {
+    pub fn runtime(&self) -> &C {
         &self.runtime
     }
-    /// The runtime client: timeouts, synchronisation, untyped calls.
-    pub fn runtime_mut(&mut self) -> &mut ::qapi_runtime::client::Client<S> {
+    /// The runtime client: timeouts, synchronisation, events, untyped calls.
+    pub fn runtime_mut(&mut self) -> &mut C {
         &mut self.runtime
     }
     /// The runtime client, giving up this one.
-    pub fn into_runtime(self) -> ::qapi_runtime::client::Client<S> {
+    pub fn into_runtime(self) -> C {
         self.runtime
     }
     /// Runs the command `get-info`.
@@ -635,7 +636,11 @@ impl<S: ::qapi_runtime::client::Transport> Client<S> {
         &mut self,
     ) -> ::core::result::Result<Info, ::qapi_runtime::ClientError> {
         let arguments = ::core::option::Option::None;
-        let value = self.runtime.execute("get-info", arguments)?;
+        let value = ::qapi_runtime::client::Execute::execute(
+            &mut self.runtime,
+            "get-info",
+            arguments,
+        )?;
         ::qapi_runtime::client::decode_return("get-info", value)
     }
     /// Runs the command `read-file`.
@@ -650,7 +655,11 @@ impl<S: ::qapi_runtime::client::Transport> Client<S> {
         args: ReadFileArgs,
     ) -> ::core::result::Result<Info, ::qapi_runtime::ClientError> {
         let arguments = ::qapi_runtime::client::encode_arguments("read-file", &args)?;
-        let value = self.runtime.execute("read-file", arguments)?;
+        let value = ::qapi_runtime::client::Execute::execute(
+            &mut self.runtime,
+            "read-file",
+            arguments,
+        )?;
         ::qapi_runtime::client::decode_return("read-file", value)
     }
     /// Runs the command `set-info`.
@@ -661,7 +670,11 @@ impl<S: ::qapi_runtime::client::Transport> Client<S> {
         args: SetInfoArgs,
     ) -> ::core::result::Result<(), ::qapi_runtime::ClientError> {
         let arguments = ::qapi_runtime::client::encode_arguments("set-info", &args)?;
-        self.runtime.execute("set-info", arguments)?;
+        ::qapi_runtime::client::Execute::execute(
+            &mut self.runtime,
+            "set-info",
+            arguments,
+        )?;
         ::core::result::Result::Ok(())
     }
     /// Runs the command `list-infos`.
@@ -673,7 +686,11 @@ impl<S: ::qapi_runtime::client::Transport> Client<S> {
         &mut self,
     ) -> ::core::result::Result<Vec<Info>, ::qapi_runtime::ClientError> {
         let arguments = ::core::option::Option::None;
-        let value = self.runtime.execute("list-infos", arguments)?;
+        let value = ::qapi_runtime::client::Execute::execute(
+            &mut self.runtime,
+            "list-infos",
+            arguments,
+        )?;
         ::qapi_runtime::client::decode_return("list-infos", value)
     }
     /// Runs the command `power-off`.
@@ -685,7 +702,11 @@ impl<S: ::qapi_runtime::client::Transport> Client<S> {
         &mut self,
     ) -> ::core::result::Result<(), ::qapi_runtime::ClientError> {
         let arguments = ::core::option::Option::None;
-        self.runtime.execute_no_reply("power-off", arguments)
+        ::qapi_runtime::client::Execute::execute_no_reply(
+            &mut self.runtime,
+            "power-off",
+            arguments,
+        )
     }
     /// Runs the command `old-command`.
     ///
@@ -696,7 +717,11 @@ impl<S: ::qapi_runtime::client::Transport> Client<S> {
         &mut self,
     ) -> ::core::result::Result<(), ::qapi_runtime::ClientError> {
         let arguments = ::core::option::Option::None;
-        self.runtime.execute("old-command", arguments)?;
+        ::qapi_runtime::client::Execute::execute(
+            &mut self.runtime,
+            "old-command",
+            arguments,
+        )?;
         ::core::result::Result::Ok(())
     }
 }

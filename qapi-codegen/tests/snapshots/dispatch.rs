@@ -1525,36 +1525,37 @@ pub fn dispatch<S: Server + ?Sized>(
     };
     call.reply(result)
 }
-/// A client of this schema's commands, one typed method each, over the blocking
-/// `qapi_runtime::client::Client`.
+/// A client of this schema's commands, one typed method each, over a blocking
+/// runtime client (`qapi_runtime::client::Execute`).
 ///
-/// Connect and configure the runtime client, then wrap it:
-/// `Client::new(qapi_runtime::client::Client::connect_unix(path)?)`. Its first call
-/// synchronises with the agent (`guest-sync-delimited`) unless told otherwise.
+/// Connect and configure the runtime client, then wrap it: for a guest agent
+/// `Client::new(qapi_runtime::client::Client::connect_unix(path)?)`, whose first
+/// call synchronises (`guest-sync-delimited`) unless told otherwise; for QEMU's
+/// monitor `Client::new(qapi_runtime::client::qmp::QmpClient::connect_unix(path)?)`.
 #[derive(Debug)]
-pub struct Client<S> {
-    runtime: ::qapi_runtime::client::Client<S>,
+pub struct Client<C> {
+    runtime: C,
 }
-impl<S> ::core::convert::From<::qapi_runtime::client::Client<S>> for Client<S> {
-    fn from(runtime: ::qapi_runtime::client::Client<S>) -> Self {
+impl<C> ::core::convert::From<C> for Client<C> {
+    fn from(runtime: C) -> Self {
         Client { runtime }
     }
 }
-impl<S: ::qapi_runtime::client::Transport> Client<S> {
+impl<C: ::qapi_runtime::client::Execute> Client<C> {
     /// Wraps a runtime client.
-    pub fn new(runtime: ::qapi_runtime::client::Client<S>) -> Self {
+    pub fn new(runtime: C) -> Self {
         Client { runtime }
     }
     /// The runtime client.
-    pub fn runtime(&self) -> &::qapi_runtime::client::Client<S> {
+    pub fn runtime(&self) -> &C {
         &self.runtime
     }
-    /// The runtime client: timeouts, synchronisation, untyped calls.
-    pub fn runtime_mut(&mut self) -> &mut ::qapi_runtime::client::Client<S> {
+    /// The runtime client: timeouts, synchronisation, events, untyped calls.
+    pub fn runtime_mut(&mut self) -> &mut C {
         &mut self.runtime
     }
     /// The runtime client, giving up this one.
-    pub fn into_runtime(self) -> ::qapi_runtime::client::Client<S> {
+    pub fn into_runtime(self) -> C {
         self.runtime
     }
     /// Runs the command `guest-ping`.
@@ -1564,7 +1565,11 @@ impl<S: ::qapi_runtime::client::Transport> Client<S> {
         &mut self,
     ) -> ::core::result::Result<(), ::qapi_runtime::ClientError> {
         let arguments = ::core::option::Option::None;
-        self.runtime.execute("guest-ping", arguments)?;
+        ::qapi_runtime::client::Execute::execute(
+            &mut self.runtime,
+            "guest-ping",
+            arguments,
+        )?;
         ::core::result::Result::Ok(())
     }
     /// Runs the command `guest-sync`.
@@ -1579,7 +1584,11 @@ impl<S: ::qapi_runtime::client::Transport> Client<S> {
         args: GuestSyncArgs,
     ) -> ::core::result::Result<i64, ::qapi_runtime::ClientError> {
         let arguments = ::qapi_runtime::client::encode_arguments("guest-sync", &args)?;
-        let value = self.runtime.execute("guest-sync", arguments)?;
+        let value = ::qapi_runtime::client::Execute::execute(
+            &mut self.runtime,
+            "guest-sync",
+            arguments,
+        )?;
         ::qapi_runtime::client::decode_return("guest-sync", value)
     }
     /// Runs the command `guest-file-read`.
@@ -1597,7 +1606,11 @@ impl<S: ::qapi_runtime::client::Transport> Client<S> {
             "guest-file-read",
             &args,
         )?;
-        let value = self.runtime.execute("guest-file-read", arguments)?;
+        let value = ::qapi_runtime::client::Execute::execute(
+            &mut self.runtime,
+            "guest-file-read",
+            arguments,
+        )?;
         ::qapi_runtime::client::decode_return("guest-file-read", value)
     }
     /// Runs the command `guest-exec`.
@@ -1612,7 +1625,11 @@ impl<S: ::qapi_runtime::client::Transport> Client<S> {
         args: GuestExecArgs,
     ) -> ::core::result::Result<Vec<GuestExecStarted>, ::qapi_runtime::ClientError> {
         let arguments = ::qapi_runtime::client::encode_arguments("guest-exec", &args)?;
-        let value = self.runtime.execute("guest-exec", arguments)?;
+        let value = ::qapi_runtime::client::Execute::execute(
+            &mut self.runtime,
+            "guest-exec",
+            arguments,
+        )?;
         ::qapi_runtime::client::decode_return("guest-exec", value)
     }
     /// Runs the command `guest-exec-path`.
@@ -1626,7 +1643,11 @@ impl<S: ::qapi_runtime::client::Transport> Client<S> {
             "guest-exec-path",
             &args,
         )?;
-        self.runtime.execute("guest-exec-path", arguments)?;
+        ::qapi_runtime::client::Execute::execute(
+            &mut self.runtime,
+            "guest-exec-path",
+            arguments,
+        )?;
         ::core::result::Result::Ok(())
     }
     /// Runs the command `guest-shutdown`.
@@ -1642,7 +1663,11 @@ impl<S: ::qapi_runtime::client::Transport> Client<S> {
             "guest-shutdown",
             &args,
         )?;
-        self.runtime.execute_no_reply("guest-shutdown", arguments)
+        ::qapi_runtime::client::Execute::execute_no_reply(
+            &mut self.runtime,
+            "guest-shutdown",
+            arguments,
+        )
     }
     /// Runs the command `guest-old`.
     ///
@@ -1656,7 +1681,11 @@ impl<S: ::qapi_runtime::client::Transport> Client<S> {
         args: GuestOldArgs,
     ) -> ::core::result::Result<(), ::qapi_runtime::ClientError> {
         let arguments = ::qapi_runtime::client::encode_arguments("guest-old", &args)?;
-        self.runtime.execute("guest-old", arguments)?;
+        ::qapi_runtime::client::Execute::execute(
+            &mut self.runtime,
+            "guest-old",
+            arguments,
+        )?;
         ::core::result::Result::Ok(())
     }
     /// Runs the command `device-add`.
@@ -1667,7 +1696,11 @@ impl<S: ::qapi_runtime::client::Transport> Client<S> {
         args: DeviceAddArgs,
     ) -> ::core::result::Result<(), ::qapi_runtime::ClientError> {
         let arguments = ::qapi_runtime::client::encode_arguments("device-add", &args)?;
-        self.runtime.execute("device-add", arguments)?;
+        ::qapi_runtime::client::Execute::execute(
+            &mut self.runtime,
+            "device-add",
+            arguments,
+        )?;
         ::core::result::Result::Ok(())
     }
     /// Runs the command `guest-never`.
@@ -1680,7 +1713,11 @@ impl<S: ::qapi_runtime::client::Transport> Client<S> {
         &mut self,
     ) -> ::core::result::Result<(), ::qapi_runtime::ClientError> {
         let arguments = ::core::option::Option::None;
-        self.runtime.execute("guest-never", arguments)?;
+        ::qapi_runtime::client::Execute::execute(
+            &mut self.runtime,
+            "guest-never",
+            arguments,
+        )?;
         ::core::result::Result::Ok(())
     }
     /// Runs the command `guest-unimplemented`.
@@ -1690,7 +1727,11 @@ impl<S: ::qapi_runtime::client::Transport> Client<S> {
         &mut self,
     ) -> ::core::result::Result<(), ::qapi_runtime::ClientError> {
         let arguments = ::core::option::Option::None;
-        self.runtime.execute("guest-unimplemented", arguments)?;
+        ::qapi_runtime::client::Execute::execute(
+            &mut self.runtime,
+            "guest-unimplemented",
+            arguments,
+        )?;
         ::core::result::Result::Ok(())
     }
 }

@@ -233,6 +233,68 @@ impl __private::Slots for __ResumeEventSlots {
 ///
 /// Emitted when the machine stops.
 pub type StopEvent = Reason;
+/// Every event of the schema, with its data decoded, or [`Event::Other`] for an event
+/// this code does not know (from a newer server).
+#[derive(Clone, Debug, PartialEq)]
+pub enum Event {
+    /// The event `SHUTDOWN`: see [`ShutdownEvent`].
+    Shutdown(ShutdownEvent),
+    /// The event `RESUME`: see [`ResumeEvent`].
+    Resume(ResumeEvent),
+    /// The event `STOP`: see [`StopEvent`].
+    Stop(StopEvent),
+    /// An event this schema does not define, kept as received.
+    Other {
+        /// Its name.
+        name: String,
+        /// Its data (`{}` when it had none).
+        data: ::serde_json::Value,
+    },
+}
+impl Event {
+    /// The event's name on the wire, such as `"SHUTDOWN"`.
+    pub fn name(&self) -> &str {
+        match self {
+            Event::Shutdown(_) => "SHUTDOWN",
+            Event::Resume(_) => "RESUME",
+            Event::Stop(_) => "STOP",
+            Event::Other { name, .. } => name,
+        }
+    }
+    /// Decodes the event `name` with `data` (`None` when the message had none, which
+    /// decodes as `{}`). An unknown name gives [`Event::Other`]; data that does not
+    /// fit the event's type is serde's error.
+    pub fn decode(
+        name: &str,
+        data: ::core::option::Option<::serde_json::Value>,
+    ) -> ::core::result::Result<Event, ::serde_json::Error> {
+        let data = data
+            .unwrap_or_else(|| ::serde_json::Value::Object(::serde_json::Map::new()));
+        match name {
+            "SHUTDOWN" => ::serde_json::from_value(data).map(Event::Shutdown),
+            "RESUME" => ::serde_json::from_value(data).map(Event::Resume),
+            "STOP" => ::serde_json::from_value(data).map(Event::Stop),
+            _ => {
+                ::core::result::Result::Ok(Event::Other {
+                    name: ::std::borrow::ToOwned::to_owned(name),
+                    data,
+                })
+            }
+        }
+    }
+    /// Decodes an event as a QMP client received it; its timestamp stays in
+    /// `message`. Data that does not fit is
+    /// `ProtocolError::UnexpectedEventData`.
+    pub fn from_message(
+        message: &::qapi_runtime::client::qmp::QmpEvent,
+    ) -> ::core::result::Result<Event, ::qapi_runtime::ProtocolError> {
+        Event::decode(&message.name, ::core::clone::Clone::clone(&message.data))
+            .map_err(|error| ::qapi_runtime::ProtocolError::UnexpectedEventData {
+                event: ::core::clone::Clone::clone(&message.name),
+                reason: ::std::string::ToString::to_string(&error),
+            })
+    }
+}
 /// Helpers of the generated `Deserialize` impls.
 mod __private {
     use ::serde::de;

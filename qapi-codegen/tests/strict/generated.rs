@@ -1640,36 +1640,37 @@ pub fn dispatch<S: Server + ?Sized>(
     };
     call.reply(result)
 }
-/// A client of this schema's commands, one typed method each, over the blocking
-/// `qapi_runtime::client::Client`.
+/// A client of this schema's commands, one typed method each, over a blocking
+/// runtime client (`qapi_runtime::client::Execute`).
 ///
-/// Connect and configure the runtime client, then wrap it:
-/// `Client::new(qapi_runtime::client::Client::connect_unix(path)?)`. Its first call
-/// synchronises with the agent (`guest-sync-delimited`) unless told otherwise.
+/// Connect and configure the runtime client, then wrap it: for a guest agent
+/// `Client::new(qapi_runtime::client::Client::connect_unix(path)?)`, whose first
+/// call synchronises (`guest-sync-delimited`) unless told otherwise; for QEMU's
+/// monitor `Client::new(qapi_runtime::client::qmp::QmpClient::connect_unix(path)?)`.
 #[derive(Debug)]
-pub struct Client<S> {
-    runtime: ::qapi_runtime::client::Client<S>,
+pub struct Client<C> {
+    runtime: C,
 }
-impl<S> ::core::convert::From<::qapi_runtime::client::Client<S>> for Client<S> {
-    fn from(runtime: ::qapi_runtime::client::Client<S>) -> Self {
+impl<C> ::core::convert::From<C> for Client<C> {
+    fn from(runtime: C) -> Self {
         Client { runtime }
     }
 }
-impl<S: ::qapi_runtime::client::Transport> Client<S> {
+impl<C: ::qapi_runtime::client::Execute> Client<C> {
     /// Wraps a runtime client.
-    pub fn new(runtime: ::qapi_runtime::client::Client<S>) -> Self {
+    pub fn new(runtime: C) -> Self {
         Client { runtime }
     }
     /// The runtime client.
-    pub fn runtime(&self) -> &::qapi_runtime::client::Client<S> {
+    pub fn runtime(&self) -> &C {
         &self.runtime
     }
-    /// The runtime client: timeouts, synchronisation, untyped calls.
-    pub fn runtime_mut(&mut self) -> &mut ::qapi_runtime::client::Client<S> {
+    /// The runtime client: timeouts, synchronisation, events, untyped calls.
+    pub fn runtime_mut(&mut self) -> &mut C {
         &mut self.runtime
     }
     /// The runtime client, giving up this one.
-    pub fn into_runtime(self) -> ::qapi_runtime::client::Client<S> {
+    pub fn into_runtime(self) -> C {
         self.runtime
     }
     /// Runs the command `guest-sync`.
@@ -1678,7 +1679,11 @@ impl<S: ::qapi_runtime::client::Transport> Client<S> {
         args: GuestSyncArgs,
     ) -> ::core::result::Result<(), ::qapi_runtime::ClientError> {
         let arguments = ::qapi_runtime::client::encode_arguments("guest-sync", &args)?;
-        self.runtime.execute("guest-sync", arguments)?;
+        ::qapi_runtime::client::Execute::execute(
+            &mut self.runtime,
+            "guest-sync",
+            arguments,
+        )?;
         ::core::result::Result::Ok(())
     }
     /// Runs the command `guest-exec`.
@@ -1687,7 +1692,11 @@ impl<S: ::qapi_runtime::client::Transport> Client<S> {
         args: GuestExecArgs,
     ) -> ::core::result::Result<(), ::qapi_runtime::ClientError> {
         let arguments = ::qapi_runtime::client::encode_arguments("guest-exec", &args)?;
-        self.runtime.execute("guest-exec", arguments)?;
+        ::qapi_runtime::client::Execute::execute(
+            &mut self.runtime,
+            "guest-exec",
+            arguments,
+        )?;
         ::core::result::Result::Ok(())
     }
     /// Runs the command `guest-file-write`.
@@ -1699,7 +1708,11 @@ impl<S: ::qapi_runtime::client::Transport> Client<S> {
             "guest-file-write",
             &args,
         )?;
-        self.runtime.execute("guest-file-write", arguments)?;
+        ::qapi_runtime::client::Execute::execute(
+            &mut self.runtime,
+            "guest-file-write",
+            arguments,
+        )?;
         ::core::result::Result::Ok(())
     }
     /// Runs the command `guest-file-seek`.
@@ -1711,7 +1724,11 @@ impl<S: ::qapi_runtime::client::Transport> Client<S> {
             "guest-file-seek",
             &args,
         )?;
-        self.runtime.execute("guest-file-seek", arguments)?;
+        ::qapi_runtime::client::Execute::execute(
+            &mut self.runtime,
+            "guest-file-seek",
+            arguments,
+        )?;
         ::core::result::Result::Ok(())
     }
     /// Runs the command `guest-set-vcpus`.
@@ -1723,7 +1740,11 @@ impl<S: ::qapi_runtime::client::Transport> Client<S> {
             "guest-set-vcpus",
             &args,
         )?;
-        self.runtime.execute("guest-set-vcpus", arguments)?;
+        ::qapi_runtime::client::Execute::execute(
+            &mut self.runtime,
+            "guest-set-vcpus",
+            arguments,
+        )?;
         ::core::result::Result::Ok(())
     }
     /// Runs the command `add-devices`.
@@ -1732,7 +1753,11 @@ impl<S: ::qapi_runtime::client::Transport> Client<S> {
         args: AddDevicesArgs,
     ) -> ::core::result::Result<(), ::qapi_runtime::ClientError> {
         let arguments = ::qapi_runtime::client::encode_arguments("add-devices", &args)?;
-        self.runtime.execute("add-devices", arguments)?;
+        ::qapi_runtime::client::Execute::execute(
+            &mut self.runtime,
+            "add-devices",
+            arguments,
+        )?;
         ::core::result::Result::Ok(())
     }
     /// Runs the command `add-device`.
@@ -1741,7 +1766,11 @@ impl<S: ::qapi_runtime::client::Transport> Client<S> {
         args: AddDeviceArgs,
     ) -> ::core::result::Result<(), ::qapi_runtime::ClientError> {
         let arguments = ::qapi_runtime::client::encode_arguments("add-device", &args)?;
-        self.runtime.execute("add-device", arguments)?;
+        ::qapi_runtime::client::Execute::execute(
+            &mut self.runtime,
+            "add-device",
+            arguments,
+        )?;
         ::core::result::Result::Ok(())
     }
     /// Runs the command `guest-ping`.
@@ -1749,7 +1778,11 @@ impl<S: ::qapi_runtime::client::Transport> Client<S> {
         &mut self,
     ) -> ::core::result::Result<(), ::qapi_runtime::ClientError> {
         let arguments = ::core::option::Option::None;
-        self.runtime.execute("guest-ping", arguments)?;
+        ::qapi_runtime::client::Execute::execute(
+            &mut self.runtime,
+            "guest-ping",
+            arguments,
+        )?;
         ::core::result::Result::Ok(())
     }
 }

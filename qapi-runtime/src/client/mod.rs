@@ -1,6 +1,7 @@
 //! Guest agent clients: [`Client`] (blocking, over any [`Transport`]) and, with the `tokio`
-//! feature, `AsyncClient` (over any tokio `AsyncRead + AsyncWrite`). Generated code wraps them
-//! in typed stubs, one method per command.
+//! feature, `AsyncClient` (over any tokio `AsyncRead + AsyncWrite`); QMP clients for QEMU's
+//! monitor in [`qmp`]. All of them implement [`Execute`] (or `AsyncExecute`), which the
+//! generated typed stubs, one method per command, run over.
 //!
 //! # The protocol
 //!
@@ -40,6 +41,8 @@
 //! ([`Untimed`]) can block on a silent peer. The async client uses tokio's timers.
 
 mod blocking;
+mod execute;
+pub mod qmp;
 mod session;
 mod transport;
 
@@ -49,6 +52,9 @@ mod asynchronous;
 #[cfg(feature = "tokio")]
 pub use asynchronous::{AsyncClient, AsyncStream};
 pub use blocking::Client;
+#[cfg(feature = "tokio")]
+pub use execute::AsyncExecute;
+pub use execute::Execute;
 pub use transport::{Transport, Untimed};
 
 use std::time::Duration;
