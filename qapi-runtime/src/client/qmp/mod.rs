@@ -1,6 +1,6 @@
 //! QMP clients, for QEMU's monitor: [`QmpClient`] (blocking, over any
-//! [`Transport`](super::Transport)) and, with the `tokio` feature, [`AsyncQmpClient`]. Both
-//! implement [`Execute`](super::Execute) (or [`AsyncExecute`](super::AsyncExecute)), so the
+//! [`Transport`](super::Transport)) and, with the `tokio` feature, `AsyncQmpClient`. Both
+//! implement [`Execute`](super::Execute) (or `AsyncExecute`), so the
 //! generated typed `Client<C>` runs over them.
 //!
 //! # The protocol
