@@ -3,7 +3,10 @@
 //! same run when it is installed; and each agent's resident memory (VmRSS) at rest.
 //!
 //! Both agents are driven identically with raw socket I/O: one request line written, the
-//! reply line read, repeated. `cargo bench -p generated-example --bench roundtrip`.
+//! reply line read, repeated. A round trip on a quiet machine is mostly the kernel waking the
+//! two processes in turn, which no agent can shorten, so the agent's own CPU time per round trip
+//! (user + system, from `/proc/PID/stat`) is reported beside the rate: it is what the agent
+//! spends, whatever the scheduler does. `cargo bench -p generated-example --bench roundtrip`.
 
 use qga_process::{AgentCommand, AgentProcess};
 use std::io::{Read, Write};
@@ -24,6 +27,26 @@ impl Agent {
     fn start(name: &'static str, program: &str) -> Option<Agent> {
         let process = AgentProcess::start(&AgentCommand::qemu_ga_flags(program)).ok()?;
         Some(Agent { name, process })
+    }
+
+    /// CPU time the agent has used so far (user + system), in microseconds.
+    fn cpu_micros(&self) -> u64 {
+        let stat = std::fs::read_to_string(format!("/proc/{}/stat", self.process.pid()))
+            .unwrap_or_default();
+        // The fields after the command name (which may hold spaces) end with `)`.
+        let fields: Vec<&str> = stat
+            .rsplit_once(')')
+            .map_or("", |(_, rest)| rest)
+            .split_whitespace()
+            .collect();
+        // utime and stime are the 14th and 15th fields of the whole line, 12th and 13th here.
+        let ticks: u64 = fields[11..13]
+            .iter()
+            .map(|field| field.parse::<u64>().unwrap_or(0))
+            .sum();
+        // SAFETY: sysconf has no preconditions.
+        let per_second = unsafe { libc::sysconf(libc::_SC_CLK_TCK) }.max(1) as u64;
+        ticks * 1_000_000 / per_second
     }
 
     fn resident_kib(&self) -> u64 {
@@ -68,7 +91,8 @@ impl Client {
     }
 }
 
-fn rate(client: &mut Client, request: &[u8], check: &[u8]) -> f64 {
+/// Round trips per second, and the agent's CPU microseconds per round trip.
+fn rate(agent: &Agent, client: &mut Client, request: &[u8], check: &[u8]) -> (f64, f64) {
     for _ in 0..200 {
         let reply = client.round_trip(request);
         assert!(
@@ -77,6 +101,7 @@ fn rate(client: &mut Client, request: &[u8], check: &[u8]) -> f64 {
             String::from_utf8_lossy(reply)
         );
     }
+    let cpu_before = agent.cpu_micros();
     let start = Instant::now();
     let mut count = 0u64;
     while start.elapsed() < MEASURE {
@@ -85,13 +110,18 @@ fn rate(client: &mut Client, request: &[u8], check: &[u8]) -> f64 {
         }
         count += 100;
     }
-    count as f64 / start.elapsed().as_secs_f64()
+    let elapsed = start.elapsed();
+    let cpu = agent.cpu_micros().saturating_sub(cpu_before);
+    (
+        count as f64 / elapsed.as_secs_f64(),
+        cpu as f64 / count as f64,
+    )
 }
 
 struct Row {
     name: &'static str,
-    ping: f64,
-    read: f64,
+    ping: (f64, f64),
+    read: (f64, f64),
     rss_idle: u64,
     rss_after: u64,
 }
@@ -102,6 +132,7 @@ fn measure(agent: &Agent) -> Row {
     std::thread::sleep(Duration::from_millis(300));
     let rss_idle = agent.resident_kib();
     let ping = rate(
+        agent,
         &mut client,
         b"{\"execute\":\"guest-ping\"}\n",
         b"{\"return\": {}}",
@@ -113,7 +144,7 @@ fn measure(agent: &Agent) -> Row {
     let handle = opened["return"].as_i64().expect("a handle");
     let request =
         format!("{{\"execute\":\"guest-file-read\",\"arguments\":{{\"handle\":{handle},\"count\":4096}}}}\n");
-    let read = rate(&mut client, request.as_bytes(), b"\"count\": 4096");
+    let read = rate(agent, &mut client, request.as_bytes(), b"\"count\": 4096");
     client.round_trip(
         format!("{{\"execute\":\"guest-file-close\",\"arguments\":{{\"handle\":{handle}}}}}\n")
             .as_bytes(),
@@ -141,22 +172,23 @@ fn main() {
     }
     println!();
     println!(
-        "| agent         | guest-ping /s | guest-file-read 4 KiB /s | VmRSS at rest | VmRSS after |"
+        "| agent | guest-ping /s | CPU µs per ping | guest-file-read 4 KiB /s | CPU µs per read | VmRSS at rest | VmRSS after |"
     );
-    println!(
-        "|---------------|---------------|--------------------------|---------------|-------------|"
-    );
+    println!("| --- | ---: | ---: | ---: | ---: | ---: | ---: |");
     for row in &rows {
         println!(
-            "| {:<13} | {:>13.0} | {:>24.0} | {:>9} KiB | {:>7} KiB |",
-            row.name, row.ping, row.read, row.rss_idle, row.rss_after
+            "| {} | {:.0} | {:.1} | {:.0} | {:.1} | {} KiB | {} KiB |",
+            row.name, row.ping.0, row.ping.1, row.read.0, row.read.1, row.rss_idle, row.rss_after
         );
     }
     if let [ours, reference] = &rows[..] {
         println!(
-            "\nexample-agent / qemu-ga: guest-ping x{:.2}, guest-file-read x{:.2}",
-            ours.ping / reference.ping,
-            ours.read / reference.read
+            "\nexample-agent / qemu-ga: rate guest-ping x{:.2}, guest-file-read x{:.2}; \
+             CPU per round trip guest-ping x{:.2}, guest-file-read x{:.2}",
+            ours.ping.0 / reference.ping.0,
+            ours.read.0 / reference.read.0,
+            ours.ping.1 / reference.ping.1,
+            ours.read.1 / reference.read.1
         );
     }
 }
