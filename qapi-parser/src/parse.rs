@@ -495,11 +495,44 @@ fn string_text(string: Pair<'_, Rule>, offset: usize, file: FileId) -> Fallible<
 
 /// The deepest nesting of objects and arrays in `text`. QAPI strings cannot contain a quote,
 /// so quotes toggle string state exactly; comments run to the end of the line.
+///
+/// The same count as [`nesting_events`], written as a plain loop that jumps over comments and
+/// strings: it runs over every byte of every file before the fast path, and the iterator
+/// version cost about a tenth of the whole parse.
 fn max_nesting(text: &str) -> usize {
-    nesting_events(text, 0, false)
-        .map(|(_, depth)| depth)
-        .max()
-        .unwrap_or(0)
+    let bytes = text.as_bytes();
+    let (mut depth, mut deepest) = (0usize, 0usize);
+    let mut index = 0;
+    while index < bytes.len() {
+        match bytes[index] {
+            b'#' => {
+                // Ends on the newline (a char boundary: '#' is ASCII), which ends the comment.
+                index = text[index..]
+                    .find('\n')
+                    .map_or(bytes.len(), |newline| index + newline);
+                continue;
+            }
+            b'\'' => {
+                // A string ends at its closing quote, or unterminated at the end of the line.
+                index += 1;
+                while index < bytes.len() && !matches!(bytes[index], b'\'' | b'\n') {
+                    index += 1;
+                }
+                if bytes.get(index) == Some(&b'\'') {
+                    index += 1;
+                }
+                continue;
+            }
+            b'{' | b'[' => {
+                depth += 1;
+                deepest = deepest.max(depth);
+            }
+            b'}' | b']' => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+        index += 1;
+    }
+    deepest
 }
 
 /// Each opening bracket from `pos` on with the depth it opens; with `one_value`, only until the
@@ -839,6 +872,28 @@ mod tests {
             parse_one("\n[ 'a' ]").err().as_deref(),
             Some("t.json:2:1: top-level expression must be an object")
         );
+    }
+
+    #[test]
+    fn max_nesting_counts_as_nesting_events_does() {
+        let texts = [
+            "{ 'a': [ { } ] }",
+            "# [[[ in a comment\n[ ]",
+            "{ 'a': '[[[' }",
+            "{ 'a': '#' , 'b': [ [ ] ] }",
+            "[ 'unterminated [[\n[ [ [ ] ] ]",
+            "## doc [[[\n{ 'x': { 'y': {} } }\n# tail [",
+            "] ] [ [",
+            "",
+        ];
+        for text in texts {
+            let expected = nesting_events(text, 0, false)
+                .map(|(_, depth)| depth)
+                .max()
+                .unwrap_or(0);
+            assert_eq!(max_nesting(text), expected, "{text:?}");
+        }
+        assert_eq!(max_nesting("[ '#' [ # ]\n ] [ [ ] ] ] ]"), 3);
     }
 
     #[test]
