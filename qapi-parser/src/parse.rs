@@ -490,6 +490,10 @@ fn string_text(string: Pair<'_, Rule>, offset: usize, file: FileId) -> Fallible<
             "funny character in string",
         ));
     }
+    // Most strings have no escape: one exact allocation rather than `replace`'s growing buffer.
+    if !inner.contains('\\') {
+        return Ok(inner.to_owned());
+    }
     Ok(inner.replace("\\\\", "\\"))
 }
 

@@ -172,10 +172,9 @@ impl SourceMap {
     pub fn add(&mut self, path: PathBuf, raw_text: &str, included_from: Option<Span>) -> FileId {
         let text = normalize_text(raw_text);
         let mut line_starts = vec![0];
+        // `match_indices` of a char finds each newline with memchr rather than byte by byte.
         line_starts.extend(
-            text.bytes()
-                .enumerate()
-                .filter(|&(_, byte)| byte == b'\n')
+            text.match_indices('\n')
                 .map(|(index, _)| index + 1)
                 .filter(|&start| start < text.len()),
         );
