@@ -207,23 +207,59 @@ pub fn emit_object(
     } else {
         TokenStream::new()
     };
-    let finish_fields = shape.members.iter().map(|member| {
-        let cfg = context.cfg.attr(member.cond.as_ref());
-        let field = field_ident(member);
-        let wire = &member.name;
-        if Some(wire.as_str()) == discriminator {
+    // A union checks its base members in schema order and only then its branch's, as QEMU
+    // visits them: the discriminator's slot is checked in its place, the branch finished last.
+    let finish_body = match discriminator {
+        None => {
+            let fields = shape.members.iter().map(|member| {
+                let cfg = context.cfg.attr(member.cond.as_ref());
+                let field = field_ident(member);
+                let wire = &member.name;
+                if member.optional {
+                    quote! { #cfg #field: self.#field, }
+                } else {
+                    quote! { #cfg #field: __private::required(self.#field, #wire)?, }
+                }
+            });
             quote! {
-                #field: match self.__branch {
-                    Some(branch) => branch.finish()?,
-                    None => return Err(E::missing_field(#wire)),
-                },
+                Ok(#ident {
+                    #(#fields)*
+                })
             }
-        } else if member.optional {
-            quote! { #cfg #field: self.#field, }
-        } else {
-            quote! { #cfg #field: __private::required(self.#field, #wire)?, }
         }
-    });
+        Some(discriminator) => {
+            let mut bindings = Vec::new();
+            let mut fields = Vec::new();
+            let mut branch_field = TokenStream::new();
+            for member in &shape.members {
+                let cfg = context.cfg.attr(member.cond.as_ref());
+                let field = field_ident(member);
+                let wire = &member.name;
+                if wire == discriminator {
+                    bindings.push(quote! {
+                        let Some(__branch) = self.__branch else {
+                            return Err(E::missing_field(#wire));
+                        };
+                    });
+                    branch_field = quote! { #field };
+                } else if member.optional {
+                    bindings.push(quote! { #cfg let #field = self.#field; });
+                } else {
+                    bindings.push(
+                        quote! { #cfg let #field = __private::required(self.#field, #wire)?; },
+                    );
+                }
+                fields.push(quote! { #cfg #field, });
+            }
+            quote! {
+                #(#bindings)*
+                let #branch_field = __branch.finish()?;
+                Ok(#ident {
+                    #(#fields)*
+                })
+            }
+        }
+    };
     let branch_items = shape
         .union
         .as_ref()
@@ -283,9 +319,7 @@ pub fn emit_object(
             }
 
             fn finish<E: ::serde::de::Error>(self) -> Result<#ident, E> {
-                Ok(#ident {
-                    #(#finish_fields)*
-                })
+                #finish_body
             }
         }
 
@@ -493,6 +527,13 @@ fn emit_branch_slots(
 
 /// `Deserialize` for an alternate: `deserialize_any`, then the branch for the JSON type, as
 /// QEMU's input visitor chooses by `QType`.
+///
+/// The impl asks for a newtype struct named after the alternate, whose visitor calls
+/// `deserialize_any` on the deserializer it is handed. `serde_json` passes itself and gives a
+/// string to `visit_str`, where an enum branch keeps an unknown value as its catch-all; the
+/// strict deserializer passes one that gives a string to `visit_enum` as a unit variant, and
+/// the branch decodes that variant through it, so an enum branch is checked against its values.
+
 pub fn emit_alternate(
     context: &Context<'_>,
     alternate: &AlternateType,
@@ -538,10 +579,18 @@ pub fn emit_alternate(
             JsonType::String => {
                 expected.push("a string");
                 let body = wrap(quote! { ::serde::de::value::StrDeserializer::new(value) });
+                // `visit_enum`: a deserializer that offers the string as a unit variant
+                // decodes the branch itself (the strict one checks an enum's values).
                 methods.push(quote! {
                     #branch_cfg
                     fn visit_str<E: ::serde::de::Error>(self, value: &str) -> Result<#ident, E> {
                         #body
+                    }
+                    #branch_cfg
+                    fn visit_enum<A: ::serde::de::EnumAccess<'de>>(self, data: A) -> Result<#ident, A::Error> {
+                        let (value, variant) = ::serde::de::EnumAccess::variant(data)?;
+                        ::serde::de::VariantAccess::unit_variant(variant)?;
+                        Ok(#ident::#variant(value))
                     }
                 });
             }
@@ -598,11 +647,12 @@ pub fn emit_alternate(
         }
     }
     let expecting = format!("{} ({})", alternate.name, join_or(&expected));
+    let name = &alternate.name;
     quote! {
         #cfg
         impl<'de> ::serde::Deserialize<'de> for #ident {
             fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                deserializer.deserialize_any(#visitor)
+                deserializer.deserialize_newtype_struct(#name, #visitor)
             }
         }
 
@@ -615,6 +665,10 @@ pub fn emit_alternate(
 
             fn expecting(&self, formatter: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
                 formatter.write_str(#expecting)
+            }
+
+            fn visit_newtype_struct<D: ::serde::Deserializer<'de>>(self, deserializer: D) -> Result<#ident, D::Error> {
+                deserializer.deserialize_any(self)
             }
 
             #(#methods)*
