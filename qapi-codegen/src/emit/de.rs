@@ -18,6 +18,18 @@
 //! before the discriminator (kept as JSON values until the discriminator says which branch
 //! they belong to); unknown keys there are still skipped with `deserialize_ignored_any`.
 //!
+//! An alternate must see the JSON type first too, so it asks for `deserialize_any`, which
+//! carries no list; a string for its enum branch would then reach it through `visit_str` and
+//! become the catch-all. It therefore enters through `deserialize_newtype_struct`, and its
+//! visitor also takes a string through `visit_enum`, as a unit variant named by the string,
+//! decoding the variant as its string branch's type: the strict deserializer offers strings
+//! that way to the deserializer it hands to `visit_newtype_struct`, so the enum's
+//! `deserialize_enum` call, with every value, reaches it (see [`emit_alternate`]).
+//!
+//! A union's `finish` checks its base members in schema order and only then finishes the
+//! branch, so a missing base member is reported before a missing branch member, as QEMU's
+//! generated visitors do.
+//!
 //! # Shape
 //!
 //! For an object type `T`: `enum __TField` (one variant per member, `__Ignore`), a slot struct
@@ -533,7 +545,6 @@ fn emit_branch_slots(
 /// string to `visit_str`, where an enum branch keeps an unknown value as its catch-all; the
 /// strict deserializer passes one that gives a string to `visit_enum` as a unit variant, and
 /// the branch decodes that variant through it, so an enum branch is checked against its values.
-
 pub fn emit_alternate(
     context: &Context<'_>,
     alternate: &AlternateType,
