@@ -334,3 +334,115 @@ fn alternates() {
         );
     }
 }
+
+/// A string given to an alternate with an enum branch: QEMU checks it against the enum's
+/// values; a lenient decoder keeps an unknown one.
+#[test]
+fn alternate_enum_branch() {
+    assert_eq!(
+        error::<GuestFileSeekArgs>(json!({"handle": 1, "offset": 0, "whence": "bogus"})),
+        "Parameter 'whence' does not accept value 'bogus'"
+    );
+    // As qemu-ga 7.2 answers: the value is checked before unknown members.
+    assert_eq!(
+        error::<GuestFileSeekArgs>(json!({"handle": 1, "offset": 0, "whence": "bogus", "x": 1})),
+        "Parameter 'whence' does not accept value 'bogus'"
+    );
+    assert_eq!(
+        error::<GuestFileSeekArgs>(json!({"handle": 1, "whence": "bogus"})),
+        "Parameter 'offset' is missing"
+    );
+    assert_eq!(
+        decode::<GuestFileSeekArgs>(json!({"handle": 1, "offset": 0, "whence": "cur"})),
+        Ok(GuestFileSeekArgs {
+            handle: 1,
+            offset: 0,
+            whence: GuestFileWhence::Name(QgaSeek::Cur),
+        })
+    );
+    // A list element is named `null`, as in QEMU's other checks by plain name.
+    assert_eq!(
+        error::<SeekAllArgs>(json!({"whences": [1, "set", "SET"]})),
+        "Parameter 'null' does not accept value 'SET'"
+    );
+    assert_eq!(
+        decode::<SeekAllArgs>(json!({"whences": [2, "end"], "ref": "disk0", "limit": false})),
+        Ok(SeekAllArgs {
+            whences: vec![
+                GuestFileWhence::Value(2),
+                GuestFileWhence::Name(QgaSeek::End)
+            ],
+            r#ref: Some(DeviceRef::Reference("disk0".to_owned())),
+            limit: Some(SizeOrFlag::Flag(false)),
+        })
+    );
+    // Without a string branch, a string is no branch's JSON type.
+    assert_eq!(
+        error::<SeekAllArgs>(json!({"whences": [], "limit": "1"})),
+        "Invalid parameter type for 'limit', expected: SizeOrFlag"
+    );
+
+    // Lenient: `serde_json` from a value, from text (borrowed strings) and inside arguments.
+    assert_eq!(
+        serde_json::from_value::<GuestFileWhence>(json!("bogus")).map_err(|e| e.to_string()),
+        Ok(GuestFileWhence::Name(QgaSeek::Other("bogus".to_owned())))
+    );
+    assert_eq!(
+        serde_json::from_str::<Vec<GuestFileWhence>>(r#"["bogus", "set", 3]"#)
+            .map_err(|e| e.to_string()),
+        Ok(vec![
+            GuestFileWhence::Name(QgaSeek::Other("bogus".to_owned())),
+            GuestFileWhence::Name(QgaSeek::Set),
+            GuestFileWhence::Value(3),
+        ])
+    );
+    assert_eq!(
+        serde_json::from_value::<GuestFileSeekArgs>(
+            json!({"handle": 1, "offset": 0, "whence": "bogus", "x": 1})
+        )
+        .map_err(|e| e.to_string()),
+        Ok(GuestFileSeekArgs {
+            handle: 1,
+            offset: 0,
+            whence: GuestFileWhence::Name(QgaSeek::Other("bogus".to_owned())),
+        })
+    );
+    assert_eq!(
+        serde_json::from_value::<SizeOrFlag>(json!("1")).map_err(|e| e.to_string()),
+        Err("invalid type: string \"1\", expected SizeOrFlag (an integer or a boolean)".to_owned())
+    );
+}
+
+/// QEMU visits a union's base members in schema order, then its branch's: a base member
+/// after the discriminator is reported missing before a branch member.
+#[test]
+fn union_base_members_before_branch() {
+    assert_eq!(
+        error::<AddDiskArgs>(json!({"driver": "usb"})),
+        "Parameter 'node' is missing"
+    );
+    assert_eq!(
+        error::<AddDiskArgs>(json!({"node": "n", "driver": "usb"})),
+        "Parameter 'port' is missing"
+    );
+    assert_eq!(
+        error::<AddDiskArgs>(json!({"port": 1})),
+        "Parameter 'driver' is missing"
+    );
+    assert_eq!(
+        error::<AddDiskArgs>(json!({"driver": "usb", "port": "x"})),
+        "Parameter 'node' is missing"
+    );
+    assert_eq!(
+        serde_json::from_value::<Disk>(json!({"driver": "usb"})).map_err(|e| e.to_string()),
+        Err("missing field `node`".to_owned())
+    );
+    assert_eq!(
+        serde_json::from_value::<Disk>(json!({"driver": "usb", "node": "n", "port": 7}))
+            .map_err(|e| e.to_string()),
+        Ok(Disk {
+            driver: DiskBranch::Usb(UsbDevice { port: 7 }),
+            node: "n".to_owned(),
+        })
+    );
+}

@@ -18,6 +18,18 @@
 //! before the discriminator (kept as JSON values until the discriminator says which branch
 //! they belong to); unknown keys there are still skipped with `deserialize_ignored_any`.
 //!
+//! An alternate must see the JSON type first too, so it asks for `deserialize_any`, which
+//! carries no list; a string for its enum branch would then reach it through `visit_str` and
+//! become the catch-all. It therefore enters through `deserialize_newtype_struct`, and its
+//! visitor also takes a string through `visit_enum`, as a unit variant named by the string,
+//! decoding the variant as its string branch's type: the strict deserializer offers strings
+//! that way to the deserializer it hands to `visit_newtype_struct`, so the enum's
+//! `deserialize_enum` call, with every value, reaches it (see [`emit_alternate`]).
+//!
+//! A union's `finish` checks its base members in schema order and only then finishes the
+//! branch, so a missing base member is reported before a missing branch member, as QEMU's
+//! generated visitors do.
+//!
 //! # Shape
 //!
 //! For an object type `T`: `enum __TField` (one variant per member, `__Ignore`), a slot struct
@@ -207,23 +219,59 @@ pub fn emit_object(
     } else {
         TokenStream::new()
     };
-    let finish_fields = shape.members.iter().map(|member| {
-        let cfg = context.cfg.attr(member.cond.as_ref());
-        let field = field_ident(member);
-        let wire = &member.name;
-        if Some(wire.as_str()) == discriminator {
+    // A union checks its base members in schema order and only then its branch's, as QEMU
+    // visits them: the discriminator's slot is checked in its place, the branch finished last.
+    let finish_body = match discriminator {
+        None => {
+            let fields = shape.members.iter().map(|member| {
+                let cfg = context.cfg.attr(member.cond.as_ref());
+                let field = field_ident(member);
+                let wire = &member.name;
+                if member.optional {
+                    quote! { #cfg #field: self.#field, }
+                } else {
+                    quote! { #cfg #field: __private::required(self.#field, #wire)?, }
+                }
+            });
             quote! {
-                #field: match self.__branch {
-                    Some(branch) => branch.finish()?,
-                    None => return Err(E::missing_field(#wire)),
-                },
+                Ok(#ident {
+                    #(#fields)*
+                })
             }
-        } else if member.optional {
-            quote! { #cfg #field: self.#field, }
-        } else {
-            quote! { #cfg #field: __private::required(self.#field, #wire)?, }
         }
-    });
+        Some(discriminator) => {
+            let mut bindings = Vec::new();
+            let mut fields = Vec::new();
+            let mut branch_field = TokenStream::new();
+            for member in &shape.members {
+                let cfg = context.cfg.attr(member.cond.as_ref());
+                let field = field_ident(member);
+                let wire = &member.name;
+                if wire == discriminator {
+                    bindings.push(quote! {
+                        let Some(__branch) = self.__branch else {
+                            return Err(E::missing_field(#wire));
+                        };
+                    });
+                    branch_field = quote! { #field };
+                } else if member.optional {
+                    bindings.push(quote! { #cfg let #field = self.#field; });
+                } else {
+                    bindings.push(
+                        quote! { #cfg let #field = __private::required(self.#field, #wire)?; },
+                    );
+                }
+                fields.push(quote! { #cfg #field, });
+            }
+            quote! {
+                #(#bindings)*
+                let #branch_field = __branch.finish()?;
+                Ok(#ident {
+                    #(#fields)*
+                })
+            }
+        }
+    };
     let branch_items = shape
         .union
         .as_ref()
@@ -283,9 +331,7 @@ pub fn emit_object(
             }
 
             fn finish<E: ::serde::de::Error>(self) -> Result<#ident, E> {
-                Ok(#ident {
-                    #(#finish_fields)*
-                })
+                #finish_body
             }
         }
 
@@ -493,6 +539,12 @@ fn emit_branch_slots(
 
 /// `Deserialize` for an alternate: `deserialize_any`, then the branch for the JSON type, as
 /// QEMU's input visitor chooses by `QType`.
+///
+/// The impl asks for a newtype struct named after the alternate, whose visitor calls
+/// `deserialize_any` on the deserializer it is handed. `serde_json` passes itself and gives a
+/// string to `visit_str`, where an enum branch keeps an unknown value as its catch-all; the
+/// strict deserializer passes one that gives a string to `visit_enum` as a unit variant, and
+/// the branch decodes that variant through it, so an enum branch is checked against its values.
 pub fn emit_alternate(
     context: &Context<'_>,
     alternate: &AlternateType,
@@ -538,10 +590,18 @@ pub fn emit_alternate(
             JsonType::String => {
                 expected.push("a string");
                 let body = wrap(quote! { ::serde::de::value::StrDeserializer::new(value) });
+                // `visit_enum`: a deserializer that offers the string as a unit variant
+                // decodes the branch itself (the strict one checks an enum's values).
                 methods.push(quote! {
                     #branch_cfg
                     fn visit_str<E: ::serde::de::Error>(self, value: &str) -> Result<#ident, E> {
                         #body
+                    }
+                    #branch_cfg
+                    fn visit_enum<A: ::serde::de::EnumAccess<'de>>(self, data: A) -> Result<#ident, A::Error> {
+                        let (value, variant) = ::serde::de::EnumAccess::variant(data)?;
+                        ::serde::de::VariantAccess::unit_variant(variant)?;
+                        Ok(#ident::#variant(value))
                     }
                 });
             }
@@ -598,11 +658,12 @@ pub fn emit_alternate(
         }
     }
     let expecting = format!("{} ({})", alternate.name, join_or(&expected));
+    let name = &alternate.name;
     quote! {
         #cfg
         impl<'de> ::serde::Deserialize<'de> for #ident {
             fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                deserializer.deserialize_any(#visitor)
+                deserializer.deserialize_newtype_struct(#name, #visitor)
             }
         }
 
@@ -615,6 +676,10 @@ pub fn emit_alternate(
 
             fn expecting(&self, formatter: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
                 formatter.write_str(#expecting)
+            }
+
+            fn visit_newtype_struct<D: ::serde::Deserializer<'de>>(self, deserializer: D) -> Result<#ident, D::Error> {
+                deserializer.deserialize_any(self)
             }
 
             #(#methods)*

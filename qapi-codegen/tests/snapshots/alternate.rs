@@ -176,7 +176,7 @@ impl<'de> ::serde::Deserialize<'de> for Setting {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        deserializer.deserialize_any(__SettingVisitor)
+        deserializer.deserialize_newtype_struct("Setting", __SettingVisitor)
     }
 }
 struct __SettingVisitor;
@@ -187,6 +187,12 @@ impl<'de> ::serde::de::Visitor<'de> for __SettingVisitor {
         formatter: &mut ::std::fmt::Formatter<'_>,
     ) -> ::std::fmt::Result {
         formatter.write_str("Setting (an integer, a string, an object or null)")
+    }
+    fn visit_newtype_struct<D: ::serde::Deserializer<'de>>(
+        self,
+        deserializer: D,
+    ) -> Result<Setting, D::Error> {
+        deserializer.deserialize_any(self)
     }
     fn visit_i64<E: ::serde::de::Error>(self, value: i64) -> Result<Setting, E> {
         ::serde::Deserialize::deserialize(
@@ -205,6 +211,14 @@ impl<'de> ::serde::de::Visitor<'de> for __SettingVisitor {
                 ::serde::de::value::StrDeserializer::new(value),
             )
             .map(Setting::Mode)
+    }
+    fn visit_enum<A: ::serde::de::EnumAccess<'de>>(
+        self,
+        data: A,
+    ) -> Result<Setting, A::Error> {
+        let (value, variant) = ::serde::de::EnumAccess::variant(data)?;
+        ::serde::de::VariantAccess::unit_variant(variant)?;
+        Ok(Setting::Mode(value))
     }
     fn visit_map<A: ::serde::de::MapAccess<'de>>(
         self,
@@ -245,7 +259,7 @@ impl<'de> ::serde::Deserialize<'de> for Switch {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        deserializer.deserialize_any(__SwitchVisitor)
+        deserializer.deserialize_newtype_struct("Switch", __SwitchVisitor)
     }
 }
 struct __SwitchVisitor;
@@ -256,6 +270,12 @@ impl<'de> ::serde::de::Visitor<'de> for __SwitchVisitor {
         formatter: &mut ::std::fmt::Formatter<'_>,
     ) -> ::std::fmt::Result {
         formatter.write_str("Switch (a boolean or a number)")
+    }
+    fn visit_newtype_struct<D: ::serde::Deserializer<'de>>(
+        self,
+        deserializer: D,
+    ) -> Result<Switch, D::Error> {
+        deserializer.deserialize_any(self)
     }
     fn visit_bool<E: ::serde::de::Error>(self, value: bool) -> Result<Switch, E> {
         ::serde::Deserialize::deserialize(

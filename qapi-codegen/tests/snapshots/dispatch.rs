@@ -472,12 +472,11 @@ impl __private::Slots for __GuestExecRequestSlots {
         }
     }
     fn finish<E: ::serde::de::Error>(self) -> Result<GuestExecRequest, E> {
-        Ok(GuestExecRequest {
-            kind: match self.__branch {
-                Some(branch) => branch.finish()?,
-                None => return Err(E::missing_field("kind")),
-            },
-        })
+        let Some(__branch) = self.__branch else {
+            return Err(E::missing_field("kind"));
+        };
+        let kind = __branch.finish()?;
+        Ok(GuestExecRequest { kind })
     }
 }
 #[allow(clippy::large_enum_variant)]

@@ -386,13 +386,12 @@ impl __private::Slots for __BackendSlots {
         }
     }
     fn finish<E: ::serde::de::Error>(self) -> Result<Backend, E> {
-        Ok(Backend {
-            kind: match self.__branch {
-                Some(branch) => branch.finish()?,
-                None => return Err(E::missing_field("kind")),
-            },
-            id: __private::required(self.id, "id")?,
-        })
+        let Some(__branch) = self.__branch else {
+            return Err(E::missing_field("kind"));
+        };
+        let id = __private::required(self.id, "id")?;
+        let kind = __branch.finish()?;
+        Ok(Backend { kind, id })
     }
 }
 #[allow(clippy::large_enum_variant)]

@@ -91,7 +91,8 @@ impl<'de> ::serde::Deserialize<'de> for GuestFileWhence {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        deserializer.deserialize_any(__GuestFileWhenceVisitor)
+        deserializer
+            .deserialize_newtype_struct("GuestFileWhence", __GuestFileWhenceVisitor)
     }
 }
 struct __GuestFileWhenceVisitor;
@@ -102,6 +103,12 @@ impl<'de> ::serde::de::Visitor<'de> for __GuestFileWhenceVisitor {
         formatter: &mut ::std::fmt::Formatter<'_>,
     ) -> ::std::fmt::Result {
         formatter.write_str("GuestFileWhence (an integer or a string)")
+    }
+    fn visit_newtype_struct<D: ::serde::Deserializer<'de>>(
+        self,
+        deserializer: D,
+    ) -> Result<GuestFileWhence, D::Error> {
+        deserializer.deserialize_any(self)
     }
     fn visit_i64<E: ::serde::de::Error>(self, value: i64) -> Result<GuestFileWhence, E> {
         ::serde::Deserialize::deserialize(
@@ -123,6 +130,14 @@ impl<'de> ::serde::de::Visitor<'de> for __GuestFileWhenceVisitor {
                 ::serde::de::value::StrDeserializer::new(value),
             )
             .map(GuestFileWhence::Name)
+    }
+    fn visit_enum<A: ::serde::de::EnumAccess<'de>>(
+        self,
+        data: A,
+    ) -> Result<GuestFileWhence, A::Error> {
+        let (value, variant) = ::serde::de::EnumAccess::variant(data)?;
+        ::serde::de::VariantAccess::unit_variant(variant)?;
+        Ok(GuestFileWhence::Name(value))
     }
 }
 #[derive(Clone, Debug, PartialEq)]
@@ -598,13 +613,12 @@ impl __private::Slots for __DeviceSlots {
         }
     }
     fn finish<E: ::serde::de::Error>(self) -> Result<Device, E> {
-        Ok(Device {
-            id: __private::required(self.id, "id")?,
-            r#type: match self.__branch {
-                Some(branch) => branch.finish()?,
-                None => return Err(E::missing_field("type")),
-            },
-        })
+        let id = __private::required(self.id, "id")?;
+        let Some(__branch) = self.__branch else {
+            return Err(E::missing_field("type"));
+        };
+        let r#type = __branch.finish()?;
+        Ok(Device { id, r#type })
     }
 }
 #[allow(clippy::large_enum_variant)]
@@ -650,6 +664,187 @@ impl __DeviceBranchSlots {
     }
 }
 #[derive(Clone, Debug, PartialEq)]
+pub struct Disk {
+    /// The branch selected by `driver`, with its members (inline on the wire); see [`DiskBranch`].
+    pub driver: DiskBranch,
+    pub node: String,
+}
+/// The branches of [`Disk`], selected by its member `driver`.
+#[allow(clippy::large_enum_variant)]
+#[derive(Clone, Debug, PartialEq)]
+pub enum DiskBranch {
+    /// `pci`: no further members.
+    Pci,
+    /// `usb`: the members of [`UsbDevice`].
+    Usb(UsbDevice),
+    /// `virtual`: no further members.
+    Virtual,
+    /// A `driver` value this code does not know; the branch's members are not kept.
+    Other(String),
+}
+impl DiskBranch {
+    /// The discriminator value that selects this branch.
+    pub fn discriminator(&self) -> DeviceType {
+        match self {
+            Self::Pci => DeviceType::Pci,
+            Self::Usb(_) => DeviceType::Usb,
+            Self::Virtual => DeviceType::Virtual,
+            Self::Other(value) => DeviceType::Other(value.clone()),
+        }
+    }
+}
+impl Disk {
+    /// The number of members [`Self::__serialize_members`] writes.
+    fn __member_count(&self) -> usize {
+        let mut count = 2usize;
+        count
+            += match &self.driver {
+                DiskBranch::Usb(value) => value.__member_count(),
+                _ => 0,
+            };
+        count
+    }
+    /// Writes the members into an object being serialized (a union writes its
+    /// branch's members inline with its own).
+    fn __serialize_members<S: ::serde::ser::SerializeStruct>(
+        &self,
+        state: &mut S,
+    ) -> Result<(), S::Error> {
+        state.serialize_field("driver", &self.driver.discriminator())?;
+        state.serialize_field("node", &self.node)?;
+        if let DiskBranch::Usb(value) = &self.driver {
+            value.__serialize_members(state)?;
+        }
+        Ok(())
+    }
+}
+impl ::serde::Serialize for Disk {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut state = serializer.serialize_struct("Disk", self.__member_count())?;
+        self.__serialize_members(&mut state)?;
+        ::serde::ser::SerializeStruct::end(state)
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for Disk {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        deserializer
+            .deserialize_struct(
+                "Disk",
+                &["driver", "node", "port"],
+                __private::ObjectVisitor::<__DiskSlots>::new("Disk"),
+            )
+    }
+}
+enum __DiskField {
+    Driver,
+    Node,
+    __Branch(String),
+    __Ignore,
+}
+impl __private::FromKey for __DiskField {
+    fn from_key(key: &str) -> Self {
+        match key {
+            "driver" => Self::Driver,
+            "node" => Self::Node,
+            "port" => Self::__Branch(key.to_owned()),
+            _ => Self::__Ignore,
+        }
+    }
+}
+#[derive(Default)]
+struct __DiskSlots {
+    node: Option<String>,
+    __branch: Option<__DiskBranchSlots>,
+    __pending: __private::Pending,
+}
+impl __private::Slots for __DiskSlots {
+    type Field = __DiskField;
+    type Value = Disk;
+    fn entry<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        field: __DiskField,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        match field {
+            __DiskField::Driver => {
+                if self.__branch.is_some() {
+                    return Err(::serde::de::Error::duplicate_field("driver"));
+                }
+                let mut branch = __DiskBranchSlots::new(map.next_value()?);
+                __private::replay(
+                    ::std::mem::take(&mut self.__pending),
+                    |key, map| { branch.entry(key, map) },
+                )?;
+                self.__branch = Some(branch);
+                Ok(())
+            }
+            __DiskField::Node => __private::store(&mut self.node, "node", map),
+            __DiskField::__Branch(key) => {
+                match &mut self.__branch {
+                    Some(branch) => branch.entry(&key, map),
+                    None => {
+                        self.__pending.push((key, map.next_value()?));
+                        Ok(())
+                    }
+                }
+            }
+            __DiskField::__Ignore => __private::ignore(map),
+        }
+    }
+    fn finish<E: ::serde::de::Error>(self) -> Result<Disk, E> {
+        let Some(__branch) = self.__branch else {
+            return Err(E::missing_field("driver"));
+        };
+        let node = __private::required(self.node, "node")?;
+        let driver = __branch.finish()?;
+        Ok(Disk { driver, node })
+    }
+}
+#[allow(clippy::large_enum_variant)]
+enum __DiskBranchSlots {
+    Pci,
+    Usb(__UsbDeviceSlots),
+    Virtual,
+    Other(String),
+}
+impl __DiskBranchSlots {
+    fn new(value: DeviceType) -> Self {
+        match value {
+            DeviceType::Pci => Self::Pci,
+            DeviceType::Usb => Self::Usb(Default::default()),
+            DeviceType::Virtual => Self::Virtual,
+            DeviceType::Other(value) => Self::Other(value),
+        }
+    }
+    fn entry<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        match self {
+            Self::Usb(slots) => {
+                __private::Slots::entry(slots, __private::FromKey::from_key(key), map)
+            }
+            _ => __private::ignore(map),
+        }
+    }
+    fn finish<E: ::serde::de::Error>(self) -> Result<DiskBranch, E> {
+        Ok(
+            match self {
+                Self::Pci => DiskBranch::Pci,
+                Self::Usb(slots) => DiskBranch::Usb(__private::Slots::finish(slots)?),
+                Self::Virtual => DiskBranch::Virtual,
+                Self::Other(value) => DiskBranch::Other(value),
+            },
+        )
+    }
+}
+#[derive(Clone, Debug, PartialEq)]
 pub enum DeviceRef {
     Definition(Device),
     Reference(String),
@@ -671,7 +866,7 @@ impl<'de> ::serde::Deserialize<'de> for DeviceRef {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        deserializer.deserialize_any(__DeviceRefVisitor)
+        deserializer.deserialize_newtype_struct("DeviceRef", __DeviceRefVisitor)
     }
 }
 struct __DeviceRefVisitor;
@@ -682,6 +877,12 @@ impl<'de> ::serde::de::Visitor<'de> for __DeviceRefVisitor {
         formatter: &mut ::std::fmt::Formatter<'_>,
     ) -> ::std::fmt::Result {
         formatter.write_str("DeviceRef (an object, a string or null)")
+    }
+    fn visit_newtype_struct<D: ::serde::Deserializer<'de>>(
+        self,
+        deserializer: D,
+    ) -> Result<DeviceRef, D::Error> {
+        deserializer.deserialize_any(self)
     }
     fn visit_map<A: ::serde::de::MapAccess<'de>>(
         self,
@@ -697,6 +898,14 @@ impl<'de> ::serde::de::Visitor<'de> for __DeviceRefVisitor {
                 ::serde::de::value::StrDeserializer::new(value),
             )
             .map(DeviceRef::Reference)
+    }
+    fn visit_enum<A: ::serde::de::EnumAccess<'de>>(
+        self,
+        data: A,
+    ) -> Result<DeviceRef, A::Error> {
+        let (value, variant) = ::serde::de::EnumAccess::variant(data)?;
+        ::serde::de::VariantAccess::unit_variant(variant)?;
+        Ok(DeviceRef::Reference(value))
     }
     fn visit_unit<E: ::serde::de::Error>(self) -> Result<DeviceRef, E> {
         Ok(DeviceRef::None)
@@ -1398,6 +1607,172 @@ impl __private::Slots for __AddDevicesArgsSlots {
 }
 /// Arguments of the command `add-device`.
 pub type AddDeviceArgs = Device;
+/// Arguments of the command `add-disk`.
+pub type AddDiskArgs = Disk;
+#[derive(Clone, Debug, PartialEq)]
+pub enum SizeOrFlag {
+    Size(i64),
+    Flag(bool),
+}
+impl ::serde::Serialize for SizeOrFlag {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        match self {
+            Self::Size(value) => ::serde::Serialize::serialize(value, serializer),
+            Self::Flag(value) => ::serde::Serialize::serialize(value, serializer),
+        }
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for SizeOrFlag {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        deserializer.deserialize_newtype_struct("SizeOrFlag", __SizeOrFlagVisitor)
+    }
+}
+struct __SizeOrFlagVisitor;
+impl<'de> ::serde::de::Visitor<'de> for __SizeOrFlagVisitor {
+    type Value = SizeOrFlag;
+    fn expecting(
+        &self,
+        formatter: &mut ::std::fmt::Formatter<'_>,
+    ) -> ::std::fmt::Result {
+        formatter.write_str("SizeOrFlag (an integer or a boolean)")
+    }
+    fn visit_newtype_struct<D: ::serde::Deserializer<'de>>(
+        self,
+        deserializer: D,
+    ) -> Result<SizeOrFlag, D::Error> {
+        deserializer.deserialize_any(self)
+    }
+    fn visit_i64<E: ::serde::de::Error>(self, value: i64) -> Result<SizeOrFlag, E> {
+        ::serde::Deserialize::deserialize(
+                ::serde::de::value::I64Deserializer::new(value),
+            )
+            .map(SizeOrFlag::Size)
+    }
+    fn visit_u64<E: ::serde::de::Error>(self, value: u64) -> Result<SizeOrFlag, E> {
+        ::serde::Deserialize::deserialize(
+                ::serde::de::value::U64Deserializer::new(value),
+            )
+            .map(SizeOrFlag::Size)
+    }
+    fn visit_bool<E: ::serde::de::Error>(self, value: bool) -> Result<SizeOrFlag, E> {
+        ::serde::Deserialize::deserialize(
+                ::serde::de::value::BoolDeserializer::new(value),
+            )
+            .map(SizeOrFlag::Flag)
+    }
+}
+/// Arguments of the command `seek-all`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct SeekAllArgs {
+    pub whences: Vec<GuestFileWhence>,
+    pub r#ref: Option<DeviceRef>,
+    pub limit: Option<SizeOrFlag>,
+}
+impl SeekAllArgs {
+    /// The number of members [`Self::__serialize_members`] writes.
+    fn __member_count(&self) -> usize {
+        let mut count = 1usize;
+        if self.r#ref.is_some() {
+            count += 1;
+        }
+        if self.limit.is_some() {
+            count += 1;
+        }
+        count
+    }
+    /// Writes the members into an object being serialized (a union writes its
+    /// branch's members inline with its own).
+    fn __serialize_members<S: ::serde::ser::SerializeStruct>(
+        &self,
+        state: &mut S,
+    ) -> Result<(), S::Error> {
+        state.serialize_field("whences", &self.whences)?;
+        match &self.r#ref {
+            Some(value) => state.serialize_field("ref", value)?,
+            None => state.skip_field("ref")?,
+        }
+        match &self.limit {
+            Some(value) => state.serialize_field("limit", value)?,
+            None => state.skip_field("limit")?,
+        }
+        Ok(())
+    }
+}
+impl ::serde::Serialize for SeekAllArgs {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut state = serializer
+            .serialize_struct("SeekAllArgs", self.__member_count())?;
+        self.__serialize_members(&mut state)?;
+        ::serde::ser::SerializeStruct::end(state)
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for SeekAllArgs {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        deserializer
+            .deserialize_struct(
+                "SeekAllArgs",
+                &["whences", "ref", "limit"],
+                __private::ObjectVisitor::<__SeekAllArgsSlots>::new("SeekAllArgs"),
+            )
+    }
+}
+enum __SeekAllArgsField {
+    Whences,
+    Ref,
+    Limit,
+    __Ignore,
+}
+impl __private::FromKey for __SeekAllArgsField {
+    fn from_key(key: &str) -> Self {
+        match key {
+            "whences" => Self::Whences,
+            "ref" => Self::Ref,
+            "limit" => Self::Limit,
+            _ => Self::__Ignore,
+        }
+    }
+}
+#[derive(Default)]
+struct __SeekAllArgsSlots {
+    whences: Option<Vec<GuestFileWhence>>,
+    r#ref: Option<DeviceRef>,
+    limit: Option<SizeOrFlag>,
+}
+impl __private::Slots for __SeekAllArgsSlots {
+    type Field = __SeekAllArgsField;
+    type Value = SeekAllArgs;
+    fn entry<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        field: __SeekAllArgsField,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        match field {
+            __SeekAllArgsField::Whences => {
+                __private::store(&mut self.whences, "whences", map)
+            }
+            __SeekAllArgsField::Ref => __private::store(&mut self.r#ref, "ref", map),
+            __SeekAllArgsField::Limit => __private::store(&mut self.limit, "limit", map),
+            __SeekAllArgsField::__Ignore => __private::ignore(map),
+        }
+    }
+    fn finish<E: ::serde::de::Error>(self) -> Result<SeekAllArgs, E> {
+        Ok(SeekAllArgs {
+            whences: __private::required(self.whences, "whences")?,
+            r#ref: self.r#ref,
+            limit: self.limit,
+        })
+    }
+}
 /// Arguments of the command `guest-ping`.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct GuestPingArgs {}
@@ -1516,6 +1891,16 @@ pub trait Server {
         let _ = args;
         Err(::qapi_runtime::dispatch::unsupported())
     }
+    /// The command `add-disk`.
+    fn add_disk(&self, args: Disk) -> Result<(), ::qapi_runtime::QapiError> {
+        let _ = args;
+        Err(::qapi_runtime::dispatch::unsupported())
+    }
+    /// The command `seek-all`.
+    fn seek_all(&self, args: SeekAllArgs) -> Result<(), ::qapi_runtime::QapiError> {
+        let _ = args;
+        Err(::qapi_runtime::dispatch::unsupported())
+    }
     /// The command `guest-ping`.
     fn guest_ping(&self) -> Result<(), ::qapi_runtime::QapiError> {
         Err(::qapi_runtime::dispatch::unsupported())
@@ -1561,6 +1946,18 @@ pub const COMMANDS: &[::qapi_runtime::dispatch::CommandInfo] = &[
     },
     ::qapi_runtime::dispatch::CommandInfo {
         name: "add-device",
+        success_response: true,
+        allow_oob: false,
+        deprecated: false,
+    },
+    ::qapi_runtime::dispatch::CommandInfo {
+        name: "add-disk",
+        success_response: true,
+        allow_oob: false,
+        deprecated: false,
+    },
+    ::qapi_runtime::dispatch::CommandInfo {
+        name: "seek-all",
         success_response: true,
         allow_oob: false,
         deprecated: false,
@@ -1629,6 +2026,16 @@ pub fn dispatch<S: Server + ?Sized>(
         "add-device" => {
             ::qapi_runtime::strict::from_arguments::<Device>(call.take_arguments())
                 .and_then(|args| server.add_device(args))
+                .map(|()| ::qapi_runtime::dispatch::empty_return())
+        }
+        "add-disk" => {
+            ::qapi_runtime::strict::from_arguments::<Disk>(call.take_arguments())
+                .and_then(|args| server.add_disk(args))
+                .map(|()| ::qapi_runtime::dispatch::empty_return())
+        }
+        "seek-all" => {
+            ::qapi_runtime::strict::from_arguments::<SeekAllArgs>(call.take_arguments())
+                .and_then(|args| server.seek_all(args))
                 .map(|()| ::qapi_runtime::dispatch::empty_return())
         }
         "guest-ping" => {
@@ -1769,6 +2176,32 @@ impl<C: ::qapi_runtime::client::Execute> Client<C> {
         ::qapi_runtime::client::Execute::execute(
             &mut self.runtime,
             "add-device",
+            arguments,
+        )?;
+        ::core::result::Result::Ok(())
+    }
+    /// Runs the command `add-disk`.
+    pub fn add_disk(
+        &mut self,
+        args: AddDiskArgs,
+    ) -> ::core::result::Result<(), ::qapi_runtime::ClientError> {
+        let arguments = ::qapi_runtime::client::encode_arguments("add-disk", &args)?;
+        ::qapi_runtime::client::Execute::execute(
+            &mut self.runtime,
+            "add-disk",
+            arguments,
+        )?;
+        ::core::result::Result::Ok(())
+    }
+    /// Runs the command `seek-all`.
+    pub fn seek_all(
+        &mut self,
+        args: SeekAllArgs,
+    ) -> ::core::result::Result<(), ::qapi_runtime::ClientError> {
+        let arguments = ::qapi_runtime::client::encode_arguments("seek-all", &args)?;
+        ::qapi_runtime::client::Execute::execute(
+            &mut self.runtime,
+            "seek-all",
             arguments,
         )?;
         ::core::result::Result::Ok(())

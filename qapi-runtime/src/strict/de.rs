@@ -67,6 +67,7 @@ fn run<T: DeserializeOwned>(value: &Value, cut: Option<(usize, usize)>) -> Resul
         context: &context,
         depth: 0,
         skipped: None,
+        alternate: false,
     })
 }
 
@@ -102,6 +103,10 @@ struct ValueDeserializer<'a, 'c> {
     depth: usize,
     /// Set when the value is a member's and the visitor skips it.
     skipped: Option<&'c Cell<bool>>,
+    /// Set on the deserializer an alternate's visitor gets from `visit_newtype_struct`: its
+    /// `deserialize_any` then offers a string as an enum's unit variant (see
+    /// [`StringVariant`]).
+    alternate: bool,
 }
 
 impl<'a, 'c> ValueDeserializer<'a, 'c> {
@@ -235,6 +240,15 @@ impl<'de> de::Deserializer<'de> for ValueDeserializer<'_, '_> {
                     visitor.visit_f64(number.as_f64().unwrap_or(f64::NAN))
                 }
             }
+            Value::String(_) if self.alternate => {
+                let variant = StringVariant {
+                    deserializer: ValueDeserializer {
+                        alternate: false,
+                        ..self
+                    },
+                };
+                visitor.visit_enum(variant)
+            }
             Value::String(value) => visitor.visit_str(value),
             Value::Array(items) => return self.visit_array(items, visitor, true),
             Value::Object(object) => return self.visit_object(object, visitor, true),
@@ -331,12 +345,20 @@ impl<'de> de::Deserializer<'de> for ValueDeserializer<'_, '_> {
         self.deserialize_unit(visitor)
     }
 
+    /// Alternates: generated code asks for an alternate as a newtype struct whose visitor
+    /// calls `deserialize_any` on the deserializer it is given; that deserializer offers a
+    /// string through `visit_enum` (see [`StringVariant`]), so an enum branch is checked
+    /// against its values. Serde's and `serde_json`'s deserializers go straight to
+    /// `deserialize_any` and `visit_str`, where the enum keeps an unknown value.
     fn deserialize_newtype_struct<V: Visitor<'de>>(
         self,
         _name: &'static str,
         visitor: V,
     ) -> Result<V::Value, Error> {
-        visitor.visit_newtype_struct(self)
+        visitor.visit_newtype_struct(ValueDeserializer {
+            alternate: true,
+            ..self
+        })
     }
 
     /// Lists: QEMU's `start_list`, one element at a time, and `check_list`.
@@ -537,6 +559,7 @@ impl<'de> de::MapAccess<'de> for &mut StructAccess<'_, '_> {
             context: self.context,
             depth: self.depth,
             skipped: Some(&self.skipped),
+            alternate: false,
         });
         match result {
             Ok(decoded) => {
@@ -586,6 +609,7 @@ impl<'de> de::SeqAccess<'de> for &mut SeqAccess<'_, '_> {
             context: self.context,
             depth: self.depth,
             skipped: None,
+            alternate: false,
         })
         .map(Some)
         .map_err(|error| error.inside(Segment::Index(index)))
@@ -593,5 +617,66 @@ impl<'de> de::SeqAccess<'de> for &mut SeqAccess<'_, '_> {
 
     fn size_hint(&self) -> Option<usize> {
         Some(self.items.len() - self.next)
+    }
+}
+
+/// A string given to an alternate, offered as the unit variant of an enum named by the string
+/// (as `serde_json` offers a string to `deserialize_enum`).
+///
+/// The alternate's visitor decodes the variant as its string branch's type, with this
+/// deserializer: an enum branch calls `deserialize_enum` with its values and so gets QEMU's
+/// `Parameter 'whence' does not accept value 'bogus'`, where `visit_str` could only have built
+/// the enum's catch-all. A visitor without a string branch refuses `visit_enum` as it refuses
+/// `visit_str`, with the alternate's name in its `expecting` text.
+struct StringVariant<'a, 'c> {
+    deserializer: ValueDeserializer<'a, 'c>,
+}
+
+impl<'de> de::EnumAccess<'de> for StringVariant<'_, '_> {
+    type Error = Error;
+    type Variant = UnitVariant;
+
+    fn variant_seed<V: DeserializeSeed<'de>>(
+        self,
+        seed: V,
+    ) -> Result<(V::Value, UnitVariant), Error> {
+        seed.deserialize(self.deserializer)
+            .map(|value| (value, UnitVariant))
+    }
+}
+
+/// What follows a [`StringVariant`]: nothing, as after a unit variant.
+struct UnitVariant;
+
+impl<'de> de::VariantAccess<'de> for UnitVariant {
+    type Error = Error;
+
+    fn unit_variant(self) -> Result<(), Error> {
+        Ok(())
+    }
+
+    fn newtype_variant_seed<T: DeserializeSeed<'de>>(self, _seed: T) -> Result<T::Value, Error> {
+        Err(de::Error::invalid_type(
+            de::Unexpected::UnitVariant,
+            &"a newtype variant",
+        ))
+    }
+
+    fn tuple_variant<V: Visitor<'de>>(self, _len: usize, _visitor: V) -> Result<V::Value, Error> {
+        Err(de::Error::invalid_type(
+            de::Unexpected::UnitVariant,
+            &"a tuple variant",
+        ))
+    }
+
+    fn struct_variant<V: Visitor<'de>>(
+        self,
+        _fields: &'static [&'static str],
+        _visitor: V,
+    ) -> Result<V::Value, Error> {
+        Err(de::Error::invalid_type(
+            de::Unexpected::UnitVariant,
+            &"a struct variant",
+        ))
     }
 }

@@ -39,10 +39,16 @@
 //! # Known differences from QEMU
 //!
 //! - An alternate is decoded with `deserialize_any`, which carries no type name. Its QAPI
-//!   name is taken from the generated visitor's `expecting` text (`NAME (…)`). Its branches
-//!   are then decoded by serde's own value deserializers, not this one: an enum branch takes
-//!   any string (QEMU checks the value), a `uint64` branch refuses negative integers, and the
-//!   members of an object branch are decoded in input order.
+//!   name is taken from the generated visitor's `expecting` text (`NAME (…)`). A string is
+//!   decoded by this deserializer (the generated code asks for the alternate as a newtype
+//!   struct, and the deserializer handed to its visitor offers a string as an enum's unit
+//!   variant), so an enum branch is checked against its values as QEMU checks them. Other
+//!   branches are decoded by serde's own value deserializers, not this one: a `uint64` branch
+//!   refuses negative integers, and the members of an object branch are decoded in input
+//!   order.
+//! - Only generated types should be decoded: a hand-written newtype struct whose inner type
+//!   calls `deserialize_any` and has no `visit_enum` (`serde_json::Value`) refuses a string,
+//!   since its deserializer offers strings as enum variants.
 //! - A union's branch members given before the discriminator are kept by the generated code
 //!   and decoded later through `serde_json`, leniently: a wrong type gets `serde_json`'s message
 //!   (`invalid type: string "1", expected i64`) and another branch's member is not reported.

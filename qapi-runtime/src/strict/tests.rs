@@ -8,7 +8,9 @@
 
 use super::*;
 use crate::errors::ErrorClass;
-use serde::de::{self as serde_de, Deserializer, IgnoredAny, MapAccess, Visitor};
+use serde::de::{
+    self as serde_de, Deserializer, EnumAccess, IgnoredAny, MapAccess, VariantAccess, Visitor,
+};
 use serde::Deserialize;
 use serde_json::json;
 use std::fmt;
@@ -539,51 +541,115 @@ fn any_takes_every_value() {
 }
 
 /// `GuestFileWhence`: `{'alternate': 'GuestFileWhence', 'data': {'value': 'int', 'name':
-/// 'QGASeek'}}`, written as qapi-gen writes alternates except that its enum branch refuses
-/// unknown values (serde's derive calls `unknown_variant`).
+/// 'QGASeek'}}`, written as qapi-gen writes alternates. Its enum branch is `S`: `QgaSeek`
+/// (serde's derive, which refuses an unknown value itself) or [`LenientSeek`] (qapi-gen's
+/// shape, which keeps one).
 #[derive(Debug, PartialEq)]
-enum GuestFileWhence {
+enum GuestFileWhence<S = QgaSeek> {
     Value(i64),
-    Name(QgaSeek),
+    Name(S),
 }
 
-impl<'de> Deserialize<'de> for GuestFileWhence {
+impl<'de, S: Deserialize<'de>> Deserialize<'de> for GuestFileWhence<S> {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        deserializer.deserialize_any(GuestFileWhenceVisitor)
+        deserializer.deserialize_newtype_struct(
+            "GuestFileWhence",
+            GuestFileWhenceVisitor(std::marker::PhantomData),
+        )
     }
 }
 
-struct GuestFileWhenceVisitor;
+struct GuestFileWhenceVisitor<S>(std::marker::PhantomData<S>);
 
-impl<'de> Visitor<'de> for GuestFileWhenceVisitor {
-    type Value = GuestFileWhence;
+impl<'de, S: Deserialize<'de>> Visitor<'de> for GuestFileWhenceVisitor<S> {
+    type Value = GuestFileWhence<S>;
 
     fn expecting(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
         formatter.write_str("GuestFileWhence (an integer or a string)")
     }
 
-    fn visit_i64<E: serde_de::Error>(self, value: i64) -> Result<GuestFileWhence, E> {
+    fn visit_newtype_struct<D: Deserializer<'de>>(
+        self,
+        deserializer: D,
+    ) -> Result<GuestFileWhence<S>, D::Error> {
+        deserializer.deserialize_any(self)
+    }
+
+    fn visit_i64<E: serde_de::Error>(self, value: i64) -> Result<GuestFileWhence<S>, E> {
         Deserialize::deserialize(serde_de::value::I64Deserializer::new(value))
             .map(GuestFileWhence::Value)
     }
 
-    fn visit_u64<E: serde_de::Error>(self, value: u64) -> Result<GuestFileWhence, E> {
+    fn visit_u64<E: serde_de::Error>(self, value: u64) -> Result<GuestFileWhence<S>, E> {
         Deserialize::deserialize(serde_de::value::U64Deserializer::new(value))
             .map(GuestFileWhence::Value)
     }
 
-    fn visit_str<E: serde_de::Error>(self, value: &str) -> Result<GuestFileWhence, E> {
+    fn visit_str<E: serde_de::Error>(self, value: &str) -> Result<GuestFileWhence<S>, E> {
         Deserialize::deserialize(serde_de::value::StrDeserializer::new(value))
             .map(GuestFileWhence::Name)
+    }
+
+    fn visit_enum<A: EnumAccess<'de>>(self, data: A) -> Result<GuestFileWhence<S>, A::Error> {
+        let (value, variant) = data.variant()?;
+        VariantAccess::unit_variant(variant)?;
+        Ok(GuestFileWhence::Name(value))
+    }
+}
+
+/// `QGASeek` as qapi-gen writes enums: every value given to `deserialize_enum`, and an
+/// unknown value kept by the visitor.
+#[derive(Debug, PartialEq)]
+enum LenientSeek {
+    Set,
+    Cur,
+    End,
+    Other(String),
+}
+
+impl LenientSeek {
+    fn from_name(name: &str) -> LenientSeek {
+        match name {
+            "set" => LenientSeek::Set,
+            "cur" => LenientSeek::Cur,
+            "end" => LenientSeek::End,
+            other => LenientSeek::Other(other.to_owned()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for LenientSeek {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserializer.deserialize_enum("QGASeek", &["set", "cur", "end"], LenientSeekVisitor)
+    }
+}
+
+struct LenientSeekVisitor;
+
+impl<'de> Visitor<'de> for LenientSeekVisitor {
+    type Value = LenientSeek;
+
+    fn expecting(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
+        formatter.write_str("a value of enum QGASeek")
+    }
+
+    fn visit_str<E: serde_de::Error>(self, value: &str) -> Result<LenientSeek, E> {
+        Ok(LenientSeek::from_name(value))
+    }
+
+    fn visit_enum<A: EnumAccess<'de>>(self, data: A) -> Result<LenientSeek, A::Error> {
+        let (name, variant) = data.variant::<String>()?;
+        VariantAccess::unit_variant(variant)?;
+        Ok(LenientSeek::from_name(&name))
     }
 }
 
 /// `guest-file-seek`'s arguments as in qemu-ga 7.2.
 #[derive(Debug, PartialEq, Deserialize)]
-struct GuestFileSeekArgs {
+struct GuestFileSeekArgs<S = QgaSeek> {
     handle: i64,
     offset: i64,
-    whence: GuestFileWhence,
+    whence: GuestFileWhence<S>,
 }
 
 /// `{'alternate': 'Small', 'data': {'byte': 'uint8', 'obj': 'Inner', 'nothing': 'null'}}`.
@@ -596,7 +662,7 @@ enum Small {
 
 impl<'de> Deserialize<'de> for Small {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        deserializer.deserialize_any(SmallVisitor)
+        deserializer.deserialize_newtype_struct("Small", SmallVisitor)
     }
 }
 
@@ -607,6 +673,13 @@ impl<'de> Visitor<'de> for SmallVisitor {
 
     fn expecting(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
         formatter.write_str("Small (null, an integer or an object)")
+    }
+
+    fn visit_newtype_struct<D: Deserializer<'de>>(
+        self,
+        deserializer: D,
+    ) -> Result<Small, D::Error> {
+        deserializer.deserialize_any(self)
     }
 
     fn visit_unit<E: serde_de::Error>(self) -> Result<Small, E> {
@@ -690,6 +763,47 @@ fn alternates() {
     assert_eq!(
         error::<GuestFileSeekArgs>(json!({"whence": "bogus"})),
         "Parameter 'handle' is missing"
+    );
+}
+
+/// The enum branch of an alternate is decoded by the strict deserializer, which checks the
+/// values the enum gives `deserialize_enum`, whereas `serde_json` lets the enum keep an
+/// unknown value.
+#[test]
+fn alternate_enum_branch_checks_values() {
+    // qemu-ga 7.2: {"execute": "guest-file-seek", "arguments": {"handle": 1, "offset": 0,
+    // "whence": "bogus", "x": 1}}
+    assert_eq!(
+        error::<GuestFileSeekArgs<LenientSeek>>(
+            json!({"handle": 1, "offset": 0, "whence": "bogus", "x": 1})
+        ),
+        "Parameter 'whence' does not accept value 'bogus'"
+    );
+    assert_eq!(
+        decode::<GuestFileSeekArgs<LenientSeek>>(
+            json!({"handle": 1, "offset": 0, "whence": "set"})
+        )
+        .map(|args| args.whence),
+        Ok(GuestFileWhence::Name(LenientSeek::Set))
+    );
+    assert_eq!(
+        serde_json::from_value::<GuestFileSeekArgs<LenientSeek>>(
+            json!({"handle": 1, "offset": 0, "whence": "bogus"})
+        )
+        .map(|args| args.whence)
+        .map_err(|error| error.to_string()),
+        Ok(GuestFileWhence::Name(LenientSeek::Other(
+            "bogus".to_owned()
+        )))
+    );
+    // An alternate without a string branch refuses `visit_enum` as it refuses `visit_str`.
+    assert_eq!(
+        error::<Smalls>(json!({"one": "x"})),
+        "Invalid parameter type for 'one', expected: Small"
+    );
+    assert_eq!(
+        error::<Smalls>(json!({"many": [1, "x"]})),
+        "Invalid parameter type for 'null', expected: Small"
     );
 }
 
