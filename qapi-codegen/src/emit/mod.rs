@@ -195,8 +195,13 @@ pub fn builtin_type(builtin: Builtin) -> TokenStream {
     }
 }
 
-/// The whole generated file's items, in schema order.
-pub fn emit_schema(context: &Context<'_>) -> TokenStream {
+/// The whole generated file, in schema order, as pieces of one or more whole items each
+/// (a definition and its impls, the dispatcher, the clients, …).
+///
+/// The pieces are kept apart rather than joined into one stream: formatting them one at a time
+/// gives the same text as formatting the whole file (prettyplease ends every top-level item
+/// with a hard break) and is cheaper, as no one stream of the whole file is ever built.
+pub fn emit_schema(context: &Context<'_>) -> Vec<TokenStream> {
     let schema = context.schema;
     let referenced = referenced_types(schema);
     let mut needs = Needs::default();
@@ -241,19 +246,12 @@ pub fn emit_schema(context: &Context<'_>) -> TokenStream {
     if context.dispatch {
         items.push(dispatch::emit(context));
     }
-    let clients = client::emit_clients(context);
-    let introspection = if context.introspect {
-        introspect::emit(context)
-    } else {
-        TokenStream::new()
-    };
-    let private = de::emit_private(&needs);
-    quote! {
-        #(#items)*
-        #clients
-        #introspection
-        #private
+    items.push(client::emit_clients(context));
+    if context.introspect {
+        items.push(introspect::emit(context));
     }
+    items.push(de::emit_private(&needs));
+    items
 }
 
 /// One type's definition and impls; nothing for types that have no Rust definition of their
