@@ -62,6 +62,7 @@ mod cfg;
 mod emit;
 pub mod names;
 mod output;
+mod parallel;
 
 pub use cfg::UnmappedSymbol;
 pub use output::ensure_file_contents;
@@ -297,8 +298,37 @@ impl Builder {
         })
     }
 
+    /// The emitters' context for `schema` with this builder's options.
+    fn context<'a>(
+        &self,
+        schema: &'a qapi_parser::model::Schema,
+        names: &'a names::Names,
+        cfg: &'a cfg::CfgMap,
+    ) -> Result<emit::Context<'a>, Error> {
+        let mut context = emit::Context::new(schema, names, cfg);
+        context.dispatch = self.dispatch;
+        context.introspect = self.introspect;
+        context.events = self.events;
+        context.client = emit::client::Options {
+            blocking: self.client,
+            asynchronous: self.async_client,
+            async_cfg: self
+                .async_client_cfg
+                .as_deref()
+                .map(|predicate| parse_predicate("async_client_cfg", predicate))
+                .transpose()?,
+        };
+        Ok(context)
+    }
+
+    /// Generates on as many threads as the machine runs at once.
     fn run(&self) -> Result<Generated, Error> {
-        let cfg = self.cfg_map()?;
+        let threads = std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get);
+        self.run_on(threads)
+    }
+
+    /// Generates on at most `threads` threads (this one included).
+    fn run_on(&self, threads: usize) -> Result<Generated, Error> {
         let options = qapi_parser::Options {
             legacy: self.legacy,
         };
@@ -316,28 +346,27 @@ impl Builder {
                 })
             }
         };
+        // Checked here, on this thread, for the diagnostics; each worker names the schema
+        // again for itself (see `parallel`).
         let names = names::Names::new(schema).map_err(|diagnostics| Error::Schema {
             rendered: render(&diagnostics, &checked.sources),
         })?;
-        let mut context = emit::Context::new(schema, &names, &cfg);
-        context.dispatch = self.dispatch;
-        context.introspect = self.introspect;
-        context.events = self.events;
-        context.client = emit::client::Options {
-            blocking: self.client,
-            asynchronous: self.async_client,
-            async_cfg: self
-                .async_client_cfg
-                .as_deref()
-                .map(|predicate| parse_predicate("async_client_cfg", predicate))
-                .transpose()?,
-        };
-        let tokens = emit::emit_schema(&context);
+        let cfg = self.cfg_map()?;
+        let context = self.context(schema, &names, &cfg)?;
+        let pieces = emit::pieces(&context);
+        let threads = threads.clamp(1, pieces.len().max(1));
         let schema_name = self
             .schema
             .file_name()
             .map_or_else(String::new, |name| name.to_string_lossy().into_owned());
-        let text = output::format_file(tokens, &schema_name)?;
+        let text = parallel::emit_and_format(&pieces, threads, &schema_name, &context, |work| {
+            let names = names::Names::new(schema).map_err(|_| Error::Internal {
+                message: "the schema's names clash on a second look".to_owned(),
+            })?;
+            let cfg = self.cfg_map()?;
+            let context = self.context(schema, &names, &cfg)?;
+            work(&context)
+        })?;
         Ok(Generated { text, files })
     }
 }
@@ -365,4 +394,51 @@ fn render(diagnostics: &[Diagnostic], sources: &SourceMap) -> String {
         rendered.push_str("error: the schema could not be checked\n");
     }
     rendered
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The file as it was made before it was made in pieces: one token stream of the whole
+    /// file, parsed and formatted at once, on one thread.
+    fn whole_file(builder: &Builder) -> String {
+        let checked = qapi_parser::check_file(
+            &builder.schema,
+            &qapi_parser::Options {
+                legacy: builder.legacy,
+            },
+        );
+        let schema = checked.schema.as_ref().unwrap();
+        let names = names::Names::new(schema).unwrap();
+        let cfg = builder.cfg_map().unwrap();
+        let context = builder.context(schema, &names, &cfg).unwrap();
+        let mut needs = emit::Needs::default();
+        let mut tokens = TokenStream::new();
+        for piece in emit::pieces(&context) {
+            tokens.extend(emit::emit_piece(&context, piece, &mut needs));
+        }
+        tokens.extend(emit::de::emit_private(&needs));
+        let file: syn::File = syn::parse2(tokens).unwrap();
+        let mut text = output::header("qapi-schema.json");
+        text.push_str(&prettyplease::unparse(&file));
+        text
+    }
+
+    #[test]
+    fn the_file_made_in_pieces_on_threads_is_the_file_made_whole() {
+        let seed = Path::new(env!("CARGO_MANIFEST_DIR")).join("../qga-schema/qapi-schema.json");
+        let mut builder = Builder::new(seed);
+        builder
+            .legacy(true)
+            .async_client(true)
+            .async_client_cfg(r#"feature = "tokio""#)
+            .introspect(true);
+        let whole = whole_file(&builder);
+        assert!(whole.len() > 100_000, "{}", whole.len());
+        for threads in [1, 2, 3, 8] {
+            let text = builder.run_on(threads).unwrap().text;
+            assert!(text == whole, "{threads} threads give another text");
+        }
+    }
 }

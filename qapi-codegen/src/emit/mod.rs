@@ -9,11 +9,11 @@
 //! - [`introspect`]: QMP's `query-qmp-schema` answer for the schema, when
 //!   [`Context::introspect`] is set.
 //!
-//! [`emit_schema`] walks the schema's definitions in order and puts each definition's impls
-//! right after it, so the file reads top to bottom like the schema. An emitter for a new
-//! concern (the dispatch trait, clients) is one more module taking a [`Context`] and one more
-//! call in [`emit_schema`]; `Names::command_args` and [`Context::type_ref`] give the types it
-//! names.
+//! [`pieces`] lists the schema's definitions in order, then the file-wide items; [`emit_piece`]
+//! emits one, a definition with its impls right after it, so the file reads top to bottom like
+//! the schema. An emitter for a new concern (the dispatch trait, clients) is one more module
+//! taking a [`Context`] and one more [`Piece`]; `Names::command_args` and
+//! [`Context::type_ref`] give the types it names.
 
 pub mod client;
 pub mod de;
@@ -28,8 +28,8 @@ use crate::cfg::CfgMap;
 use crate::names::{self, Names};
 use proc_macro2::{Ident, TokenStream};
 use qapi_parser::model::{
-    Branch, Builtin, Command, Cond, Entity, EnumValue, Implicit, Member, ObjectType, Schema, Type,
-    TypeId,
+    Branch, Builtin, Command, CommandId, Cond, Entity, EnumValue, EventId, Implicit, Member,
+    ObjectType, Schema, Type, TypeId,
 };
 use quote::quote;
 use std::collections::{BTreeMap, BTreeSet};
@@ -195,12 +195,55 @@ pub fn builtin_type(builtin: Builtin) -> TokenStream {
     }
 }
 
-/// The whole generated file's items, in schema order.
-pub fn emit_schema(context: &Context<'_>) -> TokenStream {
+/// One piece of the generated file: a definition with its impls, or one of the file-wide
+/// items. Pieces are emitted and formatted independently (see `crate::parallel`); the file is
+/// their texts in the order of [`pieces`], then the private helpers ([`de::emit_private`]),
+/// which depend on what the others needed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Piece {
+    Type(TypeId),
+    /// `{Command}Args`.
+    Command(CommandId),
+    /// `{Event}Event`.
+    Event(EventId),
+    /// The enum of all events ([`events`]).
+    Events,
+    /// The server side ([`dispatch`]).
+    Dispatch,
+    /// The typed clients ([`client`]).
+    Clients,
+    /// `query-qmp-schema`'s answer ([`introspect`]).
+    Introspection,
+}
+
+impl Piece {
+    /// One of the few large pieces that the whole schema goes into (rather than one
+    /// definition's): worth starting first, so that no thread is left with one at the end.
+    pub fn is_file_wide(self) -> bool {
+        !matches!(self, Piece::Type(_) | Piece::Command(_) | Piece::Event(_))
+    }
+}
+
+impl Needs {
+    /// Needs both `self` and `other`.
+    pub fn merge(&mut self, other: Needs) {
+        let Needs {
+            objects,
+            enums,
+            union_replay,
+        } = other;
+        self.objects |= objects;
+        self.enums |= enums;
+        self.union_replay |= union_replay;
+    }
+}
+
+/// The pieces of the file, in schema order: each definition (built-in types only when the
+/// schema uses them), then the file-wide items that `context` asks for.
+pub fn pieces(context: &Context<'_>) -> Vec<Piece> {
     let schema = context.schema;
     let referenced = referenced_types(schema);
-    let mut needs = Needs::default();
-    let mut items = Vec::new();
+    let mut pieces = Vec::new();
     for entity in schema.entities() {
         match *entity {
             Entity::Type(id) => {
@@ -208,51 +251,56 @@ pub fn emit_schema(context: &Context<'_>) -> TokenStream {
                 if schema.module(ty.module()).is_builtin() && !referenced.contains(&id) {
                     continue;
                 }
-                items.push(emit_type(context, id, &mut needs));
+                pieces.push(Piece::Type(id));
             }
-            Entity::Command(id) => {
-                let command = schema.command(id);
-                let ident = context.names.command_args(id).clone();
-                items.push(emit_arguments(
-                    context,
-                    &ident,
-                    command.arg_type,
-                    ArgsOwner::Command(command),
-                    &mut needs,
-                ));
-            }
-            Entity::Event(id) => {
-                let event = schema.event(id);
-                let ident = context.names.event_data(id).clone();
-                items.push(emit_arguments(
-                    context,
-                    &ident,
-                    event.arg_type,
-                    ArgsOwner::Event(event),
-                    &mut needs,
-                ));
-            }
+            Entity::Command(id) => pieces.push(Piece::Command(id)),
+            Entity::Event(id) => pieces.push(Piece::Event(id)),
             Entity::Include(_) => {}
         }
     }
     if context.events {
-        items.push(events::emit(context));
+        pieces.push(Piece::Events);
     }
     if context.dispatch {
-        items.push(dispatch::emit(context));
+        pieces.push(Piece::Dispatch);
     }
-    let clients = client::emit_clients(context);
-    let introspection = if context.introspect {
-        introspect::emit(context)
-    } else {
-        TokenStream::new()
-    };
-    let private = de::emit_private(&needs);
-    quote! {
-        #(#items)*
-        #clients
-        #introspection
-        #private
+    pieces.push(Piece::Clients);
+    if context.introspect {
+        pieces.push(Piece::Introspection);
+    }
+    pieces
+}
+
+/// One piece's items; what they need of the private helpers is added to `needs`.
+pub fn emit_piece(context: &Context<'_>, piece: Piece, needs: &mut Needs) -> TokenStream {
+    match piece {
+        Piece::Type(id) => emit_type(context, id, needs),
+        Piece::Command(id) => {
+            let command = context.schema.command(id);
+            let ident = context.names.command_args(id).clone();
+            emit_arguments(
+                context,
+                &ident,
+                command.arg_type,
+                ArgsOwner::Command(command),
+                needs,
+            )
+        }
+        Piece::Event(id) => {
+            let event = context.schema.event(id);
+            let ident = context.names.event_data(id).clone();
+            emit_arguments(
+                context,
+                &ident,
+                event.arg_type,
+                ArgsOwner::Event(event),
+                needs,
+            )
+        }
+        Piece::Events => events::emit(context),
+        Piece::Dispatch => dispatch::emit(context),
+        Piece::Clients => client::emit_clients(context),
+        Piece::Introspection => introspect::emit(context),
     }
 }
 
