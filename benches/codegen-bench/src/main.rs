@@ -22,20 +22,22 @@
 //!
 //! # Results
 //!
-//! Run on 2026-12-02 on the project's sandbox (2 shared cores, Rust 1.95) with
-//! `cargo run --release -p codegen-bench -- all`:
+//! Run on 2026-12-02 on the project's sandbox (2 cores, nothing else running, Rust 1.95) with
+//! `cargo run --release -p codegen-bench -- all`, after generation was split into pieces
+//! formatted on every core:
 //!
 //! ### (a) schema → Rust, median of 5 runs
 //!
 //! | schema | qapi-codegen: parse + validate | qapi-codegen: whole pipeline | output | qapi-rs codegen 0.11.3 | output | qapi-codegen / qapi-rs |
 //! | --- | ---: | ---: | ---: | ---: | ---: | ---: |
-//! | QMP 10.0.2 | 24.2 ms | 630.5 ms | 4789 KiB | 37.2 ms | 717 KiB | 16.94× |
-//! | QMP 9.1 (qapi-qmp's) | 24.1 ms | 609.9 ms | 4709 KiB | 38.5 ms | 705 KiB | 15.82× |
+//! | QMP 10.0.2 | 25.6 ms | 268.9 ms | 4829 KiB | 39.7 ms | 717 KiB | 6.77× |
+//! | QMP 9.1 (qapi-qmp's) | 25.5 ms | 257.8 ms | 4749 KiB | 37.4 ms | 705 KiB | 6.90× |
 //!
 //! qapi-codegen writes 6.7 times as much code (hand-written serde impls, rustdoc from the QAPI
 //! docs, the server trait, dispatch and both clients) and formats it with prettyplease; qapi-rs
 //! writes unformatted `#[derive]` structs as it parses and validates nothing. Parsing and
-//! validating is 4% of our pipeline; the rest is building and formatting the tokens. QEMU's
+//! validating is 10% of our pipeline; the rest is building the tokens, and parsing them with syn
+//! for prettyplease (about 2.5 G of the 4.5 G instructions), spread over the cores. QEMU's
 //! Python generator was not measured (see above); the figure of about 1 s for it is
 //! context only.
 //!
@@ -43,15 +45,15 @@
 //!
 //! | crate | cold, with deps | crate alone | of which build script | of which library |
 //! | --- | ---: | ---: | ---: | ---: |
-//! | qmp-schema | 55.7 | 17.9 | 2.2 | 15.6 |
-//! | qapi-qmp | 52.3 | 31.6 | 0.7 | 30.8 |
-//! | qga-schema | 67.0 | 1.4 | 0.5 | 0.8 |
-//! | qapi-qga | 16.9 | 1.6 | 0.3 | 1.3 |
+//! | qmp-schema | 35.1 | 16.4 | 1.4 | 14.9 |
+//! | qapi-qmp | 31.2 | 25.3 | 0.5 | 24.8 |
+//! | qga-schema | 22.9 | 1.0 | 0.3 | 0.6 |
+//! | qapi-qga | 11.6 | 1.9 | 0.3 | 1.5 |
 //!
 //! | ours / qapi-rs | crate alone | library |
 //! | --- | ---: | ---: |
-//! | qmp-schema / qapi-qmp | 0.57× | 0.51× |
-//! | qga-schema / qapi-qga | 0.87× | 0.63× |
+//! | qmp-schema / qapi-qmp | 0.65× | 0.60× |
+//! | qga-schema / qapi-qga | 0.55× | 0.42× |
 //!
 //! "Cold, with deps" differs in what is built (our side compiles pest, syn, prettyplease for
 //! qapi-codegen; theirs syn and serde_derive) and is disturbed by other work on the shared cores:
@@ -62,12 +64,12 @@
 //!
 //! | reply | bytes | generated | serde_derive | Value | generated / derive | generated / Value |
 //! | --- | ---: | ---: | ---: | ---: | ---: | ---: |
-//! | guest-network-get-interfaces | 931 | 790 | 834 | 195 | 0.95× | 4.06× |
-//! | guest-get-fsinfo | 263 | 629 | 632 | 171 | 1.00× | 3.67× |
-//! | guest-info | 3219 | 872 | 917 | 294 | 0.95× | 2.96× |
-//! | guest-get-memory-blocks | 11034 | 942 | 941 | 241 | 1.00× | 3.90× |
+//! | guest-network-get-interfaces | 931 | 706 | 716 | 174 | 0.99× | 4.07× |
+//! | guest-get-fsinfo | 263 | 600 | 597 | 166 | 1.01× | 3.62× |
+//! | guest-info | 3219 | 704 | 772 | 183 | 0.91× | 3.84× |
+//! | guest-get-memory-blocks | 11034 | 921 | 912 | 151 | 1.01× | 6.10× |
 //!
-//! Three runs in a row gave generated / derive of 0.94–0.97× for guest-info and
+//! On a loaded machine, three runs in a row gave generated / derive of 0.94–0.97× for guest-info and
 //! guest-network-get-interfaces and 0.97–1.02× for the other two. `Value` is an `IndexMap`
 //! here (the workspace enables serde_json's `preserve_order`). A profile (`perf record` of
 //! `codegen-bench decode`) shows both typed decoders fully inlined into serde_json's
