@@ -5,9 +5,14 @@
 //! The introspection (`INTROSPECTION`, QEMU's `query-qmp-schema` answer) keeps the conditions
 //! as data instead: which symbols hold is chosen at run time, per QEMU binary, with
 //! `qapi_runtime::introspect::Symbols` (`crate::system_emulator_symbols` for one target).
+//!
+//! The server side (the `Server` trait and `dispatch`, for someone implementing QMP rather than
+//! talking to QEMU) comes with the crate's `server` feature: clients do not compile it.
 
 fn main() -> Result<(), qapi_codegen::Error> {
+    let server = std::env::var_os("CARGO_FEATURE_SERVER").is_some();
     qapi_codegen::Builder::new("../schemas/qemu-10.0.2/qapi/qapi-schema.json")
         .introspect(true)
+        .dispatch(server)
         .generate()
 }

@@ -30,6 +30,9 @@
 //! ```
 //!
 //! [`probe`] calls every harmless argument-less command (the `qmp_probe` example).
+//!
+//! With the `server` feature the crate also has the server side (`Server`, `COMMANDS`,
+//! `dispatch`), for implementing QMP; a client does not need it and does not compile it.
 
 pub mod probe;
 

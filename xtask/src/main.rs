@@ -50,6 +50,20 @@ fn test() -> Result<()> {
             "warnings",
         ],
     )?;
+    // qmp-schema's server side is a feature that the workspace build leaves off.
+    cargo(
+        &root,
+        &[
+            "clippy",
+            "-p",
+            "qmp-schema",
+            "--features",
+            "server",
+            "--",
+            "-D",
+            "warnings",
+        ],
+    )?;
     cargo(&root, &["test", "--workspace"])?;
     run(Command::new("cargo")
         .current_dir(&root)
