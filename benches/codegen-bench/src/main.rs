@@ -45,15 +45,18 @@
 //!
 //! | crate | cold, with deps | crate alone | of which build script | of which library |
 //! | --- | ---: | ---: | ---: | ---: |
-//! | qmp-schema | 35.1 | 16.4 | 1.4 | 14.9 |
-//! | qapi-qmp | 31.2 | 25.3 | 0.5 | 24.8 |
-//! | qga-schema | 22.9 | 1.0 | 0.3 | 0.6 |
-//! | qapi-qga | 11.6 | 1.9 | 0.3 | 1.5 |
+//! | qmp-schema | 31.8 | 13.9 | 1.1 | 12.7 |
+//! | qapi-qmp | 28.6 | 22.4 | 0.4 | 22.0 |
+//! | qga-schema | 18.7 | 0.7 | 0.2 | 0.4 |
+//! | qapi-qga | 9.1 | 1.8 | 0.3 | 1.5 |
 //!
 //! | ours / qapi-rs | crate alone | library |
 //! | --- | ---: | ---: |
-//! | qmp-schema / qapi-qmp | 0.65× | 0.60× |
-//! | qga-schema / qapi-qga | 0.55× | 0.42× |
+//! | qmp-schema / qapi-qmp | 0.62× | 0.58× |
+//! | qga-schema / qapi-qga | 0.39× | 0.29× |
+//!
+//! (Measured with `-- compile` after qmp-schema's server side moved behind its `server`
+//! feature; qapi-qmp has no server side either. With it, the QMP library took 14.9 s, 0.60×.)
 //!
 //! "Cold, with deps" differs in what is built (our side compiles pest, syn, prettyplease for
 //! qapi-codegen; theirs syn and serde_derive) and is disturbed by other work on the shared cores:
