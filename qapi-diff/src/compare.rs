@@ -9,7 +9,7 @@
 use crate::change::{classify, Change, Directions, EntityKind, Position, Relation, Use, What};
 use crate::usage::{merge_uses, Usage};
 use qapi_parser::model::{
-    Builtin, Cond, Entity, Feature, Member, ObjectType, Schema, Type, TypeId,
+    Branch, Builtin, Cond, Entity, Feature, Member, ObjectType, Schema, Type, TypeId,
 };
 use std::collections::HashSet;
 
@@ -316,29 +316,7 @@ fn compare_definition(
             compare_object(pair, cx, path, old, new, directions);
         }
         (Type::Alternate(old), Type::Alternate(new)) => {
-            for branch in &old.branches {
-                let branch_path = extend(path, &format!("branch:{}", branch.name));
-                match new.branches.iter().find(|b| b.name == branch.name) {
-                    Some(kept) => {
-                        compare_cond(cx, &branch_path, branch.cond.as_ref(), kept.cond.as_ref());
-                        compare_ref(pair, cx, &branch_path, branch.ty, kept.ty, directions);
-                    }
-                    None => {
-                        let what = What::BranchRemoved {
-                            name: branch.name.clone(),
-                        };
-                        cx.push(path, what, directions);
-                    }
-                }
-            }
-            for branch in &new.branches {
-                if !old.branches.iter().any(|b| b.name == branch.name) {
-                    let what = What::BranchAdded {
-                        name: branch.name.clone(),
-                    };
-                    cx.push(path, what, directions);
-                }
-            }
+            compare_branches(pair, cx, path, &old.branches, &new.branches, directions);
         }
         // `relate` sends only types of one kind here; built-ins and arrays never are.
         _ => {}
@@ -403,29 +381,14 @@ fn compare_object(
                 cx.push(path, what, directions);
                 return;
             }
-            for branch in &old_branches.branches {
-                let branch_path = extend(path, &format!("branch:{}", branch.name));
-                match new_branches.branches.iter().find(|b| b.name == branch.name) {
-                    Some(kept) => {
-                        compare_cond(cx, &branch_path, branch.cond.as_ref(), kept.cond.as_ref());
-                        compare_ref(pair, cx, &branch_path, branch.ty, kept.ty, directions);
-                    }
-                    None => {
-                        let what = What::BranchRemoved {
-                            name: branch.name.clone(),
-                        };
-                        cx.push(path, what, directions);
-                    }
-                }
-            }
-            for branch in &new_branches.branches {
-                if !old_branches.branches.iter().any(|b| b.name == branch.name) {
-                    let what = What::BranchAdded {
-                        name: branch.name.clone(),
-                    };
-                    cx.push(path, what, directions);
-                }
-            }
+            compare_branches(
+                pair,
+                cx,
+                path,
+                &old_branches.branches,
+                &new_branches.branches,
+                directions,
+            );
         }
     }
 }
@@ -464,6 +427,41 @@ fn compare_members(
                 name: member.name.clone(),
                 optional: member.optional,
                 ty: pair.new.ty(member.ty).name().to_owned(),
+            };
+            cx.push(path, what, directions);
+        }
+    }
+}
+
+/// The branches of an alternate or a union, matched by name: each kept branch's condition and
+/// type compared, each removed or added one reported.
+fn compare_branches(
+    pair: Pair<'_>,
+    cx: &mut Context<'_>,
+    path: &[String],
+    old: &[Branch],
+    new: &[Branch],
+    directions: Directions,
+) {
+    for branch in old {
+        let branch_path = extend(path, &format!("branch:{}", branch.name));
+        match new.iter().find(|b| b.name == branch.name) {
+            Some(kept) => {
+                compare_cond(cx, &branch_path, branch.cond.as_ref(), kept.cond.as_ref());
+                compare_ref(pair, cx, &branch_path, branch.ty, kept.ty, directions);
+            }
+            None => {
+                let what = What::BranchRemoved {
+                    name: branch.name.clone(),
+                };
+                cx.push(path, what, directions);
+            }
+        }
+    }
+    for branch in new {
+        if !old.iter().any(|b| b.name == branch.name) {
+            let what = What::BranchAdded {
+                name: branch.name.clone(),
             };
             cx.push(path, what, directions);
         }
