@@ -272,7 +272,7 @@ impl Builder {
                 Path::new(&out_dir).join(format!("{}.rs", self.stem()))
             }
         };
-        ensure_file_contents(&path, &generated.text, false)
+        ensure_file_contents(&path, &generated.text, false).map(|_written| ())
     }
 
     /// Generates the file's text without writing it (for the CLI and `cargo xtask regen`).

@@ -31,10 +31,12 @@ pub fn format_piece(tokens: TokenStream) -> Result<String, Error> {
 /// - Otherwise, with `check`, fails with [`Error::Stale`], whose message names the command
 ///   that fixes it (`cargo xtask regen`).
 /// - Otherwise writes it, creating its directory if needed.
-pub fn ensure_file_contents(path: &Path, text: &str, check: bool) -> Result<(), Error> {
+///
+/// `Ok(true)` when the file was written, `Ok(false)` when it already held `text`.
+pub fn ensure_file_contents(path: &Path, text: &str, check: bool) -> Result<bool, Error> {
     if let Ok(current) = fs::read_to_string(path) {
         if current == text {
-            return Ok(());
+            return Ok(false);
         }
     }
     if check {
@@ -54,7 +56,8 @@ pub fn ensure_file_contents(path: &Path, text: &str, check: bool) -> Result<(), 
     fs::write(path, text).map_err(|source| Error::Io {
         path: path.to_owned(),
         source,
-    })
+    })?;
+    Ok(true)
 }
 
 #[cfg(test)]

@@ -33,8 +33,8 @@ pub fn regen(root: &Path, check: bool) -> Result<()> {
             builder.async_client(true).async_client_cfg(predicate);
         }
         let text = builder.generate_to_string()?;
-        ensure_file_contents(&root.join(file.output), &text, check)?;
-        let verdict = if check { "up to date" } else { "written" };
+        let written = ensure_file_contents(&root.join(file.output), &text, check)?;
+        let verdict = if written { "written" } else { "up to date" };
         println!("{}: {verdict}", file.output);
     }
     Ok(())
