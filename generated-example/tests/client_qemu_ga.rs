@@ -16,9 +16,7 @@ use serde_json::Value;
 
 /// A qemu-ga on a temporary socket, or `None` (after saying so) when it is not installed.
 fn qemu_ga(test: &str) -> Option<AgentProcess> {
-    let installed = std::env::var_os("PATH")
-        .is_some_and(|path| std::env::split_paths(&path).any(|dir| dir.join("qemu-ga").is_file()));
-    if !installed {
+    if !qga_process::on_path("qemu-ga") {
         println!("skipping {test}: qemu-ga is not installed (no qemu-ga on PATH)");
         return None;
     }

@@ -20,9 +20,7 @@ fn tour(agent_command: &str) -> (Option<i32>, String) {
 
 #[test]
 fn tour_of_qemu_ga() {
-    let installed = std::env::var_os("PATH")
-        .is_some_and(|path| std::env::split_paths(&path).any(|dir| dir.join("qemu-ga").is_file()));
-    if !installed {
+    if !qga_process::on_path("qemu-ga") {
         println!("skipping tour_of_qemu_ga: qemu-ga is not installed (no qemu-ga on PATH)");
         return;
     }

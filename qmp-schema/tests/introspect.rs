@@ -10,11 +10,10 @@
 use qapi_runtime::introspect::{Comparison, Introspection, Outcome};
 use serde_json::Value;
 use std::collections::BTreeMap;
-use std::io::{BufRead, BufReader, Write};
-use std::os::unix::net::UnixStream;
 use std::path::Path;
-use std::process::{Command, Stdio};
-use std::time::{Duration, Instant};
+use support::Qemu;
+
+mod support;
 
 fn compare(live: &Value) -> Comparison {
     let ours = Introspection::parse(qmp_schema::INTROSPECTION).unwrap();
@@ -111,83 +110,25 @@ fn introspection_matches_the_captured_answer() {
     );
 }
 
-/// Is `qemu-system-x86_64` on the PATH?
-fn qemu_installed() -> bool {
-    Command::new("qemu-system-x86_64")
-        .arg("--version")
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .status()
-        .is_ok_and(|status| status.success())
-}
-
-/// Starts `qemu-system-x86_64 -M none`, asks `query-qmp-schema`, quits it.
-fn live_answer() -> Value {
-    let dir = std::env::temp_dir().join(format!("qmp-schema-introspect-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    let socket = dir.join("qmp.sock");
-    let mut qemu = Command::new("qemu-system-x86_64")
-        .args([
-            "-M",
-            "none",
-            "-nodefaults",
-            "-display",
-            "none",
-            "-S",
-            "-qmp",
-        ])
-        .arg(format!("unix:{},server=on,wait=off", socket.display()))
-        .stdin(Stdio::null())
-        .spawn()
-        .unwrap();
-    let deadline = Instant::now() + Duration::from_secs(20);
-    let stream = loop {
-        match UnixStream::connect(&socket) {
-            Ok(stream) => break stream,
-            Err(error) if Instant::now() > deadline => {
-                let _ = qemu.kill();
-                panic!("cannot connect to QEMU: {error}");
-            }
-            Err(_) => std::thread::sleep(Duration::from_millis(50)),
-        }
-    };
-    stream
-        .set_read_timeout(Some(Duration::from_secs(20)))
-        .unwrap();
-    let mut writer = stream.try_clone().unwrap();
-    let mut reader = BufReader::new(stream);
-    let mut line = String::new();
-    let mut read = |reader: &mut BufReader<UnixStream>| -> Value {
-        line.clear();
-        reader.read_line(&mut line).unwrap();
-        serde_json::from_str(&line).unwrap()
-    };
-    let greeting = read(&mut reader);
-    assert!(greeting.get("QMP").is_some(), "{greeting}");
-    writer
-        .write_all(b"{\"execute\":\"qmp_capabilities\"}\n")
-        .unwrap();
-    assert_eq!(read(&mut reader), serde_json::json!({"return": {}}));
-    writer
-        .write_all(b"{\"execute\":\"query-qmp-schema\"}\n")
-        .unwrap();
-    let mut reply = read(&mut reader);
-    writer.write_all(b"{\"execute\":\"quit\"}\n").unwrap();
-    let status = qemu.wait().unwrap();
-    std::fs::remove_dir_all(&dir).unwrap();
-    assert!(status.success(), "{status}");
-    reply
-        .get_mut("return")
-        .map(Value::take)
-        .unwrap_or_else(|| panic!("no return in {reply}"))
+/// Starts `qemu-system-x86_64 -M none`, asks `query-qmp-schema` and quits it; `None` when
+/// QEMU is not installed.
+fn live_answer() -> Option<Value> {
+    let (mut qemu, socket) = Qemu::start("introspect")?;
+    let mut client = Qemu::connect(&socket);
+    client.negotiate(&[]).unwrap();
+    let answer = client.execute("query-qmp-schema", None).unwrap();
+    client.execute("quit", None).unwrap();
+    assert!(qemu.wait_for_exit(), "QEMU did not exit after quit");
+    let status = qemu.child.try_wait().unwrap();
+    assert!(status.is_some_and(|status| status.success()), "{status:?}");
+    Some(answer)
 }
 
 #[test]
 fn introspection_matches_a_live_qemu() {
-    if !qemu_installed() {
+    let Some(live) = live_answer() else {
         println!("qemu-system-x86_64 is not installed: nothing compared");
         return;
-    }
-    let live = live_answer();
+    };
     check("live qemu-system-x86_64", &live, &compare(&live));
 }

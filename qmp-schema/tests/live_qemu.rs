@@ -3,89 +3,14 @@
 //! `qemu-system-x86_64 -M none -nodefaults -display none -S -qmp unix:SOCK,server=on,wait=off`
 //! in a fresh directory; the tests skip (saying so) only when the binary is absent.
 
-use std::path::PathBuf;
-use std::process::{Child, Command, Stdio};
-use std::time::{Duration, Instant};
+mod support;
 
 use qapi_runtime::client::qmp::{QmpClient, OOB};
 use qapi_runtime::ClientError;
 use qmp_schema::probe::{probe_all, Outcome, HARMLESS};
 use qmp_schema::{Client, Event, RunState, ShutdownCause};
-
-const QEMU: &str = "qemu-system-x86_64";
-
-/// A QEMU process and its directory, both gone when dropped.
-struct Qemu {
-    child: Child,
-    dir: PathBuf,
-}
-
-impl Qemu {
-    /// Starts QEMU with a QMP socket; `None` when the binary is absent.
-    fn start(name: &str) -> Option<(Qemu, PathBuf)> {
-        let dir = std::env::temp_dir().join(format!("qmp-live-{name}-{}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&dir);
-        std::fs::create_dir_all(&dir).unwrap();
-        let socket = dir.join("qmp.sock");
-        let spawned = Command::new(QEMU)
-            .args([
-                "-M",
-                "none",
-                "-nodefaults",
-                "-display",
-                "none",
-                "-S",
-                "-qmp",
-            ])
-            .arg(format!("unix:{},server=on,wait=off", socket.display()))
-            .stdin(Stdio::null())
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn();
-        let child = match spawned {
-            Ok(child) => child,
-            Err(error) if error.kind() == std::io::ErrorKind::NotFound => {
-                println!("skipped: {QEMU} is not installed");
-                let _ = std::fs::remove_dir_all(&dir);
-                return None;
-            }
-            Err(error) => panic!("cannot start {QEMU}: {error}"),
-        };
-        Some((Qemu { child, dir }, socket))
-    }
-
-    /// Connects (QEMU creates the socket shortly after starting), reads the greeting.
-    fn connect(socket: &PathBuf) -> QmpClient<std::os::unix::net::UnixStream> {
-        let deadline = Instant::now() + Duration::from_secs(20);
-        loop {
-            match std::os::unix::net::UnixStream::connect(socket) {
-                Ok(stream) => return QmpClient::new(stream).unwrap(),
-                Err(error) if Instant::now() > deadline => panic!("no QMP socket: {error}"),
-                Err(_) => std::thread::sleep(Duration::from_millis(50)),
-            }
-        }
-    }
-
-    /// Waits for QEMU to exit by itself (after `quit`).
-    fn wait_for_exit(&mut self) -> bool {
-        let deadline = Instant::now() + Duration::from_secs(20);
-        while Instant::now() < deadline {
-            if let Ok(Some(_)) = self.child.try_wait() {
-                return true;
-            }
-            std::thread::sleep(Duration::from_millis(50));
-        }
-        false
-    }
-}
-
-impl Drop for Qemu {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-        let _ = std::fs::remove_dir_all(&self.dir);
-    }
-}
+use std::time::Duration;
+use support::Qemu;
 
 #[test]
 fn every_harmless_argument_less_command_decodes() {
