@@ -20,7 +20,7 @@ fn generic(desc: &str) -> Value {
 fn file_round_trip_and_errors() {
     let agent = RunningAgent::start(&[]);
     let mut client = agent.connect();
-    let path = agent.dir.0.join("data");
+    let path = agent.dir().join("data");
     let path = path.to_str().unwrap();
     let handle = execute(
         &mut client,
@@ -89,7 +89,7 @@ fn file_round_trip_and_errors() {
     );
     // The handle counter lives in the state directory.
     assert_eq!(
-        std::fs::read_to_string(agent.dir.0.join("qga.state")).unwrap(),
+        std::fs::read_to_string(agent.dir().join("qga.state")).unwrap(),
         "[global]\nfd_counter=1001\n"
     );
 }
@@ -265,10 +265,10 @@ fn a_new_client_starts_afresh() {
 #[test]
 fn terminates_on_sigterm_and_removes_its_files() {
     let mut agent = RunningAgent::start(&["-v"]);
-    let pidfile = agent.dir.0.join("pid");
+    let pidfile = agent.dir().join("pid");
     assert_eq!(
         std::fs::read_to_string(&pidfile).unwrap().trim(),
-        agent.child.id().to_string()
+        agent.process.pid().to_string()
     );
     let mut client = agent.connect();
     assert_eq!(
@@ -278,7 +278,7 @@ fn terminates_on_sigterm_and_removes_its_files() {
     let status = agent.stop_with(libc::SIGTERM);
     assert!(status.success(), "{status:?}");
     assert!(!pidfile.exists());
-    assert!(!agent.socket.exists());
+    assert!(!agent.process.socket().exists());
     let log = agent.log();
     assert!(log.contains(": info: example-agent"), "{log}");
     assert!(
@@ -298,5 +298,5 @@ fn terminates_on_sigint_while_a_client_is_connected() {
     );
     let status = agent.stop_with(libc::SIGINT);
     assert!(status.success(), "{status:?}");
-    assert!(!agent.dir.0.join("pid").exists());
+    assert!(!agent.dir().join("pid").exists());
 }

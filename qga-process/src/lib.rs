@@ -10,7 +10,7 @@ use std::fs;
 use std::io;
 use std::os::unix::net::UnixStream;
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
+use std::process::{Child, Command, ExitStatus, Stdio};
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::thread;
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
@@ -217,6 +217,21 @@ impl AgentProcess {
         self.shut_down();
         fs::remove_dir_all(&self.dir)?;
         Ok(exited_early)
+    }
+
+    /// Waits up to `timeout` for the agent to exit by itself (after a signal, say); its exit
+    /// status, or `None` if it is still running.
+    pub fn wait_for_exit(&mut self, timeout: Duration) -> io::Result<Option<ExitStatus>> {
+        let deadline = Instant::now() + timeout;
+        loop {
+            if let Some(status) = self.child.try_wait()? {
+                return Ok(Some(status));
+            }
+            if Instant::now() >= deadline {
+                return Ok(None);
+            }
+            thread::sleep(Duration::from_millis(10));
+        }
     }
 
     fn shut_down(&mut self) {

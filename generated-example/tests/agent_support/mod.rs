@@ -3,84 +3,37 @@
 
 #![allow(dead_code)]
 
+use qga_process::{AgentCommand, AgentProcess};
 use std::io::{Read, Write};
 use std::os::unix::net::UnixStream;
-use std::path::PathBuf;
-use std::process::{Child, Command, Stdio};
-use std::sync::atomic::{AtomicUsize, Ordering};
-use std::time::{Duration, Instant};
+use std::path::Path;
+use std::time::Duration;
 
-/// The commands a test agent blocks: every one that changes the system.
-pub const BLOCK: &str = qga_process::BLOCK_LIST;
-
-static COUNTER: AtomicUsize = AtomicUsize::new(0);
-
-/// A private directory, removed when dropped.
-pub struct TempDir(pub PathBuf);
-
-impl TempDir {
-    pub fn new(name: &str) -> TempDir {
-        let dir = std::env::temp_dir().join(format!(
-            "example-agent-{name}-{}-{}",
-            std::process::id(),
-            COUNTER.fetch_add(1, Ordering::SeqCst)
-        ));
-        let _ = std::fs::remove_dir_all(&dir);
-        std::fs::create_dir_all(&dir).expect("create the test directory");
-        TempDir(dir)
-    }
-}
-
-impl Drop for TempDir {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
-}
-
-/// A running agent; killed when dropped.
+/// A running agent with the block list, its state, pid file and log in a private directory;
+/// killed, and the directory removed, when dropped.
 pub struct RunningAgent {
-    pub child: Child,
-    pub dir: TempDir,
-    pub socket: PathBuf,
+    pub process: AgentProcess,
 }
 
 impl RunningAgent {
+    /// Starts the built `example-agent` with qemu-ga's flags (`-m unix-listen -p SOCK -t DIR
+    /// -f DIR/pid -l DIR/log -b BLOCK`) and `extra`.
     pub fn start(extra: &[&str]) -> RunningAgent {
-        let dir = TempDir::new("it");
-        let socket = dir.0.join("sock");
-        let mut args: Vec<String> = vec![
-            "-m".into(),
-            "unix-listen".into(),
-            "-p".into(),
-            socket.display().to_string(),
-            "-t".into(),
-            dir.0.display().to_string(),
-            "-f".into(),
-            dir.0.join("pid").display().to_string(),
-            "-l".into(),
-            dir.0.join("log").display().to_string(),
-            "-b".into(),
-            BLOCK.into(),
-        ];
-        args.extend(extra.iter().map(|arg| (*arg).to_owned()));
-        let child = Command::new(env!("CARGO_BIN_EXE_example-agent"))
-            .args(&args)
-            .stdin(Stdio::null())
-            .spawn()
-            .expect("start example-agent");
-        let deadline = Instant::now() + Duration::from_secs(10);
-        while !socket.exists() {
-            assert!(
-                Instant::now() < deadline,
-                "the agent did not create its socket"
-            );
-            std::thread::sleep(Duration::from_millis(10));
-        }
-        RunningAgent { child, dir, socket }
+        let mut command = AgentCommand::qemu_ga_flags(env!("CARGO_BIN_EXE_example-agent"));
+        command
+            .args
+            .extend(extra.iter().map(|arg| (*arg).to_owned()));
+        let process = AgentProcess::start(&command).expect("start example-agent");
+        RunningAgent { process }
+    }
+
+    /// The agent's private directory.
+    pub fn dir(&self) -> &Path {
+        self.process.dir()
     }
 
     pub fn connect(&self) -> Connection {
-        let stream = UnixStream::connect(&self.socket).expect("connect to the agent");
+        let stream = UnixStream::connect(self.process.socket()).expect("connect to the agent");
         stream
             .set_read_timeout(Some(Duration::from_secs(10)))
             .expect("set a read timeout");
@@ -88,28 +41,17 @@ impl RunningAgent {
     }
 
     pub fn log(&self) -> String {
-        std::fs::read_to_string(self.dir.0.join("log")).unwrap_or_default()
+        std::fs::read_to_string(self.dir().join("log")).unwrap_or_default()
     }
 
     /// Sends `signal` and waits for the exit status.
     pub fn stop_with(&mut self, signal: i32) -> std::process::ExitStatus {
         // SAFETY: kill on the pid of our own child.
-        unsafe { libc::kill(self.child.id() as i32, signal) };
-        let deadline = Instant::now() + Duration::from_secs(10);
-        loop {
-            if let Some(status) = self.child.try_wait().expect("wait for the agent") {
-                return status;
-            }
-            assert!(Instant::now() < deadline, "the agent did not exit");
-            std::thread::sleep(Duration::from_millis(10));
-        }
-    }
-}
-
-impl Drop for RunningAgent {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
+        unsafe { libc::kill(self.process.pid() as i32, signal) };
+        self.process
+            .wait_for_exit(Duration::from_secs(10))
+            .expect("wait for the agent")
+            .expect("the agent did not exit")
     }
 }
 
