@@ -91,68 +91,43 @@ struct SchemaParser<'a> {
 }
 
 impl SchemaParser<'_> {
-    /// QEMU's `_parse`: every top-level item of one file, in order.
+    /// QEMU's `_parse`: every top-level item of one file, in order, each acted on before the
+    /// next is read, so that an include or pragma error before a syntax error is reported
+    /// first, as QEMU reports it.
     ///
-    /// A file without syntax errors is parsed by pest in one go and its items are then acted on
-    /// in order. Otherwise the items are parsed one at a time, each acted on before the next is
-    /// read, so that an include or pragma error before the syntax error is reported first, as
-    /// QEMU reports it.
+    /// White space, plain comments and runs of comment lines are lexed here (they are most of
+    /// a schema's text, and pest's per-character cost made them most of the parse); pest
+    /// parses each value, given just the text up to its closing bracket.
     fn parse_file(&mut self, file: FileId) -> Fallible<()> {
         let text = self.sources.file(file).text.clone();
         let mut pending_doc = None;
-        if max_nesting(&text) <= MAX_NESTING {
-            if let Ok(mut pairs) = QapiGrammar::parse(Rule::schema, &text) {
-                let items: Vec<Pair<'_, Rule>> = pairs
-                    .next()
-                    .expect("grammar: a schema pair")
-                    .into_inner()
-                    .filter(|pair| pair.as_rule() == Rule::item)
-                    .collect();
-                for (index, item) in items.iter().enumerate() {
-                    let next = items
-                        .get(index + 1)
-                        .map_or(text.len(), |next| next.as_span().start());
-                    self.act_on_item(item.clone(), 0, next, &text, file, &mut pending_doc)?;
-                }
-                return self.reject_pending_doc(pending_doc);
-            }
-        }
         let mut pos = skip_gap(&text, 0);
         while pos < text.len() {
-            check_nesting(&text, pos, file)?;
-            let item = QapiGrammar::parse(Rule::item, &text[pos..])
-                .map_err(|error| syntax_error(&error, &text, pos, file))?
-                .next()
-                .expect("grammar: an item pair");
-            let end = pos + item.as_span().end();
-            let next = skip_gap(&text, end);
-            self.act_on_item(item, pos, next, &text, file, &mut pending_doc)?;
-            pos = next;
+            if text[pos..].starts_with("##") {
+                let (end, tokens) = comment_run(&text, pos, file);
+                let next = skip_gap(&text, end);
+                self.act_on_comment_run(tokens, next, &text, file, &mut pending_doc)?;
+                pos = next;
+            } else {
+                let value = parse_value(&text, pos, file)?;
+                let next = skip_gap(&text, value.span.end as usize);
+                self.parse_expression(value, file, pending_doc.take())?;
+                pos = next;
+            }
         }
         self.reject_pending_doc(pending_doc)
     }
 
-    /// Acts on one top-level item found at `offset`; `next` is where the following item (or
-    /// the end of the file) starts.
-    fn act_on_item(
+    /// Acts on a run of comment lines; `next` is where the following item (or the end of the
+    /// file) starts.
+    fn act_on_comment_run(
         &mut self,
-        item: Pair<'_, Rule>,
-        offset: usize,
+        mut tokens: Vec<CommentToken>,
         next: usize,
         text: &str,
         file: FileId,
         pending_doc: &mut Option<usize>,
     ) -> Fallible<()> {
-        debug_assert_eq!(item.as_rule(), Rule::item);
-        let inner = item
-            .into_inner()
-            .next()
-            .expect("grammar: an item holds a comment run or a value");
-        if inner.as_rule() != Rule::comment_run {
-            let value = build_value(inner, offset, file)?;
-            return self.parse_expression(value, file, pending_doc.take());
-        }
-        let mut tokens = comment_tokens(inner, offset, file);
         let end_span = eof_or_token(text, next, file);
         if self.legacy && tokens.len() == 1 && next < text.len() {
             tokens = self.recover_headless_doc(text, tokens, file);
@@ -354,12 +329,145 @@ fn string_list(value: &Value) -> Option<Vec<String>> {
         .collect()
 }
 
-/// Where the white space and plain comments starting at `pos` end.
-fn skip_gap(text: &str, pos: usize) -> usize {
-    match QapiGrammar::parse(Rule::gap, &text[pos..]) {
-        Ok(mut pairs) => pos + pairs.next().map_or(0, |gap| gap.as_span().end()),
-        Err(_) => pos,
+/// Where the white space and plain comments starting at `pos` end: the grammar's `gap`.
+fn skip_gap(text: &str, mut pos: usize) -> usize {
+    loop {
+        pos = skip_spaces(text, pos);
+        let rest = &text.as_bytes()[pos..];
+        if rest.first() != Some(&b'#') || rest.get(1) == Some(&b'#') {
+            return pos;
+        }
+        pos = line_end(text, pos);
     }
+}
+
+/// Where the white space starting at `pos` ends: the grammar's `comment_space`, Python's
+/// `str.isspace()`.
+fn skip_spaces(text: &str, mut pos: usize) -> usize {
+    let bytes = text.as_bytes();
+    while let Some(&byte) = bytes.get(pos) {
+        if byte.is_ascii() {
+            if !matches!(byte, b'\t'..=b'\r' | 0x1C..=b' ') {
+                break;
+            }
+            pos += 1;
+        } else {
+            // `pos` is a char boundary: it only ever moves past whole characters.
+            match text[pos..].chars().next() {
+                Some(ch) if is_python_space(ch) => pos += ch.len_utf8(),
+                _ => break,
+            }
+        }
+    }
+    pos
+}
+
+/// Where the line containing `pos` ends: at its newline, or at the end of the text.
+fn line_end(text: &str, pos: usize) -> usize {
+    text[pos..]
+        .find('\n')
+        .map_or(text.len(), |newline| pos + newline)
+}
+
+/// The grammar's `comment_run` starting at `pos` (on a `##`): where it ends, and its comment
+/// tokens, one per line, each from its `#` to the end of its line.
+fn comment_run(text: &str, pos: usize, file: FileId) -> (usize, Vec<CommentToken>) {
+    let mut tokens = Vec::new();
+    let mut start = pos;
+    loop {
+        let end = line_end(text, start);
+        tokens.push(CommentToken {
+            text: text[start..end].to_owned(),
+            span: Span::new(file, start, end),
+        });
+        let next = skip_spaces(text, end);
+        if !text[next..].starts_with('#') {
+            return (end, tokens);
+        }
+        start = next;
+    }
+}
+
+/// The value starting at `pos`, parsed by pest.
+///
+/// Pest is given the text up to the value's closing bracket (as [`value_end`] finds it), so
+/// that what it sets up per input (a line index) costs no more than the value. Should that
+/// parse fail or stop short, the rest of the file is parsed instead: its result, and any
+/// syntax error, are then exactly those of parsing the whole rest.
+fn parse_value(text: &str, pos: usize, file: FileId) -> Fallible<Spanned<Value>> {
+    let end = value_end(text, pos, file)?;
+    let item = match QapiGrammar::parse(Rule::item, &text[pos..end])
+        .ok()
+        .and_then(|mut pairs| pairs.next())
+        .filter(|item| item.as_span().end() == end - pos)
+    {
+        Some(item) => item,
+        None => QapiGrammar::parse(Rule::item, &text[pos..])
+            .map_err(|error| syntax_error(&error, text, pos, file))?
+            .next()
+            .expect("grammar: an item pair"),
+    };
+    debug_assert_eq!(item.as_rule(), Rule::item);
+    let inner = item
+        .into_inner()
+        .next()
+        .expect("grammar: an item holds a comment run or a value");
+    if inner.as_rule() == Rule::comment_run {
+        unreachable!("grammar: a comment run starts with '##', which the caller lexes");
+    }
+    build_value(inner, pos, file)
+}
+
+/// Where the value starting at `pos` ends: after the bracket that closes its opening bracket
+/// (or at the end of the text if none does, or if the value is not an object or array).
+/// QAPI strings cannot contain a quote, so quotes toggle string state exactly; a string or
+/// comment also ends at the end of its line.
+///
+/// Rejects values nested deeper than [`MAX_NESTING`], at the first bracket too deep, before
+/// pest recurses into them.
+fn value_end(text: &str, pos: usize, file: FileId) -> Fallible<usize> {
+    let bytes = text.as_bytes();
+    if !matches!(bytes.get(pos), Some(b'{' | b'[')) {
+        return Ok(text.len());
+    }
+    let mut depth = 0usize;
+    let mut index = pos;
+    while index < bytes.len() {
+        match bytes[index] {
+            b'#' => {
+                index = line_end(text, index);
+                continue;
+            }
+            b'\'' => {
+                index += 1;
+                while index < bytes.len() && !matches!(bytes[index], b'\'' | b'\n') {
+                    index += 1;
+                }
+                if bytes.get(index) == Some(&b'\'') {
+                    index += 1;
+                }
+                continue;
+            }
+            b'{' | b'[' => {
+                depth += 1;
+                if depth > MAX_NESTING {
+                    return Err(error(
+                        Span::new(file, index, index + 1),
+                        format!("nesting too deep (more than {MAX_NESTING} levels)"),
+                    ));
+                }
+            }
+            b'}' | b']' => {
+                depth -= 1;
+                if depth == 0 {
+                    return Ok(index + 1);
+                }
+            }
+            _ => {}
+        }
+        index += 1;
+    }
+    Ok(text.len())
 }
 
 /// The span of the token at `pos`, or of the end of the file as QEMU places it: on the final
@@ -367,29 +475,6 @@ fn skip_gap(text: &str, pos: usize) -> usize {
 fn eof_or_token(text: &str, pos: usize, file: FileId) -> Span {
     let at = pos.min(text.len().saturating_sub(1));
     Span::new(file, at, at)
-}
-
-/// The comment tokens of a `comment_run`, with spans in the file: each comment starts at a
-/// `#` and runs to the end of its line.
-fn comment_tokens(run: Pair<'_, Rule>, offset: usize, file: FileId) -> Vec<CommentToken> {
-    debug_assert_eq!(run.as_rule(), Rule::comment_run);
-    let start = offset + run.as_span().start();
-    let mut tokens = Vec::new();
-    let mut line_start = 0;
-    for line in run.as_str().split('\n') {
-        if let Some(hash) = line.find('#') {
-            tokens.push(CommentToken {
-                text: line[hash..].to_owned(),
-                span: Span::new(
-                    file,
-                    start + line_start + hash,
-                    start + line_start + line.len(),
-                ),
-            });
-        }
-        line_start += line.len() + 1;
-    }
-    tokens
 }
 
 /// The run of plain `#` comment lines that ends right above the line starting at `pos`.
@@ -497,105 +582,6 @@ fn string_text(string: Pair<'_, Rule>, offset: usize, file: FileId) -> Fallible<
     Ok(inner.replace("\\\\", "\\"))
 }
 
-/// The deepest nesting of objects and arrays in `text`. QAPI strings cannot contain a quote,
-/// so quotes toggle string state exactly; comments run to the end of the line.
-///
-/// The same count as [`nesting_events`], written as a plain loop that jumps over comments and
-/// strings: it runs over every byte of every file before the fast path, and the iterator
-/// version cost about a tenth of the whole parse.
-fn max_nesting(text: &str) -> usize {
-    let bytes = text.as_bytes();
-    let (mut depth, mut deepest) = (0usize, 0usize);
-    let mut index = 0;
-    while index < bytes.len() {
-        match bytes[index] {
-            b'#' => {
-                // Ends on the newline (a char boundary: '#' is ASCII), which ends the comment.
-                index = text[index..]
-                    .find('\n')
-                    .map_or(bytes.len(), |newline| index + newline);
-                continue;
-            }
-            b'\'' => {
-                // A string ends at its closing quote, or unterminated at the end of the line.
-                index += 1;
-                while index < bytes.len() && !matches!(bytes[index], b'\'' | b'\n') {
-                    index += 1;
-                }
-                if bytes.get(index) == Some(&b'\'') {
-                    index += 1;
-                }
-                continue;
-            }
-            b'{' | b'[' => {
-                depth += 1;
-                deepest = deepest.max(depth);
-            }
-            b'}' | b']' => depth = depth.saturating_sub(1),
-            _ => {}
-        }
-        index += 1;
-    }
-    deepest
-}
-
-/// Each opening bracket from `pos` on with the depth it opens; with `one_value`, only until the
-/// value starting at `pos` is closed.
-fn nesting_events(
-    text: &str,
-    pos: usize,
-    one_value: bool,
-) -> impl Iterator<Item = (usize, usize)> + '_ {
-    let mut depth = 0usize;
-    let mut in_string = false;
-    let mut in_comment = false;
-    let mut done = false;
-    text.bytes()
-        .enumerate()
-        .skip(pos)
-        .map_while(move |(index, byte)| {
-            if done {
-                return None;
-            }
-            let mut opened = None;
-            match byte {
-                b'\n' => {
-                    in_comment = false;
-                    in_string = false;
-                }
-                _ if in_comment => {}
-                b'\'' => in_string = !in_string,
-                _ if in_string => {}
-                b'#' => in_comment = true,
-                b'{' | b'[' => {
-                    depth += 1;
-                    opened = Some((index, depth));
-                }
-                b'}' | b']' => {
-                    depth = depth.saturating_sub(1);
-                    done = one_value && depth == 0;
-                }
-                _ => {}
-            }
-            Some(opened)
-        })
-        .flatten()
-}
-
-/// Rejects values nested deeper than [`MAX_NESTING`] in the item at `pos`, before pest
-/// recurses into them.
-fn check_nesting(text: &str, pos: usize, file: FileId) -> Fallible<()> {
-    if !text[pos..].starts_with(['{', '[']) {
-        return Ok(());
-    }
-    match nesting_events(text, pos, true).find(|&(_, depth)| depth > MAX_NESTING) {
-        Some((index, _)) => Err(error(
-            Span::new(file, index, index + 1),
-            format!("nesting too deep (more than {MAX_NESTING} levels)"),
-        )),
-        None => Ok(()),
-    }
-}
 /// Turns pest's failure into QEMU's error: a lexical error of the token where parsing stopped,
 /// or what QEMU says it expected there.
 fn syntax_error(
@@ -879,25 +865,70 @@ mod tests {
     }
 
     #[test]
-    fn max_nesting_counts_as_nesting_events_does() {
+    fn value_end_finds_the_closing_bracket() {
+        let cases = [
+            ("{ 'a': [ { } ] } { }", 16),
+            ("[ '#' [ # ] ]\n ] ] [", 18),
+            ("{ 'a': '[[[' } ]", 14),
+            ("[ 'unterminated ]\n ] [", 20),
+            ("{ 'x': { 'y': {} } ## doc }\n}", 29),
+            ("[ [ ]", 5),
+            ("'a' ]", 5),
+            ("true", 4),
+        ];
+        for (text, expected) in cases {
+            assert_eq!(
+                value_end(text, 0, FileId(0)).ok(),
+                Some(expected),
+                "{text:?}"
+            );
+        }
+    }
+
+    /// The lexing done in Rust (`skip_gap`, `comment_run`) agrees with the grammar's `gap`
+    /// and `comment_run` rules.
+    #[test]
+    fn lexing_in_rust_matches_the_grammar() {
         let texts = [
-            "{ 'a': [ { } ] }",
-            "# [[[ in a comment\n[ ]",
-            "{ 'a': '[[[' }",
-            "{ 'a': '#' , 'b': [ [ ] ] }",
-            "[ 'unterminated [[\n[ [ [ ] ] ]",
-            "## doc [[[\n{ 'x': { 'y': {} } }\n# tail [",
-            "] ] [ [",
             "",
+            "  \n\t{",
+            "# plain\n  # plain\n\n{ }",
+            "# plain\n## doc\n",
+            "\u{a0}\u{2028}\u{1c}\u{1f}\u{b}\u{c}\r # x\n\u{3000}'a'",
+            "#\n#\n##",
+            "##\n# @a:\n#\n  # indented\n\n\n##\n{ 'enum': 'A' }",
+            "## x\n#\u{a0}y\n\u{2029}#z",
+            "##\n# a\n  x # not a comment line\n",
+            "## trailing",
+            "##\n\u{85}# next line\n#",
         ];
         for text in texts {
-            let expected = nesting_events(text, 0, false)
-                .map(|(_, depth)| depth)
-                .max()
-                .unwrap_or(0);
-            assert_eq!(max_nesting(text), expected, "{text:?}");
+            let gap = QapiGrammar::parse(Rule::gap, text)
+                .unwrap()
+                .next()
+                .map_or(0, |gap| gap.as_span().end());
+            assert_eq!(skip_gap(text, 0), gap, "gap of {text:?}");
+            if !text[gap..].starts_with("##") {
+                continue;
+            }
+            let run = QapiGrammar::parse(Rule::comment_run, &text[gap..])
+                .unwrap()
+                .next()
+                .unwrap();
+            let (end, tokens) = comment_run(text, gap, FileId(0));
+            assert_eq!(end, gap + run.as_span().end(), "run of {text:?}");
+            let lines: Vec<&str> = run
+                .as_str()
+                .split('\n')
+                .filter_map(|line| line.find('#').map(|hash| &line[hash..]))
+                .collect();
+            let texts: Vec<&str> = tokens.iter().map(|token| token.text.as_str()).collect();
+            assert_eq!(texts, lines, "tokens of {text:?}");
+            for token in &tokens {
+                let (start, end) = (token.span.start as usize, token.span.end as usize);
+                assert_eq!(&text[start..end], token.text, "span in {text:?}");
+            }
         }
-        assert_eq!(max_nesting("[ '#' [ # ]\n ] [ [ ] ] ] ]"), 3);
     }
 
     #[test]
