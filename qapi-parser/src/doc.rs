@@ -39,15 +39,17 @@ mod parse;
 
 use crate::span::{Span, Spanned};
 use indexmap::IndexMap;
+use std::borrow::Cow;
 use std::fmt::Write as _;
 
 pub use parse::parse_doc;
 
 /// One comment token as the lexer sees it: its text from `#` to the end of the line (without
-/// the newline), and where it stands.
+/// the newline), and where it stands. The text is borrowed from the schema text: a schema has
+/// tens of thousands of comment lines.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct CommentToken {
-    pub text: String,
+pub struct CommentToken<'a> {
+    pub text: Cow<'a, str>,
     pub span: Span,
 }
 
@@ -197,7 +199,7 @@ pub(crate) mod testing {
     /// (or the end of file) stands.
     pub struct Input {
         pub sources: SourceMap,
-        pub tokens: Vec<CommentToken>,
+        pub tokens: Vec<CommentToken<'static>>,
         pub end: Span,
     }
 
@@ -222,7 +224,7 @@ pub(crate) mod testing {
                 break;
             }
             tokens.push(CommentToken {
-                text: rest.to_owned(),
+                text: Cow::Owned(rest.to_owned()),
                 span: Span::new(file, start, start + rest.len()),
             });
         }

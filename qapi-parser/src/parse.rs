@@ -18,6 +18,7 @@ use crate::span::{FileId, SourceMap, Span, Spanned};
 use crate::{FileSystem, Options};
 use pest::iterators::Pair;
 use pest::Parser as _;
+use std::borrow::Cow;
 use std::collections::HashSet;
 use std::io;
 use std::path::{Path, PathBuf};
@@ -120,11 +121,11 @@ impl SchemaParser<'_> {
 
     /// Acts on a run of comment lines; `next` is where the following item (or the end of the
     /// file) starts.
-    fn act_on_comment_run(
+    fn act_on_comment_run<'t>(
         &mut self,
-        mut tokens: Vec<CommentToken>,
+        mut tokens: Vec<CommentToken<'t>>,
         next: usize,
-        text: &str,
+        text: &'t str,
         file: FileId,
         pending_doc: &mut Option<usize>,
     ) -> Fallible<()> {
@@ -139,7 +140,7 @@ impl SchemaParser<'_> {
     /// QEMU's lexer skips them outside a doc block.
     fn parse_comment_run(
         &mut self,
-        tokens: &[CommentToken],
+        tokens: &[CommentToken<'_>],
         end: Span,
         pending_doc: &mut Option<usize>,
     ) -> Fallible<()> {
@@ -162,12 +163,12 @@ impl SchemaParser<'_> {
     /// definition, under plain comment lines. QEMU reads the `##` as an unterminated block and
     /// fails; old schemas (the seed has one) meant the comment lines above as the definition's
     /// doc, so legacy mode takes them as such, with a warning.
-    fn recover_headless_doc(
+    fn recover_headless_doc<'t>(
         &mut self,
-        text: &str,
-        closer: Vec<CommentToken>,
+        text: &'t str,
+        closer: Vec<CommentToken<'t>>,
         file: FileId,
-    ) -> Vec<CommentToken> {
+    ) -> Vec<CommentToken<'t>> {
         let lines = comment_lines_above(text, closer[0].span.start as usize, file);
         let Some(first) = lines.first() else {
             return closer;
@@ -177,7 +178,7 @@ impl SchemaParser<'_> {
             "doc comment lacks its opening '##' line",
         ));
         let opener = CommentToken {
-            text: "##".to_owned(),
+            text: Cow::Borrowed("##"),
             span: first.span.head(),
         };
         std::iter::once(opener).chain(lines).chain(closer).collect()
@@ -371,13 +372,13 @@ fn line_end(text: &str, pos: usize) -> usize {
 
 /// The grammar's `comment_run` starting at `pos` (on a `##`): where it ends, and its comment
 /// tokens, one per line, each from its `#` to the end of its line.
-fn comment_run(text: &str, pos: usize, file: FileId) -> (usize, Vec<CommentToken>) {
+fn comment_run(text: &str, pos: usize, file: FileId) -> (usize, Vec<CommentToken<'_>>) {
     let mut tokens = Vec::new();
     let mut start = pos;
     loop {
         let end = line_end(text, start);
         tokens.push(CommentToken {
-            text: text[start..end].to_owned(),
+            text: Cow::Borrowed(&text[start..end]),
             span: Span::new(file, start, end),
         });
         let next = skip_spaces(text, end);
@@ -478,7 +479,7 @@ fn eof_or_token(text: &str, pos: usize, file: FileId) -> Span {
 }
 
 /// The run of plain `#` comment lines that ends right above the line starting at `pos`.
-fn comment_lines_above(text: &str, pos: usize, file: FileId) -> Vec<CommentToken> {
+fn comment_lines_above(text: &str, pos: usize, file: FileId) -> Vec<CommentToken<'_>> {
     let mut lines = Vec::new();
     let mut line_end = text[..pos].rfind('\n').unwrap_or(0);
     while line_end > 0 {
@@ -492,7 +493,7 @@ fn comment_lines_above(text: &str, pos: usize, file: FileId) -> Vec<CommentToken
             break;
         }
         lines.push(CommentToken {
-            text: comment.trim_end().to_owned(),
+            text: Cow::Borrowed(comment.trim_end()),
             span: Span::new(
                 file,
                 line_start + indent,
@@ -922,7 +923,7 @@ mod tests {
                 .split('\n')
                 .filter_map(|line| line.find('#').map(|hash| &line[hash..]))
                 .collect();
-            let texts: Vec<&str> = tokens.iter().map(|token| token.text.as_str()).collect();
+            let texts: Vec<&str> = tokens.iter().map(|token| &*token.text).collect();
             assert_eq!(texts, lines, "tokens of {text:?}");
             for token in &tokens {
                 let (start, end) = (token.span.start as usize, token.span.end as usize);

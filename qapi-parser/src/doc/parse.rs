@@ -19,7 +19,7 @@ use indexmap::IndexMap;
 /// and parsing goes on (see the [module documentation](super)); otherwise the first error is
 /// returned, as QEMU 10.0.2 reports it.
 pub fn parse_doc(
-    tokens: &[CommentToken],
+    tokens: &[CommentToken<'_>],
     end: Span,
     legacy: bool,
     diags: &mut Diagnostics,
@@ -49,7 +49,7 @@ pub fn parse_doc(
 
 /// The state of one block being parsed.
 struct DocParser<'t, 'd> {
-    tokens: &'t [CommentToken],
+    tokens: &'t [CommentToken<'t>],
     /// The token being looked at: QEMU's current token, where errors are located.
     pos: usize,
     end: Span,
@@ -372,7 +372,7 @@ impl DocParser<'_, '_> {
             self.pos = self.tokens.len();
             return Err(error(self.end, "documentation comment must end with '##'"));
         };
-        let text = token.text.as_str();
+        let text: &str = &token.text;
         if text.starts_with("##") {
             if text != "##" {
                 return Err(error(
