@@ -635,11 +635,11 @@ impl<'a> ExprChecker<'a> {
             self.check_name_lower(
                 name,
                 name_value.span,
-                &source,
+                source,
                 Exception::Never,
                 Exception::Never,
             )?;
-            self.check_if(feature, &source)?;
+            self.check_if(feature, source)?;
         }
         Ok(())
     }
@@ -729,7 +729,7 @@ impl<'a> ExprChecker<'a> {
                 name: key,
             };
             let name = key.strip_prefix('*').unwrap_or(key);
-            self.check_name_lower(name, member.key.span, &member_source, exception, exception)?;
+            self.check_name_lower(name, member.key.span, member_source, exception, exception)?;
             let c_name = c_name(name);
             if c_name == "u" || c_name.starts_with("has_") {
                 return Err(self.error(
@@ -738,10 +738,10 @@ impl<'a> ExprChecker<'a> {
                 ));
             }
             let definition = Sugared::of(&member.value, "type");
-            self.check_keys(definition, &member_source, &["type"], &["if", "features"])?;
-            self.check_if(definition, &member_source)?;
+            self.check_keys(definition, member_source, &["type"], &["if", "features"])?;
+            self.check_if(definition, member_source)?;
             self.check_features(definition.get("features"))?;
-            self.check_type_name_or_array(Some(definition.field("type")), &member_source)?;
+            self.check_type_name_or_array(Some(definition.field("type")), member_source)?;
         }
         Ok(())
     }
@@ -780,11 +780,11 @@ impl<'a> ExprChecker<'a> {
             self.check_name_lower(
                 &checked_name,
                 name_value.span,
-                &source,
+                source,
                 exception,
                 exception,
             )?;
-            self.check_if(value, &source)?;
+            self.check_if(value, source)?;
             self.check_features(value.get("features"))?;
         }
         Ok(())
@@ -814,9 +814,9 @@ impl<'a> ExprChecker<'a> {
                 name: &branch.key.node,
             };
             let definition = Sugared::of(&branch.value, "type");
-            self.check_keys(definition, &source, &["type"], &["if"])?;
-            self.check_if(definition, &source)?;
-            self.check_type_name(Some(definition.field("type")), &source)?;
+            self.check_keys(definition, source, &["type"], &["if"])?;
+            self.check_if(definition, source)?;
+            self.check_type_name(Some(definition.field("type")), source)?;
         }
         Ok(())
     }
@@ -840,14 +840,14 @@ impl<'a> ExprChecker<'a> {
             self.check_name_lower(
                 &branch.key.node,
                 branch.key.span,
-                &source,
+                source,
                 Exception::Never,
                 Exception::Never,
             )?;
             let definition = Sugared::of(&branch.value, "type");
-            self.check_keys(definition, &source, &["type"], &["if"])?;
-            self.check_if(definition, &source)?;
-            self.check_type_name_or_array(Some(definition.field("type")), &source)?;
+            self.check_keys(definition, source, &["type"], &["if"])?;
+            self.check_if(definition, source)?;
+            self.check_type_name_or_array(Some(definition.field("type")), source)?;
         }
         Ok(())
     }
