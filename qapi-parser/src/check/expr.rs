@@ -777,13 +777,7 @@ impl<'a> ExprChecker<'a> {
             } else {
                 value_name.to_owned()
             };
-            self.check_name_lower(
-                &checked_name,
-                name_value.span,
-                source,
-                exception,
-                exception,
-            )?;
+            self.check_name_lower(&checked_name, name_value.span, source, exception, exception)?;
             self.check_if(value, source)?;
             self.check_features(value.get("features"))?;
         }
