@@ -12,7 +12,7 @@
 use super::doc::doc_comment;
 use super::spacing::{self, OperatorSpacing, Prev};
 use super::tokens::{
-    approximate_width, generic_after_word, has_top_level, is_group, is_keyword,
+    generic_after_word, has_top_level, is_group, is_keyword,
     is_punct, operator_len, operator_text, split_at_commas, Angles,
 };
 use proc_macro2::{Delimiter, Group, TokenStream, TokenTree};
@@ -212,12 +212,11 @@ impl Printer {
         }
     }
 
-    /// Tokens on the current line; if they run past [`MAX_WIDTH`] and hold a chain of two
-    /// method calls or more, each call of the chain goes on a line of its own, one level
-    /// deeper.
+    /// Tokens on the current line; if they run past [`MAX_WIDTH`] and hold method calls
+    /// (a chain), each call of the chain goes on a line of its own, one level deeper.
     fn chain(&mut self, tokens: &[TokenTree]) {
         let calls = method_calls(tokens);
-        if self.measuring || calls.len() < 2 {
+        if self.measuring || calls.is_empty() {
             self.inline(tokens, &mut Line::default());
             return;
         }
@@ -233,20 +232,29 @@ impl Printer {
             return;
         }
         let mut line = Line::default();
-        let mut start = 0;
-        self.indent += 1;
-        for (number, &call) in calls.iter().enumerate() {
-            self.inline(&tokens[start..call], &mut line);
-            if number == 0 && call == 0 {
-                continue;
+        let first = self.out.len();
+        self.inline(&tokens[..calls[0]], &mut line);
+        // After a receiver that took lines of its own, the calls line up with its end.
+        let deeper = !self.out[first..].contains('\n');
+        if deeper {
+            self.indent += 1;
+        }
+        let mut start = calls[0];
+        for &call in &calls {
+            if call > start {
+                self.inline(&tokens[start..call], &mut line);
             }
-            self.out.push('\n');
-            self.push_indent();
-            line.after(Prev::Start);
+            if call > 0 {
+                self.out.push('\n');
+                self.push_indent();
+                line.after(Prev::Start);
+            }
             start = call;
         }
         self.inline(&tokens[start..], &mut line);
-        self.indent -= 1;
+        if deeper {
+            self.indent -= 1;
+        }
     }
 
     fn word(&mut self, word: &str, line: &mut Line) {
@@ -453,12 +461,14 @@ impl Printer {
         };
         let tokens: Vec<TokenTree> = group.stream().into_iter().collect();
         let call = list == List::Call && group.delimiter() == Delimiter::Parenthesis;
+        // An element with attributes (`#[cfg]`) is laid out as an entry, on lines of its own.
+        let attributes = attribute_at(&tokens).is_some();
         let breakable = !self.measuring
             && !attribute
             && !tokens.is_empty()
-            && (call || has_top_level(&tokens, ','))
+            && (call || attributes || has_top_level(&tokens, ','))
             && !has_top_level(&tokens, ';');
-        let fits = !breakable || {
+        let fits = !breakable || !attributes && {
             // Measured with nothing in it broken: if the group does not fit whole on the
             // line, it is the one broken, not a list inside it.
             let column = self.column();
@@ -471,7 +481,10 @@ impl Printer {
             });
             match text.find('\n') {
                 Some(first_line) => column + first_line <= MAX_WIDTH,
-                None => column + text.len() + tail_width(rest) <= MAX_WIDTH,
+                None => {
+                    column + text.len() <= MAX_WIDTH
+                        && column + text.len() + self.tail_width(rest) <= MAX_WIDTH
+                }
             }
         };
         if fits {
@@ -486,7 +499,13 @@ impl Printer {
         self.indent += 1;
         let parts = split_at_commas(&tokens);
         let count = parts.len();
-        for (index, part) in parts.into_iter().enumerate() {
+        for (index, mut part) in parts.into_iter().enumerate() {
+            while let Some((len, inner)) = attribute_at(part) {
+                self.push_indent();
+                self.attribute(&part[..len], inner);
+                self.out.push('\n');
+                part = &part[len..];
+            }
             self.push_indent();
             self.chain(part);
             if !is_punct(part.last(), ',') && (index + 1 < count || comma) {
@@ -497,6 +516,38 @@ impl Printer {
         self.indent -= 1;
         self.push_indent();
         self.out.push(close);
+    }
+
+    /// How wide what follows a group on its line is: up to the end of the statement, the
+    /// next comma (not one inside generics), or the opening of a block.
+    fn tail_width(&mut self, rest: &[TokenTree]) -> usize {
+        let mut angles = Angles::default();
+        let mut index = 0;
+        let mut end_width = 0;
+        while index < rest.len() {
+            match &rest[index] {
+                TokenTree::Punct(punct) if punct.as_char() == ';' => end_width = 1,
+                TokenTree::Punct(punct) if punct.as_char() == ',' && angles.depth == 0 => {
+                    end_width = 1;
+                }
+                TokenTree::Group(group) if group.delimiter() == Delimiter::Brace => end_width = 2,
+                _ => {}
+            }
+            if end_width > 0 {
+                break;
+            }
+            index += angles.step(rest, index);
+        }
+        let text = self.scratch(|printer| {
+            printer.measuring = true;
+            let mut line = Line {
+                prev: Prev::Operand,
+                ..Line::default()
+            };
+            printer.inline(&rest[..index], &mut line);
+            printer.measuring = false;
+        });
+        text.find('\n').unwrap_or(text.len()) + end_width
     }
 
     fn push_indent(&mut self) {
@@ -652,24 +703,3 @@ fn header(tokens: &[TokenTree]) -> Option<Brace> {
     }
 }
 
-/// About how wide what follows a group on its line is: up to the end of the statement,
-/// the next comma (not one inside generics), or the opening of a block.
-fn tail_width(rest: &[TokenTree]) -> usize {
-    let mut angles = Angles::default();
-    let mut width = 0;
-    let mut index = 0;
-    while index < rest.len() && width <= MAX_WIDTH {
-        match &rest[index] {
-            TokenTree::Punct(punct) if punct.as_char() == ';' => return width + 1,
-            TokenTree::Punct(punct) if punct.as_char() == ',' && angles.depth == 0 => {
-                return width + 1
-            }
-            TokenTree::Group(group) if group.delimiter() == Delimiter::Brace => return width + 2,
-            _ => {}
-        }
-        let step = angles.step(rest, index);
-        width += approximate_width(rest[index..index + step].iter().cloned(), MAX_WIDTH);
-        index += step;
-    }
-    width
-}

@@ -5,13 +5,12 @@
 use proc_macro2::{Delimiter, Spacing, TokenTree};
 
 /// Keywords after which an operand follows with a space (`return x`, `mut self`, `in [..]`).
-/// `self`, `Self`, `super`, `crate`, `true` and `false` are operands themselves, so they are
-/// not here.
+/// `self`, `Self`, `super`, `crate`, `true`, `false` and `await` (`x.await?`) end operands,
+/// so they are not here.
 pub fn is_keyword(word: &str) -> bool {
     matches!(
         word,
         "as" | "async"
-            | "await"
             | "break"
             | "const"
             | "continue"
@@ -207,25 +206,6 @@ pub fn has_top_level(tokens: &[TokenTree], ch: char) -> bool {
         index += angles.step(tokens, index);
     }
     false
-}
-
-/// A rough width of tokens printed on one line, for deciding whether a line fits: exact
-/// for names and literals, a space counted for each alone punctuation and each name.
-pub fn approximate_width(tokens: impl IntoIterator<Item = TokenTree>, limit: usize) -> usize {
-    let mut width = 0;
-    for token in tokens {
-        width += match token {
-            TokenTree::Ident(ident) => ident.to_string().len() + 1,
-            TokenTree::Literal(literal) => literal.to_string().len() + 1,
-            TokenTree::Punct(punct) if punct.spacing() == Spacing::Joint => 1,
-            TokenTree::Punct(_) => 2,
-            TokenTree::Group(group) => 2 + approximate_width(group.stream(), limit),
-        };
-        if width > limit {
-            break;
-        }
-    }
-    width
 }
 
 #[cfg(test)]
