@@ -510,9 +510,7 @@ mod tests {
         assert!(text
             .contains("::qapi_runtime::strict::from_arguments::<Choice>(call.take_arguments())"));
         assert!(
-            text.contains(
-                "\"raw\" => server\n            .raw(call.take_arguments())\n"
-            ),
+            text.contains("\"raw\" => server\n            .raw(call.take_arguments())\n"),
             "{text}"
         );
     }

@@ -82,10 +82,7 @@ mod tests {
     use quote::quote;
 
     fn comment(tokens: proc_macro2::TokenStream, inner: bool) -> Option<String> {
-        doc_comment(
-            &Group::new(proc_macro2::Delimiter::Bracket, tokens),
-            inner,
-        )
+        doc_comment(&Group::new(proc_macro2::Delimiter::Bracket, tokens), inner)
     }
 
     #[test]
@@ -94,10 +91,7 @@ mod tests {
             comment(quote! { doc = " A \"quoted\" \\ word." }, false).as_deref(),
             Some(r#"/// A "quoted" \ word."#)
         );
-        assert_eq!(
-            comment(quote! { doc = "" }, false).as_deref(),
-            Some("///")
-        );
+        assert_eq!(comment(quote! { doc = "" }, false).as_deref(), Some("///"));
         assert_eq!(
             comment(quote! { doc = " Crate." }, true).as_deref(),
             Some("//! Crate.")

@@ -12,8 +12,8 @@
 use super::doc::doc_comment;
 use super::spacing::{self, OperatorSpacing, Prev};
 use super::tokens::{
-    generic_after_word, has_top_level, is_group, is_keyword,
-    is_punct, operator_len, operator_text, split_at_commas, Angles,
+    generic_after_word, has_top_level, is_group, is_keyword, is_punct, operator_len, operator_text,
+    split_at_commas, Angles,
 };
 use proc_macro2::{Delimiter, Group, TokenStream, TokenTree};
 
@@ -413,7 +413,9 @@ impl Printer {
             // A literal on one line like rustfmt's: short, with no trailing comma (which asks
             // for one field per line) and no group in it.
             Brace::Literal if !self.in_definition => {
-                if !tokens.iter().any(|token| matches!(token, TokenTree::Group(_)))
+                if !tokens
+                    .iter()
+                    .any(|token| matches!(token, TokenTree::Group(_)))
                     && !is_punct(tokens.last(), ',')
                 {
                     let column = self.column();
@@ -468,25 +470,26 @@ impl Printer {
             && !tokens.is_empty()
             && (call || attributes || has_top_level(&tokens, ','))
             && !has_top_level(&tokens, ';');
-        let fits = !breakable || !attributes && {
-            // Measured with nothing in it broken: if the group does not fit whole on the
-            // line, it is the one broken, not a list inside it.
-            let column = self.column();
-            let text = self.scratch(|printer| {
-                printer.measuring = true;
-                printer.out.push(open);
-                printer.inline(&tokens, &mut Line::default());
-                printer.out.push(close);
-                printer.measuring = false;
-            });
-            match text.find('\n') {
-                Some(first_line) => column + first_line <= MAX_WIDTH,
-                None => {
-                    column + text.len() <= MAX_WIDTH
-                        && column + text.len() + self.tail_width(rest) <= MAX_WIDTH
+        let fits = !breakable
+            || !attributes && {
+                // Measured with nothing in it broken: if the group does not fit whole on the
+                // line, it is the one broken, not a list inside it.
+                let column = self.column();
+                let text = self.scratch(|printer| {
+                    printer.measuring = true;
+                    printer.out.push(open);
+                    printer.inline(&tokens, &mut Line::default());
+                    printer.out.push(close);
+                    printer.measuring = false;
+                });
+                match text.find('\n') {
+                    Some(first_line) => column + first_line <= MAX_WIDTH,
+                    None => {
+                        column + text.len() <= MAX_WIDTH
+                            && column + text.len() + self.tail_width(rest) <= MAX_WIDTH
+                    }
                 }
-            }
-        };
+            };
         if fits {
             self.out.push(open);
             self.inline(&tokens, &mut Line::default());
@@ -703,3 +706,206 @@ fn header(tokens: &[TokenTree]) -> Option<Brace> {
     }
 }
 
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use quote::quote;
+
+    #[test]
+    fn items_fields_and_docs_go_one_per_line() {
+        let tokens = quote! {
+            #[doc = " A thing."]
+            #[derive(Clone, Debug)]
+            pub struct A { pub a: i64, b: Option<Vec<String>> }
+            impl A {
+                #[doc = " Makes one."]
+                pub fn new() -> Self { Self { a: 1, b: None } }
+            }
+        };
+        assert_eq!(
+            print(tokens),
+            r#"/// A thing.
+#[derive(Clone, Debug)]
+pub struct A {
+    pub a: i64,
+    b: Option<Vec<String>>,
+}
+impl A {
+    /// Makes one.
+    pub fn new() -> Self {
+        Self { a: 1, b: None }
+    }
+}
+"#
+        );
+    }
+
+    #[test]
+    fn inner_docs_and_docs_a_comment_cannot_hold() {
+        let tokens = quote! {
+            #![doc = " The crate."]
+            #[doc = "two\nlines"]
+            struct T;
+        };
+        assert_eq!(
+            print(tokens),
+            "//! The crate.\n#[doc = \"two\\nlines\"]\nstruct T;\n"
+        );
+    }
+
+    #[test]
+    fn empty_bodies_and_tuple_structs() {
+        let tokens = quote! {
+            struct U {}
+            pub(crate) struct P(pub u8, String);
+            fn e() {}
+            use a::{b, c};
+        };
+        assert_eq!(
+            print(tokens),
+            "struct U {}\npub(crate) struct P(pub u8, String);\nfn e() {}\nuse a::{b, c};\n"
+        );
+    }
+
+    #[test]
+    fn variants_and_match_arms_go_one_per_line() {
+        let tokens = quote! {
+            enum E { A, B(u8), C { x: u8 } }
+            fn f(e: &E) -> u8 {
+                match e {
+                    E::A => 0,
+                    #[cfg(unix)]
+                    E::B(x) => *x,
+                    E::C { x } => { let y = x + 1; y }
+                }
+            }
+        };
+        assert_eq!(
+            print(tokens),
+            r#"enum E {
+    A,
+    B(u8),
+    C {
+        x: u8,
+    },
+}
+fn f(e: &E) -> u8 {
+    match e {
+        E::A => 0,
+        #[cfg(unix)]
+        E::B(x) => *x,
+        E::C { x } => {
+            let y = x + 1;
+            y
+        }
+    }
+}
+"#
+        );
+    }
+
+    #[test]
+    fn tokens_are_spaced_as_rust_is() {
+        let tokens = quote! {
+            impl<'de> ::serde::Deserialize<'de> for X {
+                fn f<T: A + ?Sized>(&mut self, x: &'static [u8]) -> Result<(), E> {
+                    let v = x.iter().map(|b| b + 1).collect::<Vec<_>>();
+                    if !v.is_empty() && v[0] > 2 {
+                        return Err(e()?);
+                    } else {
+                    }
+                    let g = move || -a;
+                    let s = format!("{}", vec![1, 2].len());
+                    Ok(())
+                }
+            }
+        };
+        assert_eq!(
+            print(tokens),
+            r#"impl<'de> ::serde::Deserialize<'de> for X {
+    fn f<T: A + ?Sized>(&mut self, x: &'static [u8]) -> Result<(), E> {
+        let v = x.iter().map(|b| b + 1).collect::<Vec<_>>();
+        if !v.is_empty() && v[0] > 2 {
+            return Err(e()?);
+        } else {}
+        let g = move || -a;
+        let s = format!("{}", vec![1, 2].len());
+        Ok(())
+    }
+}
+"#
+        );
+    }
+
+    #[test]
+    fn a_long_call_takes_one_argument_per_line() {
+        let tokens = quote! {
+            fn g() {
+                call_something_long(first_argument_value, second_argument_value, third_argument_value, fourth_one);
+                short(a, b);
+            }
+            fn a_function_with_a_long_name(&self) -> Result<Vec<SomeVeryLongTypeName>, some::module::path::Error> {}
+        };
+        assert_eq!(
+            print(tokens),
+            r#"fn g() {
+    call_something_long(
+        first_argument_value,
+        second_argument_value,
+        third_argument_value,
+        fourth_one,
+    );
+    short(a, b);
+}
+fn a_function_with_a_long_name(
+    &self,
+) -> Result<Vec<SomeVeryLongTypeName>, some::module::path::Error> {}
+"#
+        );
+    }
+
+    #[test]
+    fn a_long_chain_takes_one_call_per_line() {
+        let tokens = quote! {
+            fn h() {
+                let result = receiver.first_method(argument_one).second_method(argument_two).third(argument_three);
+                let short = receiver.first().second();
+            }
+        };
+        assert_eq!(
+            print(tokens),
+            r#"fn h() {
+    let result = receiver
+        .first_method(argument_one)
+        .second_method(argument_two)
+        .third(argument_three);
+    let short = receiver.first().second();
+}
+"#
+        );
+    }
+
+    #[test]
+    fn a_struct_literal_is_on_one_line_when_short_and_simple() {
+        let tokens = quote! {
+            fn k() {
+                let a = S { x, y: 1 };
+                let b = S { x: f(1) };
+                let c = S { x, };
+            }
+        };
+        assert_eq!(
+            print(tokens),
+            r#"fn k() {
+    let a = S { x, y: 1 };
+    let b = S {
+        x: f(1),
+    };
+    let c = S {
+        x,
+    };
+}
+"#
+        );
+    }
+}

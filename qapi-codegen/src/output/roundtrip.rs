@@ -79,7 +79,10 @@ fn check(tokens: TokenStream) -> String {
         // The text is large; it is kept for a look at where it fails.
         let path = std::env::temp_dir().join("qapi-codegen-unparsable.rs");
         std::fs::write(&path, &text).unwrap();
-        panic!("the printed text ({}) does not parse: {error}", path.display());
+        panic!(
+            "the printed text ({}) does not parse: {error}",
+            path.display()
+        );
     }
     text
 }
@@ -114,7 +117,10 @@ fn every_snapshot_schema_prints_back_to_its_tokens() {
     let mut schemas: Vec<PathBuf> = std::fs::read_dir(&dir)
         .unwrap()
         .map(|entry| entry.unwrap().path())
-        .filter(|path| path.extension().is_some_and(|extension| extension == "json"))
+        .filter(|path| {
+            path.extension()
+                .is_some_and(|extension| extension == "json")
+        })
         .collect();
     schemas.sort();
     assert!(schemas.len() >= 9, "{schemas:?}");
@@ -131,13 +137,22 @@ fn every_snapshot_schema_prints_back_to_its_tokens() {
 #[test]
 fn a_difference_of_tokens_is_found() {
     use quote::quote;
-    assert_eq!(same_tokens(quote! { a::b }, "a::b".parse().unwrap()), Ok(()));
-    assert_eq!(same_tokens(quote! { S { a } }, "S { a, }".parse().unwrap()), Ok(()));
+    assert_eq!(
+        same_tokens(quote! { a::b }, "a::b".parse().unwrap()),
+        Ok(())
+    );
+    assert_eq!(
+        same_tokens(quote! { S { a } }, "S { a, }".parse().unwrap()),
+        Ok(())
+    );
     assert!(same_tokens(quote! { a::b }, "a: :b".parse().unwrap()).is_err());
     assert!(same_tokens(quote! { f(a) }, "f(b)".parse().unwrap()).is_err());
     assert!(same_tokens(quote! { f(a) }, "f[a]".parse().unwrap()).is_err());
     assert!(same_tokens(quote! { f(a, b) }, "f(a)".parse().unwrap()).is_err());
     assert!(same_tokens(quote! { 1u8 }, "1".parse().unwrap()).is_err());
-    assert_eq!(same_tokens(quote! { r"a" }, "\"a\"".parse().unwrap()), Ok(()));
+    assert_eq!(
+        same_tokens(quote! { r"a" }, "\"a\"".parse().unwrap()),
+        Ok(())
+    );
     assert!(same_tokens(quote! { r"a" }, "\"b\"".parse().unwrap()).is_err());
 }

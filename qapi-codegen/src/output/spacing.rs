@@ -37,10 +37,10 @@ pub fn space_before_paren(prev: Prev, touches: bool) -> bool {
     }
 }
 
-/// Whether `{` goes after `prev` with a space: always, but at the start of a line or after
-/// an opening delimiter.
+/// Whether `{` goes after `prev` with a space: always, but at the start of a line, after an
+/// opening delimiter, or after what it touches (`use a::{b, c}`).
 pub fn space_before_brace(prev: Prev) -> bool {
-    prev != Prev::Start
+    !matches!(prev, Prev::Start | Prev::Tight)
 }
 
 /// How an operator is spaced: whether a space goes before it, and what it leaves for the
