@@ -7,6 +7,7 @@ mod printer;
 mod roundtrip;
 mod spacing;
 mod tokens;
+mod tree;
 
 use crate::Error;
 use proc_macro2::TokenStream;

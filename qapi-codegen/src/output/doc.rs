@@ -1,22 +1,19 @@
 //! `#[doc = "…"]` attributes as `///` comments (and `#![doc]` as `//!`), which lex back to
 //! the same attribute.
 
-use proc_macro2::{Group, TokenTree};
+use super::tree::Token;
 
 /// The comment line (without indentation or line break) for an attribute whose bracketed
-/// part is `group`, or `None` when it is not a plain doc string that a comment can hold:
+/// part holds `tokens`, or `None` when it is not a plain doc string that a comment can hold:
 /// a line break or carriage return ends a comment early, and `////…` is not a doc comment.
-pub fn doc_comment(group: &Group, inner: bool) -> Option<String> {
-    let tokens: Vec<TokenTree> = group.stream().into_iter().collect();
-    let [TokenTree::Ident(name), TokenTree::Punct(eq), TokenTree::Literal(literal)] =
-        tokens.as_slice()
-    else {
+pub fn doc_comment(tokens: &[Token], inner: bool) -> Option<String> {
+    let [Token::Ident(name), Token::Punct('=', _), Token::Literal(literal)] = tokens else {
         return None;
     };
-    if name != "doc" || eq.as_char() != '=' {
+    if name != "doc" {
         return None;
     }
-    let text = string_value(&literal.to_string())?;
+    let text = string_value(literal)?;
     if text.contains(['\n', '\r']) || (!inner && text.starts_with('/')) {
         return None;
     }
@@ -82,7 +79,7 @@ mod tests {
     use quote::quote;
 
     fn comment(tokens: proc_macro2::TokenStream, inner: bool) -> Option<String> {
-        doc_comment(&Group::new(proc_macro2::Delimiter::Bracket, tokens), inner)
+        doc_comment(&crate::output::tree::tree(tokens), inner)
     }
 
     #[test]

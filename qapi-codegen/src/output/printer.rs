@@ -15,7 +15,8 @@ use super::tokens::{
     generic_after_word, has_top_level, is_group, is_keyword, is_punct, operator_len, operator_text,
     split_at_commas, Angles,
 };
-use proc_macro2::{Delimiter, Group, TokenStream, TokenTree};
+use super::tree::{tree, Group, Token};
+use proc_macro2::{Delimiter, TokenStream};
 
 /// Lines are kept within this many columns where an argument list can be broken.
 pub const MAX_WIDTH: usize = 100;
@@ -25,7 +26,7 @@ const INDENT: &str = "    ";
 /// The text of `tokens`, a sequence of items, each starting a line at no indentation; ends
 /// with a line break unless empty.
 pub fn print(tokens: TokenStream) -> String {
-    let tokens: Vec<TokenTree> = tokens.into_iter().collect();
+    let tokens = tree(tokens);
     let mut printer = Printer::default();
     printer.lines(&tokens, Body::Items);
     printer.out
@@ -113,9 +114,9 @@ struct Line {
 
 impl Printer {
     /// Each entry of `tokens` on lines of its own, at the current indentation.
-    fn lines(&mut self, tokens: &[TokenTree], body: Body) {
+    fn lines(&mut self, tokens: &[Token], body: Body) {
         let mut start = 0;
-        while start < tokens.len() {
+        while start < tokens.len() && !self.measured_enough() {
             let end = entry_end(tokens, start, body);
             self.entry(&tokens[start..end], body, end == tokens.len());
             start = end;
@@ -124,7 +125,7 @@ impl Printer {
 
     /// One entry: its attributes on lines of their own, then the rest on one line (which
     /// its blocks continue over more).
-    fn entry(&mut self, mut tokens: &[TokenTree], body: Body, last: bool) {
+    fn entry(&mut self, mut tokens: &[Token], body: Body, last: bool) {
         while let Some((len, inner)) = attribute_at(tokens) {
             self.push_indent();
             self.attribute(&tokens[..len], inner);
@@ -159,38 +160,37 @@ impl Printer {
     }
 
     /// An attribute (`#[…]` or `#![…]`, `len` tokens): a doc string as a comment, else as is.
-    fn attribute(&mut self, tokens: &[TokenTree], inner: bool) {
-        let Some(TokenTree::Group(group)) = tokens.last() else {
+    fn attribute(&mut self, tokens: &[Token], inner: bool) {
+        let Some(Token::Group(group)) = tokens.last() else {
             return;
         };
-        if let Some(comment) = doc_comment(group, inner) {
+        if let Some(comment) = doc_comment(&group.tokens, inner) {
             self.out.push_str(&comment);
             return;
         }
         self.out.push_str(if inner { "#![" } else { "#[" });
-        let contents: Vec<TokenTree> = group.stream().into_iter().collect();
-        self.inline(&contents, &mut Line::default());
+        self.inline(&group.tokens, &mut Line::default());
         self.out.push(']');
     }
 
     /// Tokens on the current line, spaced as Rust is; brace groups in them go over lines.
-    fn inline(&mut self, tokens: &[TokenTree], line: &mut Line) {
+    fn inline(&mut self, tokens: &[Token], line: &mut Line) {
         let mut index = 0;
-        while index < tokens.len() {
+        while index < tokens.len() && !self.measured_enough() {
             match &tokens[index] {
-                TokenTree::Ident(ident) => {
-                    self.word(&ident.to_string(), line);
+                Token::Ident(ident) => {
+                    self.word(ident, line);
                     index += 1;
                 }
-                TokenTree::Literal(literal) => {
+                Token::Literal(literal) => {
                     if spacing::space_before_word(line.prev) {
                         self.out.push(' ');
                     }
-                    self.out.push_str(&literal.to_string());
+                    self.out.push_str(literal);
                     line.after(Prev::Operand);
                     index += 1;
                 }
-                TokenTree::Punct(punct) if punct.as_char() == '\'' => {
+                Token::Punct('\'', _) => {
                     if spacing::space_before_word(line.prev) {
                         self.out.push(' ');
                     }
@@ -199,12 +199,13 @@ impl Printer {
                     line.lifetime = true;
                     index += 1;
                 }
-                TokenTree::Punct(_) => {
+                Token::Punct(..) => {
                     let len = operator_len(tokens, index).max(1);
-                    self.operator(&operator_text(&tokens[index..index + len]), line);
+                    let text = operator_text(&tokens[index..index + len]);
+                    self.operator(text.as_str(), line);
                     index += len;
                 }
-                TokenTree::Group(group) => {
+                Token::Group(group) => {
                     self.group(group, &tokens[index + 1..], line);
                     index += 1;
                 }
@@ -214,7 +215,7 @@ impl Printer {
 
     /// Tokens on the current line; if they run past [`MAX_WIDTH`] and hold method calls
     /// (a chain), each call of the chain goes on a line of its own, one level deeper.
-    fn chain(&mut self, tokens: &[TokenTree]) {
+    fn chain(&mut self, tokens: &[Token]) {
         let calls = method_calls(tokens);
         if self.measuring || calls.is_empty() {
             self.inline(tokens, &mut Line::default());
@@ -355,11 +356,10 @@ impl Printer {
         }
     }
 
-    fn group(&mut self, group: &Group, rest: &[TokenTree], line: &mut Line) {
-        match group.delimiter() {
+    fn group(&mut self, group: &Group, rest: &[Token], line: &mut Line) {
+        match group.delimiter {
             Delimiter::None => {
-                let tokens: Vec<TokenTree> = group.stream().into_iter().collect();
-                self.inline(&tokens, line);
+                self.inline(&group.tokens, line);
                 return;
             }
             Delimiter::Brace => {
@@ -381,7 +381,7 @@ impl Printer {
                 if spacing::space_before_paren(line.prev, line.paren_touches) {
                     self.out.push(' ');
                 }
-                let attribute = line.hash && group.delimiter() == Delimiter::Bracket;
+                let attribute = line.hash && group.delimiter == Delimiter::Bracket;
                 // A call's arguments (a function's parameters) can be laid out one per line
                 // even when there is one, with a trailing comma; a macro's may not accept
                 // one, and a parenthesized expression with a comma would be a tuple.
@@ -399,7 +399,7 @@ impl Printer {
     }
 
     fn brace(&mut self, group: &Group, kind: Brace) {
-        let tokens: Vec<TokenTree> = group.stream().into_iter().collect();
+        let tokens = &group.tokens;
         if tokens.is_empty() {
             self.out.push_str("{}");
             return;
@@ -407,21 +407,19 @@ impl Printer {
         match kind {
             Brace::Use => {
                 self.out.push('{');
-                self.inline(&tokens, &mut Line::default());
+                self.inline(tokens, &mut Line::default());
                 self.out.push('}');
             }
             // A literal on one line like rustfmt's: short, with no trailing comma (which asks
             // for one field per line) and no group in it.
             Brace::Literal if !self.in_definition => {
-                if !tokens
-                    .iter()
-                    .any(|token| matches!(token, TokenTree::Group(_)))
+                if !tokens.iter().any(|token| matches!(token, Token::Group(_)))
                     && !is_punct(tokens.last(), ',')
                 {
                     let column = self.column();
                     let text = self.scratch(|printer| {
                         printer.out.push_str("{ ");
-                        printer.inline(&tokens, &mut Line::default());
+                        printer.inline(tokens, &mut Line::default());
                         printer.out.push_str(" }");
                     });
                     if column + text.len() <= MAX_WIDTH && !text.contains('\n') {
@@ -429,22 +427,22 @@ impl Printer {
                         return;
                     }
                 }
-                self.block(&tokens, Body::Fields);
+                self.block(tokens, Body::Fields);
             }
             Brace::Literal | Brace::Definition => {
                 let outer = std::mem::replace(&mut self.in_definition, kind == Brace::Definition);
-                self.block(&tokens, Body::Fields);
+                self.block(tokens, Body::Fields);
                 self.in_definition = outer;
             }
             Brace::Block(body) => {
                 let outer = std::mem::replace(&mut self.in_definition, false);
-                self.block(&tokens, body);
+                self.block(tokens, body);
                 self.in_definition = outer;
             }
         }
     }
 
-    fn block(&mut self, tokens: &[TokenTree], body: Body) {
+    fn block(&mut self, tokens: &[Token], body: Body) {
         self.out.push_str("{\n");
         self.indent += 1;
         self.lines(tokens, body);
@@ -455,21 +453,21 @@ impl Printer {
 
     /// A parenthesized or bracketed group: on the line if it fits (with what follows it up
     /// to the end of the line), else one element per line.
-    fn delimited(&mut self, group: &Group, rest: &[TokenTree], attribute: bool, list: List) {
-        let (open, close) = if group.delimiter() == Delimiter::Parenthesis {
+    fn delimited(&mut self, group: &Group, rest: &[Token], attribute: bool, list: List) {
+        let (open, close) = if group.delimiter == Delimiter::Parenthesis {
             ('(', ')')
         } else {
             ('[', ']')
         };
-        let tokens: Vec<TokenTree> = group.stream().into_iter().collect();
-        let call = list == List::Call && group.delimiter() == Delimiter::Parenthesis;
+        let tokens = &group.tokens;
+        let call = list == List::Call && group.delimiter == Delimiter::Parenthesis;
         // An element with attributes (`#[cfg]`) is laid out as an entry, on lines of its own.
-        let attributes = attribute_at(&tokens).is_some();
+        let attributes = attribute_at(tokens).is_some();
         let breakable = !self.measuring
             && !attribute
             && !tokens.is_empty()
-            && (call || attributes || has_top_level(&tokens, ','))
-            && !has_top_level(&tokens, ';');
+            && (call || attributes || has_top_level(tokens, ','))
+            && !has_top_level(tokens, ';');
         let fits = !breakable
             || !attributes && {
                 // Measured with nothing in it broken: if the group does not fit whole on the
@@ -492,7 +490,7 @@ impl Printer {
             };
         if fits {
             self.out.push(open);
-            self.inline(&tokens, &mut Line::default());
+            self.inline(tokens, &mut Line::default());
             self.out.push(close);
             return;
         }
@@ -500,7 +498,7 @@ impl Printer {
         self.out.push(open);
         self.out.push('\n');
         self.indent += 1;
-        let parts = split_at_commas(&tokens);
+        let parts = split_at_commas(tokens);
         let count = parts.len();
         for (index, mut part) in parts.into_iter().enumerate() {
             while let Some((len, inner)) = attribute_at(part) {
@@ -523,17 +521,15 @@ impl Printer {
 
     /// How wide what follows a group on its line is: up to the end of the statement, the
     /// next comma (not one inside generics), or the opening of a block.
-    fn tail_width(&mut self, rest: &[TokenTree]) -> usize {
+    fn tail_width(&mut self, rest: &[Token]) -> usize {
         let mut angles = Angles::default();
         let mut index = 0;
         let mut end_width = 0;
         while index < rest.len() {
             match &rest[index] {
-                TokenTree::Punct(punct) if punct.as_char() == ';' => end_width = 1,
-                TokenTree::Punct(punct) if punct.as_char() == ',' && angles.depth == 0 => {
-                    end_width = 1;
-                }
-                TokenTree::Group(group) if group.delimiter() == Delimiter::Brace => end_width = 2,
+                Token::Punct(';', _) => end_width = 1,
+                Token::Punct(',', _) if angles.depth == 0 => end_width = 1,
+                Token::Group(group) if group.delimiter == Delimiter::Brace => end_width = 2,
                 _ => {}
             }
             if end_width > 0 {
@@ -567,6 +563,13 @@ impl Printer {
         }
     }
 
+    /// Whether a measurement has seen all it needs: the first line ended, or it is past the
+    /// width already. Measuring stops there, so it costs a line, not a whole group.
+    fn measured_enough(&self) -> bool {
+        self.measuring
+            && (self.column_offset + self.out.len() > MAX_WIDTH || self.out.contains('\n'))
+    }
+
     /// What `render` prints from the current column, kept apart from the output.
     fn scratch(&mut self, render: impl FnOnce(&mut Printer)) -> String {
         let column = self.column();
@@ -592,7 +595,7 @@ impl Line {
 }
 
 /// Where the entry starting at `start` ends (exclusive).
-fn entry_end(tokens: &[TokenTree], start: usize, body: Body) -> usize {
+fn entry_end(tokens: &[Token], start: usize, body: Body) -> usize {
     let mut angles = Angles::default();
     let mut past_arrow = false;
     let mut index = start;
@@ -630,13 +633,13 @@ fn entry_end(tokens: &[TokenTree], start: usize, body: Body) -> usize {
 
 /// Where the method calls (`.name(`, `.name::<`, `.await`) of a chain are in a list of
 /// tokens, not counting those inside groups.
-fn method_calls(tokens: &[TokenTree]) -> Vec<usize> {
+fn method_calls(tokens: &[Token]) -> Vec<usize> {
     let mut calls = Vec::new();
     let mut index = 0;
     while index < tokens.len() {
         let len = operator_len(tokens, index);
         if len == 1 && is_punct(tokens.get(index), '.') {
-            if let Some(TokenTree::Ident(name)) = tokens.get(index + 1) {
+            if let Some(Token::Ident(name)) = tokens.get(index + 1) {
                 if name == "await"
                     || is_group(tokens.get(index + 2), Delimiter::Parenthesis)
                     || is_punct(tokens.get(index + 2), ':')
@@ -652,19 +655,18 @@ fn method_calls(tokens: &[TokenTree]) -> Vec<usize> {
 
 /// Whether a statement goes on after a brace group (`} else {`, `}.await`, `};`) rather
 /// than a new one starting (with a name, a literal, a group or a prefix operator).
-fn continues_after_block(next: Option<&TokenTree>) -> bool {
+fn continues_after_block(next: Option<&Token>) -> bool {
     match next {
-        Some(TokenTree::Ident(ident)) => ident == "else" || ident == "as",
-        Some(TokenTree::Punct(punct)) => !matches!(
-            punct.as_char(),
-            '*' | '&' | '!' | '-' | '#' | ':' | '<' | '|' | '\''
-        ),
-        Some(TokenTree::Group(_) | TokenTree::Literal(_)) | None => false,
+        Some(Token::Ident(ident)) => ident == "else" || ident == "as",
+        Some(Token::Punct(ch, _)) => {
+            !matches!(ch, '*' | '&' | '!' | '-' | '#' | ':' | '<' | '|' | '\'')
+        }
+        Some(Token::Group(_) | Token::Literal(_)) | None => false,
     }
 }
 
 /// The attribute at the start of `tokens`: its length and whether it is inner (`#![…]`).
-fn attribute_at(tokens: &[TokenTree]) -> Option<(usize, bool)> {
+fn attribute_at(tokens: &[Token]) -> Option<(usize, bool)> {
     if !is_punct(tokens.first(), '#') {
         return None;
     }
@@ -678,14 +680,14 @@ fn attribute_at(tokens: &[TokenTree]) -> Option<(usize, bool)> {
 }
 
 /// What the first brace group of an item is, from its keyword (past `pub(…)`, `unsafe`, …).
-fn header(tokens: &[TokenTree]) -> Option<Brace> {
+fn header(tokens: &[Token]) -> Option<Brace> {
     let mut index = 0;
     loop {
-        let TokenTree::Ident(ident) = tokens.get(index)? else {
+        let Token::Ident(ident) = tokens.get(index)? else {
             return None;
         };
         index += 1;
-        match ident.to_string().as_str() {
+        match ident.as_str() {
             "pub" => {
                 if is_group(tokens.get(index), Delimiter::Parenthesis) {
                     index += 1;
@@ -693,7 +695,7 @@ fn header(tokens: &[TokenTree]) -> Option<Brace> {
             }
             "unsafe" | "async" | "default" | "const" => {}
             "extern" => {
-                if matches!(tokens.get(index), Some(TokenTree::Literal(_))) {
+                if matches!(tokens.get(index), Some(Token::Literal(_))) {
                     index += 1;
                 }
             }

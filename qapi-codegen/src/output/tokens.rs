@@ -2,7 +2,8 @@
 //! operators (a run of joint punctuation), which `<` opens generics, and where a list splits
 //! at its commas.
 
-use proc_macro2::{Delimiter, Spacing, TokenTree};
+use super::tree::Token;
+use proc_macro2::{Delimiter, Spacing};
 
 /// Keywords after which an operand follows with a space (`return x`, `mut self`, `in [..]`).
 /// `self`, `Self`, `super`, `crate`, `true`, `false` and `await` (`x.await?`) end operands,
@@ -47,43 +48,59 @@ pub fn is_keyword(word: &str) -> bool {
 /// The number of tokens from `index` that make one operator: joint punctuation up to and
 /// including the first that is alone (`::`, `->`, `..=`). A lifetime's `'` is never part of
 /// one; 0 when the token there is not punctuation.
-pub fn operator_len(tokens: &[TokenTree], index: usize) -> usize {
+pub fn operator_len(tokens: &[Token], index: usize) -> usize {
     let mut len = 0;
-    while let Some(TokenTree::Punct(punct)) = tokens.get(index + len) {
-        if punct.as_char() == '\'' {
+    while let Some(Token::Punct(ch, spacing)) = tokens.get(index + len) {
+        if *ch == '\'' {
             break;
         }
         len += 1;
-        if punct.spacing() == Spacing::Alone {
-            break;
-        }
-        if matches!(tokens.get(index + len), Some(TokenTree::Punct(next)) if next.as_char() == '\'')
-        {
+        if *spacing == Spacing::Alone || is_punct(tokens.get(index + len), '\'') {
             break;
         }
     }
     len
 }
 
-/// The operator's text, such as `::` or `=>`.
-pub fn operator_text(tokens: &[TokenTree]) -> String {
-    tokens
-        .iter()
-        .filter_map(|token| match token {
-            TokenTree::Punct(punct) => Some(punct.as_char()),
-            _ => None,
-        })
-        .collect()
+/// An operator's text, such as `::` or `=>`, kept without an allocation.
+pub struct OperatorText {
+    bytes: [u8; 4],
+    len: usize,
+}
+
+impl OperatorText {
+    pub fn as_str(&self) -> &str {
+        std::str::from_utf8(&self.bytes[..self.len]).unwrap_or("")
+    }
+}
+
+/// The text of the operator made of `tokens` (punctuation, which is ASCII; Rust's longest
+/// operator has three characters, so a longer run of joint punctuation, which only a
+/// lexer would make, keeps its first four).
+pub fn operator_text(tokens: &[Token]) -> OperatorText {
+    let mut text = OperatorText {
+        bytes: [0; 4],
+        len: 0,
+    };
+    for token in tokens {
+        if let Token::Punct(ch, _) = token {
+            if ch.is_ascii() && text.len < text.bytes.len() {
+                text.bytes[text.len] = *ch as u8;
+                text.len += 1;
+            }
+        }
+    }
+    text
 }
 
 /// Whether the token is the punctuation `ch`, alone or joint.
-pub fn is_punct(token: Option<&TokenTree>, ch: char) -> bool {
-    matches!(token, Some(TokenTree::Punct(punct)) if punct.as_char() == ch)
+pub fn is_punct(token: Option<&Token>, ch: char) -> bool {
+    matches!(token, Some(Token::Punct(punct, _)) if *punct == ch)
 }
 
 /// Whether the token is a group with this delimiter.
-pub fn is_group(token: Option<&TokenTree>, delimiter: Delimiter) -> bool {
-    matches!(token, Some(TokenTree::Group(group)) if group.delimiter() == delimiter)
+pub fn is_group(token: Option<&Token>, delimiter: Delimiter) -> bool {
+    matches!(token, Some(Token::Group(group)) if group.delimiter == delimiter)
 }
 
 /// Whether a `<` after an identifier opens its generic arguments rather than comparing:
@@ -113,12 +130,11 @@ pub struct Angles {
 impl Angles {
     /// Steps over the token at `index`; returns how many tokens it took (an operator can be
     /// several).
-    pub fn step(&mut self, tokens: &[TokenTree], index: usize) -> usize {
+    pub fn step(&mut self, tokens: &[Token], index: usize) -> usize {
         match &tokens[index] {
-            TokenTree::Ident(ident) => {
-                let word = ident.to_string();
-                let keyword = is_keyword(&word);
-                self.generic_word = !keyword && generic_after_word(&word, self.declaring)
+            Token::Ident(word) => {
+                let keyword = is_keyword(word);
+                self.generic_word = !keyword && generic_after_word(word, self.declaring)
                     || word == "impl"
                     || word == "for";
                 self.declaring = matches!(
@@ -128,33 +144,34 @@ impl Angles {
                 self.operand = !keyword;
                 1
             }
-            TokenTree::Literal(_) | TokenTree::Group(_) => {
+            Token::Literal(_) | Token::Group(_) => {
                 self.operand = true;
                 self.generic_word = false;
                 self.declaring = false;
                 1
             }
-            TokenTree::Punct(punct) if punct.as_char() == '\'' => {
+            Token::Punct('\'', _) => {
                 // A lifetime: its name follows and is an operand.
                 self.operand = false;
                 self.generic_word = false;
                 self.declaring = false;
-                if matches!(tokens.get(index + 1), Some(TokenTree::Ident(_))) {
+                if matches!(tokens.get(index + 1), Some(Token::Ident(_))) {
                     self.operand = true;
                     2
                 } else {
                     1
                 }
             }
-            TokenTree::Punct(_) => {
+            Token::Punct(..) => {
                 let len = operator_len(tokens, index).max(1);
                 let text = operator_text(&tokens[index..index + len]);
+                let text = text.as_str();
                 let was_operand = self.operand;
                 let was_generic_word = self.generic_word;
                 self.operand = false;
                 self.generic_word = false;
                 self.declaring = false;
-                match text.as_str() {
+                match text {
                     "<" if was_generic_word || !was_operand => self.depth += 1,
                     ">" if self.depth > 0 => {
                         self.depth -= 1;
@@ -176,7 +193,7 @@ impl Angles {
 
 /// Splits a list at its top-level commas (not those inside `<…>`), each part keeping its
 /// comma.
-pub fn split_at_commas(tokens: &[TokenTree]) -> Vec<&[TokenTree]> {
+pub fn split_at_commas(tokens: &[Token]) -> Vec<&[Token]> {
     let mut parts = Vec::new();
     let mut angles = Angles::default();
     let mut start = 0;
@@ -196,7 +213,7 @@ pub fn split_at_commas(tokens: &[TokenTree]) -> Vec<&[TokenTree]> {
 }
 
 /// Whether a list has a comma or a `;` at its top level.
-pub fn has_top_level(tokens: &[TokenTree], ch: char) -> bool {
+pub fn has_top_level(tokens: &[Token], ch: char) -> bool {
     let mut angles = Angles::default();
     let mut index = 0;
     while index < tokens.len() {
@@ -211,18 +228,42 @@ pub fn has_top_level(tokens: &[TokenTree], ch: char) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use proc_macro2::TokenStream;
+    use crate::output::tree::tree as list;
     use quote::quote;
 
-    fn list(tokens: TokenStream) -> Vec<TokenTree> {
-        tokens.into_iter().collect()
+    /// The tokens as proc_macro2 shows them: spaced, but after joint punctuation.
+    fn text(tokens: &[Token]) -> String {
+        let mut text = String::new();
+        let mut joint = true;
+        for token in tokens {
+            if !joint {
+                text.push(' ');
+            }
+            joint = false;
+            match token {
+                Token::Ident(word) | Token::Literal(word) => text.push_str(word),
+                Token::Punct(ch, spacing) => {
+                    text.push(*ch);
+                    joint = *spacing == Spacing::Joint;
+                }
+                Token::Group(group) => {
+                    let (open, close) = match group.delimiter {
+                        Delimiter::Parenthesis => ("(", ")"),
+                        Delimiter::Bracket => ("[", "]"),
+                        Delimiter::Brace => ("{", "}"),
+                        Delimiter::None => ("", ""),
+                    };
+                    text.push_str(open);
+                    text.push_str(&self::text(&group.tokens));
+                    text.push_str(close);
+                }
+            }
+        }
+        text
     }
 
-    fn texts(parts: Vec<&[TokenTree]>) -> Vec<String> {
-        parts
-            .into_iter()
-            .map(|part| part.iter().cloned().collect::<TokenStream>().to_string())
-            .collect()
+    fn texts(parts: Vec<&[Token]>) -> Vec<String> {
+        parts.into_iter().map(text).collect()
     }
 
     #[test]
