@@ -1,7 +1,9 @@
 //! Lays tokens out as Rust a person can read, in one walk over the token trees: items and
 //! statements one per line, brace blocks indented by four spaces, fields, variants and match
-//! arms one per line with a trailing comma, docs as `///` comments, and an argument list
-//! that would run past [`MAX_WIDTH`] columns one argument per line.
+//! arms one per line with a trailing comma, docs as `///` comments. A line that would run
+//! past [`MAX_WIDTH`] columns has its method chain one call per line, or its argument list
+//! (parameters, array elements) one per line; what neither breaks (a long path, generics, a
+//! string) stays long.
 //!
 //! Nothing is parsed: what a brace group holds (items, statements, fields, arms) is told
 //! from the tokens before it (`struct X {`, `match x {`, `Name {`), as rustfmt's layout of
