@@ -478,7 +478,7 @@ impl Printer {
                 let text = self.scratch(|printer| {
                     printer.measuring = true;
                     printer.out.push(open);
-                    printer.inline(&tokens, &mut Line::default());
+                    printer.inline(tokens, &mut Line::default());
                     printer.out.push(close);
                     printer.measuring = false;
                 });
