@@ -51,10 +51,7 @@ impl GuestSyncDelimitedArgs {
     }
 }
 impl ::serde::Serialize for GuestSyncDelimitedArgs {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let mut state = serializer
             .serialize_struct("GuestSyncDelimitedArgs", self.__member_count())?;
         self.__serialize_members(&mut state)?;
@@ -62,16 +59,14 @@ impl ::serde::Serialize for GuestSyncDelimitedArgs {
     }
 }
 impl<'de> ::serde::Deserialize<'de> for GuestSyncDelimitedArgs {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         deserializer
             .deserialize_struct(
                 "GuestSyncDelimitedArgs",
                 &["id"],
-                __private::ObjectVisitor::<
-                    __GuestSyncDelimitedArgsSlots,
-                >::new("GuestSyncDelimitedArgs"),
+                __private::ObjectVisitor::<__GuestSyncDelimitedArgsSlots>::new(
+                    "GuestSyncDelimitedArgs",
+                ),
             )
     }
 }
@@ -100,9 +95,7 @@ impl __private::Slots for __GuestSyncDelimitedArgsSlots {
         map: &mut A,
     ) -> Result<(), A::Error> {
         match field {
-            __GuestSyncDelimitedArgsField::Id => {
-                __private::store(&mut self.id, "id", map)
-            }
+            __GuestSyncDelimitedArgsField::Id => __private::store(&mut self.id, "id", map),
             __GuestSyncDelimitedArgsField::__Ignore => __private::ignore(map),
         }
     }
@@ -165,20 +158,14 @@ impl GuestSyncArgs {
     }
 }
 impl ::serde::Serialize for GuestSyncArgs {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        let mut state = serializer
-            .serialize_struct("GuestSyncArgs", self.__member_count())?;
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut state = serializer.serialize_struct("GuestSyncArgs", self.__member_count())?;
         self.__serialize_members(&mut state)?;
         ::serde::ser::SerializeStruct::end(state)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for GuestSyncArgs {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         deserializer
             .deserialize_struct(
                 "GuestSyncArgs",
@@ -244,20 +231,14 @@ impl GuestPingArgs {
     }
 }
 impl ::serde::Serialize for GuestPingArgs {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        let mut state = serializer
-            .serialize_struct("GuestPingArgs", self.__member_count())?;
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut state = serializer.serialize_struct("GuestPingArgs", self.__member_count())?;
         self.__serialize_members(&mut state)?;
         ::serde::ser::SerializeStruct::end(state)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for GuestPingArgs {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         deserializer
             .deserialize_struct(
                 "GuestPingArgs",
@@ -320,27 +301,19 @@ impl GuestGetTimeArgs {
     }
 }
 impl ::serde::Serialize for GuestGetTimeArgs {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        let mut state = serializer
-            .serialize_struct("GuestGetTimeArgs", self.__member_count())?;
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut state = serializer.serialize_struct("GuestGetTimeArgs", self.__member_count())?;
         self.__serialize_members(&mut state)?;
         ::serde::ser::SerializeStruct::end(state)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for GuestGetTimeArgs {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         deserializer
             .deserialize_struct(
                 "GuestGetTimeArgs",
                 &[],
-                __private::ObjectVisitor::<
-                    __GuestGetTimeArgsSlots,
-                >::new("GuestGetTimeArgs"),
+                __private::ObjectVisitor::<__GuestGetTimeArgsSlots>::new("GuestGetTimeArgs"),
             )
     }
 }
@@ -424,27 +397,19 @@ impl GuestSetTimeArgs {
     }
 }
 impl ::serde::Serialize for GuestSetTimeArgs {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        let mut state = serializer
-            .serialize_struct("GuestSetTimeArgs", self.__member_count())?;
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut state = serializer.serialize_struct("GuestSetTimeArgs", self.__member_count())?;
         self.__serialize_members(&mut state)?;
         ::serde::ser::SerializeStruct::end(state)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for GuestSetTimeArgs {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         deserializer
             .deserialize_struct(
                 "GuestSetTimeArgs",
                 &["time"],
-                __private::ObjectVisitor::<
-                    __GuestSetTimeArgsSlots,
-                >::new("GuestSetTimeArgs"),
+                __private::ObjectVisitor::<__GuestSetTimeArgsSlots>::new("GuestSetTimeArgs"),
             )
     }
 }
@@ -473,9 +438,7 @@ impl __private::Slots for __GuestSetTimeArgsSlots {
         map: &mut A,
     ) -> Result<(), A::Error> {
         match field {
-            __GuestSetTimeArgsField::Time => {
-                __private::store(&mut self.time, "time", map)
-            }
+            __GuestSetTimeArgsField::Time => __private::store(&mut self.time, "time", map),
             __GuestSetTimeArgsField::__Ignore => __private::ignore(map),
         }
     }
@@ -516,10 +479,7 @@ impl GuestAgentCommandInfo {
     }
 }
 impl ::serde::Serialize for GuestAgentCommandInfo {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let mut state = serializer
             .serialize_struct("GuestAgentCommandInfo", self.__member_count())?;
         self.__serialize_members(&mut state)?;
@@ -527,16 +487,14 @@ impl ::serde::Serialize for GuestAgentCommandInfo {
     }
 }
 impl<'de> ::serde::Deserialize<'de> for GuestAgentCommandInfo {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         deserializer
             .deserialize_struct(
                 "GuestAgentCommandInfo",
                 &["name", "enabled", "success-response"],
-                __private::ObjectVisitor::<
-                    __GuestAgentCommandInfoSlots,
-                >::new("GuestAgentCommandInfo"),
+                __private::ObjectVisitor::<__GuestAgentCommandInfoSlots>::new(
+                    "GuestAgentCommandInfo",
+                ),
             )
     }
 }
@@ -571,15 +529,17 @@ impl __private::Slots for __GuestAgentCommandInfoSlots {
         map: &mut A,
     ) -> Result<(), A::Error> {
         match field {
-            __GuestAgentCommandInfoField::Name => {
-                __private::store(&mut self.name, "name", map)
-            }
-            __GuestAgentCommandInfoField::Enabled => {
-                __private::store(&mut self.enabled, "enabled", map)
-            }
-            __GuestAgentCommandInfoField::SuccessResponse => {
-                __private::store(&mut self.success_response, "success-response", map)
-            }
+            __GuestAgentCommandInfoField::Name => __private::store(&mut self.name, "name", map),
+            __GuestAgentCommandInfoField::Enabled => __private::store(
+                &mut self.enabled,
+                "enabled",
+                map,
+            ),
+            __GuestAgentCommandInfoField::SuccessResponse => __private::store(
+                &mut self.success_response,
+                "success-response",
+                map,
+            ),
             __GuestAgentCommandInfoField::__Ignore => __private::ignore(map),
         }
     }
@@ -587,10 +547,7 @@ impl __private::Slots for __GuestAgentCommandInfoSlots {
         Ok(GuestAgentCommandInfo {
             name: __private::required(self.name, "name")?,
             enabled: __private::required(self.enabled, "enabled")?,
-            success_response: __private::required(
-                self.success_response,
-                "success-response",
-            )?,
+            success_response: __private::required(self.success_response, "success-response")?,
         })
     }
 }
@@ -621,20 +578,14 @@ impl GuestAgentInfo {
     }
 }
 impl ::serde::Serialize for GuestAgentInfo {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        let mut state = serializer
-            .serialize_struct("GuestAgentInfo", self.__member_count())?;
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut state = serializer.serialize_struct("GuestAgentInfo", self.__member_count())?;
         self.__serialize_members(&mut state)?;
         ::serde::ser::SerializeStruct::end(state)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for GuestAgentInfo {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         deserializer
             .deserialize_struct(
                 "GuestAgentInfo",
@@ -671,22 +622,19 @@ impl __private::Slots for __GuestAgentInfoSlots {
         map: &mut A,
     ) -> Result<(), A::Error> {
         match field {
-            __GuestAgentInfoField::Version => {
-                __private::store(&mut self.version, "version", map)
-            }
-            __GuestAgentInfoField::SupportedCommands => {
-                __private::store(&mut self.supported_commands, "supported_commands", map)
-            }
+            __GuestAgentInfoField::Version => __private::store(&mut self.version, "version", map),
+            __GuestAgentInfoField::SupportedCommands => __private::store(
+                &mut self.supported_commands,
+                "supported_commands",
+                map,
+            ),
             __GuestAgentInfoField::__Ignore => __private::ignore(map),
         }
     }
     fn finish<E: ::serde::de::Error>(self) -> Result<GuestAgentInfo, E> {
         Ok(GuestAgentInfo {
             version: __private::required(self.version, "version")?,
-            supported_commands: __private::required(
-                self.supported_commands,
-                "supported_commands",
-            )?,
+            supported_commands: __private::required(self.supported_commands, "supported_commands")?,
         })
     }
 }
@@ -716,20 +664,14 @@ impl GuestInfoArgs {
     }
 }
 impl ::serde::Serialize for GuestInfoArgs {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        let mut state = serializer
-            .serialize_struct("GuestInfoArgs", self.__member_count())?;
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut state = serializer.serialize_struct("GuestInfoArgs", self.__member_count())?;
         self.__serialize_members(&mut state)?;
         ::serde::ser::SerializeStruct::end(state)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for GuestInfoArgs {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         deserializer
             .deserialize_struct(
                 "GuestInfoArgs",
@@ -804,27 +746,19 @@ impl GuestShutdownArgs {
     }
 }
 impl ::serde::Serialize for GuestShutdownArgs {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        let mut state = serializer
-            .serialize_struct("GuestShutdownArgs", self.__member_count())?;
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut state = serializer.serialize_struct("GuestShutdownArgs", self.__member_count())?;
         self.__serialize_members(&mut state)?;
         ::serde::ser::SerializeStruct::end(state)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for GuestShutdownArgs {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         deserializer
             .deserialize_struct(
                 "GuestShutdownArgs",
                 &["mode"],
-                __private::ObjectVisitor::<
-                    __GuestShutdownArgsSlots,
-                >::new("GuestShutdownArgs"),
+                __private::ObjectVisitor::<__GuestShutdownArgsSlots>::new("GuestShutdownArgs"),
             )
     }
 }
@@ -853,9 +787,7 @@ impl __private::Slots for __GuestShutdownArgsSlots {
         map: &mut A,
     ) -> Result<(), A::Error> {
         match field {
-            __GuestShutdownArgsField::Mode => {
-                __private::store(&mut self.mode, "mode", map)
-            }
+            __GuestShutdownArgsField::Mode => __private::store(&mut self.mode, "mode", map),
             __GuestShutdownArgsField::__Ignore => __private::ignore(map),
         }
     }
@@ -904,27 +836,19 @@ impl GuestFileOpenArgs {
     }
 }
 impl ::serde::Serialize for GuestFileOpenArgs {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        let mut state = serializer
-            .serialize_struct("GuestFileOpenArgs", self.__member_count())?;
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut state = serializer.serialize_struct("GuestFileOpenArgs", self.__member_count())?;
         self.__serialize_members(&mut state)?;
         ::serde::ser::SerializeStruct::end(state)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for GuestFileOpenArgs {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         deserializer
             .deserialize_struct(
                 "GuestFileOpenArgs",
                 &["path", "mode"],
-                __private::ObjectVisitor::<
-                    __GuestFileOpenArgsSlots,
-                >::new("GuestFileOpenArgs"),
+                __private::ObjectVisitor::<__GuestFileOpenArgsSlots>::new("GuestFileOpenArgs"),
             )
     }
 }
@@ -956,12 +880,8 @@ impl __private::Slots for __GuestFileOpenArgsSlots {
         map: &mut A,
     ) -> Result<(), A::Error> {
         match field {
-            __GuestFileOpenArgsField::Path => {
-                __private::store(&mut self.path, "path", map)
-            }
-            __GuestFileOpenArgsField::Mode => {
-                __private::store(&mut self.mode, "mode", map)
-            }
+            __GuestFileOpenArgsField::Path => __private::store(&mut self.path, "path", map),
+            __GuestFileOpenArgsField::Mode => __private::store(&mut self.mode, "mode", map),
             __GuestFileOpenArgsField::__Ignore => __private::ignore(map),
         }
     }
@@ -1002,27 +922,19 @@ impl GuestFileCloseArgs {
     }
 }
 impl ::serde::Serialize for GuestFileCloseArgs {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        let mut state = serializer
-            .serialize_struct("GuestFileCloseArgs", self.__member_count())?;
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut state = serializer.serialize_struct("GuestFileCloseArgs", self.__member_count())?;
         self.__serialize_members(&mut state)?;
         ::serde::ser::SerializeStruct::end(state)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for GuestFileCloseArgs {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         deserializer
             .deserialize_struct(
                 "GuestFileCloseArgs",
                 &["handle"],
-                __private::ObjectVisitor::<
-                    __GuestFileCloseArgsSlots,
-                >::new("GuestFileCloseArgs"),
+                __private::ObjectVisitor::<__GuestFileCloseArgsSlots>::new("GuestFileCloseArgs"),
             )
     }
 }
@@ -1051,9 +963,7 @@ impl __private::Slots for __GuestFileCloseArgsSlots {
         map: &mut A,
     ) -> Result<(), A::Error> {
         match field {
-            __GuestFileCloseArgsField::Handle => {
-                __private::store(&mut self.handle, "handle", map)
-            }
+            __GuestFileCloseArgsField::Handle => __private::store(&mut self.handle, "handle", map),
             __GuestFileCloseArgsField::__Ignore => __private::ignore(map),
         }
     }
@@ -1094,20 +1004,14 @@ impl GuestFileRead {
     }
 }
 impl ::serde::Serialize for GuestFileRead {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        let mut state = serializer
-            .serialize_struct("GuestFileRead", self.__member_count())?;
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut state = serializer.serialize_struct("GuestFileRead", self.__member_count())?;
         self.__serialize_members(&mut state)?;
         ::serde::ser::SerializeStruct::end(state)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for GuestFileRead {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         deserializer
             .deserialize_struct(
                 "GuestFileRead",
@@ -1147,12 +1051,8 @@ impl __private::Slots for __GuestFileReadSlots {
         map: &mut A,
     ) -> Result<(), A::Error> {
         match field {
-            __GuestFileReadField::Count => {
-                __private::store(&mut self.count, "count", map)
-            }
-            __GuestFileReadField::BufB64 => {
-                __private::store(&mut self.buf_b64, "buf-b64", map)
-            }
+            __GuestFileReadField::Count => __private::store(&mut self.count, "count", map),
+            __GuestFileReadField::BufB64 => __private::store(&mut self.buf_b64, "buf-b64", map),
             __GuestFileReadField::Eof => __private::store(&mut self.eof, "eof", map),
             __GuestFileReadField::__Ignore => __private::ignore(map),
         }
@@ -1205,27 +1105,19 @@ impl GuestFileReadArgs {
     }
 }
 impl ::serde::Serialize for GuestFileReadArgs {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        let mut state = serializer
-            .serialize_struct("GuestFileReadArgs", self.__member_count())?;
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut state = serializer.serialize_struct("GuestFileReadArgs", self.__member_count())?;
         self.__serialize_members(&mut state)?;
         ::serde::ser::SerializeStruct::end(state)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for GuestFileReadArgs {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         deserializer
             .deserialize_struct(
                 "GuestFileReadArgs",
                 &["handle", "count"],
-                __private::ObjectVisitor::<
-                    __GuestFileReadArgsSlots,
-                >::new("GuestFileReadArgs"),
+                __private::ObjectVisitor::<__GuestFileReadArgsSlots>::new("GuestFileReadArgs"),
             )
     }
 }
@@ -1257,12 +1149,8 @@ impl __private::Slots for __GuestFileReadArgsSlots {
         map: &mut A,
     ) -> Result<(), A::Error> {
         match field {
-            __GuestFileReadArgsField::Handle => {
-                __private::store(&mut self.handle, "handle", map)
-            }
-            __GuestFileReadArgsField::Count => {
-                __private::store(&mut self.count, "count", map)
-            }
+            __GuestFileReadArgsField::Handle => __private::store(&mut self.handle, "handle", map),
+            __GuestFileReadArgsField::Count => __private::store(&mut self.count, "count", map),
             __GuestFileReadArgsField::__Ignore => __private::ignore(map),
         }
     }
@@ -1301,20 +1189,14 @@ impl GuestFileWrite {
     }
 }
 impl ::serde::Serialize for GuestFileWrite {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        let mut state = serializer
-            .serialize_struct("GuestFileWrite", self.__member_count())?;
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut state = serializer.serialize_struct("GuestFileWrite", self.__member_count())?;
         self.__serialize_members(&mut state)?;
         ::serde::ser::SerializeStruct::end(state)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for GuestFileWrite {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         deserializer
             .deserialize_struct(
                 "GuestFileWrite",
@@ -1351,9 +1233,7 @@ impl __private::Slots for __GuestFileWriteSlots {
         map: &mut A,
     ) -> Result<(), A::Error> {
         match field {
-            __GuestFileWriteField::Count => {
-                __private::store(&mut self.count, "count", map)
-            }
+            __GuestFileWriteField::Count => __private::store(&mut self.count, "count", map),
             __GuestFileWriteField::Eof => __private::store(&mut self.eof, "eof", map),
             __GuestFileWriteField::__Ignore => __private::ignore(map),
         }
@@ -1409,27 +1289,19 @@ impl GuestFileWriteArgs {
     }
 }
 impl ::serde::Serialize for GuestFileWriteArgs {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        let mut state = serializer
-            .serialize_struct("GuestFileWriteArgs", self.__member_count())?;
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut state = serializer.serialize_struct("GuestFileWriteArgs", self.__member_count())?;
         self.__serialize_members(&mut state)?;
         ::serde::ser::SerializeStruct::end(state)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for GuestFileWriteArgs {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         deserializer
             .deserialize_struct(
                 "GuestFileWriteArgs",
                 &["handle", "buf-b64", "count"],
-                __private::ObjectVisitor::<
-                    __GuestFileWriteArgsSlots,
-                >::new("GuestFileWriteArgs"),
+                __private::ObjectVisitor::<__GuestFileWriteArgsSlots>::new("GuestFileWriteArgs"),
             )
     }
 }
@@ -1464,15 +1336,13 @@ impl __private::Slots for __GuestFileWriteArgsSlots {
         map: &mut A,
     ) -> Result<(), A::Error> {
         match field {
-            __GuestFileWriteArgsField::Handle => {
-                __private::store(&mut self.handle, "handle", map)
-            }
-            __GuestFileWriteArgsField::BufB64 => {
-                __private::store(&mut self.buf_b64, "buf-b64", map)
-            }
-            __GuestFileWriteArgsField::Count => {
-                __private::store(&mut self.count, "count", map)
-            }
+            __GuestFileWriteArgsField::Handle => __private::store(&mut self.handle, "handle", map),
+            __GuestFileWriteArgsField::BufB64 => __private::store(
+                &mut self.buf_b64,
+                "buf-b64",
+                map,
+            ),
+            __GuestFileWriteArgsField::Count => __private::store(&mut self.count, "count", map),
             __GuestFileWriteArgsField::__Ignore => __private::ignore(map),
         }
     }
@@ -1511,20 +1381,14 @@ impl GuestFileSeek {
     }
 }
 impl ::serde::Serialize for GuestFileSeek {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        let mut state = serializer
-            .serialize_struct("GuestFileSeek", self.__member_count())?;
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut state = serializer.serialize_struct("GuestFileSeek", self.__member_count())?;
         self.__serialize_members(&mut state)?;
         ::serde::ser::SerializeStruct::end(state)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for GuestFileSeek {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         deserializer
             .deserialize_struct(
                 "GuestFileSeek",
@@ -1561,9 +1425,7 @@ impl __private::Slots for __GuestFileSeekSlots {
         map: &mut A,
     ) -> Result<(), A::Error> {
         match field {
-            __GuestFileSeekField::Position => {
-                __private::store(&mut self.position, "position", map)
-            }
+            __GuestFileSeekField::Position => __private::store(&mut self.position, "position", map),
             __GuestFileSeekField::Eof => __private::store(&mut self.eof, "eof", map),
             __GuestFileSeekField::__Ignore => __private::ignore(map),
         }
@@ -1613,27 +1475,19 @@ impl GuestFileSeekArgs {
     }
 }
 impl ::serde::Serialize for GuestFileSeekArgs {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        let mut state = serializer
-            .serialize_struct("GuestFileSeekArgs", self.__member_count())?;
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut state = serializer.serialize_struct("GuestFileSeekArgs", self.__member_count())?;
         self.__serialize_members(&mut state)?;
         ::serde::ser::SerializeStruct::end(state)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for GuestFileSeekArgs {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         deserializer
             .deserialize_struct(
                 "GuestFileSeekArgs",
                 &["handle", "offset", "whence"],
-                __private::ObjectVisitor::<
-                    __GuestFileSeekArgsSlots,
-                >::new("GuestFileSeekArgs"),
+                __private::ObjectVisitor::<__GuestFileSeekArgsSlots>::new("GuestFileSeekArgs"),
             )
     }
 }
@@ -1668,15 +1522,9 @@ impl __private::Slots for __GuestFileSeekArgsSlots {
         map: &mut A,
     ) -> Result<(), A::Error> {
         match field {
-            __GuestFileSeekArgsField::Handle => {
-                __private::store(&mut self.handle, "handle", map)
-            }
-            __GuestFileSeekArgsField::Offset => {
-                __private::store(&mut self.offset, "offset", map)
-            }
-            __GuestFileSeekArgsField::Whence => {
-                __private::store(&mut self.whence, "whence", map)
-            }
+            __GuestFileSeekArgsField::Handle => __private::store(&mut self.handle, "handle", map),
+            __GuestFileSeekArgsField::Offset => __private::store(&mut self.offset, "offset", map),
+            __GuestFileSeekArgsField::Whence => __private::store(&mut self.whence, "whence", map),
             __GuestFileSeekArgsField::__Ignore => __private::ignore(map),
         }
     }
@@ -1718,27 +1566,19 @@ impl GuestFileFlushArgs {
     }
 }
 impl ::serde::Serialize for GuestFileFlushArgs {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        let mut state = serializer
-            .serialize_struct("GuestFileFlushArgs", self.__member_count())?;
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut state = serializer.serialize_struct("GuestFileFlushArgs", self.__member_count())?;
         self.__serialize_members(&mut state)?;
         ::serde::ser::SerializeStruct::end(state)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for GuestFileFlushArgs {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         deserializer
             .deserialize_struct(
                 "GuestFileFlushArgs",
                 &["handle"],
-                __private::ObjectVisitor::<
-                    __GuestFileFlushArgsSlots,
-                >::new("GuestFileFlushArgs"),
+                __private::ObjectVisitor::<__GuestFileFlushArgsSlots>::new("GuestFileFlushArgs"),
             )
     }
 }
@@ -1767,9 +1607,7 @@ impl __private::Slots for __GuestFileFlushArgsSlots {
         map: &mut A,
     ) -> Result<(), A::Error> {
         match field {
-            __GuestFileFlushArgsField::Handle => {
-                __private::store(&mut self.handle, "handle", map)
-            }
+            __GuestFileFlushArgsField::Handle => __private::store(&mut self.handle, "handle", map),
             __GuestFileFlushArgsField::__Ignore => __private::ignore(map),
         }
     }
@@ -1828,10 +1666,7 @@ impl ::std::fmt::Display for GuestFsfreezeStatus {
     }
 }
 impl ::serde::Serialize for GuestFsfreezeStatus {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
@@ -1841,9 +1676,7 @@ impl __private::FromKey for GuestFsfreezeStatus {
     }
 }
 impl<'de> ::serde::Deserialize<'de> for GuestFsfreezeStatus {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         deserializer
             .deserialize_enum(
                 "GuestFsfreezeStatus",
@@ -1881,10 +1714,7 @@ impl GuestFsfreezeStatusArgs {
     }
 }
 impl ::serde::Serialize for GuestFsfreezeStatusArgs {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let mut state = serializer
             .serialize_struct("GuestFsfreezeStatusArgs", self.__member_count())?;
         self.__serialize_members(&mut state)?;
@@ -1892,16 +1722,14 @@ impl ::serde::Serialize for GuestFsfreezeStatusArgs {
     }
 }
 impl<'de> ::serde::Deserialize<'de> for GuestFsfreezeStatusArgs {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         deserializer
             .deserialize_struct(
                 "GuestFsfreezeStatusArgs",
                 &[],
-                __private::ObjectVisitor::<
-                    __GuestFsfreezeStatusArgsSlots,
-                >::new("GuestFsfreezeStatusArgs"),
+                __private::ObjectVisitor::<__GuestFsfreezeStatusArgsSlots>::new(
+                    "GuestFsfreezeStatusArgs",
+                ),
             )
     }
 }
@@ -1959,10 +1787,7 @@ impl GuestFsfreezeFreezeArgs {
     }
 }
 impl ::serde::Serialize for GuestFsfreezeFreezeArgs {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let mut state = serializer
             .serialize_struct("GuestFsfreezeFreezeArgs", self.__member_count())?;
         self.__serialize_members(&mut state)?;
@@ -1970,16 +1795,14 @@ impl ::serde::Serialize for GuestFsfreezeFreezeArgs {
     }
 }
 impl<'de> ::serde::Deserialize<'de> for GuestFsfreezeFreezeArgs {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         deserializer
             .deserialize_struct(
                 "GuestFsfreezeFreezeArgs",
                 &[],
-                __private::ObjectVisitor::<
-                    __GuestFsfreezeFreezeArgsSlots,
-                >::new("GuestFsfreezeFreezeArgs"),
+                __private::ObjectVisitor::<__GuestFsfreezeFreezeArgsSlots>::new(
+                    "GuestFsfreezeFreezeArgs",
+                ),
             )
     }
 }
@@ -2049,10 +1872,7 @@ impl GuestFsfreezeFreezeListArgs {
     }
 }
 impl ::serde::Serialize for GuestFsfreezeFreezeListArgs {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let mut state = serializer
             .serialize_struct("GuestFsfreezeFreezeListArgs", self.__member_count())?;
         self.__serialize_members(&mut state)?;
@@ -2060,16 +1880,14 @@ impl ::serde::Serialize for GuestFsfreezeFreezeListArgs {
     }
 }
 impl<'de> ::serde::Deserialize<'de> for GuestFsfreezeFreezeListArgs {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         deserializer
             .deserialize_struct(
                 "GuestFsfreezeFreezeListArgs",
                 &["mountpoints"],
-                __private::ObjectVisitor::<
-                    __GuestFsfreezeFreezeListArgsSlots,
-                >::new("GuestFsfreezeFreezeListArgs"),
+                __private::ObjectVisitor::<__GuestFsfreezeFreezeListArgsSlots>::new(
+                    "GuestFsfreezeFreezeListArgs",
+                ),
             )
     }
 }
@@ -2098,9 +1916,11 @@ impl __private::Slots for __GuestFsfreezeFreezeListArgsSlots {
         map: &mut A,
     ) -> Result<(), A::Error> {
         match field {
-            __GuestFsfreezeFreezeListArgsField::Mountpoints => {
-                __private::store(&mut self.mountpoints, "mountpoints", map)
-            }
+            __GuestFsfreezeFreezeListArgsField::Mountpoints => __private::store(
+                &mut self.mountpoints,
+                "mountpoints",
+                map,
+            ),
             __GuestFsfreezeFreezeListArgsField::__Ignore => __private::ignore(map),
         }
     }
@@ -2142,10 +1962,7 @@ impl GuestFsfreezeThawArgs {
     }
 }
 impl ::serde::Serialize for GuestFsfreezeThawArgs {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let mut state = serializer
             .serialize_struct("GuestFsfreezeThawArgs", self.__member_count())?;
         self.__serialize_members(&mut state)?;
@@ -2153,16 +1970,14 @@ impl ::serde::Serialize for GuestFsfreezeThawArgs {
     }
 }
 impl<'de> ::serde::Deserialize<'de> for GuestFsfreezeThawArgs {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         deserializer
             .deserialize_struct(
                 "GuestFsfreezeThawArgs",
                 &[],
-                __private::ObjectVisitor::<
-                    __GuestFsfreezeThawArgsSlots,
-                >::new("GuestFsfreezeThawArgs"),
+                __private::ObjectVisitor::<__GuestFsfreezeThawArgsSlots>::new(
+                    "GuestFsfreezeThawArgs",
+                ),
             )
     }
 }
@@ -2243,10 +2058,7 @@ impl GuestFilesystemTrimResult {
     }
 }
 impl ::serde::Serialize for GuestFilesystemTrimResult {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let mut state = serializer
             .serialize_struct("GuestFilesystemTrimResult", self.__member_count())?;
         self.__serialize_members(&mut state)?;
@@ -2254,16 +2066,14 @@ impl ::serde::Serialize for GuestFilesystemTrimResult {
     }
 }
 impl<'de> ::serde::Deserialize<'de> for GuestFilesystemTrimResult {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         deserializer
             .deserialize_struct(
                 "GuestFilesystemTrimResult",
                 &["path", "trimmed", "minimum", "error"],
-                __private::ObjectVisitor::<
-                    __GuestFilesystemTrimResultSlots,
-                >::new("GuestFilesystemTrimResult"),
+                __private::ObjectVisitor::<__GuestFilesystemTrimResultSlots>::new(
+                    "GuestFilesystemTrimResult",
+                ),
             )
     }
 }
@@ -2301,18 +2111,22 @@ impl __private::Slots for __GuestFilesystemTrimResultSlots {
         map: &mut A,
     ) -> Result<(), A::Error> {
         match field {
-            __GuestFilesystemTrimResultField::Path => {
-                __private::store(&mut self.path, "path", map)
-            }
-            __GuestFilesystemTrimResultField::Trimmed => {
-                __private::store(&mut self.trimmed, "trimmed", map)
-            }
-            __GuestFilesystemTrimResultField::Minimum => {
-                __private::store(&mut self.minimum, "minimum", map)
-            }
-            __GuestFilesystemTrimResultField::Error => {
-                __private::store(&mut self.error, "error", map)
-            }
+            __GuestFilesystemTrimResultField::Path => __private::store(&mut self.path, "path", map),
+            __GuestFilesystemTrimResultField::Trimmed => __private::store(
+                &mut self.trimmed,
+                "trimmed",
+                map,
+            ),
+            __GuestFilesystemTrimResultField::Minimum => __private::store(
+                &mut self.minimum,
+                "minimum",
+                map,
+            ),
+            __GuestFilesystemTrimResultField::Error => __private::store(
+                &mut self.error,
+                "error",
+                map,
+            ),
             __GuestFilesystemTrimResultField::__Ignore => __private::ignore(map),
         }
     }
@@ -2347,10 +2161,7 @@ impl GuestFilesystemTrimResponse {
     }
 }
 impl ::serde::Serialize for GuestFilesystemTrimResponse {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let mut state = serializer
             .serialize_struct("GuestFilesystemTrimResponse", self.__member_count())?;
         self.__serialize_members(&mut state)?;
@@ -2358,16 +2169,14 @@ impl ::serde::Serialize for GuestFilesystemTrimResponse {
     }
 }
 impl<'de> ::serde::Deserialize<'de> for GuestFilesystemTrimResponse {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         deserializer
             .deserialize_struct(
                 "GuestFilesystemTrimResponse",
                 &["paths"],
-                __private::ObjectVisitor::<
-                    __GuestFilesystemTrimResponseSlots,
-                >::new("GuestFilesystemTrimResponse"),
+                __private::ObjectVisitor::<__GuestFilesystemTrimResponseSlots>::new(
+                    "GuestFilesystemTrimResponse",
+                ),
             )
     }
 }
@@ -2396,9 +2205,11 @@ impl __private::Slots for __GuestFilesystemTrimResponseSlots {
         map: &mut A,
     ) -> Result<(), A::Error> {
         match field {
-            __GuestFilesystemTrimResponseField::Paths => {
-                __private::store(&mut self.paths, "paths", map)
-            }
+            __GuestFilesystemTrimResponseField::Paths => __private::store(
+                &mut self.paths,
+                "paths",
+                map,
+            ),
             __GuestFilesystemTrimResponseField::__Ignore => __private::ignore(map),
         }
     }
@@ -2451,27 +2262,19 @@ impl GuestFstrimArgs {
     }
 }
 impl ::serde::Serialize for GuestFstrimArgs {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        let mut state = serializer
-            .serialize_struct("GuestFstrimArgs", self.__member_count())?;
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut state = serializer.serialize_struct("GuestFstrimArgs", self.__member_count())?;
         self.__serialize_members(&mut state)?;
         ::serde::ser::SerializeStruct::end(state)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for GuestFstrimArgs {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         deserializer
             .deserialize_struct(
                 "GuestFstrimArgs",
                 &["minimum"],
-                __private::ObjectVisitor::<
-                    __GuestFstrimArgsSlots,
-                >::new("GuestFstrimArgs"),
+                __private::ObjectVisitor::<__GuestFstrimArgsSlots>::new("GuestFstrimArgs"),
             )
     }
 }
@@ -2500,9 +2303,7 @@ impl __private::Slots for __GuestFstrimArgsSlots {
         map: &mut A,
     ) -> Result<(), A::Error> {
         match field {
-            __GuestFstrimArgsField::Minimum => {
-                __private::store(&mut self.minimum, "minimum", map)
-            }
+            __GuestFstrimArgsField::Minimum => __private::store(&mut self.minimum, "minimum", map),
             __GuestFstrimArgsField::__Ignore => __private::ignore(map),
         }
     }
@@ -2553,27 +2354,21 @@ impl GuestSuspendDiskArgs {
     }
 }
 impl ::serde::Serialize for GuestSuspendDiskArgs {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        let mut state = serializer
-            .serialize_struct("GuestSuspendDiskArgs", self.__member_count())?;
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut state = serializer.serialize_struct("GuestSuspendDiskArgs", self.__member_count())?;
         self.__serialize_members(&mut state)?;
         ::serde::ser::SerializeStruct::end(state)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for GuestSuspendDiskArgs {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         deserializer
             .deserialize_struct(
                 "GuestSuspendDiskArgs",
                 &[],
-                __private::ObjectVisitor::<
-                    __GuestSuspendDiskArgsSlots,
-                >::new("GuestSuspendDiskArgs"),
+                __private::ObjectVisitor::<__GuestSuspendDiskArgsSlots>::new(
+                    "GuestSuspendDiskArgs",
+                ),
             )
     }
 }
@@ -2649,27 +2444,19 @@ impl GuestSuspendRamArgs {
     }
 }
 impl ::serde::Serialize for GuestSuspendRamArgs {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        let mut state = serializer
-            .serialize_struct("GuestSuspendRamArgs", self.__member_count())?;
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut state = serializer.serialize_struct("GuestSuspendRamArgs", self.__member_count())?;
         self.__serialize_members(&mut state)?;
         ::serde::ser::SerializeStruct::end(state)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for GuestSuspendRamArgs {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         deserializer
             .deserialize_struct(
                 "GuestSuspendRamArgs",
                 &[],
-                __private::ObjectVisitor::<
-                    __GuestSuspendRamArgsSlots,
-                >::new("GuestSuspendRamArgs"),
+                __private::ObjectVisitor::<__GuestSuspendRamArgsSlots>::new("GuestSuspendRamArgs"),
             )
     }
 }
@@ -2740,10 +2527,7 @@ impl GuestSuspendHybridArgs {
     }
 }
 impl ::serde::Serialize for GuestSuspendHybridArgs {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let mut state = serializer
             .serialize_struct("GuestSuspendHybridArgs", self.__member_count())?;
         self.__serialize_members(&mut state)?;
@@ -2751,16 +2535,14 @@ impl ::serde::Serialize for GuestSuspendHybridArgs {
     }
 }
 impl<'de> ::serde::Deserialize<'de> for GuestSuspendHybridArgs {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         deserializer
             .deserialize_struct(
                 "GuestSuspendHybridArgs",
                 &[],
-                __private::ObjectVisitor::<
-                    __GuestSuspendHybridArgsSlots,
-                >::new("GuestSuspendHybridArgs"),
+                __private::ObjectVisitor::<__GuestSuspendHybridArgsSlots>::new(
+                    "GuestSuspendHybridArgs",
+                ),
             )
     }
 }
@@ -2840,10 +2622,7 @@ impl ::std::fmt::Display for GuestIpAddressType {
     }
 }
 impl ::serde::Serialize for GuestIpAddressType {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
@@ -2853,9 +2632,7 @@ impl __private::FromKey for GuestIpAddressType {
     }
 }
 impl<'de> ::serde::Deserialize<'de> for GuestIpAddressType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         deserializer
             .deserialize_enum(
                 "GuestIpAddressType",
@@ -2892,20 +2669,14 @@ impl GuestIpAddress {
     }
 }
 impl ::serde::Serialize for GuestIpAddress {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        let mut state = serializer
-            .serialize_struct("GuestIpAddress", self.__member_count())?;
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut state = serializer.serialize_struct("GuestIpAddress", self.__member_count())?;
         self.__serialize_members(&mut state)?;
         ::serde::ser::SerializeStruct::end(state)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for GuestIpAddress {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         deserializer
             .deserialize_struct(
                 "GuestIpAddress",
@@ -2945,25 +2716,24 @@ impl __private::Slots for __GuestIpAddressSlots {
         map: &mut A,
     ) -> Result<(), A::Error> {
         match field {
-            __GuestIpAddressField::IpAddress => {
-                __private::store(&mut self.ip_address, "ip-address", map)
-            }
-            __GuestIpAddressField::IpAddressType => {
-                __private::store(&mut self.ip_address_type, "ip-address-type", map)
-            }
-            __GuestIpAddressField::Prefix => {
-                __private::store(&mut self.prefix, "prefix", map)
-            }
+            __GuestIpAddressField::IpAddress => __private::store(
+                &mut self.ip_address,
+                "ip-address",
+                map,
+            ),
+            __GuestIpAddressField::IpAddressType => __private::store(
+                &mut self.ip_address_type,
+                "ip-address-type",
+                map,
+            ),
+            __GuestIpAddressField::Prefix => __private::store(&mut self.prefix, "prefix", map),
             __GuestIpAddressField::__Ignore => __private::ignore(map),
         }
     }
     fn finish<E: ::serde::de::Error>(self) -> Result<GuestIpAddress, E> {
         Ok(GuestIpAddress {
             ip_address: __private::required(self.ip_address, "ip-address")?,
-            ip_address_type: __private::required(
-                self.ip_address_type,
-                "ip-address-type",
-            )?,
+            ip_address_type: __private::required(self.ip_address_type, "ip-address-type")?,
             prefix: __private::required(self.prefix, "prefix")?,
         })
     }
@@ -3009,10 +2779,7 @@ impl GuestNetworkInterface {
     }
 }
 impl ::serde::Serialize for GuestNetworkInterface {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let mut state = serializer
             .serialize_struct("GuestNetworkInterface", self.__member_count())?;
         self.__serialize_members(&mut state)?;
@@ -3020,16 +2787,14 @@ impl ::serde::Serialize for GuestNetworkInterface {
     }
 }
 impl<'de> ::serde::Deserialize<'de> for GuestNetworkInterface {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         deserializer
             .deserialize_struct(
                 "GuestNetworkInterface",
                 &["name", "hardware-address", "ip-addresses"],
-                __private::ObjectVisitor::<
-                    __GuestNetworkInterfaceSlots,
-                >::new("GuestNetworkInterface"),
+                __private::ObjectVisitor::<__GuestNetworkInterfaceSlots>::new(
+                    "GuestNetworkInterface",
+                ),
             )
     }
 }
@@ -3064,15 +2829,17 @@ impl __private::Slots for __GuestNetworkInterfaceSlots {
         map: &mut A,
     ) -> Result<(), A::Error> {
         match field {
-            __GuestNetworkInterfaceField::Name => {
-                __private::store(&mut self.name, "name", map)
-            }
-            __GuestNetworkInterfaceField::HardwareAddress => {
-                __private::store(&mut self.hardware_address, "hardware-address", map)
-            }
-            __GuestNetworkInterfaceField::IpAddresses => {
-                __private::store(&mut self.ip_addresses, "ip-addresses", map)
-            }
+            __GuestNetworkInterfaceField::Name => __private::store(&mut self.name, "name", map),
+            __GuestNetworkInterfaceField::HardwareAddress => __private::store(
+                &mut self.hardware_address,
+                "hardware-address",
+                map,
+            ),
+            __GuestNetworkInterfaceField::IpAddresses => __private::store(
+                &mut self.ip_addresses,
+                "ip-addresses",
+                map,
+            ),
             __GuestNetworkInterfaceField::__Ignore => __private::ignore(map),
         }
     }
@@ -3111,10 +2878,7 @@ impl GuestNetworkGetInterfacesArgs {
     }
 }
 impl ::serde::Serialize for GuestNetworkGetInterfacesArgs {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let mut state = serializer
             .serialize_struct("GuestNetworkGetInterfacesArgs", self.__member_count())?;
         self.__serialize_members(&mut state)?;
@@ -3122,16 +2886,14 @@ impl ::serde::Serialize for GuestNetworkGetInterfacesArgs {
     }
 }
 impl<'de> ::serde::Deserialize<'de> for GuestNetworkGetInterfacesArgs {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         deserializer
             .deserialize_struct(
                 "GuestNetworkGetInterfacesArgs",
                 &[],
-                __private::ObjectVisitor::<
-                    __GuestNetworkGetInterfacesArgsSlots,
-                >::new("GuestNetworkGetInterfacesArgs"),
+                __private::ObjectVisitor::<__GuestNetworkGetInterfacesArgsSlots>::new(
+                    "GuestNetworkGetInterfacesArgs",
+                ),
             )
     }
 }
@@ -3200,10 +2962,7 @@ impl GuestLogicalProcessor {
     }
 }
 impl ::serde::Serialize for GuestLogicalProcessor {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let mut state = serializer
             .serialize_struct("GuestLogicalProcessor", self.__member_count())?;
         self.__serialize_members(&mut state)?;
@@ -3211,16 +2970,14 @@ impl ::serde::Serialize for GuestLogicalProcessor {
     }
 }
 impl<'de> ::serde::Deserialize<'de> for GuestLogicalProcessor {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         deserializer
             .deserialize_struct(
                 "GuestLogicalProcessor",
                 &["logical-id", "online", "can-offline"],
-                __private::ObjectVisitor::<
-                    __GuestLogicalProcessorSlots,
-                >::new("GuestLogicalProcessor"),
+                __private::ObjectVisitor::<__GuestLogicalProcessorSlots>::new(
+                    "GuestLogicalProcessor",
+                ),
             )
     }
 }
@@ -3255,15 +3012,21 @@ impl __private::Slots for __GuestLogicalProcessorSlots {
         map: &mut A,
     ) -> Result<(), A::Error> {
         match field {
-            __GuestLogicalProcessorField::LogicalId => {
-                __private::store(&mut self.logical_id, "logical-id", map)
-            }
-            __GuestLogicalProcessorField::Online => {
-                __private::store(&mut self.online, "online", map)
-            }
-            __GuestLogicalProcessorField::CanOffline => {
-                __private::store(&mut self.can_offline, "can-offline", map)
-            }
+            __GuestLogicalProcessorField::LogicalId => __private::store(
+                &mut self.logical_id,
+                "logical-id",
+                map,
+            ),
+            __GuestLogicalProcessorField::Online => __private::store(
+                &mut self.online,
+                "online",
+                map,
+            ),
+            __GuestLogicalProcessorField::CanOffline => __private::store(
+                &mut self.can_offline,
+                "can-offline",
+                map,
+            ),
             __GuestLogicalProcessorField::__Ignore => __private::ignore(map),
         }
     }
@@ -3304,27 +3067,19 @@ impl GuestGetVcpusArgs {
     }
 }
 impl ::serde::Serialize for GuestGetVcpusArgs {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        let mut state = serializer
-            .serialize_struct("GuestGetVcpusArgs", self.__member_count())?;
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut state = serializer.serialize_struct("GuestGetVcpusArgs", self.__member_count())?;
         self.__serialize_members(&mut state)?;
         ::serde::ser::SerializeStruct::end(state)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for GuestGetVcpusArgs {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         deserializer
             .deserialize_struct(
                 "GuestGetVcpusArgs",
                 &[],
-                __private::ObjectVisitor::<
-                    __GuestGetVcpusArgsSlots,
-                >::new("GuestGetVcpusArgs"),
+                __private::ObjectVisitor::<__GuestGetVcpusArgsSlots>::new("GuestGetVcpusArgs"),
             )
     }
 }
@@ -3410,27 +3165,19 @@ impl GuestSetVcpusArgs {
     }
 }
 impl ::serde::Serialize for GuestSetVcpusArgs {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        let mut state = serializer
-            .serialize_struct("GuestSetVcpusArgs", self.__member_count())?;
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut state = serializer.serialize_struct("GuestSetVcpusArgs", self.__member_count())?;
         self.__serialize_members(&mut state)?;
         ::serde::ser::SerializeStruct::end(state)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for GuestSetVcpusArgs {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         deserializer
             .deserialize_struct(
                 "GuestSetVcpusArgs",
                 &["vcpus"],
-                __private::ObjectVisitor::<
-                    __GuestSetVcpusArgsSlots,
-                >::new("GuestSetVcpusArgs"),
+                __private::ObjectVisitor::<__GuestSetVcpusArgsSlots>::new("GuestSetVcpusArgs"),
             )
     }
 }
@@ -3459,9 +3206,7 @@ impl __private::Slots for __GuestSetVcpusArgsSlots {
         map: &mut A,
     ) -> Result<(), A::Error> {
         match field {
-            __GuestSetVcpusArgsField::Vcpus => {
-                __private::store(&mut self.vcpus, "vcpus", map)
-            }
+            __GuestSetVcpusArgsField::Vcpus => __private::store(&mut self.vcpus, "vcpus", map),
             __GuestSetVcpusArgsField::__Ignore => __private::ignore(map),
         }
     }
@@ -3607,10 +3352,7 @@ impl ::std::fmt::Display for GuestDiskBusType {
     }
 }
 impl ::serde::Serialize for GuestDiskBusType {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
@@ -3620,9 +3362,7 @@ impl __private::FromKey for GuestDiskBusType {
     }
 }
 impl<'de> ::serde::Deserialize<'de> for GuestDiskBusType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         deserializer
             .deserialize_enum(
                 "GuestDiskBusType",
@@ -3662,27 +3402,19 @@ impl GuestPciAddress {
     }
 }
 impl ::serde::Serialize for GuestPciAddress {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        let mut state = serializer
-            .serialize_struct("GuestPciAddress", self.__member_count())?;
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut state = serializer.serialize_struct("GuestPciAddress", self.__member_count())?;
         self.__serialize_members(&mut state)?;
         ::serde::ser::SerializeStruct::end(state)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for GuestPciAddress {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         deserializer
             .deserialize_struct(
                 "GuestPciAddress",
                 &["domain", "bus", "slot", "function"],
-                __private::ObjectVisitor::<
-                    __GuestPciAddressSlots,
-                >::new("GuestPciAddress"),
+                __private::ObjectVisitor::<__GuestPciAddressSlots>::new("GuestPciAddress"),
             )
     }
 }
@@ -3720,14 +3452,14 @@ impl __private::Slots for __GuestPciAddressSlots {
         map: &mut A,
     ) -> Result<(), A::Error> {
         match field {
-            __GuestPciAddressField::Domain => {
-                __private::store(&mut self.domain, "domain", map)
-            }
+            __GuestPciAddressField::Domain => __private::store(&mut self.domain, "domain", map),
             __GuestPciAddressField::Bus => __private::store(&mut self.bus, "bus", map),
             __GuestPciAddressField::Slot => __private::store(&mut self.slot, "slot", map),
-            __GuestPciAddressField::Function => {
-                __private::store(&mut self.function, "function", map)
-            }
+            __GuestPciAddressField::Function => __private::store(
+                &mut self.function,
+                "function",
+                map,
+            ),
             __GuestPciAddressField::__Ignore => __private::ignore(map),
         }
     }
@@ -3773,27 +3505,19 @@ impl GuestDiskAddress {
     }
 }
 impl ::serde::Serialize for GuestDiskAddress {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        let mut state = serializer
-            .serialize_struct("GuestDiskAddress", self.__member_count())?;
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut state = serializer.serialize_struct("GuestDiskAddress", self.__member_count())?;
         self.__serialize_members(&mut state)?;
         ::serde::ser::SerializeStruct::end(state)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for GuestDiskAddress {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         deserializer
             .deserialize_struct(
                 "GuestDiskAddress",
                 &["pci-controller", "bus-type", "bus", "target", "unit"],
-                __private::ObjectVisitor::<
-                    __GuestDiskAddressSlots,
-                >::new("GuestDiskAddress"),
+                __private::ObjectVisitor::<__GuestDiskAddressSlots>::new("GuestDiskAddress"),
             )
     }
 }
@@ -3834,19 +3558,19 @@ impl __private::Slots for __GuestDiskAddressSlots {
         map: &mut A,
     ) -> Result<(), A::Error> {
         match field {
-            __GuestDiskAddressField::PciController => {
-                __private::store(&mut self.pci_controller, "pci-controller", map)
-            }
-            __GuestDiskAddressField::BusType => {
-                __private::store(&mut self.bus_type, "bus-type", map)
-            }
+            __GuestDiskAddressField::PciController => __private::store(
+                &mut self.pci_controller,
+                "pci-controller",
+                map,
+            ),
+            __GuestDiskAddressField::BusType => __private::store(
+                &mut self.bus_type,
+                "bus-type",
+                map,
+            ),
             __GuestDiskAddressField::Bus => __private::store(&mut self.bus, "bus", map),
-            __GuestDiskAddressField::Target => {
-                __private::store(&mut self.target, "target", map)
-            }
-            __GuestDiskAddressField::Unit => {
-                __private::store(&mut self.unit, "unit", map)
-            }
+            __GuestDiskAddressField::Target => __private::store(&mut self.target, "target", map),
+            __GuestDiskAddressField::Unit => __private::store(&mut self.unit, "unit", map),
             __GuestDiskAddressField::__Ignore => __private::ignore(map),
         }
     }
@@ -3892,27 +3616,19 @@ impl GuestFilesystemInfo {
     }
 }
 impl ::serde::Serialize for GuestFilesystemInfo {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        let mut state = serializer
-            .serialize_struct("GuestFilesystemInfo", self.__member_count())?;
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut state = serializer.serialize_struct("GuestFilesystemInfo", self.__member_count())?;
         self.__serialize_members(&mut state)?;
         ::serde::ser::SerializeStruct::end(state)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for GuestFilesystemInfo {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         deserializer
             .deserialize_struct(
                 "GuestFilesystemInfo",
                 &["name", "mountpoint", "type", "disk"],
-                __private::ObjectVisitor::<
-                    __GuestFilesystemInfoSlots,
-                >::new("GuestFilesystemInfo"),
+                __private::ObjectVisitor::<__GuestFilesystemInfoSlots>::new("GuestFilesystemInfo"),
             )
     }
 }
@@ -3950,18 +3666,14 @@ impl __private::Slots for __GuestFilesystemInfoSlots {
         map: &mut A,
     ) -> Result<(), A::Error> {
         match field {
-            __GuestFilesystemInfoField::Name => {
-                __private::store(&mut self.name, "name", map)
-            }
-            __GuestFilesystemInfoField::Mountpoint => {
-                __private::store(&mut self.mountpoint, "mountpoint", map)
-            }
-            __GuestFilesystemInfoField::Type => {
-                __private::store(&mut self.r#type, "type", map)
-            }
-            __GuestFilesystemInfoField::Disk => {
-                __private::store(&mut self.disk, "disk", map)
-            }
+            __GuestFilesystemInfoField::Name => __private::store(&mut self.name, "name", map),
+            __GuestFilesystemInfoField::Mountpoint => __private::store(
+                &mut self.mountpoint,
+                "mountpoint",
+                map,
+            ),
+            __GuestFilesystemInfoField::Type => __private::store(&mut self.r#type, "type", map),
+            __GuestFilesystemInfoField::Disk => __private::store(&mut self.disk, "disk", map),
             __GuestFilesystemInfoField::__Ignore => __private::ignore(map),
         }
     }
@@ -4001,27 +3713,19 @@ impl GuestGetFsinfoArgs {
     }
 }
 impl ::serde::Serialize for GuestGetFsinfoArgs {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        let mut state = serializer
-            .serialize_struct("GuestGetFsinfoArgs", self.__member_count())?;
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut state = serializer.serialize_struct("GuestGetFsinfoArgs", self.__member_count())?;
         self.__serialize_members(&mut state)?;
         ::serde::ser::SerializeStruct::end(state)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for GuestGetFsinfoArgs {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         deserializer
             .deserialize_struct(
                 "GuestGetFsinfoArgs",
                 &[],
-                __private::ObjectVisitor::<
-                    __GuestGetFsinfoArgsSlots,
-                >::new("GuestGetFsinfoArgs"),
+                __private::ObjectVisitor::<__GuestGetFsinfoArgsSlots>::new("GuestGetFsinfoArgs"),
             )
     }
 }
@@ -4099,10 +3803,7 @@ impl GuestSetUserPasswordArgs {
     }
 }
 impl ::serde::Serialize for GuestSetUserPasswordArgs {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let mut state = serializer
             .serialize_struct("GuestSetUserPasswordArgs", self.__member_count())?;
         self.__serialize_members(&mut state)?;
@@ -4110,16 +3811,14 @@ impl ::serde::Serialize for GuestSetUserPasswordArgs {
     }
 }
 impl<'de> ::serde::Deserialize<'de> for GuestSetUserPasswordArgs {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         deserializer
             .deserialize_struct(
                 "GuestSetUserPasswordArgs",
                 &["username", "password", "crypted"],
-                __private::ObjectVisitor::<
-                    __GuestSetUserPasswordArgsSlots,
-                >::new("GuestSetUserPasswordArgs"),
+                __private::ObjectVisitor::<__GuestSetUserPasswordArgsSlots>::new(
+                    "GuestSetUserPasswordArgs",
+                ),
             )
     }
 }
@@ -4154,15 +3853,21 @@ impl __private::Slots for __GuestSetUserPasswordArgsSlots {
         map: &mut A,
     ) -> Result<(), A::Error> {
         match field {
-            __GuestSetUserPasswordArgsField::Username => {
-                __private::store(&mut self.username, "username", map)
-            }
-            __GuestSetUserPasswordArgsField::Password => {
-                __private::store(&mut self.password, "password", map)
-            }
-            __GuestSetUserPasswordArgsField::Crypted => {
-                __private::store(&mut self.crypted, "crypted", map)
-            }
+            __GuestSetUserPasswordArgsField::Username => __private::store(
+                &mut self.username,
+                "username",
+                map,
+            ),
+            __GuestSetUserPasswordArgsField::Password => __private::store(
+                &mut self.password,
+                "password",
+                map,
+            ),
+            __GuestSetUserPasswordArgsField::Crypted => __private::store(
+                &mut self.crypted,
+                "crypted",
+                map,
+            ),
             __GuestSetUserPasswordArgsField::__Ignore => __private::ignore(map),
         }
     }
@@ -4212,27 +3917,19 @@ impl GuestMemoryBlock {
     }
 }
 impl ::serde::Serialize for GuestMemoryBlock {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        let mut state = serializer
-            .serialize_struct("GuestMemoryBlock", self.__member_count())?;
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut state = serializer.serialize_struct("GuestMemoryBlock", self.__member_count())?;
         self.__serialize_members(&mut state)?;
         ::serde::ser::SerializeStruct::end(state)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for GuestMemoryBlock {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         deserializer
             .deserialize_struct(
                 "GuestMemoryBlock",
                 &["phys-index", "online", "can-offline"],
-                __private::ObjectVisitor::<
-                    __GuestMemoryBlockSlots,
-                >::new("GuestMemoryBlock"),
+                __private::ObjectVisitor::<__GuestMemoryBlockSlots>::new("GuestMemoryBlock"),
             )
     }
 }
@@ -4267,15 +3964,17 @@ impl __private::Slots for __GuestMemoryBlockSlots {
         map: &mut A,
     ) -> Result<(), A::Error> {
         match field {
-            __GuestMemoryBlockField::PhysIndex => {
-                __private::store(&mut self.phys_index, "phys-index", map)
-            }
-            __GuestMemoryBlockField::Online => {
-                __private::store(&mut self.online, "online", map)
-            }
-            __GuestMemoryBlockField::CanOffline => {
-                __private::store(&mut self.can_offline, "can-offline", map)
-            }
+            __GuestMemoryBlockField::PhysIndex => __private::store(
+                &mut self.phys_index,
+                "phys-index",
+                map,
+            ),
+            __GuestMemoryBlockField::Online => __private::store(&mut self.online, "online", map),
+            __GuestMemoryBlockField::CanOffline => __private::store(
+                &mut self.can_offline,
+                "can-offline",
+                map,
+            ),
             __GuestMemoryBlockField::__Ignore => __private::ignore(map),
         }
     }
@@ -4317,10 +4016,7 @@ impl GuestGetMemoryBlocksArgs {
     }
 }
 impl ::serde::Serialize for GuestGetMemoryBlocksArgs {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let mut state = serializer
             .serialize_struct("GuestGetMemoryBlocksArgs", self.__member_count())?;
         self.__serialize_members(&mut state)?;
@@ -4328,16 +4024,14 @@ impl ::serde::Serialize for GuestGetMemoryBlocksArgs {
     }
 }
 impl<'de> ::serde::Deserialize<'de> for GuestGetMemoryBlocksArgs {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         deserializer
             .deserialize_struct(
                 "GuestGetMemoryBlocksArgs",
                 &[],
-                __private::ObjectVisitor::<
-                    __GuestGetMemoryBlocksArgsSlots,
-                >::new("GuestGetMemoryBlocksArgs"),
+                __private::ObjectVisitor::<__GuestGetMemoryBlocksArgsSlots>::new(
+                    "GuestGetMemoryBlocksArgs",
+                ),
             )
     }
 }
@@ -4432,10 +4126,7 @@ impl ::std::fmt::Display for GuestMemoryBlockResponseType {
     }
 }
 impl ::serde::Serialize for GuestMemoryBlockResponseType {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
@@ -4445,9 +4136,7 @@ impl __private::FromKey for GuestMemoryBlockResponseType {
     }
 }
 impl<'de> ::serde::Deserialize<'de> for GuestMemoryBlockResponseType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         deserializer
             .deserialize_enum(
                 "GuestMemoryBlockResponseType",
@@ -4494,10 +4183,7 @@ impl GuestMemoryBlockResponse {
     }
 }
 impl ::serde::Serialize for GuestMemoryBlockResponse {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let mut state = serializer
             .serialize_struct("GuestMemoryBlockResponse", self.__member_count())?;
         self.__serialize_members(&mut state)?;
@@ -4505,16 +4191,14 @@ impl ::serde::Serialize for GuestMemoryBlockResponse {
     }
 }
 impl<'de> ::serde::Deserialize<'de> for GuestMemoryBlockResponse {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         deserializer
             .deserialize_struct(
                 "GuestMemoryBlockResponse",
                 &["phys-index", "response", "error-code"],
-                __private::ObjectVisitor::<
-                    __GuestMemoryBlockResponseSlots,
-                >::new("GuestMemoryBlockResponse"),
+                __private::ObjectVisitor::<__GuestMemoryBlockResponseSlots>::new(
+                    "GuestMemoryBlockResponse",
+                ),
             )
     }
 }
@@ -4549,15 +4233,21 @@ impl __private::Slots for __GuestMemoryBlockResponseSlots {
         map: &mut A,
     ) -> Result<(), A::Error> {
         match field {
-            __GuestMemoryBlockResponseField::PhysIndex => {
-                __private::store(&mut self.phys_index, "phys-index", map)
-            }
-            __GuestMemoryBlockResponseField::Response => {
-                __private::store(&mut self.response, "response", map)
-            }
-            __GuestMemoryBlockResponseField::ErrorCode => {
-                __private::store(&mut self.error_code, "error-code", map)
-            }
+            __GuestMemoryBlockResponseField::PhysIndex => __private::store(
+                &mut self.phys_index,
+                "phys-index",
+                map,
+            ),
+            __GuestMemoryBlockResponseField::Response => __private::store(
+                &mut self.response,
+                "response",
+                map,
+            ),
+            __GuestMemoryBlockResponseField::ErrorCode => __private::store(
+                &mut self.error_code,
+                "error-code",
+                map,
+            ),
             __GuestMemoryBlockResponseField::__Ignore => __private::ignore(map),
         }
     }
@@ -4613,10 +4303,7 @@ impl GuestSetMemoryBlocksArgs {
     }
 }
 impl ::serde::Serialize for GuestSetMemoryBlocksArgs {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let mut state = serializer
             .serialize_struct("GuestSetMemoryBlocksArgs", self.__member_count())?;
         self.__serialize_members(&mut state)?;
@@ -4624,16 +4311,14 @@ impl ::serde::Serialize for GuestSetMemoryBlocksArgs {
     }
 }
 impl<'de> ::serde::Deserialize<'de> for GuestSetMemoryBlocksArgs {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         deserializer
             .deserialize_struct(
                 "GuestSetMemoryBlocksArgs",
                 &["mem-blks"],
-                __private::ObjectVisitor::<
-                    __GuestSetMemoryBlocksArgsSlots,
-                >::new("GuestSetMemoryBlocksArgs"),
+                __private::ObjectVisitor::<__GuestSetMemoryBlocksArgsSlots>::new(
+                    "GuestSetMemoryBlocksArgs",
+                ),
             )
     }
 }
@@ -4662,9 +4347,11 @@ impl __private::Slots for __GuestSetMemoryBlocksArgsSlots {
         map: &mut A,
     ) -> Result<(), A::Error> {
         match field {
-            __GuestSetMemoryBlocksArgsField::MemBlks => {
-                __private::store(&mut self.mem_blks, "mem-blks", map)
-            }
+            __GuestSetMemoryBlocksArgsField::MemBlks => __private::store(
+                &mut self.mem_blks,
+                "mem-blks",
+                map,
+            ),
             __GuestSetMemoryBlocksArgsField::__Ignore => __private::ignore(map),
         }
     }
@@ -4698,27 +4385,21 @@ impl GuestMemoryBlockInfo {
     }
 }
 impl ::serde::Serialize for GuestMemoryBlockInfo {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        let mut state = serializer
-            .serialize_struct("GuestMemoryBlockInfo", self.__member_count())?;
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut state = serializer.serialize_struct("GuestMemoryBlockInfo", self.__member_count())?;
         self.__serialize_members(&mut state)?;
         ::serde::ser::SerializeStruct::end(state)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for GuestMemoryBlockInfo {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         deserializer
             .deserialize_struct(
                 "GuestMemoryBlockInfo",
                 &["size"],
-                __private::ObjectVisitor::<
-                    __GuestMemoryBlockInfoSlots,
-                >::new("GuestMemoryBlockInfo"),
+                __private::ObjectVisitor::<__GuestMemoryBlockInfoSlots>::new(
+                    "GuestMemoryBlockInfo",
+                ),
             )
     }
 }
@@ -4747,9 +4428,7 @@ impl __private::Slots for __GuestMemoryBlockInfoSlots {
         map: &mut A,
     ) -> Result<(), A::Error> {
         match field {
-            __GuestMemoryBlockInfoField::Size => {
-                __private::store(&mut self.size, "size", map)
-            }
+            __GuestMemoryBlockInfoField::Size => __private::store(&mut self.size, "size", map),
             __GuestMemoryBlockInfoField::__Ignore => __private::ignore(map),
         }
     }
@@ -4789,10 +4468,7 @@ impl GuestGetMemoryBlockInfoArgs {
     }
 }
 impl ::serde::Serialize for GuestGetMemoryBlockInfoArgs {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let mut state = serializer
             .serialize_struct("GuestGetMemoryBlockInfoArgs", self.__member_count())?;
         self.__serialize_members(&mut state)?;
@@ -4800,16 +4476,14 @@ impl ::serde::Serialize for GuestGetMemoryBlockInfoArgs {
     }
 }
 impl<'de> ::serde::Deserialize<'de> for GuestGetMemoryBlockInfoArgs {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         deserializer
             .deserialize_struct(
                 "GuestGetMemoryBlockInfoArgs",
                 &[],
-                __private::ObjectVisitor::<
-                    __GuestGetMemoryBlockInfoArgsSlots,
-                >::new("GuestGetMemoryBlockInfoArgs"),
+                __private::ObjectVisitor::<__GuestGetMemoryBlockInfoArgsSlots>::new(
+                    "GuestGetMemoryBlockInfoArgs",
+                ),
             )
     }
 }
@@ -4922,20 +4596,14 @@ impl GuestExecStatus {
     }
 }
 impl ::serde::Serialize for GuestExecStatus {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        let mut state = serializer
-            .serialize_struct("GuestExecStatus", self.__member_count())?;
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut state = serializer.serialize_struct("GuestExecStatus", self.__member_count())?;
         self.__serialize_members(&mut state)?;
         ::serde::ser::SerializeStruct::end(state)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for GuestExecStatus {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         deserializer
             .deserialize_struct(
                 "GuestExecStatus",
@@ -4948,9 +4616,7 @@ impl<'de> ::serde::Deserialize<'de> for GuestExecStatus {
                     "out-truncated",
                     "err-truncated",
                 ],
-                __private::ObjectVisitor::<
-                    __GuestExecStatusSlots,
-                >::new("GuestExecStatus"),
+                __private::ObjectVisitor::<__GuestExecStatusSlots>::new("GuestExecStatus"),
             )
     }
 }
@@ -4997,27 +4663,33 @@ impl __private::Slots for __GuestExecStatusSlots {
         map: &mut A,
     ) -> Result<(), A::Error> {
         match field {
-            __GuestExecStatusField::Exited => {
-                __private::store(&mut self.exited, "exited", map)
-            }
-            __GuestExecStatusField::Exitcode => {
-                __private::store(&mut self.exitcode, "exitcode", map)
-            }
-            __GuestExecStatusField::Signal => {
-                __private::store(&mut self.signal, "signal", map)
-            }
-            __GuestExecStatusField::OutData => {
-                __private::store(&mut self.out_data, "out-data", map)
-            }
-            __GuestExecStatusField::ErrData => {
-                __private::store(&mut self.err_data, "err-data", map)
-            }
-            __GuestExecStatusField::OutTruncated => {
-                __private::store(&mut self.out_truncated, "out-truncated", map)
-            }
-            __GuestExecStatusField::ErrTruncated => {
-                __private::store(&mut self.err_truncated, "err-truncated", map)
-            }
+            __GuestExecStatusField::Exited => __private::store(&mut self.exited, "exited", map),
+            __GuestExecStatusField::Exitcode => __private::store(
+                &mut self.exitcode,
+                "exitcode",
+                map,
+            ),
+            __GuestExecStatusField::Signal => __private::store(&mut self.signal, "signal", map),
+            __GuestExecStatusField::OutData => __private::store(
+                &mut self.out_data,
+                "out-data",
+                map,
+            ),
+            __GuestExecStatusField::ErrData => __private::store(
+                &mut self.err_data,
+                "err-data",
+                map,
+            ),
+            __GuestExecStatusField::OutTruncated => __private::store(
+                &mut self.out_truncated,
+                "out-truncated",
+                map,
+            ),
+            __GuestExecStatusField::ErrTruncated => __private::store(
+                &mut self.err_truncated,
+                "err-truncated",
+                map,
+            ),
             __GuestExecStatusField::__Ignore => __private::ignore(map),
         }
     }
@@ -5064,27 +4736,19 @@ impl GuestExecStatusArgs {
     }
 }
 impl ::serde::Serialize for GuestExecStatusArgs {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        let mut state = serializer
-            .serialize_struct("GuestExecStatusArgs", self.__member_count())?;
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut state = serializer.serialize_struct("GuestExecStatusArgs", self.__member_count())?;
         self.__serialize_members(&mut state)?;
         ::serde::ser::SerializeStruct::end(state)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for GuestExecStatusArgs {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         deserializer
             .deserialize_struct(
                 "GuestExecStatusArgs",
                 &["pid"],
-                __private::ObjectVisitor::<
-                    __GuestExecStatusArgsSlots,
-                >::new("GuestExecStatusArgs"),
+                __private::ObjectVisitor::<__GuestExecStatusArgsSlots>::new("GuestExecStatusArgs"),
             )
     }
 }
@@ -5113,9 +4777,7 @@ impl __private::Slots for __GuestExecStatusArgsSlots {
         map: &mut A,
     ) -> Result<(), A::Error> {
         match field {
-            __GuestExecStatusArgsField::Pid => {
-                __private::store(&mut self.pid, "pid", map)
-            }
+            __GuestExecStatusArgsField::Pid => __private::store(&mut self.pid, "pid", map),
             __GuestExecStatusArgsField::__Ignore => __private::ignore(map),
         }
     }
@@ -5147,19 +4809,14 @@ impl GuestExec {
     }
 }
 impl ::serde::Serialize for GuestExec {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let mut state = serializer.serialize_struct("GuestExec", self.__member_count())?;
         self.__serialize_members(&mut state)?;
         ::serde::ser::SerializeStruct::end(state)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for GuestExec {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         deserializer
             .deserialize_struct(
                 "GuestExec",
@@ -5271,20 +4928,14 @@ impl GuestExecArgs {
     }
 }
 impl ::serde::Serialize for GuestExecArgs {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        let mut state = serializer
-            .serialize_struct("GuestExecArgs", self.__member_count())?;
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut state = serializer.serialize_struct("GuestExecArgs", self.__member_count())?;
         self.__serialize_members(&mut state)?;
         ::serde::ser::SerializeStruct::end(state)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for GuestExecArgs {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         deserializer
             .deserialize_struct(
                 "GuestExecArgs",
@@ -5333,12 +4984,16 @@ impl __private::Slots for __GuestExecArgsSlots {
             __GuestExecArgsField::Path => __private::store(&mut self.path, "path", map),
             __GuestExecArgsField::Arg => __private::store(&mut self.arg, "arg", map),
             __GuestExecArgsField::Env => __private::store(&mut self.env, "env", map),
-            __GuestExecArgsField::InputData => {
-                __private::store(&mut self.input_data, "input-data", map)
-            }
-            __GuestExecArgsField::CaptureOutput => {
-                __private::store(&mut self.capture_output, "capture-output", map)
-            }
+            __GuestExecArgsField::InputData => __private::store(
+                &mut self.input_data,
+                "input-data",
+                map,
+            ),
+            __GuestExecArgsField::CaptureOutput => __private::store(
+                &mut self.capture_output,
+                "capture-output",
+                map,
+            ),
             __GuestExecArgsField::__Ignore => __private::ignore(map),
         }
     }
@@ -5458,10 +5113,7 @@ pub trait Server {
     /// value.
     ///
     /// *Since:* 1.5
-    fn guest_set_time(
-        &self,
-        args: GuestSetTimeArgs,
-    ) -> Result<(), ::qapi_runtime::QapiError> {
+    fn guest_set_time(&self, args: GuestSetTimeArgs) -> Result<(), ::qapi_runtime::QapiError> {
         let _ = args;
         Err(::qapi_runtime::dispatch::unsupported())
     }
@@ -5481,10 +5133,7 @@ pub trait Server {
     /// It sends no reply when it succeeds (`success-response: false`): the result is dropped.
     ///
     /// *Since:* 0.15.0
-    fn guest_shutdown(
-        &self,
-        args: GuestShutdownArgs,
-    ) -> Result<(), ::qapi_runtime::QapiError> {
+    fn guest_shutdown(&self, args: GuestShutdownArgs) -> Result<(), ::qapi_runtime::QapiError> {
         let _ = args;
         Err(::qapi_runtime::dispatch::unsupported())
     }
@@ -5493,10 +5142,7 @@ pub trait Server {
     /// Open a file in the guest and retrieve a file handle for it
     ///
     /// *Since:* 0.15.0
-    fn guest_file_open(
-        &self,
-        args: GuestFileOpenArgs,
-    ) -> Result<i64, ::qapi_runtime::QapiError> {
+    fn guest_file_open(&self, args: GuestFileOpenArgs) -> Result<i64, ::qapi_runtime::QapiError> {
         let _ = args;
         Err(::qapi_runtime::dispatch::unsupported())
     }
@@ -5505,10 +5151,7 @@ pub trait Server {
     /// Close an open file in the guest
     ///
     /// *Since:* 0.15.0
-    fn guest_file_close(
-        &self,
-        args: GuestFileCloseArgs,
-    ) -> Result<(), ::qapi_runtime::QapiError> {
+    fn guest_file_close(&self, args: GuestFileCloseArgs) -> Result<(), ::qapi_runtime::QapiError> {
         let _ = args;
         Err(::qapi_runtime::dispatch::unsupported())
     }
@@ -5555,10 +5198,7 @@ pub trait Server {
     /// Write file changes bufferred in userspace to disk/kernel buffers
     ///
     /// *Since:* 0.15.0
-    fn guest_file_flush(
-        &self,
-        args: GuestFileFlushArgs,
-    ) -> Result<(), ::qapi_runtime::QapiError> {
+    fn guest_file_flush(&self, args: GuestFileFlushArgs) -> Result<(), ::qapi_runtime::QapiError> {
         let _ = args;
         Err(::qapi_runtime::dispatch::unsupported())
     }
@@ -5567,9 +5207,7 @@ pub trait Server {
     /// Get guest fsfreeze state. error state indicates
     ///
     /// *Since:* 0.15.0
-    fn guest_fsfreeze_status(
-        &self,
-    ) -> Result<GuestFsfreezeStatus, ::qapi_runtime::QapiError> {
+    fn guest_fsfreeze_status(&self) -> Result<GuestFsfreezeStatus, ::qapi_runtime::QapiError> {
         Err(::qapi_runtime::dispatch::unsupported())
     }
     /// The command `guest-fsfreeze-freeze`.
@@ -5711,9 +5349,7 @@ pub trait Server {
     /// This is a read-only operation.
     ///
     /// *Since:* 1.5
-    fn guest_get_vcpus(
-        &self,
-    ) -> Result<Vec<GuestLogicalProcessor>, ::qapi_runtime::QapiError> {
+    fn guest_get_vcpus(&self) -> Result<Vec<GuestLogicalProcessor>, ::qapi_runtime::QapiError> {
         Err(::qapi_runtime::dispatch::unsupported())
     }
     /// The command `guest-set-vcpus`.
@@ -5730,19 +5366,14 @@ pub trait Server {
     /// `guest-get-vcpus`' return value.
     ///
     /// *Since:* 1.5
-    fn guest_set_vcpus(
-        &self,
-        args: GuestSetVcpusArgs,
-    ) -> Result<i64, ::qapi_runtime::QapiError> {
+    fn guest_set_vcpus(&self, args: GuestSetVcpusArgs) -> Result<i64, ::qapi_runtime::QapiError> {
         let _ = args;
         Err(::qapi_runtime::dispatch::unsupported())
     }
     /// The command `guest-get-fsinfo`.
     ///
     /// *Since:* 2.2
-    fn guest_get_fsinfo(
-        &self,
-    ) -> Result<Vec<GuestFilesystemInfo>, ::qapi_runtime::QapiError> {
+    fn guest_get_fsinfo(&self) -> Result<Vec<GuestFilesystemInfo>, ::qapi_runtime::QapiError> {
         Err(::qapi_runtime::dispatch::unsupported())
     }
     /// The command `guest-set-user-password`.
@@ -5762,9 +5393,7 @@ pub trait Server {
     /// This is a read-only operation.
     ///
     /// *Since:* 2.3
-    fn guest_get_memory_blocks(
-        &self,
-    ) -> Result<Vec<GuestMemoryBlock>, ::qapi_runtime::QapiError> {
+    fn guest_get_memory_blocks(&self) -> Result<Vec<GuestMemoryBlock>, ::qapi_runtime::QapiError> {
         Err(::qapi_runtime::dispatch::unsupported())
     }
     /// The command `guest-set-memory-blocks`.
@@ -5817,10 +5446,7 @@ pub trait Server {
     /// Execute a command in the guest
     ///
     /// *Since:* 2.5
-    fn guest_exec(
-        &self,
-        args: GuestExecArgs,
-    ) -> Result<GuestExec, ::qapi_runtime::QapiError> {
+    fn guest_exec(&self, args: GuestExecArgs) -> Result<GuestExec, ::qapi_runtime::QapiError> {
         let _ = args;
         Err(::qapi_runtime::dispatch::unsupported())
     }
@@ -6026,195 +5652,133 @@ pub fn dispatch<S: Server + ?Sized>(
         Err(reply) => return Some(reply),
     };
     let result = match call.command() {
-        "guest-sync-delimited" => {
-            ::qapi_runtime::strict::from_arguments::<
-                GuestSyncDelimitedArgs,
-            >(call.take_arguments())
-                .and_then(|args| server.guest_sync_delimited(args))
-                .and_then(|value| ::qapi_runtime::dispatch::encode_return(&value))
-        }
-        "guest-sync" => {
-            ::qapi_runtime::strict::from_arguments::<
-                GuestSyncArgs,
-            >(call.take_arguments())
-                .and_then(|args| server.guest_sync(args))
-                .and_then(|value| ::qapi_runtime::dispatch::encode_return(&value))
-        }
-        "guest-ping" => {
-            ::qapi_runtime::strict::no_arguments(call.arguments())
-                .and_then(|()| server.guest_ping())
-                .map(|()| ::qapi_runtime::dispatch::empty_return())
-        }
-        "guest-get-time" => {
-            ::qapi_runtime::strict::no_arguments(call.arguments())
-                .and_then(|()| server.guest_get_time())
-                .and_then(|value| ::qapi_runtime::dispatch::encode_return(&value))
-        }
-        "guest-set-time" => {
-            ::qapi_runtime::strict::from_arguments::<
-                GuestSetTimeArgs,
-            >(call.take_arguments())
-                .and_then(|args| server.guest_set_time(args))
-                .map(|()| ::qapi_runtime::dispatch::empty_return())
-        }
-        "guest-info" => {
-            ::qapi_runtime::strict::no_arguments(call.arguments())
-                .and_then(|()| server.guest_info())
-                .and_then(|value| ::qapi_runtime::dispatch::encode_return(&value))
-        }
-        "guest-shutdown" => {
-            ::qapi_runtime::strict::from_arguments::<
-                GuestShutdownArgs,
-            >(call.take_arguments())
-                .and_then(|args| server.guest_shutdown(args))
-                .map(|()| ::qapi_runtime::dispatch::empty_return())
-        }
-        "guest-file-open" => {
-            ::qapi_runtime::strict::from_arguments::<
-                GuestFileOpenArgs,
-            >(call.take_arguments())
-                .and_then(|args| server.guest_file_open(args))
-                .and_then(|value| ::qapi_runtime::dispatch::encode_return(&value))
-        }
-        "guest-file-close" => {
-            ::qapi_runtime::strict::from_arguments::<
-                GuestFileCloseArgs,
-            >(call.take_arguments())
-                .and_then(|args| server.guest_file_close(args))
-                .map(|()| ::qapi_runtime::dispatch::empty_return())
-        }
-        "guest-file-read" => {
-            ::qapi_runtime::strict::from_arguments::<
-                GuestFileReadArgs,
-            >(call.take_arguments())
-                .and_then(|args| server.guest_file_read(args))
-                .and_then(|value| ::qapi_runtime::dispatch::encode_return(&value))
-        }
-        "guest-file-write" => {
-            ::qapi_runtime::strict::from_arguments::<
-                GuestFileWriteArgs,
-            >(call.take_arguments())
-                .and_then(|args| server.guest_file_write(args))
-                .and_then(|value| ::qapi_runtime::dispatch::encode_return(&value))
-        }
-        "guest-file-seek" => {
-            ::qapi_runtime::strict::from_arguments::<
-                GuestFileSeekArgs,
-            >(call.take_arguments())
-                .and_then(|args| server.guest_file_seek(args))
-                .and_then(|value| ::qapi_runtime::dispatch::encode_return(&value))
-        }
-        "guest-file-flush" => {
-            ::qapi_runtime::strict::from_arguments::<
-                GuestFileFlushArgs,
-            >(call.take_arguments())
-                .and_then(|args| server.guest_file_flush(args))
-                .map(|()| ::qapi_runtime::dispatch::empty_return())
-        }
-        "guest-fsfreeze-status" => {
-            ::qapi_runtime::strict::no_arguments(call.arguments())
-                .and_then(|()| server.guest_fsfreeze_status())
-                .and_then(|value| ::qapi_runtime::dispatch::encode_return(&value))
-        }
-        "guest-fsfreeze-freeze" => {
-            ::qapi_runtime::strict::no_arguments(call.arguments())
-                .and_then(|()| server.guest_fsfreeze_freeze())
-                .and_then(|value| ::qapi_runtime::dispatch::encode_return(&value))
-        }
-        "guest-fsfreeze-freeze-list" => {
-            ::qapi_runtime::strict::from_arguments::<
-                GuestFsfreezeFreezeListArgs,
-            >(call.take_arguments())
-                .and_then(|args| server.guest_fsfreeze_freeze_list(args))
-                .and_then(|value| ::qapi_runtime::dispatch::encode_return(&value))
-        }
-        "guest-fsfreeze-thaw" => {
-            ::qapi_runtime::strict::no_arguments(call.arguments())
-                .and_then(|()| server.guest_fsfreeze_thaw())
-                .and_then(|value| ::qapi_runtime::dispatch::encode_return(&value))
-        }
-        "guest-fstrim" => {
-            ::qapi_runtime::strict::from_arguments::<
-                GuestFstrimArgs,
-            >(call.take_arguments())
-                .and_then(|args| server.guest_fstrim(args))
-                .and_then(|value| ::qapi_runtime::dispatch::encode_return(&value))
-        }
-        "guest-suspend-disk" => {
-            ::qapi_runtime::strict::no_arguments(call.arguments())
-                .and_then(|()| server.guest_suspend_disk())
-                .map(|()| ::qapi_runtime::dispatch::empty_return())
-        }
-        "guest-suspend-ram" => {
-            ::qapi_runtime::strict::no_arguments(call.arguments())
-                .and_then(|()| server.guest_suspend_ram())
-                .map(|()| ::qapi_runtime::dispatch::empty_return())
-        }
-        "guest-suspend-hybrid" => {
-            ::qapi_runtime::strict::no_arguments(call.arguments())
-                .and_then(|()| server.guest_suspend_hybrid())
-                .map(|()| ::qapi_runtime::dispatch::empty_return())
-        }
-        "guest-network-get-interfaces" => {
-            ::qapi_runtime::strict::no_arguments(call.arguments())
-                .and_then(|()| server.guest_network_get_interfaces())
-                .and_then(|value| ::qapi_runtime::dispatch::encode_return(&value))
-        }
-        "guest-get-vcpus" => {
-            ::qapi_runtime::strict::no_arguments(call.arguments())
-                .and_then(|()| server.guest_get_vcpus())
-                .and_then(|value| ::qapi_runtime::dispatch::encode_return(&value))
-        }
-        "guest-set-vcpus" => {
-            ::qapi_runtime::strict::from_arguments::<
-                GuestSetVcpusArgs,
-            >(call.take_arguments())
-                .and_then(|args| server.guest_set_vcpus(args))
-                .and_then(|value| ::qapi_runtime::dispatch::encode_return(&value))
-        }
-        "guest-get-fsinfo" => {
-            ::qapi_runtime::strict::no_arguments(call.arguments())
-                .and_then(|()| server.guest_get_fsinfo())
-                .and_then(|value| ::qapi_runtime::dispatch::encode_return(&value))
-        }
-        "guest-set-user-password" => {
-            ::qapi_runtime::strict::from_arguments::<
-                GuestSetUserPasswordArgs,
-            >(call.take_arguments())
-                .and_then(|args| server.guest_set_user_password(args))
-                .map(|()| ::qapi_runtime::dispatch::empty_return())
-        }
-        "guest-get-memory-blocks" => {
-            ::qapi_runtime::strict::no_arguments(call.arguments())
-                .and_then(|()| server.guest_get_memory_blocks())
-                .and_then(|value| ::qapi_runtime::dispatch::encode_return(&value))
-        }
-        "guest-set-memory-blocks" => {
-            ::qapi_runtime::strict::from_arguments::<
-                GuestSetMemoryBlocksArgs,
-            >(call.take_arguments())
-                .and_then(|args| server.guest_set_memory_blocks(args))
-                .and_then(|value| ::qapi_runtime::dispatch::encode_return(&value))
-        }
-        "guest-get-memory-block-info" => {
-            ::qapi_runtime::strict::no_arguments(call.arguments())
-                .and_then(|()| server.guest_get_memory_block_info())
-                .and_then(|value| ::qapi_runtime::dispatch::encode_return(&value))
-        }
-        "guest-exec-status" => {
-            ::qapi_runtime::strict::from_arguments::<
-                GuestExecStatusArgs,
-            >(call.take_arguments())
-                .and_then(|args| server.guest_exec_status(args))
-                .and_then(|value| ::qapi_runtime::dispatch::encode_return(&value))
-        }
-        "guest-exec" => {
-            ::qapi_runtime::strict::from_arguments::<
-                GuestExecArgs,
-            >(call.take_arguments())
-                .and_then(|args| server.guest_exec(args))
-                .and_then(|value| ::qapi_runtime::dispatch::encode_return(&value))
-        }
+        "guest-sync-delimited" => ::qapi_runtime::strict::from_arguments::<GuestSyncDelimitedArgs>(
+            call.take_arguments(),
+        )
+        .and_then(|args| server.guest_sync_delimited(args))
+        .and_then(|value| ::qapi_runtime::dispatch::encode_return(&value)),
+        "guest-sync" => ::qapi_runtime::strict::from_arguments::<GuestSyncArgs>(
+            call.take_arguments(),
+        )
+        .and_then(|args| server.guest_sync(args))
+        .and_then(|value| ::qapi_runtime::dispatch::encode_return(&value)),
+        "guest-ping" => ::qapi_runtime::strict::no_arguments(call.arguments())
+            .and_then(|()| server.guest_ping())
+            .map(|()| ::qapi_runtime::dispatch::empty_return()),
+        "guest-get-time" => ::qapi_runtime::strict::no_arguments(call.arguments())
+            .and_then(|()| server.guest_get_time())
+            .and_then(|value| ::qapi_runtime::dispatch::encode_return(&value)),
+        "guest-set-time" => ::qapi_runtime::strict::from_arguments::<GuestSetTimeArgs>(
+            call.take_arguments(),
+        )
+        .and_then(|args| server.guest_set_time(args))
+        .map(|()| ::qapi_runtime::dispatch::empty_return()),
+        "guest-info" => ::qapi_runtime::strict::no_arguments(call.arguments())
+            .and_then(|()| server.guest_info())
+            .and_then(|value| ::qapi_runtime::dispatch::encode_return(&value)),
+        "guest-shutdown" => ::qapi_runtime::strict::from_arguments::<GuestShutdownArgs>(
+            call.take_arguments(),
+        )
+        .and_then(|args| server.guest_shutdown(args))
+        .map(|()| ::qapi_runtime::dispatch::empty_return()),
+        "guest-file-open" => ::qapi_runtime::strict::from_arguments::<GuestFileOpenArgs>(
+            call.take_arguments(),
+        )
+        .and_then(|args| server.guest_file_open(args))
+        .and_then(|value| ::qapi_runtime::dispatch::encode_return(&value)),
+        "guest-file-close" => ::qapi_runtime::strict::from_arguments::<GuestFileCloseArgs>(
+            call.take_arguments(),
+        )
+        .and_then(|args| server.guest_file_close(args))
+        .map(|()| ::qapi_runtime::dispatch::empty_return()),
+        "guest-file-read" => ::qapi_runtime::strict::from_arguments::<GuestFileReadArgs>(
+            call.take_arguments(),
+        )
+        .and_then(|args| server.guest_file_read(args))
+        .and_then(|value| ::qapi_runtime::dispatch::encode_return(&value)),
+        "guest-file-write" => ::qapi_runtime::strict::from_arguments::<GuestFileWriteArgs>(
+            call.take_arguments(),
+        )
+        .and_then(|args| server.guest_file_write(args))
+        .and_then(|value| ::qapi_runtime::dispatch::encode_return(&value)),
+        "guest-file-seek" => ::qapi_runtime::strict::from_arguments::<GuestFileSeekArgs>(
+            call.take_arguments(),
+        )
+        .and_then(|args| server.guest_file_seek(args))
+        .and_then(|value| ::qapi_runtime::dispatch::encode_return(&value)),
+        "guest-file-flush" => ::qapi_runtime::strict::from_arguments::<GuestFileFlushArgs>(
+            call.take_arguments(),
+        )
+        .and_then(|args| server.guest_file_flush(args))
+        .map(|()| ::qapi_runtime::dispatch::empty_return()),
+        "guest-fsfreeze-status" => ::qapi_runtime::strict::no_arguments(call.arguments())
+            .and_then(|()| server.guest_fsfreeze_status())
+            .and_then(|value| ::qapi_runtime::dispatch::encode_return(&value)),
+        "guest-fsfreeze-freeze" => ::qapi_runtime::strict::no_arguments(call.arguments())
+            .and_then(|()| server.guest_fsfreeze_freeze())
+            .and_then(|value| ::qapi_runtime::dispatch::encode_return(&value)),
+        "guest-fsfreeze-freeze-list" => ::qapi_runtime::strict::from_arguments::<GuestFsfreezeFreezeListArgs>(
+            call.take_arguments(),
+        )
+        .and_then(|args| server.guest_fsfreeze_freeze_list(args))
+        .and_then(|value| ::qapi_runtime::dispatch::encode_return(&value)),
+        "guest-fsfreeze-thaw" => ::qapi_runtime::strict::no_arguments(call.arguments())
+            .and_then(|()| server.guest_fsfreeze_thaw())
+            .and_then(|value| ::qapi_runtime::dispatch::encode_return(&value)),
+        "guest-fstrim" => ::qapi_runtime::strict::from_arguments::<GuestFstrimArgs>(
+            call.take_arguments(),
+        )
+        .and_then(|args| server.guest_fstrim(args))
+        .and_then(|value| ::qapi_runtime::dispatch::encode_return(&value)),
+        "guest-suspend-disk" => ::qapi_runtime::strict::no_arguments(call.arguments())
+            .and_then(|()| server.guest_suspend_disk())
+            .map(|()| ::qapi_runtime::dispatch::empty_return()),
+        "guest-suspend-ram" => ::qapi_runtime::strict::no_arguments(call.arguments())
+            .and_then(|()| server.guest_suspend_ram())
+            .map(|()| ::qapi_runtime::dispatch::empty_return()),
+        "guest-suspend-hybrid" => ::qapi_runtime::strict::no_arguments(call.arguments())
+            .and_then(|()| server.guest_suspend_hybrid())
+            .map(|()| ::qapi_runtime::dispatch::empty_return()),
+        "guest-network-get-interfaces" => ::qapi_runtime::strict::no_arguments(call.arguments())
+            .and_then(|()| server.guest_network_get_interfaces())
+            .and_then(|value| ::qapi_runtime::dispatch::encode_return(&value)),
+        "guest-get-vcpus" => ::qapi_runtime::strict::no_arguments(call.arguments())
+            .and_then(|()| server.guest_get_vcpus())
+            .and_then(|value| ::qapi_runtime::dispatch::encode_return(&value)),
+        "guest-set-vcpus" => ::qapi_runtime::strict::from_arguments::<GuestSetVcpusArgs>(
+            call.take_arguments(),
+        )
+        .and_then(|args| server.guest_set_vcpus(args))
+        .and_then(|value| ::qapi_runtime::dispatch::encode_return(&value)),
+        "guest-get-fsinfo" => ::qapi_runtime::strict::no_arguments(call.arguments())
+            .and_then(|()| server.guest_get_fsinfo())
+            .and_then(|value| ::qapi_runtime::dispatch::encode_return(&value)),
+        "guest-set-user-password" => ::qapi_runtime::strict::from_arguments::<GuestSetUserPasswordArgs>(
+            call.take_arguments(),
+        )
+        .and_then(|args| server.guest_set_user_password(args))
+        .map(|()| ::qapi_runtime::dispatch::empty_return()),
+        "guest-get-memory-blocks" => ::qapi_runtime::strict::no_arguments(call.arguments())
+            .and_then(|()| server.guest_get_memory_blocks())
+            .and_then(|value| ::qapi_runtime::dispatch::encode_return(&value)),
+        "guest-set-memory-blocks" => ::qapi_runtime::strict::from_arguments::<GuestSetMemoryBlocksArgs>(
+            call.take_arguments(),
+        )
+        .and_then(|args| server.guest_set_memory_blocks(args))
+        .and_then(|value| ::qapi_runtime::dispatch::encode_return(&value)),
+        "guest-get-memory-block-info" => ::qapi_runtime::strict::no_arguments(call.arguments())
+            .and_then(|()| server.guest_get_memory_block_info())
+            .and_then(|value| ::qapi_runtime::dispatch::encode_return(&value)),
+        "guest-exec-status" => ::qapi_runtime::strict::from_arguments::<GuestExecStatusArgs>(
+            call.take_arguments(),
+        )
+        .and_then(|args| server.guest_exec_status(args))
+        .and_then(|value| ::qapi_runtime::dispatch::encode_return(&value)),
+        "guest-exec" => ::qapi_runtime::strict::from_arguments::<GuestExecArgs>(
+            call.take_arguments(),
+        )
+        .and_then(|args| server.guest_exec(args))
+        .and_then(|value| ::qapi_runtime::dispatch::encode_return(&value)),
         name => Err(::qapi_runtime::QapiError::command_not_found(name)),
     };
     call.reply(result)
@@ -6286,10 +5850,7 @@ impl<C: ::qapi_runtime::client::Execute> Client<C> {
         &mut self,
         args: GuestSyncDelimitedArgs,
     ) -> ::core::result::Result<i64, ::qapi_runtime::ClientError> {
-        let arguments = ::qapi_runtime::client::encode_arguments(
-            "guest-sync-delimited",
-            &args,
-        )?;
+        let arguments = ::qapi_runtime::client::encode_arguments("guest-sync-delimited", &args)?;
         let value = ::qapi_runtime::client::Execute::execute(
             &mut self.runtime,
             "guest-sync-delimited",
@@ -6346,15 +5907,9 @@ impl<C: ::qapi_runtime::client::Execute> Client<C> {
     /// Ping the guest agent, a non-error return implies success
     ///
     /// *Since:* 0.15.0
-    pub fn guest_ping(
-        &mut self,
-    ) -> ::core::result::Result<(), ::qapi_runtime::ClientError> {
+    pub fn guest_ping(&mut self) -> ::core::result::Result<(), ::qapi_runtime::ClientError> {
         let arguments = ::core::option::Option::None;
-        ::qapi_runtime::client::Execute::execute(
-            &mut self.runtime,
-            "guest-ping",
-            arguments,
-        )?;
+        ::qapi_runtime::client::Execute::execute(&mut self.runtime, "guest-ping", arguments)?;
         ::core::result::Result::Ok(())
     }
     /// Runs the command `guest-get-time`.
@@ -6367,9 +5922,7 @@ impl<C: ::qapi_runtime::client::Execute> Client<C> {
     /// Time in nanoseconds.
     ///
     /// *Since:* 1.5
-    pub fn guest_get_time(
-        &mut self,
-    ) -> ::core::result::Result<i64, ::qapi_runtime::ClientError> {
+    pub fn guest_get_time(&mut self) -> ::core::result::Result<i64, ::qapi_runtime::ClientError> {
         let arguments = ::core::option::Option::None;
         let value = ::qapi_runtime::client::Execute::execute(
             &mut self.runtime,
@@ -6406,15 +5959,8 @@ impl<C: ::qapi_runtime::client::Execute> Client<C> {
         &mut self,
         args: GuestSetTimeArgs,
     ) -> ::core::result::Result<(), ::qapi_runtime::ClientError> {
-        let arguments = ::qapi_runtime::client::encode_arguments(
-            "guest-set-time",
-            &args,
-        )?;
-        ::qapi_runtime::client::Execute::execute(
-            &mut self.runtime,
-            "guest-set-time",
-            arguments,
-        )?;
+        let arguments = ::qapi_runtime::client::encode_arguments("guest-set-time", &args)?;
+        ::qapi_runtime::client::Execute::execute(&mut self.runtime, "guest-set-time", arguments)?;
         ::core::result::Result::Ok(())
     }
     /// Runs the command `guest-info`.
@@ -6454,10 +6000,7 @@ impl<C: ::qapi_runtime::client::Execute> Client<C> {
         &mut self,
         args: GuestShutdownArgs,
     ) -> ::core::result::Result<(), ::qapi_runtime::ClientError> {
-        let arguments = ::qapi_runtime::client::encode_arguments(
-            "guest-shutdown",
-            &args,
-        )?;
+        let arguments = ::qapi_runtime::client::encode_arguments("guest-shutdown", &args)?;
         ::qapi_runtime::client::Execute::execute_no_reply(
             &mut self.runtime,
             "guest-shutdown",
@@ -6477,10 +6020,7 @@ impl<C: ::qapi_runtime::client::Execute> Client<C> {
         &mut self,
         args: GuestFileOpenArgs,
     ) -> ::core::result::Result<i64, ::qapi_runtime::ClientError> {
-        let arguments = ::qapi_runtime::client::encode_arguments(
-            "guest-file-open",
-            &args,
-        )?;
+        let arguments = ::qapi_runtime::client::encode_arguments("guest-file-open", &args)?;
         let value = ::qapi_runtime::client::Execute::execute(
             &mut self.runtime,
             "guest-file-open",
@@ -6501,15 +6041,8 @@ impl<C: ::qapi_runtime::client::Execute> Client<C> {
         &mut self,
         args: GuestFileCloseArgs,
     ) -> ::core::result::Result<(), ::qapi_runtime::ClientError> {
-        let arguments = ::qapi_runtime::client::encode_arguments(
-            "guest-file-close",
-            &args,
-        )?;
-        ::qapi_runtime::client::Execute::execute(
-            &mut self.runtime,
-            "guest-file-close",
-            arguments,
-        )?;
+        let arguments = ::qapi_runtime::client::encode_arguments("guest-file-close", &args)?;
+        ::qapi_runtime::client::Execute::execute(&mut self.runtime, "guest-file-close", arguments)?;
         ::core::result::Result::Ok(())
     }
     /// Runs the command `guest-file-read`.
@@ -6525,10 +6058,7 @@ impl<C: ::qapi_runtime::client::Execute> Client<C> {
         &mut self,
         args: GuestFileReadArgs,
     ) -> ::core::result::Result<GuestFileRead, ::qapi_runtime::ClientError> {
-        let arguments = ::qapi_runtime::client::encode_arguments(
-            "guest-file-read",
-            &args,
-        )?;
+        let arguments = ::qapi_runtime::client::encode_arguments("guest-file-read", &args)?;
         let value = ::qapi_runtime::client::Execute::execute(
             &mut self.runtime,
             "guest-file-read",
@@ -6549,10 +6079,7 @@ impl<C: ::qapi_runtime::client::Execute> Client<C> {
         &mut self,
         args: GuestFileWriteArgs,
     ) -> ::core::result::Result<GuestFileWrite, ::qapi_runtime::ClientError> {
-        let arguments = ::qapi_runtime::client::encode_arguments(
-            "guest-file-write",
-            &args,
-        )?;
+        let arguments = ::qapi_runtime::client::encode_arguments("guest-file-write", &args)?;
         let value = ::qapi_runtime::client::Execute::execute(
             &mut self.runtime,
             "guest-file-write",
@@ -6575,10 +6102,7 @@ impl<C: ::qapi_runtime::client::Execute> Client<C> {
         &mut self,
         args: GuestFileSeekArgs,
     ) -> ::core::result::Result<GuestFileSeek, ::qapi_runtime::ClientError> {
-        let arguments = ::qapi_runtime::client::encode_arguments(
-            "guest-file-seek",
-            &args,
-        )?;
+        let arguments = ::qapi_runtime::client::encode_arguments("guest-file-seek", &args)?;
         let value = ::qapi_runtime::client::Execute::execute(
             &mut self.runtime,
             "guest-file-seek",
@@ -6599,15 +6123,8 @@ impl<C: ::qapi_runtime::client::Execute> Client<C> {
         &mut self,
         args: GuestFileFlushArgs,
     ) -> ::core::result::Result<(), ::qapi_runtime::ClientError> {
-        let arguments = ::qapi_runtime::client::encode_arguments(
-            "guest-file-flush",
-            &args,
-        )?;
-        ::qapi_runtime::client::Execute::execute(
-            &mut self.runtime,
-            "guest-file-flush",
-            arguments,
-        )?;
+        let arguments = ::qapi_runtime::client::encode_arguments("guest-file-flush", &args)?;
+        ::qapi_runtime::client::Execute::execute(&mut self.runtime, "guest-file-flush", arguments)?;
         ::core::result::Result::Ok(())
     }
     /// Runs the command `guest-fsfreeze-status`.
@@ -6718,10 +6235,7 @@ impl<C: ::qapi_runtime::client::Execute> Client<C> {
     pub fn guest_fstrim(
         &mut self,
         args: GuestFstrimArgs,
-    ) -> ::core::result::Result<
-        GuestFilesystemTrimResponse,
-        ::qapi_runtime::ClientError,
-    > {
+    ) -> ::core::result::Result<GuestFilesystemTrimResponse, ::qapi_runtime::ClientError> {
         let arguments = ::qapi_runtime::client::encode_arguments("guest-fstrim", &args)?;
         let value = ::qapi_runtime::client::Execute::execute(
             &mut self.runtime,
@@ -6796,9 +6310,7 @@ impl<C: ::qapi_runtime::client::Execute> Client<C> {
     /// The agent sends no reply when it succeeds: this returns once the request is written, and an error reply is dropped by a later call.
     ///
     /// *Since:* 1.1
-    pub fn guest_suspend_ram(
-        &mut self,
-    ) -> ::core::result::Result<(), ::qapi_runtime::ClientError> {
+    pub fn guest_suspend_ram(&mut self) -> ::core::result::Result<(), ::qapi_runtime::ClientError> {
         let arguments = ::core::option::Option::None;
         ::qapi_runtime::client::Execute::execute_no_reply(
             &mut self.runtime,
@@ -6853,10 +6365,7 @@ impl<C: ::qapi_runtime::client::Execute> Client<C> {
     /// *Since:* 1.1
     pub fn guest_network_get_interfaces(
         &mut self,
-    ) -> ::core::result::Result<
-        Vec<GuestNetworkInterface>,
-        ::qapi_runtime::ClientError,
-    > {
+    ) -> ::core::result::Result<Vec<GuestNetworkInterface>, ::qapi_runtime::ClientError> {
         let arguments = ::core::option::Option::None;
         let value = ::qapi_runtime::client::Execute::execute(
             &mut self.runtime,
@@ -6879,10 +6388,7 @@ impl<C: ::qapi_runtime::client::Execute> Client<C> {
     /// *Since:* 1.5
     pub fn guest_get_vcpus(
         &mut self,
-    ) -> ::core::result::Result<
-        Vec<GuestLogicalProcessor>,
-        ::qapi_runtime::ClientError,
-    > {
+    ) -> ::core::result::Result<Vec<GuestLogicalProcessor>, ::qapi_runtime::ClientError> {
         let arguments = ::core::option::Option::None;
         let value = ::qapi_runtime::client::Execute::execute(
             &mut self.runtime,
@@ -6930,10 +6436,7 @@ impl<C: ::qapi_runtime::client::Execute> Client<C> {
         &mut self,
         args: GuestSetVcpusArgs,
     ) -> ::core::result::Result<i64, ::qapi_runtime::ClientError> {
-        let arguments = ::qapi_runtime::client::encode_arguments(
-            "guest-set-vcpus",
-            &args,
-        )?;
+        let arguments = ::qapi_runtime::client::encode_arguments("guest-set-vcpus", &args)?;
         let value = ::qapi_runtime::client::Execute::execute(
             &mut self.runtime,
             "guest-set-vcpus",
@@ -6986,10 +6489,7 @@ impl<C: ::qapi_runtime::client::Execute> Client<C> {
         &mut self,
         args: GuestSetUserPasswordArgs,
     ) -> ::core::result::Result<(), ::qapi_runtime::ClientError> {
-        let arguments = ::qapi_runtime::client::encode_arguments(
-            "guest-set-user-password",
-            &args,
-        )?;
+        let arguments = ::qapi_runtime::client::encode_arguments("guest-set-user-password", &args)?;
         ::qapi_runtime::client::Execute::execute(
             &mut self.runtime,
             "guest-set-user-password",
@@ -7048,14 +6548,8 @@ impl<C: ::qapi_runtime::client::Execute> Client<C> {
     pub fn guest_set_memory_blocks(
         &mut self,
         args: GuestSetMemoryBlocksArgs,
-    ) -> ::core::result::Result<
-        Vec<GuestMemoryBlockResponse>,
-        ::qapi_runtime::ClientError,
-    > {
-        let arguments = ::qapi_runtime::client::encode_arguments(
-            "guest-set-memory-blocks",
-            &args,
-        )?;
+    ) -> ::core::result::Result<Vec<GuestMemoryBlockResponse>, ::qapi_runtime::ClientError> {
+        let arguments = ::qapi_runtime::client::encode_arguments("guest-set-memory-blocks", &args)?;
         let value = ::qapi_runtime::client::Execute::execute(
             &mut self.runtime,
             "guest-set-memory-blocks",
@@ -7101,10 +6595,7 @@ impl<C: ::qapi_runtime::client::Execute> Client<C> {
         &mut self,
         args: GuestExecStatusArgs,
     ) -> ::core::result::Result<GuestExecStatus, ::qapi_runtime::ClientError> {
-        let arguments = ::qapi_runtime::client::encode_arguments(
-            "guest-exec-status",
-            &args,
-        )?;
+        let arguments = ::qapi_runtime::client::encode_arguments("guest-exec-status", &args)?;
         let value = ::qapi_runtime::client::Execute::execute(
             &mut self.runtime,
             "guest-exec-status",
@@ -7200,16 +6691,13 @@ impl<C: ::qapi_runtime::client::AsyncExecute> AsyncClient<C> {
         &mut self,
         args: GuestSyncDelimitedArgs,
     ) -> ::core::result::Result<i64, ::qapi_runtime::ClientError> {
-        let arguments = ::qapi_runtime::client::encode_arguments(
-            "guest-sync-delimited",
-            &args,
-        )?;
+        let arguments = ::qapi_runtime::client::encode_arguments("guest-sync-delimited", &args)?;
         let value = ::qapi_runtime::client::AsyncExecute::execute(
-                &mut self.runtime,
-                "guest-sync-delimited",
-                arguments,
-            )
-            .await?;
+            &mut self.runtime,
+            "guest-sync-delimited",
+            arguments,
+        )
+        .await?;
         ::qapi_runtime::client::decode_return("guest-sync-delimited", value)
     }
     /// Runs the command `guest-sync`.
@@ -7250,11 +6738,11 @@ impl<C: ::qapi_runtime::client::AsyncExecute> AsyncClient<C> {
     ) -> ::core::result::Result<i64, ::qapi_runtime::ClientError> {
         let arguments = ::qapi_runtime::client::encode_arguments("guest-sync", &args)?;
         let value = ::qapi_runtime::client::AsyncExecute::execute(
-                &mut self.runtime,
-                "guest-sync",
-                arguments,
-            )
-            .await?;
+            &mut self.runtime,
+            "guest-sync",
+            arguments,
+        )
+        .await?;
         ::qapi_runtime::client::decode_return("guest-sync", value)
     }
     /// Runs the command `guest-ping`.
@@ -7262,15 +6750,9 @@ impl<C: ::qapi_runtime::client::AsyncExecute> AsyncClient<C> {
     /// Ping the guest agent, a non-error return implies success
     ///
     /// *Since:* 0.15.0
-    pub async fn guest_ping(
-        &mut self,
-    ) -> ::core::result::Result<(), ::qapi_runtime::ClientError> {
+    pub async fn guest_ping(&mut self) -> ::core::result::Result<(), ::qapi_runtime::ClientError> {
         let arguments = ::core::option::Option::None;
-        ::qapi_runtime::client::AsyncExecute::execute(
-                &mut self.runtime,
-                "guest-ping",
-                arguments,
-            )
+        ::qapi_runtime::client::AsyncExecute::execute(&mut self.runtime, "guest-ping", arguments)
             .await?;
         ::core::result::Result::Ok(())
     }
@@ -7289,11 +6771,11 @@ impl<C: ::qapi_runtime::client::AsyncExecute> AsyncClient<C> {
     ) -> ::core::result::Result<i64, ::qapi_runtime::ClientError> {
         let arguments = ::core::option::Option::None;
         let value = ::qapi_runtime::client::AsyncExecute::execute(
-                &mut self.runtime,
-                "guest-get-time",
-                arguments,
-            )
-            .await?;
+            &mut self.runtime,
+            "guest-get-time",
+            arguments,
+        )
+        .await?;
         ::qapi_runtime::client::decode_return("guest-get-time", value)
     }
     /// Runs the command `guest-set-time`.
@@ -7324,16 +6806,13 @@ impl<C: ::qapi_runtime::client::AsyncExecute> AsyncClient<C> {
         &mut self,
         args: GuestSetTimeArgs,
     ) -> ::core::result::Result<(), ::qapi_runtime::ClientError> {
-        let arguments = ::qapi_runtime::client::encode_arguments(
-            "guest-set-time",
-            &args,
-        )?;
+        let arguments = ::qapi_runtime::client::encode_arguments("guest-set-time", &args)?;
         ::qapi_runtime::client::AsyncExecute::execute(
-                &mut self.runtime,
-                "guest-set-time",
-                arguments,
-            )
-            .await?;
+            &mut self.runtime,
+            "guest-set-time",
+            arguments,
+        )
+        .await?;
         ::core::result::Result::Ok(())
     }
     /// Runs the command `guest-info`.
@@ -7350,11 +6829,11 @@ impl<C: ::qapi_runtime::client::AsyncExecute> AsyncClient<C> {
     ) -> ::core::result::Result<GuestAgentInfo, ::qapi_runtime::ClientError> {
         let arguments = ::core::option::Option::None;
         let value = ::qapi_runtime::client::AsyncExecute::execute(
-                &mut self.runtime,
-                "guest-info",
-                arguments,
-            )
-            .await?;
+            &mut self.runtime,
+            "guest-info",
+            arguments,
+        )
+        .await?;
         ::qapi_runtime::client::decode_return("guest-info", value)
     }
     /// Runs the command `guest-shutdown`.
@@ -7374,16 +6853,13 @@ impl<C: ::qapi_runtime::client::AsyncExecute> AsyncClient<C> {
         &mut self,
         args: GuestShutdownArgs,
     ) -> ::core::result::Result<(), ::qapi_runtime::ClientError> {
-        let arguments = ::qapi_runtime::client::encode_arguments(
-            "guest-shutdown",
-            &args,
-        )?;
+        let arguments = ::qapi_runtime::client::encode_arguments("guest-shutdown", &args)?;
         ::qapi_runtime::client::AsyncExecute::execute_no_reply(
-                &mut self.runtime,
-                "guest-shutdown",
-                arguments,
-            )
-            .await
+            &mut self.runtime,
+            "guest-shutdown",
+            arguments,
+        )
+        .await
     }
     /// Runs the command `guest-file-open`.
     ///
@@ -7398,16 +6874,13 @@ impl<C: ::qapi_runtime::client::AsyncExecute> AsyncClient<C> {
         &mut self,
         args: GuestFileOpenArgs,
     ) -> ::core::result::Result<i64, ::qapi_runtime::ClientError> {
-        let arguments = ::qapi_runtime::client::encode_arguments(
-            "guest-file-open",
-            &args,
-        )?;
+        let arguments = ::qapi_runtime::client::encode_arguments("guest-file-open", &args)?;
         let value = ::qapi_runtime::client::AsyncExecute::execute(
-                &mut self.runtime,
-                "guest-file-open",
-                arguments,
-            )
-            .await?;
+            &mut self.runtime,
+            "guest-file-open",
+            arguments,
+        )
+        .await?;
         ::qapi_runtime::client::decode_return("guest-file-open", value)
     }
     /// Runs the command `guest-file-close`.
@@ -7423,16 +6896,13 @@ impl<C: ::qapi_runtime::client::AsyncExecute> AsyncClient<C> {
         &mut self,
         args: GuestFileCloseArgs,
     ) -> ::core::result::Result<(), ::qapi_runtime::ClientError> {
-        let arguments = ::qapi_runtime::client::encode_arguments(
-            "guest-file-close",
-            &args,
-        )?;
+        let arguments = ::qapi_runtime::client::encode_arguments("guest-file-close", &args)?;
         ::qapi_runtime::client::AsyncExecute::execute(
-                &mut self.runtime,
-                "guest-file-close",
-                arguments,
-            )
-            .await?;
+            &mut self.runtime,
+            "guest-file-close",
+            arguments,
+        )
+        .await?;
         ::core::result::Result::Ok(())
     }
     /// Runs the command `guest-file-read`.
@@ -7448,16 +6918,13 @@ impl<C: ::qapi_runtime::client::AsyncExecute> AsyncClient<C> {
         &mut self,
         args: GuestFileReadArgs,
     ) -> ::core::result::Result<GuestFileRead, ::qapi_runtime::ClientError> {
-        let arguments = ::qapi_runtime::client::encode_arguments(
-            "guest-file-read",
-            &args,
-        )?;
+        let arguments = ::qapi_runtime::client::encode_arguments("guest-file-read", &args)?;
         let value = ::qapi_runtime::client::AsyncExecute::execute(
-                &mut self.runtime,
-                "guest-file-read",
-                arguments,
-            )
-            .await?;
+            &mut self.runtime,
+            "guest-file-read",
+            arguments,
+        )
+        .await?;
         ::qapi_runtime::client::decode_return("guest-file-read", value)
     }
     /// Runs the command `guest-file-write`.
@@ -7473,16 +6940,13 @@ impl<C: ::qapi_runtime::client::AsyncExecute> AsyncClient<C> {
         &mut self,
         args: GuestFileWriteArgs,
     ) -> ::core::result::Result<GuestFileWrite, ::qapi_runtime::ClientError> {
-        let arguments = ::qapi_runtime::client::encode_arguments(
-            "guest-file-write",
-            &args,
-        )?;
+        let arguments = ::qapi_runtime::client::encode_arguments("guest-file-write", &args)?;
         let value = ::qapi_runtime::client::AsyncExecute::execute(
-                &mut self.runtime,
-                "guest-file-write",
-                arguments,
-            )
-            .await?;
+            &mut self.runtime,
+            "guest-file-write",
+            arguments,
+        )
+        .await?;
         ::qapi_runtime::client::decode_return("guest-file-write", value)
     }
     /// Runs the command `guest-file-seek`.
@@ -7500,16 +6964,13 @@ impl<C: ::qapi_runtime::client::AsyncExecute> AsyncClient<C> {
         &mut self,
         args: GuestFileSeekArgs,
     ) -> ::core::result::Result<GuestFileSeek, ::qapi_runtime::ClientError> {
-        let arguments = ::qapi_runtime::client::encode_arguments(
-            "guest-file-seek",
-            &args,
-        )?;
+        let arguments = ::qapi_runtime::client::encode_arguments("guest-file-seek", &args)?;
         let value = ::qapi_runtime::client::AsyncExecute::execute(
-                &mut self.runtime,
-                "guest-file-seek",
-                arguments,
-            )
-            .await?;
+            &mut self.runtime,
+            "guest-file-seek",
+            arguments,
+        )
+        .await?;
         ::qapi_runtime::client::decode_return("guest-file-seek", value)
     }
     /// Runs the command `guest-file-flush`.
@@ -7525,16 +6986,13 @@ impl<C: ::qapi_runtime::client::AsyncExecute> AsyncClient<C> {
         &mut self,
         args: GuestFileFlushArgs,
     ) -> ::core::result::Result<(), ::qapi_runtime::ClientError> {
-        let arguments = ::qapi_runtime::client::encode_arguments(
-            "guest-file-flush",
-            &args,
-        )?;
+        let arguments = ::qapi_runtime::client::encode_arguments("guest-file-flush", &args)?;
         ::qapi_runtime::client::AsyncExecute::execute(
-                &mut self.runtime,
-                "guest-file-flush",
-                arguments,
-            )
-            .await?;
+            &mut self.runtime,
+            "guest-file-flush",
+            arguments,
+        )
+        .await?;
         ::core::result::Result::Ok(())
     }
     /// Runs the command `guest-fsfreeze-status`.
@@ -7554,11 +7012,11 @@ impl<C: ::qapi_runtime::client::AsyncExecute> AsyncClient<C> {
     ) -> ::core::result::Result<GuestFsfreezeStatus, ::qapi_runtime::ClientError> {
         let arguments = ::core::option::Option::None;
         let value = ::qapi_runtime::client::AsyncExecute::execute(
-                &mut self.runtime,
-                "guest-fsfreeze-status",
-                arguments,
-            )
-            .await?;
+            &mut self.runtime,
+            "guest-fsfreeze-status",
+            arguments,
+        )
+        .await?;
         ::qapi_runtime::client::decode_return("guest-fsfreeze-status", value)
     }
     /// Runs the command `guest-fsfreeze-freeze`.
@@ -7576,11 +7034,11 @@ impl<C: ::qapi_runtime::client::AsyncExecute> AsyncClient<C> {
     ) -> ::core::result::Result<i64, ::qapi_runtime::ClientError> {
         let arguments = ::core::option::Option::None;
         let value = ::qapi_runtime::client::AsyncExecute::execute(
-                &mut self.runtime,
-                "guest-fsfreeze-freeze",
-                arguments,
-            )
-            .await?;
+            &mut self.runtime,
+            "guest-fsfreeze-freeze",
+            arguments,
+        )
+        .await?;
         ::qapi_runtime::client::decode_return("guest-fsfreeze-freeze", value)
     }
     /// Runs the command `guest-fsfreeze-freeze-list`.
@@ -7602,11 +7060,11 @@ impl<C: ::qapi_runtime::client::AsyncExecute> AsyncClient<C> {
             &args,
         )?;
         let value = ::qapi_runtime::client::AsyncExecute::execute(
-                &mut self.runtime,
-                "guest-fsfreeze-freeze-list",
-                arguments,
-            )
-            .await?;
+            &mut self.runtime,
+            "guest-fsfreeze-freeze-list",
+            arguments,
+        )
+        .await?;
         ::qapi_runtime::client::decode_return("guest-fsfreeze-freeze-list", value)
     }
     /// Runs the command `guest-fsfreeze-thaw`.
@@ -7629,11 +7087,11 @@ impl<C: ::qapi_runtime::client::AsyncExecute> AsyncClient<C> {
     ) -> ::core::result::Result<i64, ::qapi_runtime::ClientError> {
         let arguments = ::core::option::Option::None;
         let value = ::qapi_runtime::client::AsyncExecute::execute(
-                &mut self.runtime,
-                "guest-fsfreeze-thaw",
-                arguments,
-            )
-            .await?;
+            &mut self.runtime,
+            "guest-fsfreeze-thaw",
+            arguments,
+        )
+        .await?;
         ::qapi_runtime::client::decode_return("guest-fsfreeze-thaw", value)
     }
     /// Runs the command `guest-fstrim`.
@@ -7649,17 +7107,14 @@ impl<C: ::qapi_runtime::client::AsyncExecute> AsyncClient<C> {
     pub async fn guest_fstrim(
         &mut self,
         args: GuestFstrimArgs,
-    ) -> ::core::result::Result<
-        GuestFilesystemTrimResponse,
-        ::qapi_runtime::ClientError,
-    > {
+    ) -> ::core::result::Result<GuestFilesystemTrimResponse, ::qapi_runtime::ClientError> {
         let arguments = ::qapi_runtime::client::encode_arguments("guest-fstrim", &args)?;
         let value = ::qapi_runtime::client::AsyncExecute::execute(
-                &mut self.runtime,
-                "guest-fstrim",
-                arguments,
-            )
-            .await?;
+            &mut self.runtime,
+            "guest-fstrim",
+            arguments,
+        )
+        .await?;
         ::qapi_runtime::client::decode_return("guest-fstrim", value)
     }
     /// Runs the command `guest-suspend-disk`.
@@ -7693,11 +7148,11 @@ impl<C: ::qapi_runtime::client::AsyncExecute> AsyncClient<C> {
     ) -> ::core::result::Result<(), ::qapi_runtime::ClientError> {
         let arguments = ::core::option::Option::None;
         ::qapi_runtime::client::AsyncExecute::execute_no_reply(
-                &mut self.runtime,
-                "guest-suspend-disk",
-                arguments,
-            )
-            .await
+            &mut self.runtime,
+            "guest-suspend-disk",
+            arguments,
+        )
+        .await
     }
     /// Runs the command `guest-suspend-ram`.
     ///
@@ -7734,11 +7189,11 @@ impl<C: ::qapi_runtime::client::AsyncExecute> AsyncClient<C> {
     ) -> ::core::result::Result<(), ::qapi_runtime::ClientError> {
         let arguments = ::core::option::Option::None;
         ::qapi_runtime::client::AsyncExecute::execute_no_reply(
-                &mut self.runtime,
-                "guest-suspend-ram",
-                arguments,
-            )
-            .await
+            &mut self.runtime,
+            "guest-suspend-ram",
+            arguments,
+        )
+        .await
     }
     /// Runs the command `guest-suspend-hybrid`.
     ///
@@ -7770,11 +7225,11 @@ impl<C: ::qapi_runtime::client::AsyncExecute> AsyncClient<C> {
     ) -> ::core::result::Result<(), ::qapi_runtime::ClientError> {
         let arguments = ::core::option::Option::None;
         ::qapi_runtime::client::AsyncExecute::execute_no_reply(
-                &mut self.runtime,
-                "guest-suspend-hybrid",
-                arguments,
-            )
-            .await
+            &mut self.runtime,
+            "guest-suspend-hybrid",
+            arguments,
+        )
+        .await
     }
     /// Runs the command `guest-network-get-interfaces`.
     ///
@@ -7788,17 +7243,14 @@ impl<C: ::qapi_runtime::client::AsyncExecute> AsyncClient<C> {
     /// *Since:* 1.1
     pub async fn guest_network_get_interfaces(
         &mut self,
-    ) -> ::core::result::Result<
-        Vec<GuestNetworkInterface>,
-        ::qapi_runtime::ClientError,
-    > {
+    ) -> ::core::result::Result<Vec<GuestNetworkInterface>, ::qapi_runtime::ClientError> {
         let arguments = ::core::option::Option::None;
         let value = ::qapi_runtime::client::AsyncExecute::execute(
-                &mut self.runtime,
-                "guest-network-get-interfaces",
-                arguments,
-            )
-            .await?;
+            &mut self.runtime,
+            "guest-network-get-interfaces",
+            arguments,
+        )
+        .await?;
         ::qapi_runtime::client::decode_return("guest-network-get-interfaces", value)
     }
     /// Runs the command `guest-get-vcpus`.
@@ -7815,17 +7267,14 @@ impl<C: ::qapi_runtime::client::AsyncExecute> AsyncClient<C> {
     /// *Since:* 1.5
     pub async fn guest_get_vcpus(
         &mut self,
-    ) -> ::core::result::Result<
-        Vec<GuestLogicalProcessor>,
-        ::qapi_runtime::ClientError,
-    > {
+    ) -> ::core::result::Result<Vec<GuestLogicalProcessor>, ::qapi_runtime::ClientError> {
         let arguments = ::core::option::Option::None;
         let value = ::qapi_runtime::client::AsyncExecute::execute(
-                &mut self.runtime,
-                "guest-get-vcpus",
-                arguments,
-            )
-            .await?;
+            &mut self.runtime,
+            "guest-get-vcpus",
+            arguments,
+        )
+        .await?;
         ::qapi_runtime::client::decode_return("guest-get-vcpus", value)
     }
     /// Runs the command `guest-set-vcpus`.
@@ -7867,16 +7316,13 @@ impl<C: ::qapi_runtime::client::AsyncExecute> AsyncClient<C> {
         &mut self,
         args: GuestSetVcpusArgs,
     ) -> ::core::result::Result<i64, ::qapi_runtime::ClientError> {
-        let arguments = ::qapi_runtime::client::encode_arguments(
-            "guest-set-vcpus",
-            &args,
-        )?;
+        let arguments = ::qapi_runtime::client::encode_arguments("guest-set-vcpus", &args)?;
         let value = ::qapi_runtime::client::AsyncExecute::execute(
-                &mut self.runtime,
-                "guest-set-vcpus",
-                arguments,
-            )
-            .await?;
+            &mut self.runtime,
+            "guest-set-vcpus",
+            arguments,
+        )
+        .await?;
         ::qapi_runtime::client::decode_return("guest-set-vcpus", value)
     }
     /// Runs the command `guest-get-fsinfo`.
@@ -7894,11 +7340,11 @@ impl<C: ::qapi_runtime::client::AsyncExecute> AsyncClient<C> {
     ) -> ::core::result::Result<Vec<GuestFilesystemInfo>, ::qapi_runtime::ClientError> {
         let arguments = ::core::option::Option::None;
         let value = ::qapi_runtime::client::AsyncExecute::execute(
-                &mut self.runtime,
-                "guest-get-fsinfo",
-                arguments,
-            )
-            .await?;
+            &mut self.runtime,
+            "guest-get-fsinfo",
+            arguments,
+        )
+        .await?;
         ::qapi_runtime::client::decode_return("guest-get-fsinfo", value)
     }
     /// Runs the command `guest-set-user-password`.
@@ -7925,16 +7371,13 @@ impl<C: ::qapi_runtime::client::AsyncExecute> AsyncClient<C> {
         &mut self,
         args: GuestSetUserPasswordArgs,
     ) -> ::core::result::Result<(), ::qapi_runtime::ClientError> {
-        let arguments = ::qapi_runtime::client::encode_arguments(
-            "guest-set-user-password",
-            &args,
-        )?;
+        let arguments = ::qapi_runtime::client::encode_arguments("guest-set-user-password", &args)?;
         ::qapi_runtime::client::AsyncExecute::execute(
-                &mut self.runtime,
-                "guest-set-user-password",
-                arguments,
-            )
-            .await?;
+            &mut self.runtime,
+            "guest-set-user-password",
+            arguments,
+        )
+        .await?;
         ::core::result::Result::Ok(())
     }
     /// Runs the command `guest-get-memory-blocks`.
@@ -7955,11 +7398,11 @@ impl<C: ::qapi_runtime::client::AsyncExecute> AsyncClient<C> {
     ) -> ::core::result::Result<Vec<GuestMemoryBlock>, ::qapi_runtime::ClientError> {
         let arguments = ::core::option::Option::None;
         let value = ::qapi_runtime::client::AsyncExecute::execute(
-                &mut self.runtime,
-                "guest-get-memory-blocks",
-                arguments,
-            )
-            .await?;
+            &mut self.runtime,
+            "guest-get-memory-blocks",
+            arguments,
+        )
+        .await?;
         ::qapi_runtime::client::decode_return("guest-get-memory-blocks", value)
     }
     /// Runs the command `guest-set-memory-blocks`.
@@ -7989,20 +7432,14 @@ impl<C: ::qapi_runtime::client::AsyncExecute> AsyncClient<C> {
     pub async fn guest_set_memory_blocks(
         &mut self,
         args: GuestSetMemoryBlocksArgs,
-    ) -> ::core::result::Result<
-        Vec<GuestMemoryBlockResponse>,
-        ::qapi_runtime::ClientError,
-    > {
-        let arguments = ::qapi_runtime::client::encode_arguments(
-            "guest-set-memory-blocks",
-            &args,
-        )?;
+    ) -> ::core::result::Result<Vec<GuestMemoryBlockResponse>, ::qapi_runtime::ClientError> {
+        let arguments = ::qapi_runtime::client::encode_arguments("guest-set-memory-blocks", &args)?;
         let value = ::qapi_runtime::client::AsyncExecute::execute(
-                &mut self.runtime,
-                "guest-set-memory-blocks",
-                arguments,
-            )
-            .await?;
+            &mut self.runtime,
+            "guest-set-memory-blocks",
+            arguments,
+        )
+        .await?;
         ::qapi_runtime::client::decode_return("guest-set-memory-blocks", value)
     }
     /// Runs the command `guest-get-memory-block-info`.
@@ -8023,11 +7460,11 @@ impl<C: ::qapi_runtime::client::AsyncExecute> AsyncClient<C> {
     ) -> ::core::result::Result<GuestMemoryBlockInfo, ::qapi_runtime::ClientError> {
         let arguments = ::core::option::Option::None;
         let value = ::qapi_runtime::client::AsyncExecute::execute(
-                &mut self.runtime,
-                "guest-get-memory-block-info",
-                arguments,
-            )
-            .await?;
+            &mut self.runtime,
+            "guest-get-memory-block-info",
+            arguments,
+        )
+        .await?;
         ::qapi_runtime::client::decode_return("guest-get-memory-block-info", value)
     }
     /// Runs the command `guest-exec-status`.
@@ -8044,16 +7481,13 @@ impl<C: ::qapi_runtime::client::AsyncExecute> AsyncClient<C> {
         &mut self,
         args: GuestExecStatusArgs,
     ) -> ::core::result::Result<GuestExecStatus, ::qapi_runtime::ClientError> {
-        let arguments = ::qapi_runtime::client::encode_arguments(
-            "guest-exec-status",
-            &args,
-        )?;
+        let arguments = ::qapi_runtime::client::encode_arguments("guest-exec-status", &args)?;
         let value = ::qapi_runtime::client::AsyncExecute::execute(
-                &mut self.runtime,
-                "guest-exec-status",
-                arguments,
-            )
-            .await?;
+            &mut self.runtime,
+            "guest-exec-status",
+            arguments,
+        )
+        .await?;
         ::qapi_runtime::client::decode_return("guest-exec-status", value)
     }
     /// Runs the command `guest-exec`.
@@ -8071,11 +7505,11 @@ impl<C: ::qapi_runtime::client::AsyncExecute> AsyncClient<C> {
     ) -> ::core::result::Result<GuestExec, ::qapi_runtime::ClientError> {
         let arguments = ::qapi_runtime::client::encode_arguments("guest-exec", &args)?;
         let value = ::qapi_runtime::client::AsyncExecute::execute(
-                &mut self.runtime,
-                "guest-exec",
-                arguments,
-            )
-            .await?;
+            &mut self.runtime,
+            "guest-exec",
+            arguments,
+        )
+        .await?;
         ::qapi_runtime::client::decode_return("guest-exec", value)
     }
 }
@@ -8091,9 +7525,7 @@ mod __private {
     /// Decodes a member name or enum value with `deserialize_identifier`.
     pub(super) struct Key<T>(pub(super) T);
     impl<'de, T: FromKey> de::Deserialize<'de> for Key<T> {
-        fn deserialize<D: de::Deserializer<'de>>(
-            deserializer: D,
-        ) -> Result<Self, D::Error> {
+        fn deserialize<D: de::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
             deserializer.deserialize_identifier(KeyVisitor(PhantomData))
         }
     }
@@ -8127,10 +7559,7 @@ mod __private {
     }
     impl<S> ObjectVisitor<S> {
         pub(super) fn new(name: &'static str) -> Self {
-            ObjectVisitor {
-                name,
-                slots: PhantomData,
-            }
+            ObjectVisitor { name, slots: PhantomData }
         }
     }
     impl<'de, S: Slots> de::Visitor<'de> for ObjectVisitor<S> {
@@ -8138,10 +7567,7 @@ mod __private {
         fn expecting(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
             write!(formatter, "an object {}", self.name)
         }
-        fn visit_map<A: de::MapAccess<'de>>(
-            self,
-            mut map: A,
-        ) -> Result<S::Value, A::Error> {
+        fn visit_map<A: de::MapAccess<'de>>(self, mut map: A) -> Result<S::Value, A::Error> {
             let mut slots = S::default();
             while let Some(Key(field)) = map.next_key::<Key<S::Field>>()? {
                 slots.entry(field, &mut map)?;
@@ -8162,16 +7588,11 @@ mod __private {
         Ok(())
     }
     /// Skips the value of a member this code does not know.
-    pub(super) fn ignore<'de, A: de::MapAccess<'de>>(
-        map: &mut A,
-    ) -> Result<(), A::Error> {
+    pub(super) fn ignore<'de, A: de::MapAccess<'de>>(map: &mut A) -> Result<(), A::Error> {
         map.next_value::<de::IgnoredAny>().map(|_| ())
     }
     /// The value of a required member, or `missing_field`.
-    pub(super) fn required<T, E: de::Error>(
-        slot: Option<T>,
-        name: &'static str,
-    ) -> Result<T, E> {
+    pub(super) fn required<T, E: de::Error>(slot: Option<T>, name: &'static str) -> Result<T, E> {
         slot.ok_or_else(|| E::missing_field(name))
     }
     /// Decodes an enum value from a string, or from a unit variant.
@@ -8181,10 +7602,7 @@ mod __private {
     }
     impl<T> EnumVisitor<T> {
         pub(super) fn new(name: &'static str) -> Self {
-            EnumVisitor {
-                name,
-                value: PhantomData,
-            }
+            EnumVisitor { name, value: PhantomData }
         }
     }
     impl<'de, T: FromKey> de::Visitor<'de> for EnumVisitor<T> {

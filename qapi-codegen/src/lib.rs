@@ -397,31 +397,38 @@ fn render(diagnostics: &[Diagnostic], sources: &SourceMap) -> String {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    /// The file as it was made before it was made in pieces: one token stream of the whole
-    /// file, parsed and formatted at once, on one thread.
-    fn whole_file(builder: &Builder) -> String {
+impl Builder {
+    /// The tokens of the whole file (without its header) as one stream, made on one thread.
+    fn whole_tokens(&self) -> TokenStream {
         let checked = qapi_parser::check_file(
-            &builder.schema,
+            &self.schema,
             &qapi_parser::Options {
-                legacy: builder.legacy,
+                legacy: self.legacy,
             },
         );
         let schema = checked.schema.as_ref().unwrap();
         let names = names::Names::new(schema).unwrap();
-        let cfg = builder.cfg_map().unwrap();
-        let context = builder.context(schema, &names, &cfg).unwrap();
+        let cfg = self.cfg_map().unwrap();
+        let context = self.context(schema, &names, &cfg).unwrap();
         let mut needs = emit::Needs::default();
         let mut tokens = TokenStream::new();
         for piece in emit::pieces(&context) {
             tokens.extend(emit::emit_piece(&context, piece, &mut needs));
         }
         tokens.extend(emit::de::emit_private(&needs));
-        let file: syn::File = syn::parse2(tokens).unwrap();
+        tokens
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The file as it was made before it was made in pieces: one token stream of the whole
+    /// file, printed at once, on one thread.
+    fn whole_file(builder: &Builder) -> String {
         let mut text = output::header("qapi-schema.json");
-        text.push_str(&prettyplease::unparse(&file));
+        text.push_str(&output::format_piece(builder.whole_tokens()));
         text
     }
 

@@ -1,9 +1,9 @@
 //! Emitting and formatting the pieces of a file on several threads.
 //!
-//! Parsing the tokens back with syn and formatting them with prettyplease is most of the
-//! generator's time, and every piece (a definition and its impls, the clients, …) is parsed
-//! and formatted on its own (see [`crate::output::format_piece`]), so the pieces are shared
-//! out among threads. proc_macro2's tokens are neither `Send` nor `Sync`, so no token crosses
+//! Emitting the tokens and printing them is most of the generator's time, and every piece
+//! (a definition and its impls, the clients, …) is emitted and printed on its own (see
+//! [`crate::output::format_piece`]), so the pieces are shared out among threads.
+//! proc_macro2's tokens are neither `Send` nor `Sync`, so no token crosses
 //! a thread: each thread makes its own [`Context`] from the shared schema, takes the next
 //! piece from a shared counter, emits and formats it, and keeps the text. The texts, joined in
 //! the order of the pieces, are the file: the same bytes whatever the number of threads and
@@ -52,7 +52,7 @@ where
             };
             while let Some(&index) = order.get(next.fetch_add(1, Ordering::Relaxed)) {
                 let tokens = emit::emit_piece(context, pieces[index], &mut done.needs);
-                done.texts.push((index, output::format_piece(tokens)?));
+                done.texts.push((index, output::format_piece(tokens)));
             }
             Ok(done)
         }
@@ -93,6 +93,6 @@ where
         })?;
         file.push_str(&text);
     }
-    file.push_str(&output::format_piece(emit::de::emit_private(&needs))?);
+    file.push_str(&output::format_piece(emit::de::emit_private(&needs)));
     Ok(file)
 }

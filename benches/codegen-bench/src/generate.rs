@@ -1,5 +1,5 @@
-//! (a) Schema → Rust: qapi-codegen's whole pipeline (parse, validate, generate, format with
-//! prettyplease, write) against the generator of the `qapi` crates of crates.io
+//! (a) Schema → Rust: qapi-codegen's whole pipeline (parse, validate, generate, lay out with
+//! its printer, write) against the generator of the `qapi` crates of crates.io
 //! (`qapi_codegen::codegen` 0.11.3, which `qapi-qmp`'s build script calls: it parses and writes
 //! Rust text as it goes, with neither validation nor formatting).
 //!

@@ -34,10 +34,11 @@
 //! | QMP 9.1 (qapi-qmp's) | 25.5 ms | 257.8 ms | 4749 KiB | 37.4 ms | 705 KiB | 6.90× |
 //!
 //! qapi-codegen writes 6.7 times as much code (hand-written serde impls, rustdoc from the QAPI
-//! docs, the server trait, dispatch and both clients) and formats it with prettyplease; qapi-rs
-//! writes unformatted `#[derive]` structs as it parses and validates nothing. Parsing and
-//! validating is 10% of our pipeline; the rest is building the tokens, and parsing them with syn
-//! for prettyplease (about 2.5 G of the 4.5 G instructions), spread over the cores. QEMU's
+//! docs, the server trait, dispatch and both clients) and lays it out as readable Rust; qapi-rs
+//! writes unformatted `#[derive]` structs as it parses and validates nothing. (The figures above
+//! were taken when the layout was syn + prettyplease, then most of the pipeline: about 2.5 G of
+//! the 4.5 G instructions. qapi-codegen now prints the tokens with its own printer, with no
+//! parse; building the tokens and printing them are spread over the cores.) QEMU's
 //! Python generator was not measured (see above); the figure of about 1 s for it is
 //! context only.
 //!
@@ -58,8 +59,9 @@
 //! (Measured with `-- compile` after qmp-schema's server side moved behind its `server`
 //! feature; qapi-qmp has no server side either. With it, the QMP library took 14.9 s, 0.60×.)
 //!
-//! "Cold, with deps" differs in what is built (our side compiles pest, syn, prettyplease for
-//! qapi-codegen; theirs syn and serde_derive) and is disturbed by other work on the shared cores:
+//! "Cold, with deps" differs in what is built (our side compiles pest and syn for qapi-codegen,
+//! and prettyplease when these figures were taken; theirs syn and serde_derive) and is disturbed
+//! by other work on the shared cores:
 //! context only. The comparison is "crate alone". qapi-qmp and qapi-qga build QEMU 9.1's QMP and
 //! their own QGA schema, ours QEMU 10.0.2's QMP and the seed.
 //!

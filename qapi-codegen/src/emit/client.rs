@@ -337,9 +337,7 @@ mod tests {
         cfg.symbols.insert("CONFIG_X".to_owned(), quote! { unix });
         let mut context = Context::new(&schema, &names, &cfg);
         context.client = options;
-        let tokens = emit_clients(&context);
-        let file: syn::File = syn::parse2(tokens).unwrap();
-        prettyplease::unparse(&file)
+        crate::output::format_piece(emit_clients(&context))
     }
 
     #[test]
@@ -390,11 +388,7 @@ impl<C: ::qapi_runtime::client::Execute> Client<C> {
     /// Runs the command `info`.
     pub fn info(&mut self) -> ::core::result::Result<Info, ::qapi_runtime::ClientError> {
         let arguments = ::core::option::Option::None;
-        let value = ::qapi_runtime::client::Execute::execute(
-            &mut self.runtime,
-            "info",
-            arguments,
-        )?;
+        let value = ::qapi_runtime::client::Execute::execute(&mut self.runtime, "info", arguments)?;
         ::qapi_runtime::client::decode_return("info", value)
     }
     /// Runs the command `read`.
@@ -403,11 +397,7 @@ impl<C: ::qapi_runtime::client::Execute> Client<C> {
         args: ReadArgs,
     ) -> ::core::result::Result<Vec<Info>, ::qapi_runtime::ClientError> {
         let arguments = ::qapi_runtime::client::encode_arguments("read", &args)?;
-        let value = ::qapi_runtime::client::Execute::execute(
-            &mut self.runtime,
-            "read",
-            arguments,
-        )?;
+        let value = ::qapi_runtime::client::Execute::execute(&mut self.runtime, "read", arguments)?;
         ::qapi_runtime::client::decode_return("read", value)
     }
     /// Runs the command `halt`.
@@ -418,11 +408,7 @@ impl<C: ::qapi_runtime::client::Execute> Client<C> {
         args: HaltArgs,
     ) -> ::core::result::Result<(), ::qapi_runtime::ClientError> {
         let arguments = ::qapi_runtime::client::encode_arguments("halt", &args)?;
-        ::qapi_runtime::client::Execute::execute_no_reply(
-            &mut self.runtime,
-            "halt",
-            arguments,
-        )
+        ::qapi_runtime::client::Execute::execute_no_reply(&mut self.runtime, "halt", arguments)
     }
     /// Runs the command `old`.
     ///
@@ -455,25 +441,19 @@ impl<C: ::qapi_runtime::client::Execute> Client<C> {
         assert!(!text.contains("pub struct Client"));
         assert_eq!(text.matches("#[cfg(feature = \"tokio\")]\n").count(), 3);
         assert!(text.contains(
-            r#"    pub async fn info(
-        &mut self,
-    ) -> ::core::result::Result<Info, ::qapi_runtime::ClientError> {
+            r#"    pub async fn info(&mut self) -> ::core::result::Result<Info, ::qapi_runtime::ClientError> {
         let arguments = ::core::option::Option::None;
         let value = ::qapi_runtime::client::AsyncExecute::execute(
-                &mut self.runtime,
-                "info",
-                arguments,
-            )
-            .await?;
+            &mut self.runtime,
+            "info",
+            arguments,
+        )
+        .await?;
         ::qapi_runtime::client::decode_return("info", value)
     }"#
         ));
         assert!(text.contains(
-            r#"        ::qapi_runtime::client::AsyncExecute::execute_no_reply(
-                &mut self.runtime,
-                "halt",
-                arguments,
-            )
+            r#"        ::qapi_runtime::client::AsyncExecute::execute_no_reply(&mut self.runtime, "halt", arguments)
             .await
 "#
         ));

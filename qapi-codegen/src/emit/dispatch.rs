@@ -391,10 +391,7 @@ mod tests {
     /// The command `guest-shutdown`.
     ///
     /// It sends no reply when it succeeds (`success-response: false`): the result is dropped.
-    fn guest_shutdown(
-        &self,
-        args: GuestShutdownArgs,
-    ) -> Result<(), ::qapi_runtime::QapiError> {
+    fn guest_shutdown(&self, args: GuestShutdownArgs) -> Result<(), ::qapi_runtime::QapiError> {
         let _ = args;
         Err(::qapi_runtime::dispatch::unsupported())
     }
@@ -463,30 +460,22 @@ mod tests {
         Err(reply) => return Some(reply),
     };
     let result = match call.command() {
-        "guest-ping" => {
-            ::qapi_runtime::strict::no_arguments(call.arguments())
-                .and_then(|()| server.guest_ping())
-                .map(|()| ::qapi_runtime::dispatch::empty_return())
-        }
-        "guest-file-read" => {
-            ::qapi_runtime::strict::from_arguments::<
-                GuestFileReadArgs,
-            >(call.take_arguments())
-                .and_then(|args| server.guest_file_read(args))
-                .and_then(|value| ::qapi_runtime::dispatch::encode_return(&value))
-        }
-        "guest-shutdown" => {
-            ::qapi_runtime::strict::from_arguments::<
-                GuestShutdownArgs,
-            >(call.take_arguments())
-                .and_then(|args| server.guest_shutdown(args))
-                .map(|()| ::qapi_runtime::dispatch::empty_return())
-        }
-        "x-oob" => {
-            ::qapi_runtime::strict::no_arguments(call.arguments())
-                .and_then(|()| server.x_oob())
-                .map(|()| ::qapi_runtime::dispatch::empty_return())
-        }
+        "guest-ping" => ::qapi_runtime::strict::no_arguments(call.arguments())
+            .and_then(|()| server.guest_ping())
+            .map(|()| ::qapi_runtime::dispatch::empty_return()),
+        "guest-file-read" => ::qapi_runtime::strict::from_arguments::<GuestFileReadArgs>(
+            call.take_arguments(),
+        )
+        .and_then(|args| server.guest_file_read(args))
+        .and_then(|value| ::qapi_runtime::dispatch::encode_return(&value)),
+        "guest-shutdown" => ::qapi_runtime::strict::from_arguments::<GuestShutdownArgs>(
+            call.take_arguments(),
+        )
+        .and_then(|args| server.guest_shutdown(args))
+        .map(|()| ::qapi_runtime::dispatch::empty_return()),
+        "x-oob" => ::qapi_runtime::strict::no_arguments(call.arguments())
+            .and_then(|()| server.x_oob())
+            .map(|()| ::qapi_runtime::dispatch::empty_return()),
         name => Err(::qapi_runtime::QapiError::command_not_found(name)),
     };
     call.reply(result)
@@ -521,9 +510,7 @@ mod tests {
         assert!(text
             .contains("::qapi_runtime::strict::from_arguments::<Choice>(call.take_arguments())"));
         assert!(
-            text.contains(
-                "\"raw\" => {\n            server\n                .raw(call.take_arguments())\n"
-            ),
+            text.contains("\"raw\" => server\n            .raw(call.take_arguments())\n"),
             "{text}"
         );
     }
@@ -560,7 +547,7 @@ mod tests {
         assert!(text.contains(
             "    #[cfg(target_os = \"linux\")]\n    fn linux_only(&self) -> Result<(), ::qapi_runtime::QapiError> {"
         ), "{text}");
-        assert!(text.contains("        #[cfg(target_os = \"linux\")]\n        \"linux-only\" => {"));
+        assert!(text.contains("        #[cfg(target_os = \"linux\")]\n        \"linux-only\" => "));
         assert!(text.contains(
             "    #[cfg(target_os = \"linux\")]\n    ::qapi_runtime::dispatch::CommandInfo {"
         ));

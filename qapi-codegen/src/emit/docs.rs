@@ -162,7 +162,7 @@ impl Markdown {
         }
     }
 
-    /// The lines as `#[doc = " …"]` attributes, which prettyplease prints as `///` comments.
+    /// The lines as `#[doc = " …"]` attributes, which the printer writes as `///` comments.
     pub fn into_attrs(mut self) -> TokenStream {
         while self.lines.last().is_some_and(String::is_empty) {
             self.lines.pop();

@@ -164,8 +164,7 @@ mod tests {
         let mut cfg = CfgMap::default();
         cfg.symbols.insert("CONFIG_X".to_owned(), quote! { unix });
         let context = Context::new(&schema, &names, &cfg);
-        let file: syn::File = syn::parse2(emit(&context)).unwrap();
-        prettyplease::unparse(&file)
+        crate::output::format_piece(emit(&context))
     }
 
     #[test]
@@ -211,19 +210,16 @@ impl Event {
         name: &str,
         data: ::core::option::Option<::serde_json::Value>,
     ) -> ::core::result::Result<Event, ::serde_json::Error> {
-        let data = data
-            .unwrap_or_else(|| ::serde_json::Value::Object(::serde_json::Map::new()));
+        let data = data.unwrap_or_else(|| ::serde_json::Value::Object(::serde_json::Map::new()));
         match name {
             "SHUTDOWN" => ::serde_json::from_value(data).map(Event::Shutdown),
             "RESUME" => ::serde_json::from_value(data).map(Event::Resume),
             #[cfg(unix)]
             "OLD_THING" => ::serde_json::from_value(data).map(Event::OldThing),
-            _ => {
-                ::core::result::Result::Ok(Event::Other {
-                    name: ::std::borrow::ToOwned::to_owned(name),
-                    data,
-                })
-            }
+            _ => ::core::result::Result::Ok(Event::Other {
+                name: ::std::borrow::ToOwned::to_owned(name),
+                data,
+            }),
         }
     }
     /// Decodes an event as a QMP client received it; its timestamp stays in
@@ -236,7 +232,7 @@ impl Event {
             .map_err(|error| ::qapi_runtime::ProtocolError::UnexpectedEventData {
                 event: ::core::clone::Clone::clone(&message.name),
                 reason: ::std::string::ToString::to_string(&error),
-            })
+            },)
     }
 }
 "#

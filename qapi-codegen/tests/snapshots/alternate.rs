@@ -46,10 +46,7 @@ impl ::std::fmt::Display for Mode {
     }
 }
 impl ::serde::Serialize for Mode {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
@@ -59,15 +56,9 @@ impl __private::FromKey for Mode {
     }
 }
 impl<'de> ::serde::Deserialize<'de> for Mode {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         deserializer
-            .deserialize_enum(
-                "Mode",
-                Self::VALUES,
-                __private::EnumVisitor::<Self>::new("Mode"),
-            )
+            .deserialize_enum("Mode", Self::VALUES, __private::EnumVisitor::<Self>::new("Mode"),)
     }
 }
 #[derive(Clone, Debug, PartialEq)]
@@ -91,19 +82,14 @@ impl Limits {
     }
 }
 impl ::serde::Serialize for Limits {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let mut state = serializer.serialize_struct("Limits", self.__member_count())?;
         self.__serialize_members(&mut state)?;
         ::serde::ser::SerializeStruct::end(state)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for Limits {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         deserializer
             .deserialize_struct(
                 "Limits",
@@ -160,10 +146,7 @@ pub enum Setting {
     Unset,
 }
 impl ::serde::Serialize for Setting {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {
             Self::Count(value) => ::serde::Serialize::serialize(value, serializer),
             Self::Mode(value) => ::serde::Serialize::serialize(value, serializer),
@@ -173,19 +156,14 @@ impl ::serde::Serialize for Setting {
     }
 }
 impl<'de> ::serde::Deserialize<'de> for Setting {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         deserializer.deserialize_newtype_struct("Setting", __SettingVisitor)
     }
 }
 struct __SettingVisitor;
 impl<'de> ::serde::de::Visitor<'de> for __SettingVisitor {
     type Value = Setting;
-    fn expecting(
-        &self,
-        formatter: &mut ::std::fmt::Formatter<'_>,
-    ) -> ::std::fmt::Result {
+    fn expecting(&self, formatter: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         formatter.write_str("Setting (an integer, a string, an object or null)")
     }
     fn visit_newtype_struct<D: ::serde::Deserializer<'de>>(
@@ -195,38 +173,24 @@ impl<'de> ::serde::de::Visitor<'de> for __SettingVisitor {
         deserializer.deserialize_any(self)
     }
     fn visit_i64<E: ::serde::de::Error>(self, value: i64) -> Result<Setting, E> {
-        ::serde::Deserialize::deserialize(
-                ::serde::de::value::I64Deserializer::new(value),
-            )
+        ::serde::Deserialize::deserialize(::serde::de::value::I64Deserializer::new(value))
             .map(Setting::Count)
     }
     fn visit_u64<E: ::serde::de::Error>(self, value: u64) -> Result<Setting, E> {
-        ::serde::Deserialize::deserialize(
-                ::serde::de::value::U64Deserializer::new(value),
-            )
+        ::serde::Deserialize::deserialize(::serde::de::value::U64Deserializer::new(value))
             .map(Setting::Count)
     }
     fn visit_str<E: ::serde::de::Error>(self, value: &str) -> Result<Setting, E> {
-        ::serde::Deserialize::deserialize(
-                ::serde::de::value::StrDeserializer::new(value),
-            )
+        ::serde::Deserialize::deserialize(::serde::de::value::StrDeserializer::new(value))
             .map(Setting::Mode)
     }
-    fn visit_enum<A: ::serde::de::EnumAccess<'de>>(
-        self,
-        data: A,
-    ) -> Result<Setting, A::Error> {
+    fn visit_enum<A: ::serde::de::EnumAccess<'de>>(self, data: A) -> Result<Setting, A::Error> {
         let (value, variant) = ::serde::de::EnumAccess::variant(data)?;
         ::serde::de::VariantAccess::unit_variant(variant)?;
         Ok(Setting::Mode(value))
     }
-    fn visit_map<A: ::serde::de::MapAccess<'de>>(
-        self,
-        map: A,
-    ) -> Result<Setting, A::Error> {
-        ::serde::Deserialize::deserialize(
-                ::serde::de::value::MapAccessDeserializer::new(map),
-            )
+    fn visit_map<A: ::serde::de::MapAccess<'de>>(self, map: A) -> Result<Setting, A::Error> {
+        ::serde::Deserialize::deserialize(::serde::de::value::MapAccessDeserializer::new(map))
             .map(Setting::Limits)
     }
     fn visit_unit<E: ::serde::de::Error>(self) -> Result<Setting, E> {
@@ -245,10 +209,7 @@ pub enum Switch {
     Ratio(f64),
 }
 impl ::serde::Serialize for Switch {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {
             Self::On(value) => ::serde::Serialize::serialize(value, serializer),
             Self::Ratio(value) => ::serde::Serialize::serialize(value, serializer),
@@ -256,19 +217,14 @@ impl ::serde::Serialize for Switch {
     }
 }
 impl<'de> ::serde::Deserialize<'de> for Switch {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         deserializer.deserialize_newtype_struct("Switch", __SwitchVisitor)
     }
 }
 struct __SwitchVisitor;
 impl<'de> ::serde::de::Visitor<'de> for __SwitchVisitor {
     type Value = Switch;
-    fn expecting(
-        &self,
-        formatter: &mut ::std::fmt::Formatter<'_>,
-    ) -> ::std::fmt::Result {
+    fn expecting(&self, formatter: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         formatter.write_str("Switch (a boolean or a number)")
     }
     fn visit_newtype_struct<D: ::serde::Deserializer<'de>>(
@@ -278,27 +234,19 @@ impl<'de> ::serde::de::Visitor<'de> for __SwitchVisitor {
         deserializer.deserialize_any(self)
     }
     fn visit_bool<E: ::serde::de::Error>(self, value: bool) -> Result<Switch, E> {
-        ::serde::Deserialize::deserialize(
-                ::serde::de::value::BoolDeserializer::new(value),
-            )
+        ::serde::Deserialize::deserialize(::serde::de::value::BoolDeserializer::new(value))
             .map(Switch::On)
     }
     fn visit_i64<E: ::serde::de::Error>(self, value: i64) -> Result<Switch, E> {
-        ::serde::Deserialize::deserialize(
-                ::serde::de::value::I64Deserializer::new(value),
-            )
+        ::serde::Deserialize::deserialize(::serde::de::value::I64Deserializer::new(value))
             .map(Switch::Ratio)
     }
     fn visit_u64<E: ::serde::de::Error>(self, value: u64) -> Result<Switch, E> {
-        ::serde::Deserialize::deserialize(
-                ::serde::de::value::U64Deserializer::new(value),
-            )
+        ::serde::Deserialize::deserialize(::serde::de::value::U64Deserializer::new(value))
             .map(Switch::Ratio)
     }
     fn visit_f64<E: ::serde::de::Error>(self, value: f64) -> Result<Switch, E> {
-        ::serde::Deserialize::deserialize(
-                ::serde::de::value::F64Deserializer::new(value),
-            )
+        ::serde::Deserialize::deserialize(::serde::de::value::F64Deserializer::new(value))
             .map(Switch::Ratio)
     }
 }
@@ -314,9 +262,7 @@ mod __private {
     /// Decodes a member name or enum value with `deserialize_identifier`.
     pub(super) struct Key<T>(pub(super) T);
     impl<'de, T: FromKey> de::Deserialize<'de> for Key<T> {
-        fn deserialize<D: de::Deserializer<'de>>(
-            deserializer: D,
-        ) -> Result<Self, D::Error> {
+        fn deserialize<D: de::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
             deserializer.deserialize_identifier(KeyVisitor(PhantomData))
         }
     }
@@ -350,10 +296,7 @@ mod __private {
     }
     impl<S> ObjectVisitor<S> {
         pub(super) fn new(name: &'static str) -> Self {
-            ObjectVisitor {
-                name,
-                slots: PhantomData,
-            }
+            ObjectVisitor { name, slots: PhantomData }
         }
     }
     impl<'de, S: Slots> de::Visitor<'de> for ObjectVisitor<S> {
@@ -361,10 +304,7 @@ mod __private {
         fn expecting(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
             write!(formatter, "an object {}", self.name)
         }
-        fn visit_map<A: de::MapAccess<'de>>(
-            self,
-            mut map: A,
-        ) -> Result<S::Value, A::Error> {
+        fn visit_map<A: de::MapAccess<'de>>(self, mut map: A) -> Result<S::Value, A::Error> {
             let mut slots = S::default();
             while let Some(Key(field)) = map.next_key::<Key<S::Field>>()? {
                 slots.entry(field, &mut map)?;
@@ -385,16 +325,11 @@ mod __private {
         Ok(())
     }
     /// Skips the value of a member this code does not know.
-    pub(super) fn ignore<'de, A: de::MapAccess<'de>>(
-        map: &mut A,
-    ) -> Result<(), A::Error> {
+    pub(super) fn ignore<'de, A: de::MapAccess<'de>>(map: &mut A) -> Result<(), A::Error> {
         map.next_value::<de::IgnoredAny>().map(|_| ())
     }
     /// The value of a required member, or `missing_field`.
-    pub(super) fn required<T, E: de::Error>(
-        slot: Option<T>,
-        name: &'static str,
-    ) -> Result<T, E> {
+    pub(super) fn required<T, E: de::Error>(slot: Option<T>, name: &'static str) -> Result<T, E> {
         slot.ok_or_else(|| E::missing_field(name))
     }
     /// Decodes an enum value from a string, or from a unit variant.
@@ -404,10 +339,7 @@ mod __private {
     }
     impl<T> EnumVisitor<T> {
         pub(super) fn new(name: &'static str) -> Self {
-            EnumVisitor {
-                name,
-                value: PhantomData,
-            }
+            EnumVisitor { name, value: PhantomData }
         }
     }
     impl<'de, T: FromKey> de::Visitor<'de> for EnumVisitor<T> {

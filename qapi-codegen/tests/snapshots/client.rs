@@ -28,10 +28,7 @@ impl GuestSyncDelimitedArgs {
     }
 }
 impl ::serde::Serialize for GuestSyncDelimitedArgs {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let mut state = serializer
             .serialize_struct("GuestSyncDelimitedArgs", self.__member_count())?;
         self.__serialize_members(&mut state)?;
@@ -39,16 +36,14 @@ impl ::serde::Serialize for GuestSyncDelimitedArgs {
     }
 }
 impl<'de> ::serde::Deserialize<'de> for GuestSyncDelimitedArgs {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         deserializer
             .deserialize_struct(
                 "GuestSyncDelimitedArgs",
                 &["id"],
-                __private::ObjectVisitor::<
-                    __GuestSyncDelimitedArgsSlots,
-                >::new("GuestSyncDelimitedArgs"),
+                __private::ObjectVisitor::<__GuestSyncDelimitedArgsSlots>::new(
+                    "GuestSyncDelimitedArgs",
+                ),
             )
     }
 }
@@ -77,9 +72,7 @@ impl __private::Slots for __GuestSyncDelimitedArgsSlots {
         map: &mut A,
     ) -> Result<(), A::Error> {
         match field {
-            __GuestSyncDelimitedArgsField::Id => {
-                __private::store(&mut self.id, "id", map)
-            }
+            __GuestSyncDelimitedArgsField::Id => __private::store(&mut self.id, "id", map),
             __GuestSyncDelimitedArgsField::__Ignore => __private::ignore(map),
         }
     }
@@ -109,20 +102,14 @@ impl GuestPingArgs {
     }
 }
 impl ::serde::Serialize for GuestPingArgs {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        let mut state = serializer
-            .serialize_struct("GuestPingArgs", self.__member_count())?;
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut state = serializer.serialize_struct("GuestPingArgs", self.__member_count())?;
         self.__serialize_members(&mut state)?;
         ::serde::ser::SerializeStruct::end(state)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for GuestPingArgs {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         deserializer
             .deserialize_struct(
                 "GuestPingArgs",
@@ -180,27 +167,19 @@ impl GuestGetTimeArgs {
     }
 }
 impl ::serde::Serialize for GuestGetTimeArgs {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        let mut state = serializer
-            .serialize_struct("GuestGetTimeArgs", self.__member_count())?;
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut state = serializer.serialize_struct("GuestGetTimeArgs", self.__member_count())?;
         self.__serialize_members(&mut state)?;
         ::serde::ser::SerializeStruct::end(state)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for GuestGetTimeArgs {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         deserializer
             .deserialize_struct(
                 "GuestGetTimeArgs",
                 &[],
-                __private::ObjectVisitor::<
-                    __GuestGetTimeArgsSlots,
-                >::new("GuestGetTimeArgs"),
+                __private::ObjectVisitor::<__GuestGetTimeArgsSlots>::new("GuestGetTimeArgs"),
             )
     }
 }
@@ -258,10 +237,7 @@ impl GuestAgentCommandInfo {
     }
 }
 impl ::serde::Serialize for GuestAgentCommandInfo {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let mut state = serializer
             .serialize_struct("GuestAgentCommandInfo", self.__member_count())?;
         self.__serialize_members(&mut state)?;
@@ -269,16 +245,14 @@ impl ::serde::Serialize for GuestAgentCommandInfo {
     }
 }
 impl<'de> ::serde::Deserialize<'de> for GuestAgentCommandInfo {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         deserializer
             .deserialize_struct(
                 "GuestAgentCommandInfo",
                 &["name", "enabled", "success-response"],
-                __private::ObjectVisitor::<
-                    __GuestAgentCommandInfoSlots,
-                >::new("GuestAgentCommandInfo"),
+                __private::ObjectVisitor::<__GuestAgentCommandInfoSlots>::new(
+                    "GuestAgentCommandInfo",
+                ),
             )
     }
 }
@@ -313,15 +287,17 @@ impl __private::Slots for __GuestAgentCommandInfoSlots {
         map: &mut A,
     ) -> Result<(), A::Error> {
         match field {
-            __GuestAgentCommandInfoField::Name => {
-                __private::store(&mut self.name, "name", map)
-            }
-            __GuestAgentCommandInfoField::Enabled => {
-                __private::store(&mut self.enabled, "enabled", map)
-            }
-            __GuestAgentCommandInfoField::SuccessResponse => {
-                __private::store(&mut self.success_response, "success-response", map)
-            }
+            __GuestAgentCommandInfoField::Name => __private::store(&mut self.name, "name", map),
+            __GuestAgentCommandInfoField::Enabled => __private::store(
+                &mut self.enabled,
+                "enabled",
+                map,
+            ),
+            __GuestAgentCommandInfoField::SuccessResponse => __private::store(
+                &mut self.success_response,
+                "success-response",
+                map,
+            ),
             __GuestAgentCommandInfoField::__Ignore => __private::ignore(map),
         }
     }
@@ -329,10 +305,7 @@ impl __private::Slots for __GuestAgentCommandInfoSlots {
         Ok(GuestAgentCommandInfo {
             name: __private::required(self.name, "name")?,
             enabled: __private::required(self.enabled, "enabled")?,
-            success_response: __private::required(
-                self.success_response,
-                "success-response",
-            )?,
+            success_response: __private::required(self.success_response, "success-response")?,
         })
     }
 }
@@ -360,20 +333,14 @@ impl GuestAgentInfo {
     }
 }
 impl ::serde::Serialize for GuestAgentInfo {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        let mut state = serializer
-            .serialize_struct("GuestAgentInfo", self.__member_count())?;
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut state = serializer.serialize_struct("GuestAgentInfo", self.__member_count())?;
         self.__serialize_members(&mut state)?;
         ::serde::ser::SerializeStruct::end(state)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for GuestAgentInfo {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         deserializer
             .deserialize_struct(
                 "GuestAgentInfo",
@@ -410,22 +377,19 @@ impl __private::Slots for __GuestAgentInfoSlots {
         map: &mut A,
     ) -> Result<(), A::Error> {
         match field {
-            __GuestAgentInfoField::Version => {
-                __private::store(&mut self.version, "version", map)
-            }
-            __GuestAgentInfoField::SupportedCommands => {
-                __private::store(&mut self.supported_commands, "supported_commands", map)
-            }
+            __GuestAgentInfoField::Version => __private::store(&mut self.version, "version", map),
+            __GuestAgentInfoField::SupportedCommands => __private::store(
+                &mut self.supported_commands,
+                "supported_commands",
+                map,
+            ),
             __GuestAgentInfoField::__Ignore => __private::ignore(map),
         }
     }
     fn finish<E: ::serde::de::Error>(self) -> Result<GuestAgentInfo, E> {
         Ok(GuestAgentInfo {
             version: __private::required(self.version, "version")?,
-            supported_commands: __private::required(
-                self.supported_commands,
-                "supported_commands",
-            )?,
+            supported_commands: __private::required(self.supported_commands, "supported_commands")?,
         })
     }
 }
@@ -451,20 +415,14 @@ impl GuestInfoArgs {
     }
 }
 impl ::serde::Serialize for GuestInfoArgs {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        let mut state = serializer
-            .serialize_struct("GuestInfoArgs", self.__member_count())?;
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut state = serializer.serialize_struct("GuestInfoArgs", self.__member_count())?;
         self.__serialize_members(&mut state)?;
         ::serde::ser::SerializeStruct::end(state)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for GuestInfoArgs {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         deserializer
             .deserialize_struct(
                 "GuestInfoArgs",
@@ -538,20 +496,14 @@ impl GuestOsInfo {
     }
 }
 impl ::serde::Serialize for GuestOsInfo {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        let mut state = serializer
-            .serialize_struct("GuestOsInfo", self.__member_count())?;
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut state = serializer.serialize_struct("GuestOsInfo", self.__member_count())?;
         self.__serialize_members(&mut state)?;
         ::serde::ser::SerializeStruct::end(state)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for GuestOsInfo {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         deserializer
             .deserialize_struct(
                 "GuestOsInfo",
@@ -588,9 +540,11 @@ impl __private::Slots for __GuestOsInfoSlots {
         map: &mut A,
     ) -> Result<(), A::Error> {
         match field {
-            __GuestOsInfoField::KernelRelease => {
-                __private::store(&mut self.kernel_release, "kernel-release", map)
-            }
+            __GuestOsInfoField::KernelRelease => __private::store(
+                &mut self.kernel_release,
+                "kernel-release",
+                map,
+            ),
             __GuestOsInfoField::Id => __private::store(&mut self.id, "id", map),
             __GuestOsInfoField::__Ignore => __private::ignore(map),
         }
@@ -624,27 +578,19 @@ impl GuestGetOsinfoArgs {
     }
 }
 impl ::serde::Serialize for GuestGetOsinfoArgs {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        let mut state = serializer
-            .serialize_struct("GuestGetOsinfoArgs", self.__member_count())?;
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut state = serializer.serialize_struct("GuestGetOsinfoArgs", self.__member_count())?;
         self.__serialize_members(&mut state)?;
         ::serde::ser::SerializeStruct::end(state)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for GuestGetOsinfoArgs {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         deserializer
             .deserialize_struct(
                 "GuestGetOsinfoArgs",
                 &[],
-                __private::ObjectVisitor::<
-                    __GuestGetOsinfoArgsSlots,
-                >::new("GuestGetOsinfoArgs"),
+                __private::ObjectVisitor::<__GuestGetOsinfoArgsSlots>::new("GuestGetOsinfoArgs"),
             )
     }
 }
@@ -721,10 +667,7 @@ impl ::std::fmt::Display for GuestIpAddressType {
     }
 }
 impl ::serde::Serialize for GuestIpAddressType {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
@@ -734,9 +677,7 @@ impl __private::FromKey for GuestIpAddressType {
     }
 }
 impl<'de> ::serde::Deserialize<'de> for GuestIpAddressType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         deserializer
             .deserialize_enum(
                 "GuestIpAddressType",
@@ -772,20 +713,14 @@ impl GuestIpAddress {
     }
 }
 impl ::serde::Serialize for GuestIpAddress {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        let mut state = serializer
-            .serialize_struct("GuestIpAddress", self.__member_count())?;
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut state = serializer.serialize_struct("GuestIpAddress", self.__member_count())?;
         self.__serialize_members(&mut state)?;
         ::serde::ser::SerializeStruct::end(state)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for GuestIpAddress {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         deserializer
             .deserialize_struct(
                 "GuestIpAddress",
@@ -825,25 +760,24 @@ impl __private::Slots for __GuestIpAddressSlots {
         map: &mut A,
     ) -> Result<(), A::Error> {
         match field {
-            __GuestIpAddressField::IpAddress => {
-                __private::store(&mut self.ip_address, "ip-address", map)
-            }
-            __GuestIpAddressField::IpAddressType => {
-                __private::store(&mut self.ip_address_type, "ip-address-type", map)
-            }
-            __GuestIpAddressField::Prefix => {
-                __private::store(&mut self.prefix, "prefix", map)
-            }
+            __GuestIpAddressField::IpAddress => __private::store(
+                &mut self.ip_address,
+                "ip-address",
+                map,
+            ),
+            __GuestIpAddressField::IpAddressType => __private::store(
+                &mut self.ip_address_type,
+                "ip-address-type",
+                map,
+            ),
+            __GuestIpAddressField::Prefix => __private::store(&mut self.prefix, "prefix", map),
             __GuestIpAddressField::__Ignore => __private::ignore(map),
         }
     }
     fn finish<E: ::serde::de::Error>(self) -> Result<GuestIpAddress, E> {
         Ok(GuestIpAddress {
             ip_address: __private::required(self.ip_address, "ip-address")?,
-            ip_address_type: __private::required(
-                self.ip_address_type,
-                "ip-address-type",
-            )?,
+            ip_address_type: __private::required(self.ip_address_type, "ip-address-type")?,
             prefix: __private::required(self.prefix, "prefix")?,
         })
     }
@@ -888,10 +822,7 @@ impl GuestNetworkInterface {
     }
 }
 impl ::serde::Serialize for GuestNetworkInterface {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let mut state = serializer
             .serialize_struct("GuestNetworkInterface", self.__member_count())?;
         self.__serialize_members(&mut state)?;
@@ -899,16 +830,14 @@ impl ::serde::Serialize for GuestNetworkInterface {
     }
 }
 impl<'de> ::serde::Deserialize<'de> for GuestNetworkInterface {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         deserializer
             .deserialize_struct(
                 "GuestNetworkInterface",
                 &["name", "hardware-address", "ip-addresses"],
-                __private::ObjectVisitor::<
-                    __GuestNetworkInterfaceSlots,
-                >::new("GuestNetworkInterface"),
+                __private::ObjectVisitor::<__GuestNetworkInterfaceSlots>::new(
+                    "GuestNetworkInterface",
+                ),
             )
     }
 }
@@ -943,15 +872,17 @@ impl __private::Slots for __GuestNetworkInterfaceSlots {
         map: &mut A,
     ) -> Result<(), A::Error> {
         match field {
-            __GuestNetworkInterfaceField::Name => {
-                __private::store(&mut self.name, "name", map)
-            }
-            __GuestNetworkInterfaceField::HardwareAddress => {
-                __private::store(&mut self.hardware_address, "hardware-address", map)
-            }
-            __GuestNetworkInterfaceField::IpAddresses => {
-                __private::store(&mut self.ip_addresses, "ip-addresses", map)
-            }
+            __GuestNetworkInterfaceField::Name => __private::store(&mut self.name, "name", map),
+            __GuestNetworkInterfaceField::HardwareAddress => __private::store(
+                &mut self.hardware_address,
+                "hardware-address",
+                map,
+            ),
+            __GuestNetworkInterfaceField::IpAddresses => __private::store(
+                &mut self.ip_addresses,
+                "ip-addresses",
+                map,
+            ),
             __GuestNetworkInterfaceField::__Ignore => __private::ignore(map),
         }
     }
@@ -985,10 +916,7 @@ impl GuestNetworkGetInterfacesArgs {
     }
 }
 impl ::serde::Serialize for GuestNetworkGetInterfacesArgs {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let mut state = serializer
             .serialize_struct("GuestNetworkGetInterfacesArgs", self.__member_count())?;
         self.__serialize_members(&mut state)?;
@@ -996,16 +924,14 @@ impl ::serde::Serialize for GuestNetworkGetInterfacesArgs {
     }
 }
 impl<'de> ::serde::Deserialize<'de> for GuestNetworkGetInterfacesArgs {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         deserializer
             .deserialize_struct(
                 "GuestNetworkGetInterfacesArgs",
                 &[],
-                __private::ObjectVisitor::<
-                    __GuestNetworkGetInterfacesArgsSlots,
-                >::new("GuestNetworkGetInterfacesArgs"),
+                __private::ObjectVisitor::<__GuestNetworkGetInterfacesArgsSlots>::new(
+                    "GuestNetworkGetInterfacesArgs",
+                ),
             )
     }
 }
@@ -1072,27 +998,19 @@ impl GuestFileOpenArgs {
     }
 }
 impl ::serde::Serialize for GuestFileOpenArgs {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        let mut state = serializer
-            .serialize_struct("GuestFileOpenArgs", self.__member_count())?;
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut state = serializer.serialize_struct("GuestFileOpenArgs", self.__member_count())?;
         self.__serialize_members(&mut state)?;
         ::serde::ser::SerializeStruct::end(state)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for GuestFileOpenArgs {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         deserializer
             .deserialize_struct(
                 "GuestFileOpenArgs",
                 &["path", "mode"],
-                __private::ObjectVisitor::<
-                    __GuestFileOpenArgsSlots,
-                >::new("GuestFileOpenArgs"),
+                __private::ObjectVisitor::<__GuestFileOpenArgsSlots>::new("GuestFileOpenArgs"),
             )
     }
 }
@@ -1124,12 +1042,8 @@ impl __private::Slots for __GuestFileOpenArgsSlots {
         map: &mut A,
     ) -> Result<(), A::Error> {
         match field {
-            __GuestFileOpenArgsField::Path => {
-                __private::store(&mut self.path, "path", map)
-            }
-            __GuestFileOpenArgsField::Mode => {
-                __private::store(&mut self.mode, "mode", map)
-            }
+            __GuestFileOpenArgsField::Path => __private::store(&mut self.path, "path", map),
+            __GuestFileOpenArgsField::Mode => __private::store(&mut self.mode, "mode", map),
             __GuestFileOpenArgsField::__Ignore => __private::ignore(map),
         }
     }
@@ -1171,20 +1085,14 @@ impl XPowerOffArgs {
     }
 }
 impl ::serde::Serialize for XPowerOffArgs {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        let mut state = serializer
-            .serialize_struct("XPowerOffArgs", self.__member_count())?;
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut state = serializer.serialize_struct("XPowerOffArgs", self.__member_count())?;
         self.__serialize_members(&mut state)?;
         ::serde::ser::SerializeStruct::end(state)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for XPowerOffArgs {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         deserializer
             .deserialize_struct(
                 "XPowerOffArgs",
@@ -1223,7 +1131,9 @@ impl __private::Slots for __XPowerOffArgsSlots {
         }
     }
     fn finish<E: ::serde::de::Error>(self) -> Result<XPowerOffArgs, E> {
-        Ok(XPowerOffArgs { mode: self.mode })
+        Ok(XPowerOffArgs {
+            mode: self.mode,
+        })
     }
 }
 /// The server side of the schema's commands: one method per command.
@@ -1265,10 +1175,7 @@ pub trait Server {
         Err(::qapi_runtime::dispatch::unsupported())
     }
     /// The command `guest-file-open`.
-    fn guest_file_open(
-        &self,
-        args: GuestFileOpenArgs,
-    ) -> Result<i64, ::qapi_runtime::QapiError> {
+    fn guest_file_open(&self, args: GuestFileOpenArgs) -> Result<i64, ::qapi_runtime::QapiError> {
         let _ = args;
         Err(::qapi_runtime::dispatch::unsupported())
     }
@@ -1345,52 +1252,36 @@ pub fn dispatch<S: Server + ?Sized>(
         Err(reply) => return Some(reply),
     };
     let result = match call.command() {
-        "guest-sync-delimited" => {
-            ::qapi_runtime::strict::from_arguments::<
-                GuestSyncDelimitedArgs,
-            >(call.take_arguments())
-                .and_then(|args| server.guest_sync_delimited(args))
-                .and_then(|value| ::qapi_runtime::dispatch::encode_return(&value))
-        }
-        "guest-ping" => {
-            ::qapi_runtime::strict::no_arguments(call.arguments())
-                .and_then(|()| server.guest_ping())
-                .map(|()| ::qapi_runtime::dispatch::empty_return())
-        }
-        "guest-get-time" => {
-            ::qapi_runtime::strict::no_arguments(call.arguments())
-                .and_then(|()| server.guest_get_time())
-                .and_then(|value| ::qapi_runtime::dispatch::encode_return(&value))
-        }
-        "guest-info" => {
-            ::qapi_runtime::strict::no_arguments(call.arguments())
-                .and_then(|()| server.guest_info())
-                .and_then(|value| ::qapi_runtime::dispatch::encode_return(&value))
-        }
-        "guest-get-osinfo" => {
-            ::qapi_runtime::strict::no_arguments(call.arguments())
-                .and_then(|()| server.guest_get_osinfo())
-                .and_then(|value| ::qapi_runtime::dispatch::encode_return(&value))
-        }
-        "guest-network-get-interfaces" => {
-            ::qapi_runtime::strict::no_arguments(call.arguments())
-                .and_then(|()| server.guest_network_get_interfaces())
-                .and_then(|value| ::qapi_runtime::dispatch::encode_return(&value))
-        }
-        "guest-file-open" => {
-            ::qapi_runtime::strict::from_arguments::<
-                GuestFileOpenArgs,
-            >(call.take_arguments())
-                .and_then(|args| server.guest_file_open(args))
-                .and_then(|value| ::qapi_runtime::dispatch::encode_return(&value))
-        }
-        "x-power-off" => {
-            ::qapi_runtime::strict::from_arguments::<
-                XPowerOffArgs,
-            >(call.take_arguments())
-                .and_then(|args| server.x_power_off(args))
-                .map(|()| ::qapi_runtime::dispatch::empty_return())
-        }
+        "guest-sync-delimited" => ::qapi_runtime::strict::from_arguments::<GuestSyncDelimitedArgs>(
+            call.take_arguments(),
+        )
+        .and_then(|args| server.guest_sync_delimited(args))
+        .and_then(|value| ::qapi_runtime::dispatch::encode_return(&value)),
+        "guest-ping" => ::qapi_runtime::strict::no_arguments(call.arguments())
+            .and_then(|()| server.guest_ping())
+            .map(|()| ::qapi_runtime::dispatch::empty_return()),
+        "guest-get-time" => ::qapi_runtime::strict::no_arguments(call.arguments())
+            .and_then(|()| server.guest_get_time())
+            .and_then(|value| ::qapi_runtime::dispatch::encode_return(&value)),
+        "guest-info" => ::qapi_runtime::strict::no_arguments(call.arguments())
+            .and_then(|()| server.guest_info())
+            .and_then(|value| ::qapi_runtime::dispatch::encode_return(&value)),
+        "guest-get-osinfo" => ::qapi_runtime::strict::no_arguments(call.arguments())
+            .and_then(|()| server.guest_get_osinfo())
+            .and_then(|value| ::qapi_runtime::dispatch::encode_return(&value)),
+        "guest-network-get-interfaces" => ::qapi_runtime::strict::no_arguments(call.arguments())
+            .and_then(|()| server.guest_network_get_interfaces())
+            .and_then(|value| ::qapi_runtime::dispatch::encode_return(&value)),
+        "guest-file-open" => ::qapi_runtime::strict::from_arguments::<GuestFileOpenArgs>(
+            call.take_arguments(),
+        )
+        .and_then(|args| server.guest_file_open(args))
+        .and_then(|value| ::qapi_runtime::dispatch::encode_return(&value)),
+        "x-power-off" => ::qapi_runtime::strict::from_arguments::<XPowerOffArgs>(
+            call.take_arguments(),
+        )
+        .and_then(|args| server.x_power_off(args))
+        .map(|()| ::qapi_runtime::dispatch::empty_return()),
         name => Err(::qapi_runtime::QapiError::command_not_found(name)),
     };
     call.reply(result)
@@ -1439,10 +1330,7 @@ impl<C: ::qapi_runtime::client::Execute> Client<C> {
         &mut self,
         args: GuestSyncDelimitedArgs,
     ) -> ::core::result::Result<i64, ::qapi_runtime::ClientError> {
-        let arguments = ::qapi_runtime::client::encode_arguments(
-            "guest-sync-delimited",
-            &args,
-        )?;
+        let arguments = ::qapi_runtime::client::encode_arguments("guest-sync-delimited", &args)?;
         let value = ::qapi_runtime::client::Execute::execute(
             &mut self.runtime,
             "guest-sync-delimited",
@@ -1453,15 +1341,9 @@ impl<C: ::qapi_runtime::client::Execute> Client<C> {
     /// Runs the command `guest-ping`.
     ///
     /// Checks the agent is alive.
-    pub fn guest_ping(
-        &mut self,
-    ) -> ::core::result::Result<(), ::qapi_runtime::ClientError> {
+    pub fn guest_ping(&mut self) -> ::core::result::Result<(), ::qapi_runtime::ClientError> {
         let arguments = ::core::option::Option::None;
-        ::qapi_runtime::client::Execute::execute(
-            &mut self.runtime,
-            "guest-ping",
-            arguments,
-        )?;
+        ::qapi_runtime::client::Execute::execute(&mut self.runtime, "guest-ping", arguments)?;
         ::core::result::Result::Ok(())
     }
     /// Runs the command `guest-get-time`.
@@ -1469,9 +1351,7 @@ impl<C: ::qapi_runtime::client::Execute> Client<C> {
     /// # Returns
     ///
     /// the guest's time in nanoseconds since the epoch
-    pub fn guest_get_time(
-        &mut self,
-    ) -> ::core::result::Result<i64, ::qapi_runtime::ClientError> {
+    pub fn guest_get_time(&mut self) -> ::core::result::Result<i64, ::qapi_runtime::ClientError> {
         let arguments = ::core::option::Option::None;
         let value = ::qapi_runtime::client::Execute::execute(
             &mut self.runtime,
@@ -1519,10 +1399,7 @@ impl<C: ::qapi_runtime::client::Execute> Client<C> {
     /// the guest's network interfaces
     pub fn guest_network_get_interfaces(
         &mut self,
-    ) -> ::core::result::Result<
-        Vec<GuestNetworkInterface>,
-        ::qapi_runtime::ClientError,
-    > {
+    ) -> ::core::result::Result<Vec<GuestNetworkInterface>, ::qapi_runtime::ClientError> {
         let arguments = ::core::option::Option::None;
         let value = ::qapi_runtime::client::Execute::execute(
             &mut self.runtime,
@@ -1540,10 +1417,7 @@ impl<C: ::qapi_runtime::client::Execute> Client<C> {
         &mut self,
         args: GuestFileOpenArgs,
     ) -> ::core::result::Result<i64, ::qapi_runtime::ClientError> {
-        let arguments = ::qapi_runtime::client::encode_arguments(
-            "guest-file-open",
-            &args,
-        )?;
+        let arguments = ::qapi_runtime::client::encode_arguments("guest-file-open", &args)?;
         let value = ::qapi_runtime::client::Execute::execute(
             &mut self.runtime,
             "guest-file-open",
@@ -1611,30 +1485,21 @@ impl<C: ::qapi_runtime::client::AsyncExecute> AsyncClient<C> {
         &mut self,
         args: GuestSyncDelimitedArgs,
     ) -> ::core::result::Result<i64, ::qapi_runtime::ClientError> {
-        let arguments = ::qapi_runtime::client::encode_arguments(
-            "guest-sync-delimited",
-            &args,
-        )?;
+        let arguments = ::qapi_runtime::client::encode_arguments("guest-sync-delimited", &args)?;
         let value = ::qapi_runtime::client::AsyncExecute::execute(
-                &mut self.runtime,
-                "guest-sync-delimited",
-                arguments,
-            )
-            .await?;
+            &mut self.runtime,
+            "guest-sync-delimited",
+            arguments,
+        )
+        .await?;
         ::qapi_runtime::client::decode_return("guest-sync-delimited", value)
     }
     /// Runs the command `guest-ping`.
     ///
     /// Checks the agent is alive.
-    pub async fn guest_ping(
-        &mut self,
-    ) -> ::core::result::Result<(), ::qapi_runtime::ClientError> {
+    pub async fn guest_ping(&mut self) -> ::core::result::Result<(), ::qapi_runtime::ClientError> {
         let arguments = ::core::option::Option::None;
-        ::qapi_runtime::client::AsyncExecute::execute(
-                &mut self.runtime,
-                "guest-ping",
-                arguments,
-            )
+        ::qapi_runtime::client::AsyncExecute::execute(&mut self.runtime, "guest-ping", arguments)
             .await?;
         ::core::result::Result::Ok(())
     }
@@ -1648,11 +1513,11 @@ impl<C: ::qapi_runtime::client::AsyncExecute> AsyncClient<C> {
     ) -> ::core::result::Result<i64, ::qapi_runtime::ClientError> {
         let arguments = ::core::option::Option::None;
         let value = ::qapi_runtime::client::AsyncExecute::execute(
-                &mut self.runtime,
-                "guest-get-time",
-                arguments,
-            )
-            .await?;
+            &mut self.runtime,
+            "guest-get-time",
+            arguments,
+        )
+        .await?;
         ::qapi_runtime::client::decode_return("guest-get-time", value)
     }
     /// Runs the command `guest-info`.
@@ -1665,11 +1530,11 @@ impl<C: ::qapi_runtime::client::AsyncExecute> AsyncClient<C> {
     ) -> ::core::result::Result<GuestAgentInfo, ::qapi_runtime::ClientError> {
         let arguments = ::core::option::Option::None;
         let value = ::qapi_runtime::client::AsyncExecute::execute(
-                &mut self.runtime,
-                "guest-info",
-                arguments,
-            )
-            .await?;
+            &mut self.runtime,
+            "guest-info",
+            arguments,
+        )
+        .await?;
         ::qapi_runtime::client::decode_return("guest-info", value)
     }
     /// Runs the command `guest-get-osinfo`.
@@ -1682,11 +1547,11 @@ impl<C: ::qapi_runtime::client::AsyncExecute> AsyncClient<C> {
     ) -> ::core::result::Result<GuestOsInfo, ::qapi_runtime::ClientError> {
         let arguments = ::core::option::Option::None;
         let value = ::qapi_runtime::client::AsyncExecute::execute(
-                &mut self.runtime,
-                "guest-get-osinfo",
-                arguments,
-            )
-            .await?;
+            &mut self.runtime,
+            "guest-get-osinfo",
+            arguments,
+        )
+        .await?;
         ::qapi_runtime::client::decode_return("guest-get-osinfo", value)
     }
     /// Runs the command `guest-network-get-interfaces`.
@@ -1696,17 +1561,14 @@ impl<C: ::qapi_runtime::client::AsyncExecute> AsyncClient<C> {
     /// the guest's network interfaces
     pub async fn guest_network_get_interfaces(
         &mut self,
-    ) -> ::core::result::Result<
-        Vec<GuestNetworkInterface>,
-        ::qapi_runtime::ClientError,
-    > {
+    ) -> ::core::result::Result<Vec<GuestNetworkInterface>, ::qapi_runtime::ClientError> {
         let arguments = ::core::option::Option::None;
         let value = ::qapi_runtime::client::AsyncExecute::execute(
-                &mut self.runtime,
-                "guest-network-get-interfaces",
-                arguments,
-            )
-            .await?;
+            &mut self.runtime,
+            "guest-network-get-interfaces",
+            arguments,
+        )
+        .await?;
         ::qapi_runtime::client::decode_return("guest-network-get-interfaces", value)
     }
     /// Runs the command `guest-file-open`.
@@ -1718,16 +1580,13 @@ impl<C: ::qapi_runtime::client::AsyncExecute> AsyncClient<C> {
         &mut self,
         args: GuestFileOpenArgs,
     ) -> ::core::result::Result<i64, ::qapi_runtime::ClientError> {
-        let arguments = ::qapi_runtime::client::encode_arguments(
-            "guest-file-open",
-            &args,
-        )?;
+        let arguments = ::qapi_runtime::client::encode_arguments("guest-file-open", &args)?;
         let value = ::qapi_runtime::client::AsyncExecute::execute(
-                &mut self.runtime,
-                "guest-file-open",
-                arguments,
-            )
-            .await?;
+            &mut self.runtime,
+            "guest-file-open",
+            arguments,
+        )
+        .await?;
         ::qapi_runtime::client::decode_return("guest-file-open", value)
     }
     /// Runs the command `x-power-off`.
@@ -1741,11 +1600,11 @@ impl<C: ::qapi_runtime::client::AsyncExecute> AsyncClient<C> {
     ) -> ::core::result::Result<(), ::qapi_runtime::ClientError> {
         let arguments = ::qapi_runtime::client::encode_arguments("x-power-off", &args)?;
         ::qapi_runtime::client::AsyncExecute::execute_no_reply(
-                &mut self.runtime,
-                "x-power-off",
-                arguments,
-            )
-            .await
+            &mut self.runtime,
+            "x-power-off",
+            arguments,
+        )
+        .await
     }
 }
 /// Helpers of the generated `Deserialize` impls.
@@ -1760,9 +1619,7 @@ mod __private {
     /// Decodes a member name or enum value with `deserialize_identifier`.
     pub(super) struct Key<T>(pub(super) T);
     impl<'de, T: FromKey> de::Deserialize<'de> for Key<T> {
-        fn deserialize<D: de::Deserializer<'de>>(
-            deserializer: D,
-        ) -> Result<Self, D::Error> {
+        fn deserialize<D: de::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
             deserializer.deserialize_identifier(KeyVisitor(PhantomData))
         }
     }
@@ -1796,10 +1653,7 @@ mod __private {
     }
     impl<S> ObjectVisitor<S> {
         pub(super) fn new(name: &'static str) -> Self {
-            ObjectVisitor {
-                name,
-                slots: PhantomData,
-            }
+            ObjectVisitor { name, slots: PhantomData }
         }
     }
     impl<'de, S: Slots> de::Visitor<'de> for ObjectVisitor<S> {
@@ -1807,10 +1661,7 @@ mod __private {
         fn expecting(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
             write!(formatter, "an object {}", self.name)
         }
-        fn visit_map<A: de::MapAccess<'de>>(
-            self,
-            mut map: A,
-        ) -> Result<S::Value, A::Error> {
+        fn visit_map<A: de::MapAccess<'de>>(self, mut map: A) -> Result<S::Value, A::Error> {
             let mut slots = S::default();
             while let Some(Key(field)) = map.next_key::<Key<S::Field>>()? {
                 slots.entry(field, &mut map)?;
@@ -1831,16 +1682,11 @@ mod __private {
         Ok(())
     }
     /// Skips the value of a member this code does not know.
-    pub(super) fn ignore<'de, A: de::MapAccess<'de>>(
-        map: &mut A,
-    ) -> Result<(), A::Error> {
+    pub(super) fn ignore<'de, A: de::MapAccess<'de>>(map: &mut A) -> Result<(), A::Error> {
         map.next_value::<de::IgnoredAny>().map(|_| ())
     }
     /// The value of a required member, or `missing_field`.
-    pub(super) fn required<T, E: de::Error>(
-        slot: Option<T>,
-        name: &'static str,
-    ) -> Result<T, E> {
+    pub(super) fn required<T, E: de::Error>(slot: Option<T>, name: &'static str) -> Result<T, E> {
         slot.ok_or_else(|| E::missing_field(name))
     }
     /// Decodes an enum value from a string, or from a unit variant.
@@ -1850,10 +1696,7 @@ mod __private {
     }
     impl<T> EnumVisitor<T> {
         pub(super) fn new(name: &'static str) -> Self {
-            EnumVisitor {
-                name,
-                value: PhantomData,
-            }
+            EnumVisitor { name, value: PhantomData }
         }
     }
     impl<'de, T: FromKey> de::Visitor<'de> for EnumVisitor<T> {

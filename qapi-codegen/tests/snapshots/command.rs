@@ -21,19 +21,14 @@ impl Info {
     }
 }
 impl ::serde::Serialize for Info {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let mut state = serializer.serialize_struct("Info", self.__member_count())?;
         self.__serialize_members(&mut state)?;
         ::serde::ser::SerializeStruct::end(state)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for Info {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         deserializer
             .deserialize_struct(
                 "Info",
@@ -99,20 +94,14 @@ impl GetInfoArgs {
     }
 }
 impl ::serde::Serialize for GetInfoArgs {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        let mut state = serializer
-            .serialize_struct("GetInfoArgs", self.__member_count())?;
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut state = serializer.serialize_struct("GetInfoArgs", self.__member_count())?;
         self.__serialize_members(&mut state)?;
         ::serde::ser::SerializeStruct::end(state)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for GetInfoArgs {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         deserializer
             .deserialize_struct(
                 "GetInfoArgs",
@@ -186,20 +175,14 @@ impl ReadFileArgs {
     }
 }
 impl ::serde::Serialize for ReadFileArgs {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        let mut state = serializer
-            .serialize_struct("ReadFileArgs", self.__member_count())?;
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut state = serializer.serialize_struct("ReadFileArgs", self.__member_count())?;
         self.__serialize_members(&mut state)?;
         ::serde::ser::SerializeStruct::end(state)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for ReadFileArgs {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         deserializer
             .deserialize_struct(
                 "ReadFileArgs",
@@ -236,9 +219,7 @@ impl __private::Slots for __ReadFileArgsSlots {
         map: &mut A,
     ) -> Result<(), A::Error> {
         match field {
-            __ReadFileArgsField::Handle => {
-                __private::store(&mut self.handle, "handle", map)
-            }
+            __ReadFileArgsField::Handle => __private::store(&mut self.handle, "handle", map),
             __ReadFileArgsField::Count => __private::store(&mut self.count, "count", map),
             __ReadFileArgsField::__Ignore => __private::ignore(map),
         }
@@ -276,20 +257,14 @@ impl ListInfosArgs {
     }
 }
 impl ::serde::Serialize for ListInfosArgs {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        let mut state = serializer
-            .serialize_struct("ListInfosArgs", self.__member_count())?;
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut state = serializer.serialize_struct("ListInfosArgs", self.__member_count())?;
         self.__serialize_members(&mut state)?;
         ::serde::ser::SerializeStruct::end(state)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for ListInfosArgs {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         deserializer
             .deserialize_struct(
                 "ListInfosArgs",
@@ -345,20 +320,14 @@ impl PowerOffArgs {
     }
 }
 impl ::serde::Serialize for PowerOffArgs {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        let mut state = serializer
-            .serialize_struct("PowerOffArgs", self.__member_count())?;
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut state = serializer.serialize_struct("PowerOffArgs", self.__member_count())?;
         self.__serialize_members(&mut state)?;
         ::serde::ser::SerializeStruct::end(state)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for PowerOffArgs {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         deserializer
             .deserialize_struct(
                 "PowerOffArgs",
@@ -417,21 +386,15 @@ impl OldCommandArgs {
 }
 #[allow(deprecated)]
 impl ::serde::Serialize for OldCommandArgs {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        let mut state = serializer
-            .serialize_struct("OldCommandArgs", self.__member_count())?;
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut state = serializer.serialize_struct("OldCommandArgs", self.__member_count())?;
         self.__serialize_members(&mut state)?;
         ::serde::ser::SerializeStruct::end(state)
     }
 }
 #[allow(deprecated)]
 impl<'de> ::serde::Deserialize<'de> for OldCommandArgs {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         deserializer
             .deserialize_struct(
                 "OldCommandArgs",
@@ -560,36 +523,24 @@ pub fn dispatch<S: Server + ?Sized>(
         Err(reply) => return Some(reply),
     };
     let result = match call.command() {
-        "get-info" => {
-            ::qapi_runtime::strict::no_arguments(call.arguments())
-                .and_then(|()| server.get_info())
-                .and_then(|value| ::qapi_runtime::dispatch::encode_return(&value))
-        }
-        "read-file" => {
-            ::qapi_runtime::strict::from_arguments::<ReadFileArgs>(call.take_arguments())
-                .and_then(|args| server.read_file(args))
-                .and_then(|value| ::qapi_runtime::dispatch::encode_return(&value))
-        }
-        "set-info" => {
-            ::qapi_runtime::strict::from_arguments::<Info>(call.take_arguments())
-                .and_then(|args| server.set_info(args))
-                .map(|()| ::qapi_runtime::dispatch::empty_return())
-        }
-        "list-infos" => {
-            ::qapi_runtime::strict::no_arguments(call.arguments())
-                .and_then(|()| server.list_infos())
-                .and_then(|value| ::qapi_runtime::dispatch::encode_return(&value))
-        }
-        "power-off" => {
-            ::qapi_runtime::strict::no_arguments(call.arguments())
-                .and_then(|()| server.power_off())
-                .map(|()| ::qapi_runtime::dispatch::empty_return())
-        }
-        "old-command" => {
-            ::qapi_runtime::strict::no_arguments(call.arguments())
-                .and_then(|()| server.old_command())
-                .map(|()| ::qapi_runtime::dispatch::empty_return())
-        }
+        "get-info" => ::qapi_runtime::strict::no_arguments(call.arguments())
+            .and_then(|()| server.get_info())
+            .and_then(|value| ::qapi_runtime::dispatch::encode_return(&value)),
+        "read-file" => ::qapi_runtime::strict::from_arguments::<ReadFileArgs>(call.take_arguments())
+            .and_then(|args| server.read_file(args))
+            .and_then(|value| ::qapi_runtime::dispatch::encode_return(&value)),
+        "set-info" => ::qapi_runtime::strict::from_arguments::<Info>(call.take_arguments())
+            .and_then(|args| server.set_info(args))
+            .map(|()| ::qapi_runtime::dispatch::empty_return()),
+        "list-infos" => ::qapi_runtime::strict::no_arguments(call.arguments())
+            .and_then(|()| server.list_infos())
+            .and_then(|value| ::qapi_runtime::dispatch::encode_return(&value)),
+        "power-off" => ::qapi_runtime::strict::no_arguments(call.arguments())
+            .and_then(|()| server.power_off())
+            .map(|()| ::qapi_runtime::dispatch::empty_return()),
+        "old-command" => ::qapi_runtime::strict::no_arguments(call.arguments())
+            .and_then(|()| server.old_command())
+            .map(|()| ::qapi_runtime::dispatch::empty_return()),
         name => Err(::qapi_runtime::QapiError::command_not_found(name)),
     };
     call.reply(result)
@@ -632,9 +583,7 @@ impl<C: ::qapi_runtime::client::Execute> Client<C> {
     /// # Returns
     ///
     /// what the server is
-    pub fn get_info(
-        &mut self,
-    ) -> ::core::result::Result<Info, ::qapi_runtime::ClientError> {
+    pub fn get_info(&mut self) -> ::core::result::Result<Info, ::qapi_runtime::ClientError> {
         let arguments = ::core::option::Option::None;
         let value = ::qapi_runtime::client::Execute::execute(
             &mut self.runtime,
@@ -670,11 +619,7 @@ impl<C: ::qapi_runtime::client::Execute> Client<C> {
         args: SetInfoArgs,
     ) -> ::core::result::Result<(), ::qapi_runtime::ClientError> {
         let arguments = ::qapi_runtime::client::encode_arguments("set-info", &args)?;
-        ::qapi_runtime::client::Execute::execute(
-            &mut self.runtime,
-            "set-info",
-            arguments,
-        )?;
+        ::qapi_runtime::client::Execute::execute(&mut self.runtime, "set-info", arguments)?;
         ::core::result::Result::Ok(())
     }
     /// Runs the command `list-infos`.
@@ -682,9 +627,7 @@ impl<C: ::qapi_runtime::client::Execute> Client<C> {
     /// # Returns
     ///
     /// every info
-    pub fn list_infos(
-        &mut self,
-    ) -> ::core::result::Result<Vec<Info>, ::qapi_runtime::ClientError> {
+    pub fn list_infos(&mut self) -> ::core::result::Result<Vec<Info>, ::qapi_runtime::ClientError> {
         let arguments = ::core::option::Option::None;
         let value = ::qapi_runtime::client::Execute::execute(
             &mut self.runtime,
@@ -698,30 +641,18 @@ impl<C: ::qapi_runtime::client::Execute> Client<C> {
     /// Turns the machine off without a reply.
     ///
     /// The agent sends no reply when it succeeds: this returns once the request is written, and an error reply is dropped by a later call.
-    pub fn power_off(
-        &mut self,
-    ) -> ::core::result::Result<(), ::qapi_runtime::ClientError> {
+    pub fn power_off(&mut self) -> ::core::result::Result<(), ::qapi_runtime::ClientError> {
         let arguments = ::core::option::Option::None;
-        ::qapi_runtime::client::Execute::execute_no_reply(
-            &mut self.runtime,
-            "power-off",
-            arguments,
-        )
+        ::qapi_runtime::client::Execute::execute_no_reply(&mut self.runtime, "power-off", arguments)
     }
     /// Runs the command `old-command`.
     ///
     /// **Deprecated:** use `get-info`
     #[deprecated]
     #[allow(deprecated)]
-    pub fn old_command(
-        &mut self,
-    ) -> ::core::result::Result<(), ::qapi_runtime::ClientError> {
+    pub fn old_command(&mut self) -> ::core::result::Result<(), ::qapi_runtime::ClientError> {
         let arguments = ::core::option::Option::None;
-        ::qapi_runtime::client::Execute::execute(
-            &mut self.runtime,
-            "old-command",
-            arguments,
-        )?;
+        ::qapi_runtime::client::Execute::execute(&mut self.runtime, "old-command", arguments)?;
         ::core::result::Result::Ok(())
     }
 }
@@ -737,9 +668,7 @@ mod __private {
     /// Decodes a member name or enum value with `deserialize_identifier`.
     pub(super) struct Key<T>(pub(super) T);
     impl<'de, T: FromKey> de::Deserialize<'de> for Key<T> {
-        fn deserialize<D: de::Deserializer<'de>>(
-            deserializer: D,
-        ) -> Result<Self, D::Error> {
+        fn deserialize<D: de::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
             deserializer.deserialize_identifier(KeyVisitor(PhantomData))
         }
     }
@@ -773,10 +702,7 @@ mod __private {
     }
     impl<S> ObjectVisitor<S> {
         pub(super) fn new(name: &'static str) -> Self {
-            ObjectVisitor {
-                name,
-                slots: PhantomData,
-            }
+            ObjectVisitor { name, slots: PhantomData }
         }
     }
     impl<'de, S: Slots> de::Visitor<'de> for ObjectVisitor<S> {
@@ -784,10 +710,7 @@ mod __private {
         fn expecting(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
             write!(formatter, "an object {}", self.name)
         }
-        fn visit_map<A: de::MapAccess<'de>>(
-            self,
-            mut map: A,
-        ) -> Result<S::Value, A::Error> {
+        fn visit_map<A: de::MapAccess<'de>>(self, mut map: A) -> Result<S::Value, A::Error> {
             let mut slots = S::default();
             while let Some(Key(field)) = map.next_key::<Key<S::Field>>()? {
                 slots.entry(field, &mut map)?;
@@ -808,16 +731,11 @@ mod __private {
         Ok(())
     }
     /// Skips the value of a member this code does not know.
-    pub(super) fn ignore<'de, A: de::MapAccess<'de>>(
-        map: &mut A,
-    ) -> Result<(), A::Error> {
+    pub(super) fn ignore<'de, A: de::MapAccess<'de>>(map: &mut A) -> Result<(), A::Error> {
         map.next_value::<de::IgnoredAny>().map(|_| ())
     }
     /// The value of a required member, or `missing_field`.
-    pub(super) fn required<T, E: de::Error>(
-        slot: Option<T>,
-        name: &'static str,
-    ) -> Result<T, E> {
+    pub(super) fn required<T, E: de::Error>(slot: Option<T>, name: &'static str) -> Result<T, E> {
         slot.ok_or_else(|| E::missing_field(name))
     }
 }

@@ -27,20 +27,14 @@ impl GuestFileRead {
     }
 }
 impl ::serde::Serialize for GuestFileRead {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        let mut state = serializer
-            .serialize_struct("GuestFileRead", self.__member_count())?;
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut state = serializer.serialize_struct("GuestFileRead", self.__member_count())?;
         self.__serialize_members(&mut state)?;
         ::serde::ser::SerializeStruct::end(state)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for GuestFileRead {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         deserializer
             .deserialize_struct(
                 "GuestFileRead",
@@ -80,12 +74,8 @@ impl __private::Slots for __GuestFileReadSlots {
         map: &mut A,
     ) -> Result<(), A::Error> {
         match field {
-            __GuestFileReadField::Count => {
-                __private::store(&mut self.count, "count", map)
-            }
-            __GuestFileReadField::BufB64 => {
-                __private::store(&mut self.buf_b64, "buf-b64", map)
-            }
+            __GuestFileReadField::Count => __private::store(&mut self.count, "count", map),
+            __GuestFileReadField::BufB64 => __private::store(&mut self.buf_b64, "buf-b64", map),
             __GuestFileReadField::Eof => __private::store(&mut self.eof, "eof", map),
             __GuestFileReadField::__Ignore => __private::ignore(map),
         }
@@ -144,10 +134,7 @@ impl ::std::fmt::Display for GuestExecKind {
     }
 }
 impl ::serde::Serialize for GuestExecKind {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
@@ -157,9 +144,7 @@ impl __private::FromKey for GuestExecKind {
     }
 }
 impl<'de> ::serde::Deserialize<'de> for GuestExecKind {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         deserializer
             .deserialize_enum(
                 "GuestExecKind",
@@ -199,20 +184,14 @@ impl GuestExecPath {
     }
 }
 impl ::serde::Serialize for GuestExecPath {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        let mut state = serializer
-            .serialize_struct("GuestExecPath", self.__member_count())?;
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut state = serializer.serialize_struct("GuestExecPath", self.__member_count())?;
         self.__serialize_members(&mut state)?;
         ::serde::ser::SerializeStruct::end(state)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for GuestExecPath {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         deserializer
             .deserialize_struct(
                 "GuestExecPath",
@@ -282,20 +261,14 @@ impl GuestExecShell {
     }
 }
 impl ::serde::Serialize for GuestExecShell {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        let mut state = serializer
-            .serialize_struct("GuestExecShell", self.__member_count())?;
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut state = serializer.serialize_struct("GuestExecShell", self.__member_count())?;
         self.__serialize_members(&mut state)?;
         ::serde::ser::SerializeStruct::end(state)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for GuestExecShell {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         deserializer
             .deserialize_struct(
                 "GuestExecShell",
@@ -371,12 +344,11 @@ impl GuestExecRequest {
     /// The number of members [`Self::__serialize_members`] writes.
     fn __member_count(&self) -> usize {
         let mut count = 1usize;
-        count
-            += match &self.kind {
-                GuestExecRequestBranch::Path(value) => value.__member_count(),
-                GuestExecRequestBranch::Shell(value) => value.__member_count(),
-                _ => 0,
-            };
+        count += match &self.kind {
+            GuestExecRequestBranch::Path(value) => value.__member_count(),
+            GuestExecRequestBranch::Shell(value) => value.__member_count(),
+            _ => 0,
+        };
         count
     }
     /// Writes the members into an object being serialized (a union writes its
@@ -395,27 +367,19 @@ impl GuestExecRequest {
     }
 }
 impl ::serde::Serialize for GuestExecRequest {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        let mut state = serializer
-            .serialize_struct("GuestExecRequest", self.__member_count())?;
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut state = serializer.serialize_struct("GuestExecRequest", self.__member_count())?;
         self.__serialize_members(&mut state)?;
         ::serde::ser::SerializeStruct::end(state)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for GuestExecRequest {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         deserializer
             .deserialize_struct(
                 "GuestExecRequest",
                 &["kind", "path", "arg", "line"],
-                __private::ObjectVisitor::<
-                    __GuestExecRequestSlots,
-                >::new("GuestExecRequest"),
+                __private::ObjectVisitor::<__GuestExecRequestSlots>::new("GuestExecRequest"),
             )
     }
 }
@@ -452,22 +416,19 @@ impl __private::Slots for __GuestExecRequestSlots {
                     return Err(::serde::de::Error::duplicate_field("kind"));
                 }
                 let mut branch = __GuestExecRequestBranchSlots::new(map.next_value()?);
-                __private::replay(
-                    ::std::mem::take(&mut self.__pending),
-                    |key, map| { branch.entry(key, map) },
-                )?;
+                __private::replay(::std::mem::take(&mut self.__pending), |key, map| {
+                    branch.entry(key, map)
+                })?;
                 self.__branch = Some(branch);
                 Ok(())
             }
-            __GuestExecRequestField::__Branch(key) => {
-                match &mut self.__branch {
-                    Some(branch) => branch.entry(&key, map),
-                    None => {
-                        self.__pending.push((key, map.next_value()?));
-                        Ok(())
-                    }
+            __GuestExecRequestField::__Branch(key) => match &mut self.__branch {
+                Some(branch) => branch.entry(&key, map),
+                None => {
+                    self.__pending.push((key, map.next_value()?));
+                    Ok(())
                 }
-            }
+            },
             __GuestExecRequestField::__Ignore => __private::ignore(map),
         }
     }
@@ -476,7 +437,9 @@ impl __private::Slots for __GuestExecRequestSlots {
             return Err(E::missing_field("kind"));
         };
         let kind = __branch.finish()?;
-        Ok(GuestExecRequest { kind })
+        Ok(GuestExecRequest {
+            kind,
+        })
     }
 }
 #[allow(clippy::large_enum_variant)]
@@ -509,17 +472,11 @@ impl __GuestExecRequestBranchSlots {
         }
     }
     fn finish<E: ::serde::de::Error>(self) -> Result<GuestExecRequestBranch, E> {
-        Ok(
-            match self {
-                Self::Path(slots) => {
-                    GuestExecRequestBranch::Path(__private::Slots::finish(slots)?)
-                }
-                Self::Shell(slots) => {
-                    GuestExecRequestBranch::Shell(__private::Slots::finish(slots)?)
-                }
-                Self::Other(value) => GuestExecRequestBranch::Other(value),
-            },
-        )
+        Ok(match self {
+            Self::Path(slots) => GuestExecRequestBranch::Path(__private::Slots::finish(slots)?),
+            Self::Shell(slots) => GuestExecRequestBranch::Shell(__private::Slots::finish(slots)?),
+            Self::Other(value) => GuestExecRequestBranch::Other(value),
+        })
     }
 }
 #[derive(Clone, Debug, PartialEq)]
@@ -543,27 +500,19 @@ impl GuestExecStarted {
     }
 }
 impl ::serde::Serialize for GuestExecStarted {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        let mut state = serializer
-            .serialize_struct("GuestExecStarted", self.__member_count())?;
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut state = serializer.serialize_struct("GuestExecStarted", self.__member_count())?;
         self.__serialize_members(&mut state)?;
         ::serde::ser::SerializeStruct::end(state)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for GuestExecStarted {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         deserializer
             .deserialize_struct(
                 "GuestExecStarted",
                 &["pid"],
-                __private::ObjectVisitor::<
-                    __GuestExecStartedSlots,
-                >::new("GuestExecStarted"),
+                __private::ObjectVisitor::<__GuestExecStartedSlots>::new("GuestExecStarted"),
             )
     }
 }
@@ -622,20 +571,14 @@ impl GuestPingArgs {
     }
 }
 impl ::serde::Serialize for GuestPingArgs {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        let mut state = serializer
-            .serialize_struct("GuestPingArgs", self.__member_count())?;
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut state = serializer.serialize_struct("GuestPingArgs", self.__member_count())?;
         self.__serialize_members(&mut state)?;
         ::serde::ser::SerializeStruct::end(state)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for GuestPingArgs {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         deserializer
             .deserialize_struct(
                 "GuestPingArgs",
@@ -699,20 +642,14 @@ impl GuestSyncArgs {
     }
 }
 impl ::serde::Serialize for GuestSyncArgs {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        let mut state = serializer
-            .serialize_struct("GuestSyncArgs", self.__member_count())?;
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut state = serializer.serialize_struct("GuestSyncArgs", self.__member_count())?;
         self.__serialize_members(&mut state)?;
         ::serde::ser::SerializeStruct::end(state)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for GuestSyncArgs {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         deserializer
             .deserialize_struct(
                 "GuestSyncArgs",
@@ -794,27 +731,19 @@ impl GuestFileReadArgs {
     }
 }
 impl ::serde::Serialize for GuestFileReadArgs {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        let mut state = serializer
-            .serialize_struct("GuestFileReadArgs", self.__member_count())?;
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut state = serializer.serialize_struct("GuestFileReadArgs", self.__member_count())?;
         self.__serialize_members(&mut state)?;
         ::serde::ser::SerializeStruct::end(state)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for GuestFileReadArgs {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         deserializer
             .deserialize_struct(
                 "GuestFileReadArgs",
                 &["handle", "count"],
-                __private::ObjectVisitor::<
-                    __GuestFileReadArgsSlots,
-                >::new("GuestFileReadArgs"),
+                __private::ObjectVisitor::<__GuestFileReadArgsSlots>::new("GuestFileReadArgs"),
             )
     }
 }
@@ -846,12 +775,8 @@ impl __private::Slots for __GuestFileReadArgsSlots {
         map: &mut A,
     ) -> Result<(), A::Error> {
         match field {
-            __GuestFileReadArgsField::Handle => {
-                __private::store(&mut self.handle, "handle", map)
-            }
-            __GuestFileReadArgsField::Count => {
-                __private::store(&mut self.count, "count", map)
-            }
+            __GuestFileReadArgsField::Handle => __private::store(&mut self.handle, "handle", map),
+            __GuestFileReadArgsField::Count => __private::store(&mut self.count, "count", map),
             __GuestFileReadArgsField::__Ignore => __private::ignore(map),
         }
     }
@@ -905,27 +830,19 @@ impl GuestShutdownArgs {
     }
 }
 impl ::serde::Serialize for GuestShutdownArgs {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        let mut state = serializer
-            .serialize_struct("GuestShutdownArgs", self.__member_count())?;
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut state = serializer.serialize_struct("GuestShutdownArgs", self.__member_count())?;
         self.__serialize_members(&mut state)?;
         ::serde::ser::SerializeStruct::end(state)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for GuestShutdownArgs {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         deserializer
             .deserialize_struct(
                 "GuestShutdownArgs",
                 &["mode"],
-                __private::ObjectVisitor::<
-                    __GuestShutdownArgsSlots,
-                >::new("GuestShutdownArgs"),
+                __private::ObjectVisitor::<__GuestShutdownArgsSlots>::new("GuestShutdownArgs"),
             )
     }
 }
@@ -954,9 +871,7 @@ impl __private::Slots for __GuestShutdownArgsSlots {
         map: &mut A,
     ) -> Result<(), A::Error> {
         match field {
-            __GuestShutdownArgsField::Mode => {
-                __private::store(&mut self.mode, "mode", map)
-            }
+            __GuestShutdownArgsField::Mode => __private::store(&mut self.mode, "mode", map),
             __GuestShutdownArgsField::__Ignore => __private::ignore(map),
         }
     }
@@ -995,21 +910,15 @@ impl GuestOldArgs {
 }
 #[allow(deprecated)]
 impl ::serde::Serialize for GuestOldArgs {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        let mut state = serializer
-            .serialize_struct("GuestOldArgs", self.__member_count())?;
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut state = serializer.serialize_struct("GuestOldArgs", self.__member_count())?;
         self.__serialize_members(&mut state)?;
         ::serde::ser::SerializeStruct::end(state)
     }
 }
 #[allow(deprecated)]
 impl<'de> ::serde::Deserialize<'de> for GuestOldArgs {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         deserializer
             .deserialize_struct(
                 "GuestOldArgs",
@@ -1078,20 +987,14 @@ impl DeviceAddArgs {
     }
 }
 impl ::serde::Serialize for DeviceAddArgs {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        let mut state = serializer
-            .serialize_struct("DeviceAddArgs", self.__member_count())?;
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut state = serializer.serialize_struct("DeviceAddArgs", self.__member_count())?;
         self.__serialize_members(&mut state)?;
         ::serde::ser::SerializeStruct::end(state)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for DeviceAddArgs {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         deserializer
             .deserialize_struct(
                 "DeviceAddArgs",
@@ -1125,9 +1028,7 @@ impl __private::Slots for __DeviceAddArgsSlots {
         map: &mut A,
     ) -> Result<(), A::Error> {
         match field {
-            __DeviceAddArgsField::Driver => {
-                __private::store(&mut self.driver, "driver", map)
-            }
+            __DeviceAddArgsField::Driver => __private::store(&mut self.driver, "driver", map),
             __DeviceAddArgsField::__Ignore => __private::ignore(map),
         }
     }
@@ -1162,21 +1063,15 @@ impl GuestNeverArgs {
 }
 #[cfg(any())]
 impl ::serde::Serialize for GuestNeverArgs {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        let mut state = serializer
-            .serialize_struct("GuestNeverArgs", self.__member_count())?;
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut state = serializer.serialize_struct("GuestNeverArgs", self.__member_count())?;
         self.__serialize_members(&mut state)?;
         ::serde::ser::SerializeStruct::end(state)
     }
 }
 #[cfg(any())]
 impl<'de> ::serde::Deserialize<'de> for GuestNeverArgs {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         deserializer
             .deserialize_struct(
                 "GuestNeverArgs",
@@ -1236,10 +1131,7 @@ impl GuestUnimplementedArgs {
     }
 }
 impl ::serde::Serialize for GuestUnimplementedArgs {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let mut state = serializer
             .serialize_struct("GuestUnimplementedArgs", self.__member_count())?;
         self.__serialize_members(&mut state)?;
@@ -1247,16 +1139,14 @@ impl ::serde::Serialize for GuestUnimplementedArgs {
     }
 }
 impl<'de> ::serde::Deserialize<'de> for GuestUnimplementedArgs {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         deserializer
             .deserialize_struct(
                 "GuestUnimplementedArgs",
                 &[],
-                __private::ObjectVisitor::<
-                    __GuestUnimplementedArgsSlots,
-                >::new("GuestUnimplementedArgs"),
+                __private::ObjectVisitor::<__GuestUnimplementedArgsSlots>::new(
+                    "GuestUnimplementedArgs",
+                ),
             )
     }
 }
@@ -1327,10 +1217,7 @@ pub trait Server {
     /// The command `guest-exec-path`.
     ///
     /// Runs a program (arguments given by a named struct, not boxed).
-    fn guest_exec_path(
-        &self,
-        args: GuestExecPath,
-    ) -> Result<(), ::qapi_runtime::QapiError> {
+    fn guest_exec_path(&self, args: GuestExecPath) -> Result<(), ::qapi_runtime::QapiError> {
         let _ = args;
         Err(::qapi_runtime::dispatch::unsupported())
     }
@@ -1339,10 +1226,7 @@ pub trait Server {
     /// Powers off; no reply on success.
     ///
     /// It sends no reply when it succeeds (`success-response: false`): the result is dropped.
-    fn guest_shutdown(
-        &self,
-        args: GuestShutdownArgs,
-    ) -> Result<(), ::qapi_runtime::QapiError> {
+    fn guest_shutdown(&self, args: GuestShutdownArgs) -> Result<(), ::qapi_runtime::QapiError> {
         let _ = args;
         Err(::qapi_runtime::dispatch::unsupported())
     }
@@ -1459,67 +1343,47 @@ pub fn dispatch<S: Server + ?Sized>(
         Err(reply) => return Some(reply),
     };
     let result = match call.command() {
-        "guest-ping" => {
-            ::qapi_runtime::strict::no_arguments(call.arguments())
-                .and_then(|()| server.guest_ping())
-                .map(|()| ::qapi_runtime::dispatch::empty_return())
-        }
-        "guest-sync" => {
-            ::qapi_runtime::strict::from_arguments::<
-                GuestSyncArgs,
-            >(call.take_arguments())
-                .and_then(|args| server.guest_sync(args))
-                .and_then(|value| ::qapi_runtime::dispatch::encode_return(&value))
-        }
-        "guest-file-read" => {
-            ::qapi_runtime::strict::from_arguments::<
-                GuestFileReadArgs,
-            >(call.take_arguments())
-                .and_then(|args| server.guest_file_read(args))
-                .and_then(|value| ::qapi_runtime::dispatch::encode_return(&value))
-        }
-        "guest-exec" => {
-            ::qapi_runtime::strict::from_arguments::<
-                GuestExecRequest,
-            >(call.take_arguments())
-                .and_then(|args| server.guest_exec(args))
-                .and_then(|value| ::qapi_runtime::dispatch::encode_return(&value))
-        }
-        "guest-exec-path" => {
-            ::qapi_runtime::strict::from_arguments::<
-                GuestExecPath,
-            >(call.take_arguments())
-                .and_then(|args| server.guest_exec_path(args))
-                .map(|()| ::qapi_runtime::dispatch::empty_return())
-        }
-        "guest-shutdown" => {
-            ::qapi_runtime::strict::from_arguments::<
-                GuestShutdownArgs,
-            >(call.take_arguments())
-                .and_then(|args| server.guest_shutdown(args))
-                .map(|()| ::qapi_runtime::dispatch::empty_return())
-        }
-        "guest-old" => {
-            ::qapi_runtime::strict::from_arguments::<GuestOldArgs>(call.take_arguments())
-                .and_then(|args| server.guest_old(args))
-                .map(|()| ::qapi_runtime::dispatch::empty_return())
-        }
-        "device-add" => {
-            server
-                .device_add(call.take_arguments())
-                .map(|()| ::qapi_runtime::dispatch::empty_return())
-        }
+        "guest-ping" => ::qapi_runtime::strict::no_arguments(call.arguments())
+            .and_then(|()| server.guest_ping())
+            .map(|()| ::qapi_runtime::dispatch::empty_return()),
+        "guest-sync" => ::qapi_runtime::strict::from_arguments::<GuestSyncArgs>(
+            call.take_arguments(),
+        )
+        .and_then(|args| server.guest_sync(args))
+        .and_then(|value| ::qapi_runtime::dispatch::encode_return(&value)),
+        "guest-file-read" => ::qapi_runtime::strict::from_arguments::<GuestFileReadArgs>(
+            call.take_arguments(),
+        )
+        .and_then(|args| server.guest_file_read(args))
+        .and_then(|value| ::qapi_runtime::dispatch::encode_return(&value)),
+        "guest-exec" => ::qapi_runtime::strict::from_arguments::<GuestExecRequest>(
+            call.take_arguments(),
+        )
+        .and_then(|args| server.guest_exec(args))
+        .and_then(|value| ::qapi_runtime::dispatch::encode_return(&value)),
+        "guest-exec-path" => ::qapi_runtime::strict::from_arguments::<GuestExecPath>(
+            call.take_arguments(),
+        )
+        .and_then(|args| server.guest_exec_path(args))
+        .map(|()| ::qapi_runtime::dispatch::empty_return()),
+        "guest-shutdown" => ::qapi_runtime::strict::from_arguments::<GuestShutdownArgs>(
+            call.take_arguments(),
+        )
+        .and_then(|args| server.guest_shutdown(args))
+        .map(|()| ::qapi_runtime::dispatch::empty_return()),
+        "guest-old" => ::qapi_runtime::strict::from_arguments::<GuestOldArgs>(call.take_arguments())
+            .and_then(|args| server.guest_old(args))
+            .map(|()| ::qapi_runtime::dispatch::empty_return()),
+        "device-add" => server
+            .device_add(call.take_arguments())
+            .map(|()| ::qapi_runtime::dispatch::empty_return()),
         #[cfg(any())]
-        "guest-never" => {
-            ::qapi_runtime::strict::no_arguments(call.arguments())
-                .and_then(|()| server.guest_never())
-                .map(|()| ::qapi_runtime::dispatch::empty_return())
-        }
-        "guest-unimplemented" => {
-            ::qapi_runtime::strict::no_arguments(call.arguments())
-                .and_then(|()| server.guest_unimplemented())
-                .map(|()| ::qapi_runtime::dispatch::empty_return())
-        }
+        "guest-never" => ::qapi_runtime::strict::no_arguments(call.arguments())
+            .and_then(|()| server.guest_never())
+            .map(|()| ::qapi_runtime::dispatch::empty_return()),
+        "guest-unimplemented" => ::qapi_runtime::strict::no_arguments(call.arguments())
+            .and_then(|()| server.guest_unimplemented())
+            .map(|()| ::qapi_runtime::dispatch::empty_return()),
         name => Err(::qapi_runtime::QapiError::command_not_found(name)),
     };
     call.reply(result)
@@ -1560,15 +1424,9 @@ impl<C: ::qapi_runtime::client::Execute> Client<C> {
     /// Runs the command `guest-ping`.
     ///
     /// Checks the agent is alive.
-    pub fn guest_ping(
-        &mut self,
-    ) -> ::core::result::Result<(), ::qapi_runtime::ClientError> {
+    pub fn guest_ping(&mut self) -> ::core::result::Result<(), ::qapi_runtime::ClientError> {
         let arguments = ::core::option::Option::None;
-        ::qapi_runtime::client::Execute::execute(
-            &mut self.runtime,
-            "guest-ping",
-            arguments,
-        )?;
+        ::qapi_runtime::client::Execute::execute(&mut self.runtime, "guest-ping", arguments)?;
         ::core::result::Result::Ok(())
     }
     /// Runs the command `guest-sync`.
@@ -1601,10 +1459,7 @@ impl<C: ::qapi_runtime::client::Execute> Client<C> {
         &mut self,
         args: GuestFileReadArgs,
     ) -> ::core::result::Result<GuestFileRead, ::qapi_runtime::ClientError> {
-        let arguments = ::qapi_runtime::client::encode_arguments(
-            "guest-file-read",
-            &args,
-        )?;
+        let arguments = ::qapi_runtime::client::encode_arguments("guest-file-read", &args)?;
         let value = ::qapi_runtime::client::Execute::execute(
             &mut self.runtime,
             "guest-file-read",
@@ -1638,15 +1493,8 @@ impl<C: ::qapi_runtime::client::Execute> Client<C> {
         &mut self,
         args: GuestExecPathArgs,
     ) -> ::core::result::Result<(), ::qapi_runtime::ClientError> {
-        let arguments = ::qapi_runtime::client::encode_arguments(
-            "guest-exec-path",
-            &args,
-        )?;
-        ::qapi_runtime::client::Execute::execute(
-            &mut self.runtime,
-            "guest-exec-path",
-            arguments,
-        )?;
+        let arguments = ::qapi_runtime::client::encode_arguments("guest-exec-path", &args)?;
+        ::qapi_runtime::client::Execute::execute(&mut self.runtime, "guest-exec-path", arguments)?;
         ::core::result::Result::Ok(())
     }
     /// Runs the command `guest-shutdown`.
@@ -1658,10 +1506,7 @@ impl<C: ::qapi_runtime::client::Execute> Client<C> {
         &mut self,
         args: GuestShutdownArgs,
     ) -> ::core::result::Result<(), ::qapi_runtime::ClientError> {
-        let arguments = ::qapi_runtime::client::encode_arguments(
-            "guest-shutdown",
-            &args,
-        )?;
+        let arguments = ::qapi_runtime::client::encode_arguments("guest-shutdown", &args)?;
         ::qapi_runtime::client::Execute::execute_no_reply(
             &mut self.runtime,
             "guest-shutdown",
@@ -1680,11 +1525,7 @@ impl<C: ::qapi_runtime::client::Execute> Client<C> {
         args: GuestOldArgs,
     ) -> ::core::result::Result<(), ::qapi_runtime::ClientError> {
         let arguments = ::qapi_runtime::client::encode_arguments("guest-old", &args)?;
-        ::qapi_runtime::client::Execute::execute(
-            &mut self.runtime,
-            "guest-old",
-            arguments,
-        )?;
+        ::qapi_runtime::client::Execute::execute(&mut self.runtime, "guest-old", arguments)?;
         ::core::result::Result::Ok(())
     }
     /// Runs the command `device-add`.
@@ -1695,11 +1536,7 @@ impl<C: ::qapi_runtime::client::Execute> Client<C> {
         args: DeviceAddArgs,
     ) -> ::core::result::Result<(), ::qapi_runtime::ClientError> {
         let arguments = ::qapi_runtime::client::encode_arguments("device-add", &args)?;
-        ::qapi_runtime::client::Execute::execute(
-            &mut self.runtime,
-            "device-add",
-            arguments,
-        )?;
+        ::qapi_runtime::client::Execute::execute(&mut self.runtime, "device-add", arguments)?;
         ::core::result::Result::Ok(())
     }
     /// Runs the command `guest-never`.
@@ -1708,15 +1545,9 @@ impl<C: ::qapi_runtime::client::Execute> Client<C> {
     ///
     /// *Only available if* `CONFIG_NEVER`.
     #[cfg(any())]
-    pub fn guest_never(
-        &mut self,
-    ) -> ::core::result::Result<(), ::qapi_runtime::ClientError> {
+    pub fn guest_never(&mut self) -> ::core::result::Result<(), ::qapi_runtime::ClientError> {
         let arguments = ::core::option::Option::None;
-        ::qapi_runtime::client::Execute::execute(
-            &mut self.runtime,
-            "guest-never",
-            arguments,
-        )?;
+        ::qapi_runtime::client::Execute::execute(&mut self.runtime, "guest-never", arguments)?;
         ::core::result::Result::Ok(())
     }
     /// Runs the command `guest-unimplemented`.
@@ -1746,9 +1577,7 @@ mod __private {
     /// Decodes a member name or enum value with `deserialize_identifier`.
     pub(super) struct Key<T>(pub(super) T);
     impl<'de, T: FromKey> de::Deserialize<'de> for Key<T> {
-        fn deserialize<D: de::Deserializer<'de>>(
-            deserializer: D,
-        ) -> Result<Self, D::Error> {
+        fn deserialize<D: de::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
             deserializer.deserialize_identifier(KeyVisitor(PhantomData))
         }
     }
@@ -1782,10 +1611,7 @@ mod __private {
     }
     impl<S> ObjectVisitor<S> {
         pub(super) fn new(name: &'static str) -> Self {
-            ObjectVisitor {
-                name,
-                slots: PhantomData,
-            }
+            ObjectVisitor { name, slots: PhantomData }
         }
     }
     impl<'de, S: Slots> de::Visitor<'de> for ObjectVisitor<S> {
@@ -1793,10 +1619,7 @@ mod __private {
         fn expecting(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
             write!(formatter, "an object {}", self.name)
         }
-        fn visit_map<A: de::MapAccess<'de>>(
-            self,
-            mut map: A,
-        ) -> Result<S::Value, A::Error> {
+        fn visit_map<A: de::MapAccess<'de>>(self, mut map: A) -> Result<S::Value, A::Error> {
             let mut slots = S::default();
             while let Some(Key(field)) = map.next_key::<Key<S::Field>>()? {
                 slots.entry(field, &mut map)?;
@@ -1817,16 +1640,11 @@ mod __private {
         Ok(())
     }
     /// Skips the value of a member this code does not know.
-    pub(super) fn ignore<'de, A: de::MapAccess<'de>>(
-        map: &mut A,
-    ) -> Result<(), A::Error> {
+    pub(super) fn ignore<'de, A: de::MapAccess<'de>>(map: &mut A) -> Result<(), A::Error> {
         map.next_value::<de::IgnoredAny>().map(|_| ())
     }
     /// The value of a required member, or `missing_field`.
-    pub(super) fn required<T, E: de::Error>(
-        slot: Option<T>,
-        name: &'static str,
-    ) -> Result<T, E> {
+    pub(super) fn required<T, E: de::Error>(slot: Option<T>, name: &'static str) -> Result<T, E> {
         slot.ok_or_else(|| E::missing_field(name))
     }
     /// Decodes an enum value from a string, or from a unit variant.
@@ -1836,10 +1654,7 @@ mod __private {
     }
     impl<T> EnumVisitor<T> {
         pub(super) fn new(name: &'static str) -> Self {
-            EnumVisitor {
-                name,
-                value: PhantomData,
-            }
+            EnumVisitor { name, value: PhantomData }
         }
     }
     impl<'de, T: FromKey> de::Visitor<'de> for EnumVisitor<T> {
@@ -1859,20 +1674,17 @@ mod __private {
     /// Union branch members that came before the discriminator, as JSON values.
     pub(super) type Pending = Vec<(String, ::serde_json::Value)>;
     /// The pending members, read again as a map.
-    pub(super) type Replay = de::value::MapDeserializer<
-        'static,
-        ::std::vec::IntoIter<(String, ::serde_json::Value)>,
-        ::serde_json::Error,
-    >;
+    pub(super) type Replay = de::value::MapDeserializer<'static, ::std::vec::IntoIter<(
+        String,
+        ::serde_json::Value,
+    )>, ::serde_json::Error,>;
     /// Hands each pending member to the branch, once the discriminator is known.
     pub(super) fn replay<E: de::Error>(
         pending: Pending,
         mut entry: impl FnMut(&str, &mut Replay) -> Result<(), ::serde_json::Error>,
     ) -> Result<(), E> {
         let mut map = de::value::MapDeserializer::new(pending.into_iter());
-        while let Some(key) = de::MapAccess::next_key::<String>(&mut map)
-            .map_err(E::custom)?
-        {
+        while let Some(key) = de::MapAccess::next_key::<String>(&mut map).map_err(E::custom)? {
             entry(&key, &mut map).map_err(E::custom)?;
         }
         Ok(())

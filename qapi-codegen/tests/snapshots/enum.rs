@@ -80,10 +80,7 @@ impl ::std::fmt::Display for Colour {
     }
 }
 impl ::serde::Serialize for Colour {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
@@ -93,9 +90,7 @@ impl __private::FromKey for Colour {
     }
 }
 impl<'de> ::serde::Deserialize<'de> for Colour {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         deserializer
             .deserialize_enum(
                 "Colour",
@@ -116,9 +111,7 @@ mod __private {
     /// Decodes a member name or enum value with `deserialize_identifier`.
     pub(super) struct Key<T>(pub(super) T);
     impl<'de, T: FromKey> de::Deserialize<'de> for Key<T> {
-        fn deserialize<D: de::Deserializer<'de>>(
-            deserializer: D,
-        ) -> Result<Self, D::Error> {
+        fn deserialize<D: de::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
             deserializer.deserialize_identifier(KeyVisitor(PhantomData))
         }
     }
@@ -139,10 +132,7 @@ mod __private {
     }
     impl<T> EnumVisitor<T> {
         pub(super) fn new(name: &'static str) -> Self {
-            EnumVisitor {
-                name,
-                value: PhantomData,
-            }
+            EnumVisitor { name, value: PhantomData }
         }
     }
     impl<'de, T: FromKey> de::Visitor<'de> for EnumVisitor<T> {

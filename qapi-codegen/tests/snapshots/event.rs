@@ -21,19 +21,14 @@ impl Reason {
     }
 }
 impl ::serde::Serialize for Reason {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let mut state = serializer.serialize_struct("Reason", self.__member_count())?;
         self.__serialize_members(&mut state)?;
         ::serde::ser::SerializeStruct::end(state)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for Reason {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         deserializer
             .deserialize_struct(
                 "Reason",
@@ -101,20 +96,14 @@ impl ShutdownEvent {
     }
 }
 impl ::serde::Serialize for ShutdownEvent {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        let mut state = serializer
-            .serialize_struct("ShutdownEvent", self.__member_count())?;
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut state = serializer.serialize_struct("ShutdownEvent", self.__member_count())?;
         self.__serialize_members(&mut state)?;
         ::serde::ser::SerializeStruct::end(state)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for ShutdownEvent {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         deserializer
             .deserialize_struct(
                 "ShutdownEvent",
@@ -148,9 +137,7 @@ impl __private::Slots for __ShutdownEventSlots {
         map: &mut A,
     ) -> Result<(), A::Error> {
         match field {
-            __ShutdownEventField::Guest => {
-                __private::store(&mut self.guest, "guest", map)
-            }
+            __ShutdownEventField::Guest => __private::store(&mut self.guest, "guest", map),
             __ShutdownEventField::__Ignore => __private::ignore(map),
         }
     }
@@ -180,20 +167,14 @@ impl ResumeEvent {
     }
 }
 impl ::serde::Serialize for ResumeEvent {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        let mut state = serializer
-            .serialize_struct("ResumeEvent", self.__member_count())?;
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut state = serializer.serialize_struct("ResumeEvent", self.__member_count())?;
         self.__serialize_members(&mut state)?;
         ::serde::ser::SerializeStruct::end(state)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for ResumeEvent {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         deserializer
             .deserialize_struct(
                 "ResumeEvent",
@@ -268,18 +249,15 @@ impl Event {
         name: &str,
         data: ::core::option::Option<::serde_json::Value>,
     ) -> ::core::result::Result<Event, ::serde_json::Error> {
-        let data = data
-            .unwrap_or_else(|| ::serde_json::Value::Object(::serde_json::Map::new()));
+        let data = data.unwrap_or_else(|| ::serde_json::Value::Object(::serde_json::Map::new()));
         match name {
             "SHUTDOWN" => ::serde_json::from_value(data).map(Event::Shutdown),
             "RESUME" => ::serde_json::from_value(data).map(Event::Resume),
             "STOP" => ::serde_json::from_value(data).map(Event::Stop),
-            _ => {
-                ::core::result::Result::Ok(Event::Other {
-                    name: ::std::borrow::ToOwned::to_owned(name),
-                    data,
-                })
-            }
+            _ => ::core::result::Result::Ok(Event::Other {
+                name: ::std::borrow::ToOwned::to_owned(name),
+                data,
+            }),
         }
     }
     /// Decodes an event as a QMP client received it; its timestamp stays in
@@ -292,7 +270,7 @@ impl Event {
             .map_err(|error| ::qapi_runtime::ProtocolError::UnexpectedEventData {
                 event: ::core::clone::Clone::clone(&message.name),
                 reason: ::std::string::ToString::to_string(&error),
-            })
+            },)
     }
 }
 /// Helpers of the generated `Deserialize` impls.
@@ -307,9 +285,7 @@ mod __private {
     /// Decodes a member name or enum value with `deserialize_identifier`.
     pub(super) struct Key<T>(pub(super) T);
     impl<'de, T: FromKey> de::Deserialize<'de> for Key<T> {
-        fn deserialize<D: de::Deserializer<'de>>(
-            deserializer: D,
-        ) -> Result<Self, D::Error> {
+        fn deserialize<D: de::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
             deserializer.deserialize_identifier(KeyVisitor(PhantomData))
         }
     }
@@ -343,10 +319,7 @@ mod __private {
     }
     impl<S> ObjectVisitor<S> {
         pub(super) fn new(name: &'static str) -> Self {
-            ObjectVisitor {
-                name,
-                slots: PhantomData,
-            }
+            ObjectVisitor { name, slots: PhantomData }
         }
     }
     impl<'de, S: Slots> de::Visitor<'de> for ObjectVisitor<S> {
@@ -354,10 +327,7 @@ mod __private {
         fn expecting(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
             write!(formatter, "an object {}", self.name)
         }
-        fn visit_map<A: de::MapAccess<'de>>(
-            self,
-            mut map: A,
-        ) -> Result<S::Value, A::Error> {
+        fn visit_map<A: de::MapAccess<'de>>(self, mut map: A) -> Result<S::Value, A::Error> {
             let mut slots = S::default();
             while let Some(Key(field)) = map.next_key::<Key<S::Field>>()? {
                 slots.entry(field, &mut map)?;
@@ -378,16 +348,11 @@ mod __private {
         Ok(())
     }
     /// Skips the value of a member this code does not know.
-    pub(super) fn ignore<'de, A: de::MapAccess<'de>>(
-        map: &mut A,
-    ) -> Result<(), A::Error> {
+    pub(super) fn ignore<'de, A: de::MapAccess<'de>>(map: &mut A) -> Result<(), A::Error> {
         map.next_value::<de::IgnoredAny>().map(|_| ())
     }
     /// The value of a required member, or `missing_field`.
-    pub(super) fn required<T, E: de::Error>(
-        slot: Option<T>,
-        name: &'static str,
-    ) -> Result<T, E> {
+    pub(super) fn required<T, E: de::Error>(slot: Option<T>, name: &'static str) -> Result<T, E> {
         slot.ok_or_else(|| E::missing_field(name))
     }
 }

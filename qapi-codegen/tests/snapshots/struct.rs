@@ -22,19 +22,14 @@ impl Base {
     }
 }
 impl ::serde::Serialize for Base {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let mut state = serializer.serialize_struct("Base", self.__member_count())?;
         self.__serialize_members(&mut state)?;
         ::serde::ser::SerializeStruct::end(state)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for Base {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         deserializer
             .deserialize_struct(
                 "Base",
@@ -156,21 +151,15 @@ impl Everything {
 }
 #[allow(deprecated)]
 impl ::serde::Serialize for Everything {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        let mut state = serializer
-            .serialize_struct("Everything", self.__member_count())?;
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut state = serializer.serialize_struct("Everything", self.__member_count())?;
         self.__serialize_members(&mut state)?;
         ::serde::ser::SerializeStruct::end(state)
     }
 }
 #[allow(deprecated)]
 impl<'de> ::serde::Deserialize<'de> for Everything {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         deserializer
             .deserialize_struct(
                 "Everything",
@@ -259,15 +248,11 @@ impl __private::Slots for __EverythingSlots {
             __EverythingField::Name => __private::store(&mut self.name, "name", map),
             __EverythingField::Flag => __private::store(&mut self.flag, "flag", map),
             __EverythingField::Small => __private::store(&mut self.small, "small", map),
-            __EverythingField::Unsigned => {
-                __private::store(&mut self.unsigned, "unsigned", map)
-            }
+            __EverythingField::Unsigned => __private::store(&mut self.unsigned, "unsigned", map),
             __EverythingField::Size => __private::store(&mut self.size, "size", map),
             __EverythingField::Ratio => __private::store(&mut self.ratio, "ratio", map),
             __EverythingField::Any => __private::store(&mut self.any, "any", map),
-            __EverythingField::Nothing => {
-                __private::store(&mut self.nothing, "nothing", map)
-            }
+            __EverythingField::Nothing => __private::store(&mut self.nothing, "nothing", map),
             __EverythingField::Tags => __private::store(&mut self.tags, "tags", map),
             __EverythingField::Child => __private::store(&mut self.child, "child", map),
             __EverythingField::Maybe => __private::store(&mut self.maybe, "maybe", map),
@@ -328,19 +313,14 @@ impl Tree {
     }
 }
 impl ::serde::Serialize for Tree {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let mut state = serializer.serialize_struct("Tree", self.__member_count())?;
         self.__serialize_members(&mut state)?;
         ::serde::ser::SerializeStruct::end(state)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for Tree {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         deserializer
             .deserialize_struct(
                 "Tree",
@@ -382,9 +362,7 @@ impl __private::Slots for __TreeSlots {
         match field {
             __TreeField::Value => __private::store(&mut self.value, "value", map),
             __TreeField::Left => __private::store(&mut self.left, "left", map),
-            __TreeField::Children => {
-                __private::store(&mut self.children, "children", map)
-            }
+            __TreeField::Children => __private::store(&mut self.children, "children", map),
             __TreeField::__Ignore => __private::ignore(map),
         }
     }
@@ -408,9 +386,7 @@ mod __private {
     /// Decodes a member name or enum value with `deserialize_identifier`.
     pub(super) struct Key<T>(pub(super) T);
     impl<'de, T: FromKey> de::Deserialize<'de> for Key<T> {
-        fn deserialize<D: de::Deserializer<'de>>(
-            deserializer: D,
-        ) -> Result<Self, D::Error> {
+        fn deserialize<D: de::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
             deserializer.deserialize_identifier(KeyVisitor(PhantomData))
         }
     }
@@ -444,10 +420,7 @@ mod __private {
     }
     impl<S> ObjectVisitor<S> {
         pub(super) fn new(name: &'static str) -> Self {
-            ObjectVisitor {
-                name,
-                slots: PhantomData,
-            }
+            ObjectVisitor { name, slots: PhantomData }
         }
     }
     impl<'de, S: Slots> de::Visitor<'de> for ObjectVisitor<S> {
@@ -455,10 +428,7 @@ mod __private {
         fn expecting(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
             write!(formatter, "an object {}", self.name)
         }
-        fn visit_map<A: de::MapAccess<'de>>(
-            self,
-            mut map: A,
-        ) -> Result<S::Value, A::Error> {
+        fn visit_map<A: de::MapAccess<'de>>(self, mut map: A) -> Result<S::Value, A::Error> {
             let mut slots = S::default();
             while let Some(Key(field)) = map.next_key::<Key<S::Field>>()? {
                 slots.entry(field, &mut map)?;
@@ -479,16 +449,11 @@ mod __private {
         Ok(())
     }
     /// Skips the value of a member this code does not know.
-    pub(super) fn ignore<'de, A: de::MapAccess<'de>>(
-        map: &mut A,
-    ) -> Result<(), A::Error> {
+    pub(super) fn ignore<'de, A: de::MapAccess<'de>>(map: &mut A) -> Result<(), A::Error> {
         map.next_value::<de::IgnoredAny>().map(|_| ())
     }
     /// The value of a required member, or `missing_field`.
-    pub(super) fn required<T, E: de::Error>(
-        slot: Option<T>,
-        name: &'static str,
-    ) -> Result<T, E> {
+    pub(super) fn required<T, E: de::Error>(slot: Option<T>, name: &'static str) -> Result<T, E> {
         slot.ok_or_else(|| E::missing_field(name))
     }
 }

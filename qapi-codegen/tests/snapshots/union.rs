@@ -50,10 +50,7 @@ impl ::std::fmt::Display for Kind {
     }
 }
 impl ::serde::Serialize for Kind {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
@@ -63,15 +60,9 @@ impl __private::FromKey for Kind {
     }
 }
 impl<'de> ::serde::Deserialize<'de> for Kind {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         deserializer
-            .deserialize_enum(
-                "Kind",
-                Self::VALUES,
-                __private::EnumVisitor::<Self>::new("Kind"),
-            )
+            .deserialize_enum("Kind", Self::VALUES, __private::EnumVisitor::<Self>::new("Kind"),)
     }
 }
 #[derive(Clone, Debug, PartialEq)]
@@ -95,20 +86,14 @@ impl FileOptions {
     }
 }
 impl ::serde::Serialize for FileOptions {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        let mut state = serializer
-            .serialize_struct("FileOptions", self.__member_count())?;
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut state = serializer.serialize_struct("FileOptions", self.__member_count())?;
         self.__serialize_members(&mut state)?;
         ::serde::ser::SerializeStruct::end(state)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for FileOptions {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         deserializer
             .deserialize_struct(
                 "FileOptions",
@@ -183,20 +168,14 @@ impl SocketOptions {
     }
 }
 impl ::serde::Serialize for SocketOptions {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        let mut state = serializer
-            .serialize_struct("SocketOptions", self.__member_count())?;
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut state = serializer.serialize_struct("SocketOptions", self.__member_count())?;
         self.__serialize_members(&mut state)?;
         ::serde::ser::SerializeStruct::end(state)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for SocketOptions {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         deserializer
             .deserialize_struct(
                 "SocketOptions",
@@ -283,12 +262,11 @@ impl Backend {
     /// The number of members [`Self::__serialize_members`] writes.
     fn __member_count(&self) -> usize {
         let mut count = 2usize;
-        count
-            += match &self.kind {
-                BackendBranch::File(value) => value.__member_count(),
-                BackendBranch::Socket(value) => value.__member_count(),
-                _ => 0,
-            };
+        count += match &self.kind {
+            BackendBranch::File(value) => value.__member_count(),
+            BackendBranch::Socket(value) => value.__member_count(),
+            _ => 0,
+        };
         count
     }
     /// Writes the members into an object being serialized (a union writes its
@@ -308,19 +286,14 @@ impl Backend {
     }
 }
 impl ::serde::Serialize for Backend {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let mut state = serializer.serialize_struct("Backend", self.__member_count())?;
         self.__serialize_members(&mut state)?;
         ::serde::ser::SerializeStruct::end(state)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for Backend {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         deserializer
             .deserialize_struct(
                 "Backend",
@@ -365,23 +338,20 @@ impl __private::Slots for __BackendSlots {
                     return Err(::serde::de::Error::duplicate_field("kind"));
                 }
                 let mut branch = __BackendBranchSlots::new(map.next_value()?);
-                __private::replay(
-                    ::std::mem::take(&mut self.__pending),
-                    |key, map| { branch.entry(key, map) },
-                )?;
+                __private::replay(::std::mem::take(&mut self.__pending), |key, map| {
+                    branch.entry(key, map)
+                })?;
                 self.__branch = Some(branch);
                 Ok(())
             }
             __BackendField::Id => __private::store(&mut self.id, "id", map),
-            __BackendField::__Branch(key) => {
-                match &mut self.__branch {
-                    Some(branch) => branch.entry(&key, map),
-                    None => {
-                        self.__pending.push((key, map.next_value()?));
-                        Ok(())
-                    }
+            __BackendField::__Branch(key) => match &mut self.__branch {
+                Some(branch) => branch.entry(&key, map),
+                None => {
+                    self.__pending.push((key, map.next_value()?));
+                    Ok(())
                 }
-            }
+            },
             __BackendField::__Ignore => __private::ignore(map),
         }
     }
@@ -391,7 +361,10 @@ impl __private::Slots for __BackendSlots {
         };
         let id = __private::required(self.id, "id")?;
         let kind = __branch.finish()?;
-        Ok(Backend { kind, id })
+        Ok(Backend {
+            kind,
+            id,
+        })
     }
 }
 #[allow(clippy::large_enum_variant)]
@@ -426,18 +399,12 @@ impl __BackendBranchSlots {
         }
     }
     fn finish<E: ::serde::de::Error>(self) -> Result<BackendBranch, E> {
-        Ok(
-            match self {
-                Self::File(slots) => {
-                    BackendBranch::File(__private::Slots::finish(slots)?)
-                }
-                Self::Socket(slots) => {
-                    BackendBranch::Socket(__private::Slots::finish(slots)?)
-                }
-                Self::None => BackendBranch::None,
-                Self::Other(value) => BackendBranch::Other(value),
-            },
-        )
+        Ok(match self {
+            Self::File(slots) => BackendBranch::File(__private::Slots::finish(slots)?),
+            Self::Socket(slots) => BackendBranch::Socket(__private::Slots::finish(slots)?),
+            Self::None => BackendBranch::None,
+            Self::Other(value) => BackendBranch::Other(value),
+        })
     }
 }
 /// Helpers of the generated `Deserialize` impls.
@@ -452,9 +419,7 @@ mod __private {
     /// Decodes a member name or enum value with `deserialize_identifier`.
     pub(super) struct Key<T>(pub(super) T);
     impl<'de, T: FromKey> de::Deserialize<'de> for Key<T> {
-        fn deserialize<D: de::Deserializer<'de>>(
-            deserializer: D,
-        ) -> Result<Self, D::Error> {
+        fn deserialize<D: de::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
             deserializer.deserialize_identifier(KeyVisitor(PhantomData))
         }
     }
@@ -488,10 +453,7 @@ mod __private {
     }
     impl<S> ObjectVisitor<S> {
         pub(super) fn new(name: &'static str) -> Self {
-            ObjectVisitor {
-                name,
-                slots: PhantomData,
-            }
+            ObjectVisitor { name, slots: PhantomData }
         }
     }
     impl<'de, S: Slots> de::Visitor<'de> for ObjectVisitor<S> {
@@ -499,10 +461,7 @@ mod __private {
         fn expecting(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
             write!(formatter, "an object {}", self.name)
         }
-        fn visit_map<A: de::MapAccess<'de>>(
-            self,
-            mut map: A,
-        ) -> Result<S::Value, A::Error> {
+        fn visit_map<A: de::MapAccess<'de>>(self, mut map: A) -> Result<S::Value, A::Error> {
             let mut slots = S::default();
             while let Some(Key(field)) = map.next_key::<Key<S::Field>>()? {
                 slots.entry(field, &mut map)?;
@@ -523,16 +482,11 @@ mod __private {
         Ok(())
     }
     /// Skips the value of a member this code does not know.
-    pub(super) fn ignore<'de, A: de::MapAccess<'de>>(
-        map: &mut A,
-    ) -> Result<(), A::Error> {
+    pub(super) fn ignore<'de, A: de::MapAccess<'de>>(map: &mut A) -> Result<(), A::Error> {
         map.next_value::<de::IgnoredAny>().map(|_| ())
     }
     /// The value of a required member, or `missing_field`.
-    pub(super) fn required<T, E: de::Error>(
-        slot: Option<T>,
-        name: &'static str,
-    ) -> Result<T, E> {
+    pub(super) fn required<T, E: de::Error>(slot: Option<T>, name: &'static str) -> Result<T, E> {
         slot.ok_or_else(|| E::missing_field(name))
     }
     /// Decodes an enum value from a string, or from a unit variant.
@@ -542,10 +496,7 @@ mod __private {
     }
     impl<T> EnumVisitor<T> {
         pub(super) fn new(name: &'static str) -> Self {
-            EnumVisitor {
-                name,
-                value: PhantomData,
-            }
+            EnumVisitor { name, value: PhantomData }
         }
     }
     impl<'de, T: FromKey> de::Visitor<'de> for EnumVisitor<T> {
@@ -565,20 +516,17 @@ mod __private {
     /// Union branch members that came before the discriminator, as JSON values.
     pub(super) type Pending = Vec<(String, ::serde_json::Value)>;
     /// The pending members, read again as a map.
-    pub(super) type Replay = de::value::MapDeserializer<
-        'static,
-        ::std::vec::IntoIter<(String, ::serde_json::Value)>,
-        ::serde_json::Error,
-    >;
+    pub(super) type Replay = de::value::MapDeserializer<'static, ::std::vec::IntoIter<(
+        String,
+        ::serde_json::Value,
+    )>, ::serde_json::Error,>;
     /// Hands each pending member to the branch, once the discriminator is known.
     pub(super) fn replay<E: de::Error>(
         pending: Pending,
         mut entry: impl FnMut(&str, &mut Replay) -> Result<(), ::serde_json::Error>,
     ) -> Result<(), E> {
         let mut map = de::value::MapDeserializer::new(pending.into_iter());
-        while let Some(key) = de::MapAccess::next_key::<String>(&mut map)
-            .map_err(E::custom)?
-        {
+        while let Some(key) = de::MapAccess::next_key::<String>(&mut map).map_err(E::custom)? {
             entry(&key, &mut map).map_err(E::custom)?;
         }
         Ok(())

@@ -47,10 +47,7 @@ impl ::std::fmt::Display for QgaSeek {
     }
 }
 impl ::serde::Serialize for QgaSeek {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
@@ -60,9 +57,7 @@ impl __private::FromKey for QgaSeek {
     }
 }
 impl<'de> ::serde::Deserialize<'de> for QgaSeek {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         deserializer
             .deserialize_enum(
                 "QGASeek",
@@ -77,10 +72,7 @@ pub enum GuestFileWhence {
     Name(QgaSeek),
 }
 impl ::serde::Serialize for GuestFileWhence {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {
             Self::Value(value) => ::serde::Serialize::serialize(value, serializer),
             Self::Name(value) => ::serde::Serialize::serialize(value, serializer),
@@ -88,20 +80,14 @@ impl ::serde::Serialize for GuestFileWhence {
     }
 }
 impl<'de> ::serde::Deserialize<'de> for GuestFileWhence {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        deserializer
-            .deserialize_newtype_struct("GuestFileWhence", __GuestFileWhenceVisitor)
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserializer.deserialize_newtype_struct("GuestFileWhence", __GuestFileWhenceVisitor)
     }
 }
 struct __GuestFileWhenceVisitor;
 impl<'de> ::serde::de::Visitor<'de> for __GuestFileWhenceVisitor {
     type Value = GuestFileWhence;
-    fn expecting(
-        &self,
-        formatter: &mut ::std::fmt::Formatter<'_>,
-    ) -> ::std::fmt::Result {
+    fn expecting(&self, formatter: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         formatter.write_str("GuestFileWhence (an integer or a string)")
     }
     fn visit_newtype_struct<D: ::serde::Deserializer<'de>>(
@@ -111,24 +97,15 @@ impl<'de> ::serde::de::Visitor<'de> for __GuestFileWhenceVisitor {
         deserializer.deserialize_any(self)
     }
     fn visit_i64<E: ::serde::de::Error>(self, value: i64) -> Result<GuestFileWhence, E> {
-        ::serde::Deserialize::deserialize(
-                ::serde::de::value::I64Deserializer::new(value),
-            )
+        ::serde::Deserialize::deserialize(::serde::de::value::I64Deserializer::new(value))
             .map(GuestFileWhence::Value)
     }
     fn visit_u64<E: ::serde::de::Error>(self, value: u64) -> Result<GuestFileWhence, E> {
-        ::serde::Deserialize::deserialize(
-                ::serde::de::value::U64Deserializer::new(value),
-            )
+        ::serde::Deserialize::deserialize(::serde::de::value::U64Deserializer::new(value))
             .map(GuestFileWhence::Value)
     }
-    fn visit_str<E: ::serde::de::Error>(
-        self,
-        value: &str,
-    ) -> Result<GuestFileWhence, E> {
-        ::serde::Deserialize::deserialize(
-                ::serde::de::value::StrDeserializer::new(value),
-            )
+    fn visit_str<E: ::serde::de::Error>(self, value: &str) -> Result<GuestFileWhence, E> {
+        ::serde::Deserialize::deserialize(::serde::de::value::StrDeserializer::new(value))
             .map(GuestFileWhence::Name)
     }
     fn visit_enum<A: ::serde::de::EnumAccess<'de>>(
@@ -171,10 +148,7 @@ impl GuestLogicalProcessor {
     }
 }
 impl ::serde::Serialize for GuestLogicalProcessor {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let mut state = serializer
             .serialize_struct("GuestLogicalProcessor", self.__member_count())?;
         self.__serialize_members(&mut state)?;
@@ -182,16 +156,14 @@ impl ::serde::Serialize for GuestLogicalProcessor {
     }
 }
 impl<'de> ::serde::Deserialize<'de> for GuestLogicalProcessor {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         deserializer
             .deserialize_struct(
                 "GuestLogicalProcessor",
                 &["logical-id", "online", "can-offline"],
-                __private::ObjectVisitor::<
-                    __GuestLogicalProcessorSlots,
-                >::new("GuestLogicalProcessor"),
+                __private::ObjectVisitor::<__GuestLogicalProcessorSlots>::new(
+                    "GuestLogicalProcessor",
+                ),
             )
     }
 }
@@ -226,15 +198,21 @@ impl __private::Slots for __GuestLogicalProcessorSlots {
         map: &mut A,
     ) -> Result<(), A::Error> {
         match field {
-            __GuestLogicalProcessorField::LogicalId => {
-                __private::store(&mut self.logical_id, "logical-id", map)
-            }
-            __GuestLogicalProcessorField::Online => {
-                __private::store(&mut self.online, "online", map)
-            }
-            __GuestLogicalProcessorField::CanOffline => {
-                __private::store(&mut self.can_offline, "can-offline", map)
-            }
+            __GuestLogicalProcessorField::LogicalId => __private::store(
+                &mut self.logical_id,
+                "logical-id",
+                map,
+            ),
+            __GuestLogicalProcessorField::Online => __private::store(
+                &mut self.online,
+                "online",
+                map,
+            ),
+            __GuestLogicalProcessorField::CanOffline => __private::store(
+                &mut self.can_offline,
+                "can-offline",
+                map,
+            ),
             __GuestLogicalProcessorField::__Ignore => __private::ignore(map),
         }
     }
@@ -293,10 +271,7 @@ impl ::std::fmt::Display for DeviceType {
     }
 }
 impl ::serde::Serialize for DeviceType {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
@@ -306,9 +281,7 @@ impl __private::FromKey for DeviceType {
     }
 }
 impl<'de> ::serde::Deserialize<'de> for DeviceType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         deserializer
             .deserialize_enum(
                 "DeviceType",
@@ -339,19 +312,14 @@ impl PciDevice {
     }
 }
 impl ::serde::Serialize for PciDevice {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let mut state = serializer.serialize_struct("PciDevice", self.__member_count())?;
         self.__serialize_members(&mut state)?;
         ::serde::ser::SerializeStruct::end(state)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for PciDevice {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         deserializer
             .deserialize_struct(
                 "PciDevice",
@@ -420,19 +388,14 @@ impl UsbDevice {
     }
 }
 impl ::serde::Serialize for UsbDevice {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let mut state = serializer.serialize_struct("UsbDevice", self.__member_count())?;
         self.__serialize_members(&mut state)?;
         ::serde::ser::SerializeStruct::end(state)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for UsbDevice {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         deserializer
             .deserialize_struct(
                 "UsbDevice",
@@ -510,12 +473,11 @@ impl Device {
     /// The number of members [`Self::__serialize_members`] writes.
     fn __member_count(&self) -> usize {
         let mut count = 2usize;
-        count
-            += match &self.r#type {
-                DeviceBranch::Pci(value) => value.__member_count(),
-                DeviceBranch::Usb(value) => value.__member_count(),
-                _ => 0,
-            };
+        count += match &self.r#type {
+            DeviceBranch::Pci(value) => value.__member_count(),
+            DeviceBranch::Usb(value) => value.__member_count(),
+            _ => 0,
+        };
         count
     }
     /// Writes the members into an object being serialized (a union writes its
@@ -535,19 +497,14 @@ impl Device {
     }
 }
 impl ::serde::Serialize for Device {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let mut state = serializer.serialize_struct("Device", self.__member_count())?;
         self.__serialize_members(&mut state)?;
         ::serde::ser::SerializeStruct::end(state)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for Device {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         deserializer
             .deserialize_struct(
                 "Device",
@@ -593,22 +550,19 @@ impl __private::Slots for __DeviceSlots {
                     return Err(::serde::de::Error::duplicate_field("type"));
                 }
                 let mut branch = __DeviceBranchSlots::new(map.next_value()?);
-                __private::replay(
-                    ::std::mem::take(&mut self.__pending),
-                    |key, map| { branch.entry(key, map) },
-                )?;
+                __private::replay(::std::mem::take(&mut self.__pending), |key, map| {
+                    branch.entry(key, map)
+                })?;
                 self.__branch = Some(branch);
                 Ok(())
             }
-            __DeviceField::__Branch(key) => {
-                match &mut self.__branch {
-                    Some(branch) => branch.entry(&key, map),
-                    None => {
-                        self.__pending.push((key, map.next_value()?));
-                        Ok(())
-                    }
+            __DeviceField::__Branch(key) => match &mut self.__branch {
+                Some(branch) => branch.entry(&key, map),
+                None => {
+                    self.__pending.push((key, map.next_value()?));
+                    Ok(())
                 }
-            }
+            },
             __DeviceField::__Ignore => __private::ignore(map),
         }
     }
@@ -618,7 +572,10 @@ impl __private::Slots for __DeviceSlots {
             return Err(E::missing_field("type"));
         };
         let r#type = __branch.finish()?;
-        Ok(Device { id, r#type })
+        Ok(Device {
+            id,
+            r#type,
+        })
     }
 }
 #[allow(clippy::large_enum_variant)]
@@ -653,14 +610,12 @@ impl __DeviceBranchSlots {
         }
     }
     fn finish<E: ::serde::de::Error>(self) -> Result<DeviceBranch, E> {
-        Ok(
-            match self {
-                Self::Pci(slots) => DeviceBranch::Pci(__private::Slots::finish(slots)?),
-                Self::Usb(slots) => DeviceBranch::Usb(__private::Slots::finish(slots)?),
-                Self::Virtual => DeviceBranch::Virtual,
-                Self::Other(value) => DeviceBranch::Other(value),
-            },
-        )
+        Ok(match self {
+            Self::Pci(slots) => DeviceBranch::Pci(__private::Slots::finish(slots)?),
+            Self::Usb(slots) => DeviceBranch::Usb(__private::Slots::finish(slots)?),
+            Self::Virtual => DeviceBranch::Virtual,
+            Self::Other(value) => DeviceBranch::Other(value),
+        })
     }
 }
 #[derive(Clone, Debug, PartialEq)]
@@ -697,11 +652,10 @@ impl Disk {
     /// The number of members [`Self::__serialize_members`] writes.
     fn __member_count(&self) -> usize {
         let mut count = 2usize;
-        count
-            += match &self.driver {
-                DiskBranch::Usb(value) => value.__member_count(),
-                _ => 0,
-            };
+        count += match &self.driver {
+            DiskBranch::Usb(value) => value.__member_count(),
+            _ => 0,
+        };
         count
     }
     /// Writes the members into an object being serialized (a union writes its
@@ -719,19 +673,14 @@ impl Disk {
     }
 }
 impl ::serde::Serialize for Disk {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let mut state = serializer.serialize_struct("Disk", self.__member_count())?;
         self.__serialize_members(&mut state)?;
         ::serde::ser::SerializeStruct::end(state)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for Disk {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         deserializer
             .deserialize_struct(
                 "Disk",
@@ -776,23 +725,20 @@ impl __private::Slots for __DiskSlots {
                     return Err(::serde::de::Error::duplicate_field("driver"));
                 }
                 let mut branch = __DiskBranchSlots::new(map.next_value()?);
-                __private::replay(
-                    ::std::mem::take(&mut self.__pending),
-                    |key, map| { branch.entry(key, map) },
-                )?;
+                __private::replay(::std::mem::take(&mut self.__pending), |key, map| {
+                    branch.entry(key, map)
+                })?;
                 self.__branch = Some(branch);
                 Ok(())
             }
             __DiskField::Node => __private::store(&mut self.node, "node", map),
-            __DiskField::__Branch(key) => {
-                match &mut self.__branch {
-                    Some(branch) => branch.entry(&key, map),
-                    None => {
-                        self.__pending.push((key, map.next_value()?));
-                        Ok(())
-                    }
+            __DiskField::__Branch(key) => match &mut self.__branch {
+                Some(branch) => branch.entry(&key, map),
+                None => {
+                    self.__pending.push((key, map.next_value()?));
+                    Ok(())
                 }
-            }
+            },
             __DiskField::__Ignore => __private::ignore(map),
         }
     }
@@ -802,7 +748,10 @@ impl __private::Slots for __DiskSlots {
         };
         let node = __private::required(self.node, "node")?;
         let driver = __branch.finish()?;
-        Ok(Disk { driver, node })
+        Ok(Disk {
+            driver,
+            node,
+        })
     }
 }
 #[allow(clippy::large_enum_variant)]
@@ -834,14 +783,12 @@ impl __DiskBranchSlots {
         }
     }
     fn finish<E: ::serde::de::Error>(self) -> Result<DiskBranch, E> {
-        Ok(
-            match self {
-                Self::Pci => DiskBranch::Pci,
-                Self::Usb(slots) => DiskBranch::Usb(__private::Slots::finish(slots)?),
-                Self::Virtual => DiskBranch::Virtual,
-                Self::Other(value) => DiskBranch::Other(value),
-            },
-        )
+        Ok(match self {
+            Self::Pci => DiskBranch::Pci,
+            Self::Usb(slots) => DiskBranch::Usb(__private::Slots::finish(slots)?),
+            Self::Virtual => DiskBranch::Virtual,
+            Self::Other(value) => DiskBranch::Other(value),
+        })
     }
 }
 #[derive(Clone, Debug, PartialEq)]
@@ -851,10 +798,7 @@ pub enum DeviceRef {
     None,
 }
 impl ::serde::Serialize for DeviceRef {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {
             Self::Definition(value) => ::serde::Serialize::serialize(value, serializer),
             Self::Reference(value) => ::serde::Serialize::serialize(value, serializer),
@@ -863,19 +807,14 @@ impl ::serde::Serialize for DeviceRef {
     }
 }
 impl<'de> ::serde::Deserialize<'de> for DeviceRef {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         deserializer.deserialize_newtype_struct("DeviceRef", __DeviceRefVisitor)
     }
 }
 struct __DeviceRefVisitor;
 impl<'de> ::serde::de::Visitor<'de> for __DeviceRefVisitor {
     type Value = DeviceRef;
-    fn expecting(
-        &self,
-        formatter: &mut ::std::fmt::Formatter<'_>,
-    ) -> ::std::fmt::Result {
+    fn expecting(&self, formatter: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         formatter.write_str("DeviceRef (an object, a string or null)")
     }
     fn visit_newtype_struct<D: ::serde::Deserializer<'de>>(
@@ -884,25 +823,15 @@ impl<'de> ::serde::de::Visitor<'de> for __DeviceRefVisitor {
     ) -> Result<DeviceRef, D::Error> {
         deserializer.deserialize_any(self)
     }
-    fn visit_map<A: ::serde::de::MapAccess<'de>>(
-        self,
-        map: A,
-    ) -> Result<DeviceRef, A::Error> {
-        ::serde::Deserialize::deserialize(
-                ::serde::de::value::MapAccessDeserializer::new(map),
-            )
+    fn visit_map<A: ::serde::de::MapAccess<'de>>(self, map: A) -> Result<DeviceRef, A::Error> {
+        ::serde::Deserialize::deserialize(::serde::de::value::MapAccessDeserializer::new(map))
             .map(DeviceRef::Definition)
     }
     fn visit_str<E: ::serde::de::Error>(self, value: &str) -> Result<DeviceRef, E> {
-        ::serde::Deserialize::deserialize(
-                ::serde::de::value::StrDeserializer::new(value),
-            )
+        ::serde::Deserialize::deserialize(::serde::de::value::StrDeserializer::new(value))
             .map(DeviceRef::Reference)
     }
-    fn visit_enum<A: ::serde::de::EnumAccess<'de>>(
-        self,
-        data: A,
-    ) -> Result<DeviceRef, A::Error> {
+    fn visit_enum<A: ::serde::de::EnumAccess<'de>>(self, data: A) -> Result<DeviceRef, A::Error> {
         let (value, variant) = ::serde::de::EnumAccess::variant(data)?;
         ::serde::de::VariantAccess::unit_variant(variant)?;
         Ok(DeviceRef::Reference(value))
@@ -935,20 +864,14 @@ impl GuestSyncArgs {
     }
 }
 impl ::serde::Serialize for GuestSyncArgs {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        let mut state = serializer
-            .serialize_struct("GuestSyncArgs", self.__member_count())?;
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut state = serializer.serialize_struct("GuestSyncArgs", self.__member_count())?;
         self.__serialize_members(&mut state)?;
         ::serde::ser::SerializeStruct::end(state)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for GuestSyncArgs {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         deserializer
             .deserialize_struct(
                 "GuestSyncArgs",
@@ -1046,20 +969,14 @@ impl GuestExecArgs {
     }
 }
 impl ::serde::Serialize for GuestExecArgs {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        let mut state = serializer
-            .serialize_struct("GuestExecArgs", self.__member_count())?;
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut state = serializer.serialize_struct("GuestExecArgs", self.__member_count())?;
         self.__serialize_members(&mut state)?;
         ::serde::ser::SerializeStruct::end(state)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for GuestExecArgs {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         deserializer
             .deserialize_struct(
                 "GuestExecArgs",
@@ -1108,12 +1025,16 @@ impl __private::Slots for __GuestExecArgsSlots {
             __GuestExecArgsField::Path => __private::store(&mut self.path, "path", map),
             __GuestExecArgsField::Arg => __private::store(&mut self.arg, "arg", map),
             __GuestExecArgsField::Env => __private::store(&mut self.env, "env", map),
-            __GuestExecArgsField::InputData => {
-                __private::store(&mut self.input_data, "input-data", map)
-            }
-            __GuestExecArgsField::CaptureOutput => {
-                __private::store(&mut self.capture_output, "capture-output", map)
-            }
+            __GuestExecArgsField::InputData => __private::store(
+                &mut self.input_data,
+                "input-data",
+                map,
+            ),
+            __GuestExecArgsField::CaptureOutput => __private::store(
+                &mut self.capture_output,
+                "capture-output",
+                map,
+            ),
             __GuestExecArgsField::__Ignore => __private::ignore(map),
         }
     }
@@ -1159,27 +1080,19 @@ impl GuestFileWriteArgs {
     }
 }
 impl ::serde::Serialize for GuestFileWriteArgs {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        let mut state = serializer
-            .serialize_struct("GuestFileWriteArgs", self.__member_count())?;
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut state = serializer.serialize_struct("GuestFileWriteArgs", self.__member_count())?;
         self.__serialize_members(&mut state)?;
         ::serde::ser::SerializeStruct::end(state)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for GuestFileWriteArgs {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         deserializer
             .deserialize_struct(
                 "GuestFileWriteArgs",
                 &["handle", "buf-b64", "count"],
-                __private::ObjectVisitor::<
-                    __GuestFileWriteArgsSlots,
-                >::new("GuestFileWriteArgs"),
+                __private::ObjectVisitor::<__GuestFileWriteArgsSlots>::new("GuestFileWriteArgs"),
             )
     }
 }
@@ -1214,15 +1127,13 @@ impl __private::Slots for __GuestFileWriteArgsSlots {
         map: &mut A,
     ) -> Result<(), A::Error> {
         match field {
-            __GuestFileWriteArgsField::Handle => {
-                __private::store(&mut self.handle, "handle", map)
-            }
-            __GuestFileWriteArgsField::BufB64 => {
-                __private::store(&mut self.buf_b64, "buf-b64", map)
-            }
-            __GuestFileWriteArgsField::Count => {
-                __private::store(&mut self.count, "count", map)
-            }
+            __GuestFileWriteArgsField::Handle => __private::store(&mut self.handle, "handle", map),
+            __GuestFileWriteArgsField::BufB64 => __private::store(
+                &mut self.buf_b64,
+                "buf-b64",
+                map,
+            ),
+            __GuestFileWriteArgsField::Count => __private::store(&mut self.count, "count", map),
             __GuestFileWriteArgsField::__Ignore => __private::ignore(map),
         }
     }
@@ -1259,27 +1170,19 @@ impl GuestFileSeekArgs {
     }
 }
 impl ::serde::Serialize for GuestFileSeekArgs {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        let mut state = serializer
-            .serialize_struct("GuestFileSeekArgs", self.__member_count())?;
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut state = serializer.serialize_struct("GuestFileSeekArgs", self.__member_count())?;
         self.__serialize_members(&mut state)?;
         ::serde::ser::SerializeStruct::end(state)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for GuestFileSeekArgs {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         deserializer
             .deserialize_struct(
                 "GuestFileSeekArgs",
                 &["handle", "offset", "whence"],
-                __private::ObjectVisitor::<
-                    __GuestFileSeekArgsSlots,
-                >::new("GuestFileSeekArgs"),
+                __private::ObjectVisitor::<__GuestFileSeekArgsSlots>::new("GuestFileSeekArgs"),
             )
     }
 }
@@ -1314,15 +1217,9 @@ impl __private::Slots for __GuestFileSeekArgsSlots {
         map: &mut A,
     ) -> Result<(), A::Error> {
         match field {
-            __GuestFileSeekArgsField::Handle => {
-                __private::store(&mut self.handle, "handle", map)
-            }
-            __GuestFileSeekArgsField::Offset => {
-                __private::store(&mut self.offset, "offset", map)
-            }
-            __GuestFileSeekArgsField::Whence => {
-                __private::store(&mut self.whence, "whence", map)
-            }
+            __GuestFileSeekArgsField::Handle => __private::store(&mut self.handle, "handle", map),
+            __GuestFileSeekArgsField::Offset => __private::store(&mut self.offset, "offset", map),
+            __GuestFileSeekArgsField::Whence => __private::store(&mut self.whence, "whence", map),
             __GuestFileSeekArgsField::__Ignore => __private::ignore(map),
         }
     }
@@ -1355,27 +1252,19 @@ impl GuestSetVcpusArgs {
     }
 }
 impl ::serde::Serialize for GuestSetVcpusArgs {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        let mut state = serializer
-            .serialize_struct("GuestSetVcpusArgs", self.__member_count())?;
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut state = serializer.serialize_struct("GuestSetVcpusArgs", self.__member_count())?;
         self.__serialize_members(&mut state)?;
         ::serde::ser::SerializeStruct::end(state)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for GuestSetVcpusArgs {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         deserializer
             .deserialize_struct(
                 "GuestSetVcpusArgs",
                 &["vcpus"],
-                __private::ObjectVisitor::<
-                    __GuestSetVcpusArgsSlots,
-                >::new("GuestSetVcpusArgs"),
+                __private::ObjectVisitor::<__GuestSetVcpusArgsSlots>::new("GuestSetVcpusArgs"),
             )
     }
 }
@@ -1404,9 +1293,7 @@ impl __private::Slots for __GuestSetVcpusArgsSlots {
         map: &mut A,
     ) -> Result<(), A::Error> {
         match field {
-            __GuestSetVcpusArgsField::Vcpus => {
-                __private::store(&mut self.vcpus, "vcpus", map)
-            }
+            __GuestSetVcpusArgsField::Vcpus => __private::store(&mut self.vcpus, "vcpus", map),
             __GuestSetVcpusArgsField::__Ignore => __private::ignore(map),
         }
     }
@@ -1494,33 +1381,18 @@ impl AddDevicesArgs {
     }
 }
 impl ::serde::Serialize for AddDevicesArgs {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        let mut state = serializer
-            .serialize_struct("AddDevicesArgs", self.__member_count())?;
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut state = serializer.serialize_struct("AddDevicesArgs", self.__member_count())?;
         self.__serialize_members(&mut state)?;
         ::serde::ser::SerializeStruct::end(state)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for AddDevicesArgs {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         deserializer
             .deserialize_struct(
                 "AddDevicesArgs",
-                &[
-                    "devices",
-                    "refs",
-                    "bytes",
-                    "size",
-                    "ratio",
-                    "extra",
-                    "nothing",
-                    "seek",
-                ],
+                &["devices", "refs", "bytes", "size", "ratio", "extra", "nothing", "seek"],
                 __private::ObjectVisitor::<__AddDevicesArgsSlots>::new("AddDevicesArgs"),
             )
     }
@@ -1571,23 +1443,13 @@ impl __private::Slots for __AddDevicesArgsSlots {
         map: &mut A,
     ) -> Result<(), A::Error> {
         match field {
-            __AddDevicesArgsField::Devices => {
-                __private::store(&mut self.devices, "devices", map)
-            }
+            __AddDevicesArgsField::Devices => __private::store(&mut self.devices, "devices", map),
             __AddDevicesArgsField::Refs => __private::store(&mut self.refs, "refs", map),
-            __AddDevicesArgsField::Bytes => {
-                __private::store(&mut self.bytes, "bytes", map)
-            }
+            __AddDevicesArgsField::Bytes => __private::store(&mut self.bytes, "bytes", map),
             __AddDevicesArgsField::Size => __private::store(&mut self.size, "size", map),
-            __AddDevicesArgsField::Ratio => {
-                __private::store(&mut self.ratio, "ratio", map)
-            }
-            __AddDevicesArgsField::Extra => {
-                __private::store(&mut self.extra, "extra", map)
-            }
-            __AddDevicesArgsField::Nothing => {
-                __private::store(&mut self.nothing, "nothing", map)
-            }
+            __AddDevicesArgsField::Ratio => __private::store(&mut self.ratio, "ratio", map),
+            __AddDevicesArgsField::Extra => __private::store(&mut self.extra, "extra", map),
+            __AddDevicesArgsField::Nothing => __private::store(&mut self.nothing, "nothing", map),
             __AddDevicesArgsField::Seek => __private::store(&mut self.seek, "seek", map),
             __AddDevicesArgsField::__Ignore => __private::ignore(map),
         }
@@ -1615,10 +1477,7 @@ pub enum SizeOrFlag {
     Flag(bool),
 }
 impl ::serde::Serialize for SizeOrFlag {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {
             Self::Size(value) => ::serde::Serialize::serialize(value, serializer),
             Self::Flag(value) => ::serde::Serialize::serialize(value, serializer),
@@ -1626,19 +1485,14 @@ impl ::serde::Serialize for SizeOrFlag {
     }
 }
 impl<'de> ::serde::Deserialize<'de> for SizeOrFlag {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         deserializer.deserialize_newtype_struct("SizeOrFlag", __SizeOrFlagVisitor)
     }
 }
 struct __SizeOrFlagVisitor;
 impl<'de> ::serde::de::Visitor<'de> for __SizeOrFlagVisitor {
     type Value = SizeOrFlag;
-    fn expecting(
-        &self,
-        formatter: &mut ::std::fmt::Formatter<'_>,
-    ) -> ::std::fmt::Result {
+    fn expecting(&self, formatter: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         formatter.write_str("SizeOrFlag (an integer or a boolean)")
     }
     fn visit_newtype_struct<D: ::serde::Deserializer<'de>>(
@@ -1648,21 +1502,15 @@ impl<'de> ::serde::de::Visitor<'de> for __SizeOrFlagVisitor {
         deserializer.deserialize_any(self)
     }
     fn visit_i64<E: ::serde::de::Error>(self, value: i64) -> Result<SizeOrFlag, E> {
-        ::serde::Deserialize::deserialize(
-                ::serde::de::value::I64Deserializer::new(value),
-            )
+        ::serde::Deserialize::deserialize(::serde::de::value::I64Deserializer::new(value))
             .map(SizeOrFlag::Size)
     }
     fn visit_u64<E: ::serde::de::Error>(self, value: u64) -> Result<SizeOrFlag, E> {
-        ::serde::Deserialize::deserialize(
-                ::serde::de::value::U64Deserializer::new(value),
-            )
+        ::serde::Deserialize::deserialize(::serde::de::value::U64Deserializer::new(value))
             .map(SizeOrFlag::Size)
     }
     fn visit_bool<E: ::serde::de::Error>(self, value: bool) -> Result<SizeOrFlag, E> {
-        ::serde::Deserialize::deserialize(
-                ::serde::de::value::BoolDeserializer::new(value),
-            )
+        ::serde::Deserialize::deserialize(::serde::de::value::BoolDeserializer::new(value))
             .map(SizeOrFlag::Flag)
     }
 }
@@ -1704,20 +1552,14 @@ impl SeekAllArgs {
     }
 }
 impl ::serde::Serialize for SeekAllArgs {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        let mut state = serializer
-            .serialize_struct("SeekAllArgs", self.__member_count())?;
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut state = serializer.serialize_struct("SeekAllArgs", self.__member_count())?;
         self.__serialize_members(&mut state)?;
         ::serde::ser::SerializeStruct::end(state)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for SeekAllArgs {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         deserializer
             .deserialize_struct(
                 "SeekAllArgs",
@@ -1757,9 +1599,7 @@ impl __private::Slots for __SeekAllArgsSlots {
         map: &mut A,
     ) -> Result<(), A::Error> {
         match field {
-            __SeekAllArgsField::Whences => {
-                __private::store(&mut self.whences, "whences", map)
-            }
+            __SeekAllArgsField::Whences => __private::store(&mut self.whences, "whences", map),
             __SeekAllArgsField::Ref => __private::store(&mut self.r#ref, "ref", map),
             __SeekAllArgsField::Limit => __private::store(&mut self.limit, "limit", map),
             __SeekAllArgsField::__Ignore => __private::ignore(map),
@@ -1791,20 +1631,14 @@ impl GuestPingArgs {
     }
 }
 impl ::serde::Serialize for GuestPingArgs {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        let mut state = serializer
-            .serialize_struct("GuestPingArgs", self.__member_count())?;
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut state = serializer.serialize_struct("GuestPingArgs", self.__member_count())?;
         self.__serialize_members(&mut state)?;
         ::serde::ser::SerializeStruct::end(state)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for GuestPingArgs {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         deserializer
             .deserialize_struct(
                 "GuestPingArgs",
@@ -1855,34 +1689,22 @@ pub trait Server {
         Err(::qapi_runtime::dispatch::unsupported())
     }
     /// The command `guest-file-write`.
-    fn guest_file_write(
-        &self,
-        args: GuestFileWriteArgs,
-    ) -> Result<(), ::qapi_runtime::QapiError> {
+    fn guest_file_write(&self, args: GuestFileWriteArgs) -> Result<(), ::qapi_runtime::QapiError> {
         let _ = args;
         Err(::qapi_runtime::dispatch::unsupported())
     }
     /// The command `guest-file-seek`.
-    fn guest_file_seek(
-        &self,
-        args: GuestFileSeekArgs,
-    ) -> Result<(), ::qapi_runtime::QapiError> {
+    fn guest_file_seek(&self, args: GuestFileSeekArgs) -> Result<(), ::qapi_runtime::QapiError> {
         let _ = args;
         Err(::qapi_runtime::dispatch::unsupported())
     }
     /// The command `guest-set-vcpus`.
-    fn guest_set_vcpus(
-        &self,
-        args: GuestSetVcpusArgs,
-    ) -> Result<(), ::qapi_runtime::QapiError> {
+    fn guest_set_vcpus(&self, args: GuestSetVcpusArgs) -> Result<(), ::qapi_runtime::QapiError> {
         let _ = args;
         Err(::qapi_runtime::dispatch::unsupported())
     }
     /// The command `add-devices`.
-    fn add_devices(
-        &self,
-        args: AddDevicesArgs,
-    ) -> Result<(), ::qapi_runtime::QapiError> {
+    fn add_devices(&self, args: AddDevicesArgs) -> Result<(), ::qapi_runtime::QapiError> {
         let _ = args;
         Err(::qapi_runtime::dispatch::unsupported())
     }
@@ -1981,68 +1803,48 @@ pub fn dispatch<S: Server + ?Sized>(
         Err(reply) => return Some(reply),
     };
     let result = match call.command() {
-        "guest-sync" => {
-            ::qapi_runtime::strict::from_arguments::<
-                GuestSyncArgs,
-            >(call.take_arguments())
-                .and_then(|args| server.guest_sync(args))
-                .map(|()| ::qapi_runtime::dispatch::empty_return())
-        }
-        "guest-exec" => {
-            ::qapi_runtime::strict::from_arguments::<
-                GuestExecArgs,
-            >(call.take_arguments())
-                .and_then(|args| server.guest_exec(args))
-                .map(|()| ::qapi_runtime::dispatch::empty_return())
-        }
-        "guest-file-write" => {
-            ::qapi_runtime::strict::from_arguments::<
-                GuestFileWriteArgs,
-            >(call.take_arguments())
-                .and_then(|args| server.guest_file_write(args))
-                .map(|()| ::qapi_runtime::dispatch::empty_return())
-        }
-        "guest-file-seek" => {
-            ::qapi_runtime::strict::from_arguments::<
-                GuestFileSeekArgs,
-            >(call.take_arguments())
-                .and_then(|args| server.guest_file_seek(args))
-                .map(|()| ::qapi_runtime::dispatch::empty_return())
-        }
-        "guest-set-vcpus" => {
-            ::qapi_runtime::strict::from_arguments::<
-                GuestSetVcpusArgs,
-            >(call.take_arguments())
-                .and_then(|args| server.guest_set_vcpus(args))
-                .map(|()| ::qapi_runtime::dispatch::empty_return())
-        }
-        "add-devices" => {
-            ::qapi_runtime::strict::from_arguments::<
-                AddDevicesArgs,
-            >(call.take_arguments())
-                .and_then(|args| server.add_devices(args))
-                .map(|()| ::qapi_runtime::dispatch::empty_return())
-        }
-        "add-device" => {
-            ::qapi_runtime::strict::from_arguments::<Device>(call.take_arguments())
-                .and_then(|args| server.add_device(args))
-                .map(|()| ::qapi_runtime::dispatch::empty_return())
-        }
-        "add-disk" => {
-            ::qapi_runtime::strict::from_arguments::<Disk>(call.take_arguments())
-                .and_then(|args| server.add_disk(args))
-                .map(|()| ::qapi_runtime::dispatch::empty_return())
-        }
-        "seek-all" => {
-            ::qapi_runtime::strict::from_arguments::<SeekAllArgs>(call.take_arguments())
-                .and_then(|args| server.seek_all(args))
-                .map(|()| ::qapi_runtime::dispatch::empty_return())
-        }
-        "guest-ping" => {
-            ::qapi_runtime::strict::no_arguments(call.arguments())
-                .and_then(|()| server.guest_ping())
-                .map(|()| ::qapi_runtime::dispatch::empty_return())
-        }
+        "guest-sync" => ::qapi_runtime::strict::from_arguments::<GuestSyncArgs>(
+            call.take_arguments(),
+        )
+        .and_then(|args| server.guest_sync(args))
+        .map(|()| ::qapi_runtime::dispatch::empty_return()),
+        "guest-exec" => ::qapi_runtime::strict::from_arguments::<GuestExecArgs>(
+            call.take_arguments(),
+        )
+        .and_then(|args| server.guest_exec(args))
+        .map(|()| ::qapi_runtime::dispatch::empty_return()),
+        "guest-file-write" => ::qapi_runtime::strict::from_arguments::<GuestFileWriteArgs>(
+            call.take_arguments(),
+        )
+        .and_then(|args| server.guest_file_write(args))
+        .map(|()| ::qapi_runtime::dispatch::empty_return()),
+        "guest-file-seek" => ::qapi_runtime::strict::from_arguments::<GuestFileSeekArgs>(
+            call.take_arguments(),
+        )
+        .and_then(|args| server.guest_file_seek(args))
+        .map(|()| ::qapi_runtime::dispatch::empty_return()),
+        "guest-set-vcpus" => ::qapi_runtime::strict::from_arguments::<GuestSetVcpusArgs>(
+            call.take_arguments(),
+        )
+        .and_then(|args| server.guest_set_vcpus(args))
+        .map(|()| ::qapi_runtime::dispatch::empty_return()),
+        "add-devices" => ::qapi_runtime::strict::from_arguments::<AddDevicesArgs>(
+            call.take_arguments(),
+        )
+        .and_then(|args| server.add_devices(args))
+        .map(|()| ::qapi_runtime::dispatch::empty_return()),
+        "add-device" => ::qapi_runtime::strict::from_arguments::<Device>(call.take_arguments())
+            .and_then(|args| server.add_device(args))
+            .map(|()| ::qapi_runtime::dispatch::empty_return()),
+        "add-disk" => ::qapi_runtime::strict::from_arguments::<Disk>(call.take_arguments())
+            .and_then(|args| server.add_disk(args))
+            .map(|()| ::qapi_runtime::dispatch::empty_return()),
+        "seek-all" => ::qapi_runtime::strict::from_arguments::<SeekAllArgs>(call.take_arguments())
+            .and_then(|args| server.seek_all(args))
+            .map(|()| ::qapi_runtime::dispatch::empty_return()),
+        "guest-ping" => ::qapi_runtime::strict::no_arguments(call.arguments())
+            .and_then(|()| server.guest_ping())
+            .map(|()| ::qapi_runtime::dispatch::empty_return()),
         name => Err(::qapi_runtime::QapiError::command_not_found(name)),
     };
     call.reply(result)
@@ -2086,11 +1888,7 @@ impl<C: ::qapi_runtime::client::Execute> Client<C> {
         args: GuestSyncArgs,
     ) -> ::core::result::Result<(), ::qapi_runtime::ClientError> {
         let arguments = ::qapi_runtime::client::encode_arguments("guest-sync", &args)?;
-        ::qapi_runtime::client::Execute::execute(
-            &mut self.runtime,
-            "guest-sync",
-            arguments,
-        )?;
+        ::qapi_runtime::client::Execute::execute(&mut self.runtime, "guest-sync", arguments)?;
         ::core::result::Result::Ok(())
     }
     /// Runs the command `guest-exec`.
@@ -2099,11 +1897,7 @@ impl<C: ::qapi_runtime::client::Execute> Client<C> {
         args: GuestExecArgs,
     ) -> ::core::result::Result<(), ::qapi_runtime::ClientError> {
         let arguments = ::qapi_runtime::client::encode_arguments("guest-exec", &args)?;
-        ::qapi_runtime::client::Execute::execute(
-            &mut self.runtime,
-            "guest-exec",
-            arguments,
-        )?;
+        ::qapi_runtime::client::Execute::execute(&mut self.runtime, "guest-exec", arguments)?;
         ::core::result::Result::Ok(())
     }
     /// Runs the command `guest-file-write`.
@@ -2111,15 +1905,8 @@ impl<C: ::qapi_runtime::client::Execute> Client<C> {
         &mut self,
         args: GuestFileWriteArgs,
     ) -> ::core::result::Result<(), ::qapi_runtime::ClientError> {
-        let arguments = ::qapi_runtime::client::encode_arguments(
-            "guest-file-write",
-            &args,
-        )?;
-        ::qapi_runtime::client::Execute::execute(
-            &mut self.runtime,
-            "guest-file-write",
-            arguments,
-        )?;
+        let arguments = ::qapi_runtime::client::encode_arguments("guest-file-write", &args)?;
+        ::qapi_runtime::client::Execute::execute(&mut self.runtime, "guest-file-write", arguments)?;
         ::core::result::Result::Ok(())
     }
     /// Runs the command `guest-file-seek`.
@@ -2127,15 +1914,8 @@ impl<C: ::qapi_runtime::client::Execute> Client<C> {
         &mut self,
         args: GuestFileSeekArgs,
     ) -> ::core::result::Result<(), ::qapi_runtime::ClientError> {
-        let arguments = ::qapi_runtime::client::encode_arguments(
-            "guest-file-seek",
-            &args,
-        )?;
-        ::qapi_runtime::client::Execute::execute(
-            &mut self.runtime,
-            "guest-file-seek",
-            arguments,
-        )?;
+        let arguments = ::qapi_runtime::client::encode_arguments("guest-file-seek", &args)?;
+        ::qapi_runtime::client::Execute::execute(&mut self.runtime, "guest-file-seek", arguments)?;
         ::core::result::Result::Ok(())
     }
     /// Runs the command `guest-set-vcpus`.
@@ -2143,15 +1923,8 @@ impl<C: ::qapi_runtime::client::Execute> Client<C> {
         &mut self,
         args: GuestSetVcpusArgs,
     ) -> ::core::result::Result<(), ::qapi_runtime::ClientError> {
-        let arguments = ::qapi_runtime::client::encode_arguments(
-            "guest-set-vcpus",
-            &args,
-        )?;
-        ::qapi_runtime::client::Execute::execute(
-            &mut self.runtime,
-            "guest-set-vcpus",
-            arguments,
-        )?;
+        let arguments = ::qapi_runtime::client::encode_arguments("guest-set-vcpus", &args)?;
+        ::qapi_runtime::client::Execute::execute(&mut self.runtime, "guest-set-vcpus", arguments)?;
         ::core::result::Result::Ok(())
     }
     /// Runs the command `add-devices`.
@@ -2160,11 +1933,7 @@ impl<C: ::qapi_runtime::client::Execute> Client<C> {
         args: AddDevicesArgs,
     ) -> ::core::result::Result<(), ::qapi_runtime::ClientError> {
         let arguments = ::qapi_runtime::client::encode_arguments("add-devices", &args)?;
-        ::qapi_runtime::client::Execute::execute(
-            &mut self.runtime,
-            "add-devices",
-            arguments,
-        )?;
+        ::qapi_runtime::client::Execute::execute(&mut self.runtime, "add-devices", arguments)?;
         ::core::result::Result::Ok(())
     }
     /// Runs the command `add-device`.
@@ -2173,11 +1942,7 @@ impl<C: ::qapi_runtime::client::Execute> Client<C> {
         args: AddDeviceArgs,
     ) -> ::core::result::Result<(), ::qapi_runtime::ClientError> {
         let arguments = ::qapi_runtime::client::encode_arguments("add-device", &args)?;
-        ::qapi_runtime::client::Execute::execute(
-            &mut self.runtime,
-            "add-device",
-            arguments,
-        )?;
+        ::qapi_runtime::client::Execute::execute(&mut self.runtime, "add-device", arguments)?;
         ::core::result::Result::Ok(())
     }
     /// Runs the command `add-disk`.
@@ -2186,11 +1951,7 @@ impl<C: ::qapi_runtime::client::Execute> Client<C> {
         args: AddDiskArgs,
     ) -> ::core::result::Result<(), ::qapi_runtime::ClientError> {
         let arguments = ::qapi_runtime::client::encode_arguments("add-disk", &args)?;
-        ::qapi_runtime::client::Execute::execute(
-            &mut self.runtime,
-            "add-disk",
-            arguments,
-        )?;
+        ::qapi_runtime::client::Execute::execute(&mut self.runtime, "add-disk", arguments)?;
         ::core::result::Result::Ok(())
     }
     /// Runs the command `seek-all`.
@@ -2199,23 +1960,13 @@ impl<C: ::qapi_runtime::client::Execute> Client<C> {
         args: SeekAllArgs,
     ) -> ::core::result::Result<(), ::qapi_runtime::ClientError> {
         let arguments = ::qapi_runtime::client::encode_arguments("seek-all", &args)?;
-        ::qapi_runtime::client::Execute::execute(
-            &mut self.runtime,
-            "seek-all",
-            arguments,
-        )?;
+        ::qapi_runtime::client::Execute::execute(&mut self.runtime, "seek-all", arguments)?;
         ::core::result::Result::Ok(())
     }
     /// Runs the command `guest-ping`.
-    pub fn guest_ping(
-        &mut self,
-    ) -> ::core::result::Result<(), ::qapi_runtime::ClientError> {
+    pub fn guest_ping(&mut self) -> ::core::result::Result<(), ::qapi_runtime::ClientError> {
         let arguments = ::core::option::Option::None;
-        ::qapi_runtime::client::Execute::execute(
-            &mut self.runtime,
-            "guest-ping",
-            arguments,
-        )?;
+        ::qapi_runtime::client::Execute::execute(&mut self.runtime, "guest-ping", arguments)?;
         ::core::result::Result::Ok(())
     }
 }
@@ -2231,9 +1982,7 @@ mod __private {
     /// Decodes a member name or enum value with `deserialize_identifier`.
     pub(super) struct Key<T>(pub(super) T);
     impl<'de, T: FromKey> de::Deserialize<'de> for Key<T> {
-        fn deserialize<D: de::Deserializer<'de>>(
-            deserializer: D,
-        ) -> Result<Self, D::Error> {
+        fn deserialize<D: de::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
             deserializer.deserialize_identifier(KeyVisitor(PhantomData))
         }
     }
@@ -2267,10 +2016,7 @@ mod __private {
     }
     impl<S> ObjectVisitor<S> {
         pub(super) fn new(name: &'static str) -> Self {
-            ObjectVisitor {
-                name,
-                slots: PhantomData,
-            }
+            ObjectVisitor { name, slots: PhantomData }
         }
     }
     impl<'de, S: Slots> de::Visitor<'de> for ObjectVisitor<S> {
@@ -2278,10 +2024,7 @@ mod __private {
         fn expecting(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
             write!(formatter, "an object {}", self.name)
         }
-        fn visit_map<A: de::MapAccess<'de>>(
-            self,
-            mut map: A,
-        ) -> Result<S::Value, A::Error> {
+        fn visit_map<A: de::MapAccess<'de>>(self, mut map: A) -> Result<S::Value, A::Error> {
             let mut slots = S::default();
             while let Some(Key(field)) = map.next_key::<Key<S::Field>>()? {
                 slots.entry(field, &mut map)?;
@@ -2302,16 +2045,11 @@ mod __private {
         Ok(())
     }
     /// Skips the value of a member this code does not know.
-    pub(super) fn ignore<'de, A: de::MapAccess<'de>>(
-        map: &mut A,
-    ) -> Result<(), A::Error> {
+    pub(super) fn ignore<'de, A: de::MapAccess<'de>>(map: &mut A) -> Result<(), A::Error> {
         map.next_value::<de::IgnoredAny>().map(|_| ())
     }
     /// The value of a required member, or `missing_field`.
-    pub(super) fn required<T, E: de::Error>(
-        slot: Option<T>,
-        name: &'static str,
-    ) -> Result<T, E> {
+    pub(super) fn required<T, E: de::Error>(slot: Option<T>, name: &'static str) -> Result<T, E> {
         slot.ok_or_else(|| E::missing_field(name))
     }
     /// Decodes an enum value from a string, or from a unit variant.
@@ -2321,10 +2059,7 @@ mod __private {
     }
     impl<T> EnumVisitor<T> {
         pub(super) fn new(name: &'static str) -> Self {
-            EnumVisitor {
-                name,
-                value: PhantomData,
-            }
+            EnumVisitor { name, value: PhantomData }
         }
     }
     impl<'de, T: FromKey> de::Visitor<'de> for EnumVisitor<T> {
@@ -2344,20 +2079,17 @@ mod __private {
     /// Union branch members that came before the discriminator, as JSON values.
     pub(super) type Pending = Vec<(String, ::serde_json::Value)>;
     /// The pending members, read again as a map.
-    pub(super) type Replay = de::value::MapDeserializer<
-        'static,
-        ::std::vec::IntoIter<(String, ::serde_json::Value)>,
-        ::serde_json::Error,
-    >;
+    pub(super) type Replay = de::value::MapDeserializer<'static, ::std::vec::IntoIter<(
+        String,
+        ::serde_json::Value,
+    )>, ::serde_json::Error,>;
     /// Hands each pending member to the branch, once the discriminator is known.
     pub(super) fn replay<E: de::Error>(
         pending: Pending,
         mut entry: impl FnMut(&str, &mut Replay) -> Result<(), ::serde_json::Error>,
     ) -> Result<(), E> {
         let mut map = de::value::MapDeserializer::new(pending.into_iter());
-        while let Some(key) = de::MapAccess::next_key::<String>(&mut map)
-            .map_err(E::custom)?
-        {
+        while let Some(key) = de::MapAccess::next_key::<String>(&mut map).map_err(E::custom)? {
             entry(&key, &mut map).map_err(E::custom)?;
         }
         Ok(())
