@@ -100,7 +100,7 @@ fn guest_agent_conformance(root: &Path, shared: &Path) -> Result<()> {
             "example-agent",
         ],
     )?;
-    let agent = root.join("target/release/example-agent");
+    let agent = target_dir(root).join("release/example-agent");
     run(Command::new("python3").args([
         shared
             .join("conformance/qga_conformance.py")
@@ -117,7 +117,7 @@ fn guest_agent_conformance(root: &Path, shared: &Path) -> Result<()> {
 /// QEMU's suite through the real command line, with the harness in ../shared.
 fn qemu_suite(root: &Path, shared: &Path) -> Result<()> {
     cargo(root, &["build", "--release", "-p", "qapi-gen"])?;
-    let binary = root.join("target/release/qapi-gen");
+    let binary = target_dir(root).join("release/qapi-gen");
     let binary = binary.display();
     run(Command::new("python3").args([
         shared
@@ -131,6 +131,12 @@ fn qemu_suite(root: &Path, shared: &Path) -> Result<()> {
         "--dump-cmd",
         &format!("{binary} dump {{file}}"),
     ]))
+}
+
+/// Where cargo puts what it builds: `CARGO_TARGET_DIR` when set (relative to the workspace, as
+/// cargo reads it), else the workspace's `target`.
+fn target_dir(root: &Path) -> PathBuf {
+    std::env::var_os("CARGO_TARGET_DIR").map_or_else(|| root.join("target"), |dir| root.join(dir))
 }
 
 fn cargo(root: &Path, args: &[&str]) -> Result<()> {
