@@ -12,14 +12,12 @@ pub struct GuestSyncDelimitedArgs {
     /// a random number
     pub id: i64,
 }
-impl GuestSyncDelimitedArgs {
-    /// The number of members [`Self::__serialize_members`] writes.
-    fn __member_count(&self) -> usize {
+impl __private::Object for GuestSyncDelimitedArgs {
+    const NAME: &'static str = "GuestSyncDelimitedArgs";
+    fn member_count(&self) -> usize {
         1usize
     }
-    /// Writes the members into an object being serialized (a union writes its
-    /// branch's members inline with its own).
-    fn __serialize_members<S: ::serde::ser::SerializeStruct>(
+    fn serialize_members<S: ::serde::ser::SerializeStruct>(
         &self,
         state: &mut S,
     ) -> Result<(), S::Error> {
@@ -32,36 +30,14 @@ impl ::serde::Serialize for GuestSyncDelimitedArgs {
         &self,
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
-        let mut state = serializer
-            .serialize_struct("GuestSyncDelimitedArgs", self.__member_count())?;
-        self.__serialize_members(&mut state)?;
-        ::serde::ser::SerializeStruct::end(state)
+        __private::serialize_object(self, serializer)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for GuestSyncDelimitedArgs {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        deserializer
-            .deserialize_struct(
-                "GuestSyncDelimitedArgs",
-                &["id"],
-                __private::ObjectVisitor::<
-                    __GuestSyncDelimitedArgsSlots,
-                >::new("GuestSyncDelimitedArgs"),
-            )
-    }
-}
-enum __GuestSyncDelimitedArgsField {
-    Id,
-    __Ignore,
-}
-impl __private::FromKey for __GuestSyncDelimitedArgsField {
-    fn from_key(key: &str) -> Self {
-        match key {
-            "id" => Self::Id,
-            _ => Self::__Ignore,
-        }
+        __private::deserialize_object::<__GuestSyncDelimitedArgsSlots, D>(deserializer)
     }
 }
 #[derive(Default)]
@@ -69,18 +45,16 @@ struct __GuestSyncDelimitedArgsSlots {
     id: Option<i64>,
 }
 impl __private::Slots for __GuestSyncDelimitedArgsSlots {
-    type Field = __GuestSyncDelimitedArgsField;
-    type Value = GuestSyncDelimitedArgs;
+    type Object = GuestSyncDelimitedArgs;
+    const MEMBERS: &'static [&'static str] = &["id"];
     fn entry<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
-        field: __GuestSyncDelimitedArgsField,
+        key: usize,
         map: &mut A,
     ) -> Result<(), A::Error> {
-        match field {
-            __GuestSyncDelimitedArgsField::Id => {
-                __private::store(&mut self.id, "id", map)
-            }
-            __GuestSyncDelimitedArgsField::__Ignore => __private::ignore(map),
+        match key {
+            0 => __private::store(&mut self.id, "id", map),
+            _ => __private::ignore(map),
         }
     }
     fn finish<E: ::serde::de::Error>(self) -> Result<GuestSyncDelimitedArgs, E> {
@@ -94,14 +68,12 @@ impl __private::Slots for __GuestSyncDelimitedArgsSlots {
 /// Checks the agent is alive.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct GuestPingArgs {}
-impl GuestPingArgs {
-    /// The number of members [`Self::__serialize_members`] writes.
-    fn __member_count(&self) -> usize {
+impl __private::Object for GuestPingArgs {
+    const NAME: &'static str = "GuestPingArgs";
+    fn member_count(&self) -> usize {
         0usize
     }
-    /// Writes the members into an object being serialized (a union writes its
-    /// branch's members inline with its own).
-    fn __serialize_members<S: ::serde::ser::SerializeStruct>(
+    fn serialize_members<S: ::serde::ser::SerializeStruct>(
         &self,
         _state: &mut S,
     ) -> Result<(), S::Error> {
@@ -113,46 +85,27 @@ impl ::serde::Serialize for GuestPingArgs {
         &self,
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
-        let mut state = serializer
-            .serialize_struct("GuestPingArgs", self.__member_count())?;
-        self.__serialize_members(&mut state)?;
-        ::serde::ser::SerializeStruct::end(state)
+        __private::serialize_object(self, serializer)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for GuestPingArgs {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        deserializer
-            .deserialize_struct(
-                "GuestPingArgs",
-                &[],
-                __private::ObjectVisitor::<__GuestPingArgsSlots>::new("GuestPingArgs"),
-            )
-    }
-}
-enum __GuestPingArgsField {
-    __Ignore,
-}
-impl __private::FromKey for __GuestPingArgsField {
-    fn from_key(key: &str) -> Self {
-        let _ = key;
-        Self::__Ignore
+        __private::deserialize_object::<__GuestPingArgsSlots, D>(deserializer)
     }
 }
 #[derive(Default)]
 struct __GuestPingArgsSlots {}
 impl __private::Slots for __GuestPingArgsSlots {
-    type Field = __GuestPingArgsField;
-    type Value = GuestPingArgs;
+    type Object = GuestPingArgs;
+    const MEMBERS: &'static [&'static str] = &[];
     fn entry<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
-        field: __GuestPingArgsField,
+        _key: usize,
         map: &mut A,
     ) -> Result<(), A::Error> {
-        match field {
-            __GuestPingArgsField::__Ignore => __private::ignore(map),
-        }
+        __private::ignore(map)
     }
     fn finish<E: ::serde::de::Error>(self) -> Result<GuestPingArgs, E> {
         Ok(GuestPingArgs {})
@@ -165,14 +118,12 @@ impl __private::Slots for __GuestPingArgsSlots {
 /// the guest's time in nanoseconds since the epoch
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct GuestGetTimeArgs {}
-impl GuestGetTimeArgs {
-    /// The number of members [`Self::__serialize_members`] writes.
-    fn __member_count(&self) -> usize {
+impl __private::Object for GuestGetTimeArgs {
+    const NAME: &'static str = "GuestGetTimeArgs";
+    fn member_count(&self) -> usize {
         0usize
     }
-    /// Writes the members into an object being serialized (a union writes its
-    /// branch's members inline with its own).
-    fn __serialize_members<S: ::serde::ser::SerializeStruct>(
+    fn serialize_members<S: ::serde::ser::SerializeStruct>(
         &self,
         _state: &mut S,
     ) -> Result<(), S::Error> {
@@ -184,48 +135,27 @@ impl ::serde::Serialize for GuestGetTimeArgs {
         &self,
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
-        let mut state = serializer
-            .serialize_struct("GuestGetTimeArgs", self.__member_count())?;
-        self.__serialize_members(&mut state)?;
-        ::serde::ser::SerializeStruct::end(state)
+        __private::serialize_object(self, serializer)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for GuestGetTimeArgs {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        deserializer
-            .deserialize_struct(
-                "GuestGetTimeArgs",
-                &[],
-                __private::ObjectVisitor::<
-                    __GuestGetTimeArgsSlots,
-                >::new("GuestGetTimeArgs"),
-            )
-    }
-}
-enum __GuestGetTimeArgsField {
-    __Ignore,
-}
-impl __private::FromKey for __GuestGetTimeArgsField {
-    fn from_key(key: &str) -> Self {
-        let _ = key;
-        Self::__Ignore
+        __private::deserialize_object::<__GuestGetTimeArgsSlots, D>(deserializer)
     }
 }
 #[derive(Default)]
 struct __GuestGetTimeArgsSlots {}
 impl __private::Slots for __GuestGetTimeArgsSlots {
-    type Field = __GuestGetTimeArgsField;
-    type Value = GuestGetTimeArgs;
+    type Object = GuestGetTimeArgs;
+    const MEMBERS: &'static [&'static str] = &[];
     fn entry<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
-        field: __GuestGetTimeArgsField,
+        _key: usize,
         map: &mut A,
     ) -> Result<(), A::Error> {
-        match field {
-            __GuestGetTimeArgsField::__Ignore => __private::ignore(map),
-        }
+        __private::ignore(map)
     }
     fn finish<E: ::serde::de::Error>(self) -> Result<GuestGetTimeArgs, E> {
         Ok(GuestGetTimeArgs {})
@@ -240,14 +170,12 @@ pub struct GuestAgentCommandInfo {
     /// whether it replies on success
     pub success_response: bool,
 }
-impl GuestAgentCommandInfo {
-    /// The number of members [`Self::__serialize_members`] writes.
-    fn __member_count(&self) -> usize {
+impl __private::Object for GuestAgentCommandInfo {
+    const NAME: &'static str = "GuestAgentCommandInfo";
+    fn member_count(&self) -> usize {
         3usize
     }
-    /// Writes the members into an object being serialized (a union writes its
-    /// branch's members inline with its own).
-    fn __serialize_members<S: ::serde::ser::SerializeStruct>(
+    fn serialize_members<S: ::serde::ser::SerializeStruct>(
         &self,
         state: &mut S,
     ) -> Result<(), S::Error> {
@@ -262,40 +190,14 @@ impl ::serde::Serialize for GuestAgentCommandInfo {
         &self,
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
-        let mut state = serializer
-            .serialize_struct("GuestAgentCommandInfo", self.__member_count())?;
-        self.__serialize_members(&mut state)?;
-        ::serde::ser::SerializeStruct::end(state)
+        __private::serialize_object(self, serializer)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for GuestAgentCommandInfo {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        deserializer
-            .deserialize_struct(
-                "GuestAgentCommandInfo",
-                &["name", "enabled", "success-response"],
-                __private::ObjectVisitor::<
-                    __GuestAgentCommandInfoSlots,
-                >::new("GuestAgentCommandInfo"),
-            )
-    }
-}
-enum __GuestAgentCommandInfoField {
-    Name,
-    Enabled,
-    SuccessResponse,
-    __Ignore,
-}
-impl __private::FromKey for __GuestAgentCommandInfoField {
-    fn from_key(key: &str) -> Self {
-        match key {
-            "name" => Self::Name,
-            "enabled" => Self::Enabled,
-            "success-response" => Self::SuccessResponse,
-            _ => Self::__Ignore,
-        }
+        __private::deserialize_object::<__GuestAgentCommandInfoSlots, D>(deserializer)
     }
 }
 #[derive(Default)]
@@ -305,24 +207,18 @@ struct __GuestAgentCommandInfoSlots {
     success_response: Option<bool>,
 }
 impl __private::Slots for __GuestAgentCommandInfoSlots {
-    type Field = __GuestAgentCommandInfoField;
-    type Value = GuestAgentCommandInfo;
+    type Object = GuestAgentCommandInfo;
+    const MEMBERS: &'static [&'static str] = &["name", "enabled", "success-response"];
     fn entry<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
-        field: __GuestAgentCommandInfoField,
+        key: usize,
         map: &mut A,
     ) -> Result<(), A::Error> {
-        match field {
-            __GuestAgentCommandInfoField::Name => {
-                __private::store(&mut self.name, "name", map)
-            }
-            __GuestAgentCommandInfoField::Enabled => {
-                __private::store(&mut self.enabled, "enabled", map)
-            }
-            __GuestAgentCommandInfoField::SuccessResponse => {
-                __private::store(&mut self.success_response, "success-response", map)
-            }
-            __GuestAgentCommandInfoField::__Ignore => __private::ignore(map),
+        match key {
+            0 => __private::store(&mut self.name, "name", map),
+            1 => __private::store(&mut self.enabled, "enabled", map),
+            2 => __private::store(&mut self.success_response, "success-response", map),
+            _ => __private::ignore(map),
         }
     }
     fn finish<E: ::serde::de::Error>(self) -> Result<GuestAgentCommandInfo, E> {
@@ -343,14 +239,12 @@ pub struct GuestAgentInfo {
     /// its commands
     pub supported_commands: Vec<GuestAgentCommandInfo>,
 }
-impl GuestAgentInfo {
-    /// The number of members [`Self::__serialize_members`] writes.
-    fn __member_count(&self) -> usize {
+impl __private::Object for GuestAgentInfo {
+    const NAME: &'static str = "GuestAgentInfo";
+    fn member_count(&self) -> usize {
         2usize
     }
-    /// Writes the members into an object being serialized (a union writes its
-    /// branch's members inline with its own).
-    fn __serialize_members<S: ::serde::ser::SerializeStruct>(
+    fn serialize_members<S: ::serde::ser::SerializeStruct>(
         &self,
         state: &mut S,
     ) -> Result<(), S::Error> {
@@ -364,36 +258,14 @@ impl ::serde::Serialize for GuestAgentInfo {
         &self,
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
-        let mut state = serializer
-            .serialize_struct("GuestAgentInfo", self.__member_count())?;
-        self.__serialize_members(&mut state)?;
-        ::serde::ser::SerializeStruct::end(state)
+        __private::serialize_object(self, serializer)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for GuestAgentInfo {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        deserializer
-            .deserialize_struct(
-                "GuestAgentInfo",
-                &["version", "supported_commands"],
-                __private::ObjectVisitor::<__GuestAgentInfoSlots>::new("GuestAgentInfo"),
-            )
-    }
-}
-enum __GuestAgentInfoField {
-    Version,
-    SupportedCommands,
-    __Ignore,
-}
-impl __private::FromKey for __GuestAgentInfoField {
-    fn from_key(key: &str) -> Self {
-        match key {
-            "version" => Self::Version,
-            "supported_commands" => Self::SupportedCommands,
-            _ => Self::__Ignore,
-        }
+        __private::deserialize_object::<__GuestAgentInfoSlots, D>(deserializer)
     }
 }
 #[derive(Default)]
@@ -402,21 +274,19 @@ struct __GuestAgentInfoSlots {
     supported_commands: Option<Vec<GuestAgentCommandInfo>>,
 }
 impl __private::Slots for __GuestAgentInfoSlots {
-    type Field = __GuestAgentInfoField;
-    type Value = GuestAgentInfo;
+    type Object = GuestAgentInfo;
+    const MEMBERS: &'static [&'static str] = &["version", "supported_commands"];
     fn entry<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
-        field: __GuestAgentInfoField,
+        key: usize,
         map: &mut A,
     ) -> Result<(), A::Error> {
-        match field {
-            __GuestAgentInfoField::Version => {
-                __private::store(&mut self.version, "version", map)
-            }
-            __GuestAgentInfoField::SupportedCommands => {
+        match key {
+            0 => __private::store(&mut self.version, "version", map),
+            1 => {
                 __private::store(&mut self.supported_commands, "supported_commands", map)
             }
-            __GuestAgentInfoField::__Ignore => __private::ignore(map),
+            _ => __private::ignore(map),
         }
     }
     fn finish<E: ::serde::de::Error>(self) -> Result<GuestAgentInfo, E> {
@@ -436,14 +306,12 @@ impl __private::Slots for __GuestAgentInfoSlots {
 /// the agent's version and commands
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct GuestInfoArgs {}
-impl GuestInfoArgs {
-    /// The number of members [`Self::__serialize_members`] writes.
-    fn __member_count(&self) -> usize {
+impl __private::Object for GuestInfoArgs {
+    const NAME: &'static str = "GuestInfoArgs";
+    fn member_count(&self) -> usize {
         0usize
     }
-    /// Writes the members into an object being serialized (a union writes its
-    /// branch's members inline with its own).
-    fn __serialize_members<S: ::serde::ser::SerializeStruct>(
+    fn serialize_members<S: ::serde::ser::SerializeStruct>(
         &self,
         _state: &mut S,
     ) -> Result<(), S::Error> {
@@ -455,46 +323,27 @@ impl ::serde::Serialize for GuestInfoArgs {
         &self,
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
-        let mut state = serializer
-            .serialize_struct("GuestInfoArgs", self.__member_count())?;
-        self.__serialize_members(&mut state)?;
-        ::serde::ser::SerializeStruct::end(state)
+        __private::serialize_object(self, serializer)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for GuestInfoArgs {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        deserializer
-            .deserialize_struct(
-                "GuestInfoArgs",
-                &[],
-                __private::ObjectVisitor::<__GuestInfoArgsSlots>::new("GuestInfoArgs"),
-            )
-    }
-}
-enum __GuestInfoArgsField {
-    __Ignore,
-}
-impl __private::FromKey for __GuestInfoArgsField {
-    fn from_key(key: &str) -> Self {
-        let _ = key;
-        Self::__Ignore
+        __private::deserialize_object::<__GuestInfoArgsSlots, D>(deserializer)
     }
 }
 #[derive(Default)]
 struct __GuestInfoArgsSlots {}
 impl __private::Slots for __GuestInfoArgsSlots {
-    type Field = __GuestInfoArgsField;
-    type Value = GuestInfoArgs;
+    type Object = GuestInfoArgs;
+    const MEMBERS: &'static [&'static str] = &[];
     fn entry<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
-        field: __GuestInfoArgsField,
+        _key: usize,
         map: &mut A,
     ) -> Result<(), A::Error> {
-        match field {
-            __GuestInfoArgsField::__Ignore => __private::ignore(map),
-        }
+        __private::ignore(map)
     }
     fn finish<E: ::serde::de::Error>(self) -> Result<GuestInfoArgs, E> {
         Ok(GuestInfoArgs {})
@@ -508,9 +357,9 @@ pub struct GuestOsInfo {
     /// the distribution's id
     pub id: Option<String>,
 }
-impl GuestOsInfo {
-    /// The number of members [`Self::__serialize_members`] writes.
-    fn __member_count(&self) -> usize {
+impl __private::Object for GuestOsInfo {
+    const NAME: &'static str = "GuestOsInfo";
+    fn member_count(&self) -> usize {
         let mut count = 0usize;
         if self.kernel_release.is_some() {
             count += 1;
@@ -520,9 +369,7 @@ impl GuestOsInfo {
         }
         count
     }
-    /// Writes the members into an object being serialized (a union writes its
-    /// branch's members inline with its own).
-    fn __serialize_members<S: ::serde::ser::SerializeStruct>(
+    fn serialize_members<S: ::serde::ser::SerializeStruct>(
         &self,
         state: &mut S,
     ) -> Result<(), S::Error> {
@@ -542,36 +389,14 @@ impl ::serde::Serialize for GuestOsInfo {
         &self,
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
-        let mut state = serializer
-            .serialize_struct("GuestOsInfo", self.__member_count())?;
-        self.__serialize_members(&mut state)?;
-        ::serde::ser::SerializeStruct::end(state)
+        __private::serialize_object(self, serializer)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for GuestOsInfo {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        deserializer
-            .deserialize_struct(
-                "GuestOsInfo",
-                &["kernel-release", "id"],
-                __private::ObjectVisitor::<__GuestOsInfoSlots>::new("GuestOsInfo"),
-            )
-    }
-}
-enum __GuestOsInfoField {
-    KernelRelease,
-    Id,
-    __Ignore,
-}
-impl __private::FromKey for __GuestOsInfoField {
-    fn from_key(key: &str) -> Self {
-        match key {
-            "kernel-release" => Self::KernelRelease,
-            "id" => Self::Id,
-            _ => Self::__Ignore,
-        }
+        __private::deserialize_object::<__GuestOsInfoSlots, D>(deserializer)
     }
 }
 #[derive(Default)]
@@ -580,19 +405,17 @@ struct __GuestOsInfoSlots {
     id: Option<String>,
 }
 impl __private::Slots for __GuestOsInfoSlots {
-    type Field = __GuestOsInfoField;
-    type Value = GuestOsInfo;
+    type Object = GuestOsInfo;
+    const MEMBERS: &'static [&'static str] = &["kernel-release", "id"];
     fn entry<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
-        field: __GuestOsInfoField,
+        key: usize,
         map: &mut A,
     ) -> Result<(), A::Error> {
-        match field {
-            __GuestOsInfoField::KernelRelease => {
-                __private::store(&mut self.kernel_release, "kernel-release", map)
-            }
-            __GuestOsInfoField::Id => __private::store(&mut self.id, "id", map),
-            __GuestOsInfoField::__Ignore => __private::ignore(map),
+        match key {
+            0 => __private::store(&mut self.kernel_release, "kernel-release", map),
+            1 => __private::store(&mut self.id, "id", map),
+            _ => __private::ignore(map),
         }
     }
     fn finish<E: ::serde::de::Error>(self) -> Result<GuestOsInfo, E> {
@@ -609,14 +432,12 @@ impl __private::Slots for __GuestOsInfoSlots {
 /// the guest's operating system
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct GuestGetOsinfoArgs {}
-impl GuestGetOsinfoArgs {
-    /// The number of members [`Self::__serialize_members`] writes.
-    fn __member_count(&self) -> usize {
+impl __private::Object for GuestGetOsinfoArgs {
+    const NAME: &'static str = "GuestGetOsinfoArgs";
+    fn member_count(&self) -> usize {
         0usize
     }
-    /// Writes the members into an object being serialized (a union writes its
-    /// branch's members inline with its own).
-    fn __serialize_members<S: ::serde::ser::SerializeStruct>(
+    fn serialize_members<S: ::serde::ser::SerializeStruct>(
         &self,
         _state: &mut S,
     ) -> Result<(), S::Error> {
@@ -628,48 +449,27 @@ impl ::serde::Serialize for GuestGetOsinfoArgs {
         &self,
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
-        let mut state = serializer
-            .serialize_struct("GuestGetOsinfoArgs", self.__member_count())?;
-        self.__serialize_members(&mut state)?;
-        ::serde::ser::SerializeStruct::end(state)
+        __private::serialize_object(self, serializer)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for GuestGetOsinfoArgs {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        deserializer
-            .deserialize_struct(
-                "GuestGetOsinfoArgs",
-                &[],
-                __private::ObjectVisitor::<
-                    __GuestGetOsinfoArgsSlots,
-                >::new("GuestGetOsinfoArgs"),
-            )
-    }
-}
-enum __GuestGetOsinfoArgsField {
-    __Ignore,
-}
-impl __private::FromKey for __GuestGetOsinfoArgsField {
-    fn from_key(key: &str) -> Self {
-        let _ = key;
-        Self::__Ignore
+        __private::deserialize_object::<__GuestGetOsinfoArgsSlots, D>(deserializer)
     }
 }
 #[derive(Default)]
 struct __GuestGetOsinfoArgsSlots {}
 impl __private::Slots for __GuestGetOsinfoArgsSlots {
-    type Field = __GuestGetOsinfoArgsField;
-    type Value = GuestGetOsinfoArgs;
+    type Object = GuestGetOsinfoArgs;
+    const MEMBERS: &'static [&'static str] = &[];
     fn entry<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
-        field: __GuestGetOsinfoArgsField,
+        _key: usize,
         map: &mut A,
     ) -> Result<(), A::Error> {
-        match field {
-            __GuestGetOsinfoArgsField::__Ignore => __private::ignore(map),
-        }
+        __private::ignore(map)
     }
     fn finish<E: ::serde::de::Error>(self) -> Result<GuestGetOsinfoArgs, E> {
         Ok(GuestGetOsinfoArgs {})
@@ -728,21 +528,11 @@ impl ::serde::Serialize for GuestIpAddressType {
         serializer.serialize_str(self.as_str())
     }
 }
-impl __private::FromKey for GuestIpAddressType {
-    fn from_key(key: &str) -> Self {
-        Self::from(key)
-    }
-}
 impl<'de> ::serde::Deserialize<'de> for GuestIpAddressType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        deserializer
-            .deserialize_enum(
-                "GuestIpAddressType",
-                Self::VALUES,
-                __private::EnumVisitor::<Self>::new("GuestIpAddressType"),
-            )
+        __private::deserialize_enum(deserializer, "GuestIpAddressType", Self::VALUES)
     }
 }
 #[derive(Clone, Debug, PartialEq)]
@@ -754,14 +544,12 @@ pub struct GuestIpAddress {
     /// the network prefix length
     pub prefix: i64,
 }
-impl GuestIpAddress {
-    /// The number of members [`Self::__serialize_members`] writes.
-    fn __member_count(&self) -> usize {
+impl __private::Object for GuestIpAddress {
+    const NAME: &'static str = "GuestIpAddress";
+    fn member_count(&self) -> usize {
         3usize
     }
-    /// Writes the members into an object being serialized (a union writes its
-    /// branch's members inline with its own).
-    fn __serialize_members<S: ::serde::ser::SerializeStruct>(
+    fn serialize_members<S: ::serde::ser::SerializeStruct>(
         &self,
         state: &mut S,
     ) -> Result<(), S::Error> {
@@ -776,38 +564,14 @@ impl ::serde::Serialize for GuestIpAddress {
         &self,
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
-        let mut state = serializer
-            .serialize_struct("GuestIpAddress", self.__member_count())?;
-        self.__serialize_members(&mut state)?;
-        ::serde::ser::SerializeStruct::end(state)
+        __private::serialize_object(self, serializer)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for GuestIpAddress {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        deserializer
-            .deserialize_struct(
-                "GuestIpAddress",
-                &["ip-address", "ip-address-type", "prefix"],
-                __private::ObjectVisitor::<__GuestIpAddressSlots>::new("GuestIpAddress"),
-            )
-    }
-}
-enum __GuestIpAddressField {
-    IpAddress,
-    IpAddressType,
-    Prefix,
-    __Ignore,
-}
-impl __private::FromKey for __GuestIpAddressField {
-    fn from_key(key: &str) -> Self {
-        match key {
-            "ip-address" => Self::IpAddress,
-            "ip-address-type" => Self::IpAddressType,
-            "prefix" => Self::Prefix,
-            _ => Self::__Ignore,
-        }
+        __private::deserialize_object::<__GuestIpAddressSlots, D>(deserializer)
     }
 }
 #[derive(Default)]
@@ -817,24 +581,22 @@ struct __GuestIpAddressSlots {
     prefix: Option<i64>,
 }
 impl __private::Slots for __GuestIpAddressSlots {
-    type Field = __GuestIpAddressField;
-    type Value = GuestIpAddress;
+    type Object = GuestIpAddress;
+    const MEMBERS: &'static [&'static str] = &[
+        "ip-address",
+        "ip-address-type",
+        "prefix",
+    ];
     fn entry<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
-        field: __GuestIpAddressField,
+        key: usize,
         map: &mut A,
     ) -> Result<(), A::Error> {
-        match field {
-            __GuestIpAddressField::IpAddress => {
-                __private::store(&mut self.ip_address, "ip-address", map)
-            }
-            __GuestIpAddressField::IpAddressType => {
-                __private::store(&mut self.ip_address_type, "ip-address-type", map)
-            }
-            __GuestIpAddressField::Prefix => {
-                __private::store(&mut self.prefix, "prefix", map)
-            }
-            __GuestIpAddressField::__Ignore => __private::ignore(map),
+        match key {
+            0 => __private::store(&mut self.ip_address, "ip-address", map),
+            1 => __private::store(&mut self.ip_address_type, "ip-address-type", map),
+            2 => __private::store(&mut self.prefix, "prefix", map),
+            _ => __private::ignore(map),
         }
     }
     fn finish<E: ::serde::de::Error>(self) -> Result<GuestIpAddress, E> {
@@ -857,9 +619,9 @@ pub struct GuestNetworkInterface {
     /// its addresses
     pub ip_addresses: Option<Vec<GuestIpAddress>>,
 }
-impl GuestNetworkInterface {
-    /// The number of members [`Self::__serialize_members`] writes.
-    fn __member_count(&self) -> usize {
+impl __private::Object for GuestNetworkInterface {
+    const NAME: &'static str = "GuestNetworkInterface";
+    fn member_count(&self) -> usize {
         let mut count = 1usize;
         if self.hardware_address.is_some() {
             count += 1;
@@ -869,9 +631,7 @@ impl GuestNetworkInterface {
         }
         count
     }
-    /// Writes the members into an object being serialized (a union writes its
-    /// branch's members inline with its own).
-    fn __serialize_members<S: ::serde::ser::SerializeStruct>(
+    fn serialize_members<S: ::serde::ser::SerializeStruct>(
         &self,
         state: &mut S,
     ) -> Result<(), S::Error> {
@@ -892,40 +652,14 @@ impl ::serde::Serialize for GuestNetworkInterface {
         &self,
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
-        let mut state = serializer
-            .serialize_struct("GuestNetworkInterface", self.__member_count())?;
-        self.__serialize_members(&mut state)?;
-        ::serde::ser::SerializeStruct::end(state)
+        __private::serialize_object(self, serializer)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for GuestNetworkInterface {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        deserializer
-            .deserialize_struct(
-                "GuestNetworkInterface",
-                &["name", "hardware-address", "ip-addresses"],
-                __private::ObjectVisitor::<
-                    __GuestNetworkInterfaceSlots,
-                >::new("GuestNetworkInterface"),
-            )
-    }
-}
-enum __GuestNetworkInterfaceField {
-    Name,
-    HardwareAddress,
-    IpAddresses,
-    __Ignore,
-}
-impl __private::FromKey for __GuestNetworkInterfaceField {
-    fn from_key(key: &str) -> Self {
-        match key {
-            "name" => Self::Name,
-            "hardware-address" => Self::HardwareAddress,
-            "ip-addresses" => Self::IpAddresses,
-            _ => Self::__Ignore,
-        }
+        __private::deserialize_object::<__GuestNetworkInterfaceSlots, D>(deserializer)
     }
 }
 #[derive(Default)]
@@ -935,24 +669,22 @@ struct __GuestNetworkInterfaceSlots {
     ip_addresses: Option<Vec<GuestIpAddress>>,
 }
 impl __private::Slots for __GuestNetworkInterfaceSlots {
-    type Field = __GuestNetworkInterfaceField;
-    type Value = GuestNetworkInterface;
+    type Object = GuestNetworkInterface;
+    const MEMBERS: &'static [&'static str] = &[
+        "name",
+        "hardware-address",
+        "ip-addresses",
+    ];
     fn entry<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
-        field: __GuestNetworkInterfaceField,
+        key: usize,
         map: &mut A,
     ) -> Result<(), A::Error> {
-        match field {
-            __GuestNetworkInterfaceField::Name => {
-                __private::store(&mut self.name, "name", map)
-            }
-            __GuestNetworkInterfaceField::HardwareAddress => {
-                __private::store(&mut self.hardware_address, "hardware-address", map)
-            }
-            __GuestNetworkInterfaceField::IpAddresses => {
-                __private::store(&mut self.ip_addresses, "ip-addresses", map)
-            }
-            __GuestNetworkInterfaceField::__Ignore => __private::ignore(map),
+        match key {
+            0 => __private::store(&mut self.name, "name", map),
+            1 => __private::store(&mut self.hardware_address, "hardware-address", map),
+            2 => __private::store(&mut self.ip_addresses, "ip-addresses", map),
+            _ => __private::ignore(map),
         }
     }
     fn finish<E: ::serde::de::Error>(self) -> Result<GuestNetworkInterface, E> {
@@ -970,14 +702,12 @@ impl __private::Slots for __GuestNetworkInterfaceSlots {
 /// the guest's network interfaces
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct GuestNetworkGetInterfacesArgs {}
-impl GuestNetworkGetInterfacesArgs {
-    /// The number of members [`Self::__serialize_members`] writes.
-    fn __member_count(&self) -> usize {
+impl __private::Object for GuestNetworkGetInterfacesArgs {
+    const NAME: &'static str = "GuestNetworkGetInterfacesArgs";
+    fn member_count(&self) -> usize {
         0usize
     }
-    /// Writes the members into an object being serialized (a union writes its
-    /// branch's members inline with its own).
-    fn __serialize_members<S: ::serde::ser::SerializeStruct>(
+    fn serialize_members<S: ::serde::ser::SerializeStruct>(
         &self,
         _state: &mut S,
     ) -> Result<(), S::Error> {
@@ -989,48 +719,30 @@ impl ::serde::Serialize for GuestNetworkGetInterfacesArgs {
         &self,
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
-        let mut state = serializer
-            .serialize_struct("GuestNetworkGetInterfacesArgs", self.__member_count())?;
-        self.__serialize_members(&mut state)?;
-        ::serde::ser::SerializeStruct::end(state)
+        __private::serialize_object(self, serializer)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for GuestNetworkGetInterfacesArgs {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        deserializer
-            .deserialize_struct(
-                "GuestNetworkGetInterfacesArgs",
-                &[],
-                __private::ObjectVisitor::<
-                    __GuestNetworkGetInterfacesArgsSlots,
-                >::new("GuestNetworkGetInterfacesArgs"),
-            )
-    }
-}
-enum __GuestNetworkGetInterfacesArgsField {
-    __Ignore,
-}
-impl __private::FromKey for __GuestNetworkGetInterfacesArgsField {
-    fn from_key(key: &str) -> Self {
-        let _ = key;
-        Self::__Ignore
+        __private::deserialize_object::<
+            __GuestNetworkGetInterfacesArgsSlots,
+            D,
+        >(deserializer)
     }
 }
 #[derive(Default)]
 struct __GuestNetworkGetInterfacesArgsSlots {}
 impl __private::Slots for __GuestNetworkGetInterfacesArgsSlots {
-    type Field = __GuestNetworkGetInterfacesArgsField;
-    type Value = GuestNetworkGetInterfacesArgs;
+    type Object = GuestNetworkGetInterfacesArgs;
+    const MEMBERS: &'static [&'static str] = &[];
     fn entry<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
-        field: __GuestNetworkGetInterfacesArgsField,
+        _key: usize,
         map: &mut A,
     ) -> Result<(), A::Error> {
-        match field {
-            __GuestNetworkGetInterfacesArgsField::__Ignore => __private::ignore(map),
-        }
+        __private::ignore(map)
     }
     fn finish<E: ::serde::de::Error>(self) -> Result<GuestNetworkGetInterfacesArgs, E> {
         Ok(GuestNetworkGetInterfacesArgs {})
@@ -1048,18 +760,16 @@ pub struct GuestFileOpenArgs {
     /// as fopen's
     pub mode: Option<String>,
 }
-impl GuestFileOpenArgs {
-    /// The number of members [`Self::__serialize_members`] writes.
-    fn __member_count(&self) -> usize {
+impl __private::Object for GuestFileOpenArgs {
+    const NAME: &'static str = "GuestFileOpenArgs";
+    fn member_count(&self) -> usize {
         let mut count = 1usize;
         if self.mode.is_some() {
             count += 1;
         }
         count
     }
-    /// Writes the members into an object being serialized (a union writes its
-    /// branch's members inline with its own).
-    fn __serialize_members<S: ::serde::ser::SerializeStruct>(
+    fn serialize_members<S: ::serde::ser::SerializeStruct>(
         &self,
         state: &mut S,
     ) -> Result<(), S::Error> {
@@ -1076,38 +786,14 @@ impl ::serde::Serialize for GuestFileOpenArgs {
         &self,
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
-        let mut state = serializer
-            .serialize_struct("GuestFileOpenArgs", self.__member_count())?;
-        self.__serialize_members(&mut state)?;
-        ::serde::ser::SerializeStruct::end(state)
+        __private::serialize_object(self, serializer)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for GuestFileOpenArgs {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        deserializer
-            .deserialize_struct(
-                "GuestFileOpenArgs",
-                &["path", "mode"],
-                __private::ObjectVisitor::<
-                    __GuestFileOpenArgsSlots,
-                >::new("GuestFileOpenArgs"),
-            )
-    }
-}
-enum __GuestFileOpenArgsField {
-    Path,
-    Mode,
-    __Ignore,
-}
-impl __private::FromKey for __GuestFileOpenArgsField {
-    fn from_key(key: &str) -> Self {
-        match key {
-            "path" => Self::Path,
-            "mode" => Self::Mode,
-            _ => Self::__Ignore,
-        }
+        __private::deserialize_object::<__GuestFileOpenArgsSlots, D>(deserializer)
     }
 }
 #[derive(Default)]
@@ -1116,21 +802,17 @@ struct __GuestFileOpenArgsSlots {
     mode: Option<String>,
 }
 impl __private::Slots for __GuestFileOpenArgsSlots {
-    type Field = __GuestFileOpenArgsField;
-    type Value = GuestFileOpenArgs;
+    type Object = GuestFileOpenArgs;
+    const MEMBERS: &'static [&'static str] = &["path", "mode"];
     fn entry<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
-        field: __GuestFileOpenArgsField,
+        key: usize,
         map: &mut A,
     ) -> Result<(), A::Error> {
-        match field {
-            __GuestFileOpenArgsField::Path => {
-                __private::store(&mut self.path, "path", map)
-            }
-            __GuestFileOpenArgsField::Mode => {
-                __private::store(&mut self.mode, "mode", map)
-            }
-            __GuestFileOpenArgsField::__Ignore => __private::ignore(map),
+        match key {
+            0 => __private::store(&mut self.path, "path", map),
+            1 => __private::store(&mut self.mode, "mode", map),
+            _ => __private::ignore(map),
         }
     }
     fn finish<E: ::serde::de::Error>(self) -> Result<GuestFileOpenArgs, E> {
@@ -1148,18 +830,16 @@ pub struct XPowerOffArgs {
     /// how
     pub mode: Option<String>,
 }
-impl XPowerOffArgs {
-    /// The number of members [`Self::__serialize_members`] writes.
-    fn __member_count(&self) -> usize {
+impl __private::Object for XPowerOffArgs {
+    const NAME: &'static str = "XPowerOffArgs";
+    fn member_count(&self) -> usize {
         let mut count = 0usize;
         if self.mode.is_some() {
             count += 1;
         }
         count
     }
-    /// Writes the members into an object being serialized (a union writes its
-    /// branch's members inline with its own).
-    fn __serialize_members<S: ::serde::ser::SerializeStruct>(
+    fn serialize_members<S: ::serde::ser::SerializeStruct>(
         &self,
         state: &mut S,
     ) -> Result<(), S::Error> {
@@ -1175,34 +855,14 @@ impl ::serde::Serialize for XPowerOffArgs {
         &self,
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
-        let mut state = serializer
-            .serialize_struct("XPowerOffArgs", self.__member_count())?;
-        self.__serialize_members(&mut state)?;
-        ::serde::ser::SerializeStruct::end(state)
+        __private::serialize_object(self, serializer)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for XPowerOffArgs {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        deserializer
-            .deserialize_struct(
-                "XPowerOffArgs",
-                &["mode"],
-                __private::ObjectVisitor::<__XPowerOffArgsSlots>::new("XPowerOffArgs"),
-            )
-    }
-}
-enum __XPowerOffArgsField {
-    Mode,
-    __Ignore,
-}
-impl __private::FromKey for __XPowerOffArgsField {
-    fn from_key(key: &str) -> Self {
-        match key {
-            "mode" => Self::Mode,
-            _ => Self::__Ignore,
-        }
+        __private::deserialize_object::<__XPowerOffArgsSlots, D>(deserializer)
     }
 }
 #[derive(Default)]
@@ -1210,16 +870,16 @@ struct __XPowerOffArgsSlots {
     mode: Option<String>,
 }
 impl __private::Slots for __XPowerOffArgsSlots {
-    type Field = __XPowerOffArgsField;
-    type Value = XPowerOffArgs;
+    type Object = XPowerOffArgs;
+    const MEMBERS: &'static [&'static str] = &["mode"];
     fn entry<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
-        field: __XPowerOffArgsField,
+        key: usize,
         map: &mut A,
     ) -> Result<(), A::Error> {
-        match field {
-            __XPowerOffArgsField::Mode => __private::store(&mut self.mode, "mode", map),
-            __XPowerOffArgsField::__Ignore => __private::ignore(map),
+        match key {
+            0 => __private::store(&mut self.mode, "mode", map),
+            _ => __private::ignore(map),
         }
     }
     fn finish<E: ::serde::de::Error>(self) -> Result<XPowerOffArgs, E> {
@@ -1748,126 +1408,4 @@ impl<C: ::qapi_runtime::client::AsyncExecute> AsyncClient<C> {
             .await
     }
 }
-/// Helpers of the generated `Deserialize` impls.
-mod __private {
-    use ::serde::de;
-    use ::std::fmt;
-    use ::std::marker::PhantomData;
-    /// A member name or enum value, made from its wire string.
-    pub(super) trait FromKey {
-        fn from_key(key: &str) -> Self;
-    }
-    /// Decodes a member name or enum value with `deserialize_identifier`.
-    pub(super) struct Key<T>(pub(super) T);
-    impl<'de, T: FromKey> de::Deserialize<'de> for Key<T> {
-        fn deserialize<D: de::Deserializer<'de>>(
-            deserializer: D,
-        ) -> Result<Self, D::Error> {
-            deserializer.deserialize_identifier(KeyVisitor(PhantomData))
-        }
-    }
-    struct KeyVisitor<T>(PhantomData<T>);
-    impl<T: FromKey> de::Visitor<'_> for KeyVisitor<T> {
-        type Value = Key<T>;
-        fn expecting(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
-            formatter.write_str("a string")
-        }
-        fn visit_str<E: de::Error>(self, value: &str) -> Result<Key<T>, E> {
-            Ok(Key(T::from_key(value)))
-        }
-    }
-    /// One `Option` per member of an object being decoded.
-    pub(super) trait Slots: Default {
-        type Field: FromKey;
-        type Value;
-        /// Decodes the value of one member.
-        fn entry<'de, A: de::MapAccess<'de>>(
-            &mut self,
-            field: Self::Field,
-            map: &mut A,
-        ) -> Result<(), A::Error>;
-        /// The object, once every member has been seen.
-        fn finish<E: de::Error>(self) -> Result<Self::Value, E>;
-    }
-    /// Decodes an object whose members come in any order.
-    pub(super) struct ObjectVisitor<S> {
-        name: &'static str,
-        slots: PhantomData<S>,
-    }
-    impl<S> ObjectVisitor<S> {
-        pub(super) fn new(name: &'static str) -> Self {
-            ObjectVisitor {
-                name,
-                slots: PhantomData,
-            }
-        }
-    }
-    impl<'de, S: Slots> de::Visitor<'de> for ObjectVisitor<S> {
-        type Value = S::Value;
-        fn expecting(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
-            write!(formatter, "an object {}", self.name)
-        }
-        fn visit_map<A: de::MapAccess<'de>>(
-            self,
-            mut map: A,
-        ) -> Result<S::Value, A::Error> {
-            let mut slots = S::default();
-            while let Some(Key(field)) = map.next_key::<Key<S::Field>>()? {
-                slots.entry(field, &mut map)?;
-            }
-            slots.finish()
-        }
-    }
-    /// Decodes a member's value into its slot; a member given twice is an error.
-    pub(super) fn store<'de, T: de::Deserialize<'de>, A: de::MapAccess<'de>>(
-        slot: &mut Option<T>,
-        name: &'static str,
-        map: &mut A,
-    ) -> Result<(), A::Error> {
-        if slot.is_some() {
-            return Err(de::Error::duplicate_field(name));
-        }
-        *slot = Some(map.next_value()?);
-        Ok(())
-    }
-    /// Skips the value of a member this code does not know.
-    pub(super) fn ignore<'de, A: de::MapAccess<'de>>(
-        map: &mut A,
-    ) -> Result<(), A::Error> {
-        map.next_value::<de::IgnoredAny>().map(|_| ())
-    }
-    /// The value of a required member, or `missing_field`.
-    pub(super) fn required<T, E: de::Error>(
-        slot: Option<T>,
-        name: &'static str,
-    ) -> Result<T, E> {
-        slot.ok_or_else(|| E::missing_field(name))
-    }
-    /// Decodes an enum value from a string, or from a unit variant.
-    pub(super) struct EnumVisitor<T> {
-        name: &'static str,
-        value: PhantomData<T>,
-    }
-    impl<T> EnumVisitor<T> {
-        pub(super) fn new(name: &'static str) -> Self {
-            EnumVisitor {
-                name,
-                value: PhantomData,
-            }
-        }
-    }
-    impl<'de, T: FromKey> de::Visitor<'de> for EnumVisitor<T> {
-        type Value = T;
-        fn expecting(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
-            write!(formatter, "a value of enum {}", self.name)
-        }
-        fn visit_str<E: de::Error>(self, value: &str) -> Result<T, E> {
-            Ok(T::from_key(value))
-        }
-        fn visit_enum<A: de::EnumAccess<'de>>(self, data: A) -> Result<T, A::Error> {
-            let (Key(value), variant) = data.variant::<Key<T>>()?;
-            de::VariantAccess::unit_variant(variant)?;
-            Ok(value)
-        }
-    }
-}
+use ::qapi_runtime::__private;

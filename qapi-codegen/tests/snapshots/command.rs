@@ -5,14 +5,12 @@ pub struct Info {
     /// the version
     pub version: String,
 }
-impl Info {
-    /// The number of members [`Self::__serialize_members`] writes.
-    fn __member_count(&self) -> usize {
+impl __private::Object for Info {
+    const NAME: &'static str = "Info";
+    fn member_count(&self) -> usize {
         1usize
     }
-    /// Writes the members into an object being serialized (a union writes its
-    /// branch's members inline with its own).
-    fn __serialize_members<S: ::serde::ser::SerializeStruct>(
+    fn serialize_members<S: ::serde::ser::SerializeStruct>(
         &self,
         state: &mut S,
     ) -> Result<(), S::Error> {
@@ -25,33 +23,14 @@ impl ::serde::Serialize for Info {
         &self,
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
-        let mut state = serializer.serialize_struct("Info", self.__member_count())?;
-        self.__serialize_members(&mut state)?;
-        ::serde::ser::SerializeStruct::end(state)
+        __private::serialize_object(self, serializer)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for Info {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        deserializer
-            .deserialize_struct(
-                "Info",
-                &["version"],
-                __private::ObjectVisitor::<__InfoSlots>::new("Info"),
-            )
-    }
-}
-enum __InfoField {
-    Version,
-    __Ignore,
-}
-impl __private::FromKey for __InfoField {
-    fn from_key(key: &str) -> Self {
-        match key {
-            "version" => Self::Version,
-            _ => Self::__Ignore,
-        }
+        __private::deserialize_object::<__InfoSlots, D>(deserializer)
     }
 }
 #[derive(Default)]
@@ -59,16 +38,16 @@ struct __InfoSlots {
     version: Option<String>,
 }
 impl __private::Slots for __InfoSlots {
-    type Field = __InfoField;
-    type Value = Info;
+    type Object = Info;
+    const MEMBERS: &'static [&'static str] = &["version"];
     fn entry<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
-        field: __InfoField,
+        key: usize,
         map: &mut A,
     ) -> Result<(), A::Error> {
-        match field {
-            __InfoField::Version => __private::store(&mut self.version, "version", map),
-            __InfoField::__Ignore => __private::ignore(map),
+        match key {
+            0 => __private::store(&mut self.version, "version", map),
+            _ => __private::ignore(map),
         }
     }
     fn finish<E: ::serde::de::Error>(self) -> Result<Info, E> {
@@ -84,14 +63,12 @@ impl __private::Slots for __InfoSlots {
 /// what the server is
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct GetInfoArgs {}
-impl GetInfoArgs {
-    /// The number of members [`Self::__serialize_members`] writes.
-    fn __member_count(&self) -> usize {
+impl __private::Object for GetInfoArgs {
+    const NAME: &'static str = "GetInfoArgs";
+    fn member_count(&self) -> usize {
         0usize
     }
-    /// Writes the members into an object being serialized (a union writes its
-    /// branch's members inline with its own).
-    fn __serialize_members<S: ::serde::ser::SerializeStruct>(
+    fn serialize_members<S: ::serde::ser::SerializeStruct>(
         &self,
         _state: &mut S,
     ) -> Result<(), S::Error> {
@@ -103,46 +80,27 @@ impl ::serde::Serialize for GetInfoArgs {
         &self,
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
-        let mut state = serializer
-            .serialize_struct("GetInfoArgs", self.__member_count())?;
-        self.__serialize_members(&mut state)?;
-        ::serde::ser::SerializeStruct::end(state)
+        __private::serialize_object(self, serializer)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for GetInfoArgs {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        deserializer
-            .deserialize_struct(
-                "GetInfoArgs",
-                &[],
-                __private::ObjectVisitor::<__GetInfoArgsSlots>::new("GetInfoArgs"),
-            )
-    }
-}
-enum __GetInfoArgsField {
-    __Ignore,
-}
-impl __private::FromKey for __GetInfoArgsField {
-    fn from_key(key: &str) -> Self {
-        let _ = key;
-        Self::__Ignore
+        __private::deserialize_object::<__GetInfoArgsSlots, D>(deserializer)
     }
 }
 #[derive(Default)]
 struct __GetInfoArgsSlots {}
 impl __private::Slots for __GetInfoArgsSlots {
-    type Field = __GetInfoArgsField;
-    type Value = GetInfoArgs;
+    type Object = GetInfoArgs;
+    const MEMBERS: &'static [&'static str] = &[];
     fn entry<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
-        field: __GetInfoArgsField,
+        _key: usize,
         map: &mut A,
     ) -> Result<(), A::Error> {
-        match field {
-            __GetInfoArgsField::__Ignore => __private::ignore(map),
-        }
+        __private::ignore(map)
     }
     fn finish<E: ::serde::de::Error>(self) -> Result<GetInfoArgs, E> {
         Ok(GetInfoArgs {})
@@ -162,18 +120,16 @@ pub struct ReadFileArgs {
     /// how much to read
     pub count: Option<i64>,
 }
-impl ReadFileArgs {
-    /// The number of members [`Self::__serialize_members`] writes.
-    fn __member_count(&self) -> usize {
+impl __private::Object for ReadFileArgs {
+    const NAME: &'static str = "ReadFileArgs";
+    fn member_count(&self) -> usize {
         let mut count = 1usize;
         if self.count.is_some() {
             count += 1;
         }
         count
     }
-    /// Writes the members into an object being serialized (a union writes its
-    /// branch's members inline with its own).
-    fn __serialize_members<S: ::serde::ser::SerializeStruct>(
+    fn serialize_members<S: ::serde::ser::SerializeStruct>(
         &self,
         state: &mut S,
     ) -> Result<(), S::Error> {
@@ -190,36 +146,14 @@ impl ::serde::Serialize for ReadFileArgs {
         &self,
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
-        let mut state = serializer
-            .serialize_struct("ReadFileArgs", self.__member_count())?;
-        self.__serialize_members(&mut state)?;
-        ::serde::ser::SerializeStruct::end(state)
+        __private::serialize_object(self, serializer)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for ReadFileArgs {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        deserializer
-            .deserialize_struct(
-                "ReadFileArgs",
-                &["handle", "count"],
-                __private::ObjectVisitor::<__ReadFileArgsSlots>::new("ReadFileArgs"),
-            )
-    }
-}
-enum __ReadFileArgsField {
-    Handle,
-    Count,
-    __Ignore,
-}
-impl __private::FromKey for __ReadFileArgsField {
-    fn from_key(key: &str) -> Self {
-        match key {
-            "handle" => Self::Handle,
-            "count" => Self::Count,
-            _ => Self::__Ignore,
-        }
+        __private::deserialize_object::<__ReadFileArgsSlots, D>(deserializer)
     }
 }
 #[derive(Default)]
@@ -228,19 +162,17 @@ struct __ReadFileArgsSlots {
     count: Option<i64>,
 }
 impl __private::Slots for __ReadFileArgsSlots {
-    type Field = __ReadFileArgsField;
-    type Value = ReadFileArgs;
+    type Object = ReadFileArgs;
+    const MEMBERS: &'static [&'static str] = &["handle", "count"];
     fn entry<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
-        field: __ReadFileArgsField,
+        key: usize,
         map: &mut A,
     ) -> Result<(), A::Error> {
-        match field {
-            __ReadFileArgsField::Handle => {
-                __private::store(&mut self.handle, "handle", map)
-            }
-            __ReadFileArgsField::Count => __private::store(&mut self.count, "count", map),
-            __ReadFileArgsField::__Ignore => __private::ignore(map),
+        match key {
+            0 => __private::store(&mut self.handle, "handle", map),
+            1 => __private::store(&mut self.count, "count", map),
+            _ => __private::ignore(map),
         }
     }
     fn finish<E: ::serde::de::Error>(self) -> Result<ReadFileArgs, E> {
@@ -261,14 +193,12 @@ pub type SetInfoArgs = Info;
 /// every info
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct ListInfosArgs {}
-impl ListInfosArgs {
-    /// The number of members [`Self::__serialize_members`] writes.
-    fn __member_count(&self) -> usize {
+impl __private::Object for ListInfosArgs {
+    const NAME: &'static str = "ListInfosArgs";
+    fn member_count(&self) -> usize {
         0usize
     }
-    /// Writes the members into an object being serialized (a union writes its
-    /// branch's members inline with its own).
-    fn __serialize_members<S: ::serde::ser::SerializeStruct>(
+    fn serialize_members<S: ::serde::ser::SerializeStruct>(
         &self,
         _state: &mut S,
     ) -> Result<(), S::Error> {
@@ -280,46 +210,27 @@ impl ::serde::Serialize for ListInfosArgs {
         &self,
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
-        let mut state = serializer
-            .serialize_struct("ListInfosArgs", self.__member_count())?;
-        self.__serialize_members(&mut state)?;
-        ::serde::ser::SerializeStruct::end(state)
+        __private::serialize_object(self, serializer)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for ListInfosArgs {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        deserializer
-            .deserialize_struct(
-                "ListInfosArgs",
-                &[],
-                __private::ObjectVisitor::<__ListInfosArgsSlots>::new("ListInfosArgs"),
-            )
-    }
-}
-enum __ListInfosArgsField {
-    __Ignore,
-}
-impl __private::FromKey for __ListInfosArgsField {
-    fn from_key(key: &str) -> Self {
-        let _ = key;
-        Self::__Ignore
+        __private::deserialize_object::<__ListInfosArgsSlots, D>(deserializer)
     }
 }
 #[derive(Default)]
 struct __ListInfosArgsSlots {}
 impl __private::Slots for __ListInfosArgsSlots {
-    type Field = __ListInfosArgsField;
-    type Value = ListInfosArgs;
+    type Object = ListInfosArgs;
+    const MEMBERS: &'static [&'static str] = &[];
     fn entry<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
-        field: __ListInfosArgsField,
+        _key: usize,
         map: &mut A,
     ) -> Result<(), A::Error> {
-        match field {
-            __ListInfosArgsField::__Ignore => __private::ignore(map),
-        }
+        __private::ignore(map)
     }
     fn finish<E: ::serde::de::Error>(self) -> Result<ListInfosArgs, E> {
         Ok(ListInfosArgs {})
@@ -330,14 +241,12 @@ impl __private::Slots for __ListInfosArgsSlots {
 /// Turns the machine off without a reply.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct PowerOffArgs {}
-impl PowerOffArgs {
-    /// The number of members [`Self::__serialize_members`] writes.
-    fn __member_count(&self) -> usize {
+impl __private::Object for PowerOffArgs {
+    const NAME: &'static str = "PowerOffArgs";
+    fn member_count(&self) -> usize {
         0usize
     }
-    /// Writes the members into an object being serialized (a union writes its
-    /// branch's members inline with its own).
-    fn __serialize_members<S: ::serde::ser::SerializeStruct>(
+    fn serialize_members<S: ::serde::ser::SerializeStruct>(
         &self,
         _state: &mut S,
     ) -> Result<(), S::Error> {
@@ -349,46 +258,27 @@ impl ::serde::Serialize for PowerOffArgs {
         &self,
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
-        let mut state = serializer
-            .serialize_struct("PowerOffArgs", self.__member_count())?;
-        self.__serialize_members(&mut state)?;
-        ::serde::ser::SerializeStruct::end(state)
+        __private::serialize_object(self, serializer)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for PowerOffArgs {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        deserializer
-            .deserialize_struct(
-                "PowerOffArgs",
-                &[],
-                __private::ObjectVisitor::<__PowerOffArgsSlots>::new("PowerOffArgs"),
-            )
-    }
-}
-enum __PowerOffArgsField {
-    __Ignore,
-}
-impl __private::FromKey for __PowerOffArgsField {
-    fn from_key(key: &str) -> Self {
-        let _ = key;
-        Self::__Ignore
+        __private::deserialize_object::<__PowerOffArgsSlots, D>(deserializer)
     }
 }
 #[derive(Default)]
 struct __PowerOffArgsSlots {}
 impl __private::Slots for __PowerOffArgsSlots {
-    type Field = __PowerOffArgsField;
-    type Value = PowerOffArgs;
+    type Object = PowerOffArgs;
+    const MEMBERS: &'static [&'static str] = &[];
     fn entry<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
-        field: __PowerOffArgsField,
+        _key: usize,
         map: &mut A,
     ) -> Result<(), A::Error> {
-        match field {
-            __PowerOffArgsField::__Ignore => __private::ignore(map),
-        }
+        __private::ignore(map)
     }
     fn finish<E: ::serde::de::Error>(self) -> Result<PowerOffArgs, E> {
         Ok(PowerOffArgs {})
@@ -401,14 +291,12 @@ impl __private::Slots for __PowerOffArgsSlots {
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct OldCommandArgs {}
 #[allow(deprecated)]
-impl OldCommandArgs {
-    /// The number of members [`Self::__serialize_members`] writes.
-    fn __member_count(&self) -> usize {
+impl __private::Object for OldCommandArgs {
+    const NAME: &'static str = "OldCommandArgs";
+    fn member_count(&self) -> usize {
         0usize
     }
-    /// Writes the members into an object being serialized (a union writes its
-    /// branch's members inline with its own).
-    fn __serialize_members<S: ::serde::ser::SerializeStruct>(
+    fn serialize_members<S: ::serde::ser::SerializeStruct>(
         &self,
         _state: &mut S,
     ) -> Result<(), S::Error> {
@@ -421,10 +309,7 @@ impl ::serde::Serialize for OldCommandArgs {
         &self,
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
-        let mut state = serializer
-            .serialize_struct("OldCommandArgs", self.__member_count())?;
-        self.__serialize_members(&mut state)?;
-        ::serde::ser::SerializeStruct::end(state)
+        __private::serialize_object(self, serializer)
     }
 }
 #[allow(deprecated)]
@@ -432,37 +317,21 @@ impl<'de> ::serde::Deserialize<'de> for OldCommandArgs {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        deserializer
-            .deserialize_struct(
-                "OldCommandArgs",
-                &[],
-                __private::ObjectVisitor::<__OldCommandArgsSlots>::new("OldCommandArgs"),
-            )
-    }
-}
-enum __OldCommandArgsField {
-    __Ignore,
-}
-impl __private::FromKey for __OldCommandArgsField {
-    fn from_key(key: &str) -> Self {
-        let _ = key;
-        Self::__Ignore
+        __private::deserialize_object::<__OldCommandArgsSlots, D>(deserializer)
     }
 }
 #[derive(Default)]
 struct __OldCommandArgsSlots {}
 #[allow(deprecated)]
 impl __private::Slots for __OldCommandArgsSlots {
-    type Field = __OldCommandArgsField;
-    type Value = OldCommandArgs;
+    type Object = OldCommandArgs;
+    const MEMBERS: &'static [&'static str] = &[];
     fn entry<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
-        field: __OldCommandArgsField,
+        _key: usize,
         map: &mut A,
     ) -> Result<(), A::Error> {
-        match field {
-            __OldCommandArgsField::__Ignore => __private::ignore(map),
-        }
+        __private::ignore(map)
     }
     fn finish<E: ::serde::de::Error>(self) -> Result<OldCommandArgs, E> {
         Ok(OldCommandArgs {})
@@ -725,99 +594,4 @@ impl<C: ::qapi_runtime::client::Execute> Client<C> {
         ::core::result::Result::Ok(())
     }
 }
-/// Helpers of the generated `Deserialize` impls.
-mod __private {
-    use ::serde::de;
-    use ::std::fmt;
-    use ::std::marker::PhantomData;
-    /// A member name or enum value, made from its wire string.
-    pub(super) trait FromKey {
-        fn from_key(key: &str) -> Self;
-    }
-    /// Decodes a member name or enum value with `deserialize_identifier`.
-    pub(super) struct Key<T>(pub(super) T);
-    impl<'de, T: FromKey> de::Deserialize<'de> for Key<T> {
-        fn deserialize<D: de::Deserializer<'de>>(
-            deserializer: D,
-        ) -> Result<Self, D::Error> {
-            deserializer.deserialize_identifier(KeyVisitor(PhantomData))
-        }
-    }
-    struct KeyVisitor<T>(PhantomData<T>);
-    impl<T: FromKey> de::Visitor<'_> for KeyVisitor<T> {
-        type Value = Key<T>;
-        fn expecting(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
-            formatter.write_str("a string")
-        }
-        fn visit_str<E: de::Error>(self, value: &str) -> Result<Key<T>, E> {
-            Ok(Key(T::from_key(value)))
-        }
-    }
-    /// One `Option` per member of an object being decoded.
-    pub(super) trait Slots: Default {
-        type Field: FromKey;
-        type Value;
-        /// Decodes the value of one member.
-        fn entry<'de, A: de::MapAccess<'de>>(
-            &mut self,
-            field: Self::Field,
-            map: &mut A,
-        ) -> Result<(), A::Error>;
-        /// The object, once every member has been seen.
-        fn finish<E: de::Error>(self) -> Result<Self::Value, E>;
-    }
-    /// Decodes an object whose members come in any order.
-    pub(super) struct ObjectVisitor<S> {
-        name: &'static str,
-        slots: PhantomData<S>,
-    }
-    impl<S> ObjectVisitor<S> {
-        pub(super) fn new(name: &'static str) -> Self {
-            ObjectVisitor {
-                name,
-                slots: PhantomData,
-            }
-        }
-    }
-    impl<'de, S: Slots> de::Visitor<'de> for ObjectVisitor<S> {
-        type Value = S::Value;
-        fn expecting(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
-            write!(formatter, "an object {}", self.name)
-        }
-        fn visit_map<A: de::MapAccess<'de>>(
-            self,
-            mut map: A,
-        ) -> Result<S::Value, A::Error> {
-            let mut slots = S::default();
-            while let Some(Key(field)) = map.next_key::<Key<S::Field>>()? {
-                slots.entry(field, &mut map)?;
-            }
-            slots.finish()
-        }
-    }
-    /// Decodes a member's value into its slot; a member given twice is an error.
-    pub(super) fn store<'de, T: de::Deserialize<'de>, A: de::MapAccess<'de>>(
-        slot: &mut Option<T>,
-        name: &'static str,
-        map: &mut A,
-    ) -> Result<(), A::Error> {
-        if slot.is_some() {
-            return Err(de::Error::duplicate_field(name));
-        }
-        *slot = Some(map.next_value()?);
-        Ok(())
-    }
-    /// Skips the value of a member this code does not know.
-    pub(super) fn ignore<'de, A: de::MapAccess<'de>>(
-        map: &mut A,
-    ) -> Result<(), A::Error> {
-        map.next_value::<de::IgnoredAny>().map(|_| ())
-    }
-    /// The value of a required member, or `missing_field`.
-    pub(super) fn required<T, E: de::Error>(
-        slot: Option<T>,
-        name: &'static str,
-    ) -> Result<T, E> {
-        slot.ok_or_else(|| E::missing_field(name))
-    }
-}
+use ::qapi_runtime::__private;

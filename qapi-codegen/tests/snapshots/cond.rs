@@ -68,21 +68,11 @@ impl ::serde::Serialize for Platform {
         serializer.serialize_str(self.as_str())
     }
 }
-impl __private::FromKey for Platform {
-    fn from_key(key: &str) -> Self {
-        Self::from(key)
-    }
-}
 impl<'de> ::serde::Deserialize<'de> for Platform {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        deserializer
-            .deserialize_enum(
-                "Platform",
-                Self::VALUES,
-                __private::EnumVisitor::<Self>::new("Platform"),
-            )
+        __private::deserialize_enum(deserializer, "Platform", Self::VALUES)
     }
 }
 /// *Only available if* `CONFIG_LINUX or not CONFIG_WIN32`.
@@ -98,9 +88,9 @@ pub struct Host {
     pub kernel: Option<String>,
 }
 #[cfg(any(target_os = "linux", not(windows)))]
-impl Host {
-    /// The number of members [`Self::__serialize_members`] writes.
-    fn __member_count(&self) -> usize {
+impl __private::Object for Host {
+    const NAME: &'static str = "Host";
+    fn member_count(&self) -> usize {
         let mut count = 1usize;
         #[cfg(target_os = "linux")]
         if self.kernel.is_some() {
@@ -108,9 +98,7 @@ impl Host {
         }
         count
     }
-    /// Writes the members into an object being serialized (a union writes its
-    /// branch's members inline with its own).
-    fn __serialize_members<S: ::serde::ser::SerializeStruct>(
+    fn serialize_members<S: ::serde::ser::SerializeStruct>(
         &self,
         state: &mut S,
     ) -> Result<(), S::Error> {
@@ -129,9 +117,7 @@ impl ::serde::Serialize for Host {
         &self,
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
-        let mut state = serializer.serialize_struct("Host", self.__member_count())?;
-        self.__serialize_members(&mut state)?;
-        ::serde::ser::SerializeStruct::end(state)
+        __private::serialize_object(self, serializer)
     }
 }
 #[cfg(any(target_os = "linux", not(windows)))]
@@ -139,30 +125,7 @@ impl<'de> ::serde::Deserialize<'de> for Host {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        deserializer
-            .deserialize_struct(
-                "Host",
-                &["name", #[cfg(target_os = "linux")] "kernel"],
-                __private::ObjectVisitor::<__HostSlots>::new("Host"),
-            )
-    }
-}
-#[cfg(any(target_os = "linux", not(windows)))]
-enum __HostField {
-    Name,
-    #[cfg(target_os = "linux")]
-    Kernel,
-    __Ignore,
-}
-#[cfg(any(target_os = "linux", not(windows)))]
-impl __private::FromKey for __HostField {
-    fn from_key(key: &str) -> Self {
-        match key {
-            "name" => Self::Name,
-            #[cfg(target_os = "linux")]
-            "kernel" => Self::Kernel,
-            _ => Self::__Ignore,
-        }
+        __private::deserialize_object::<__HostSlots, D>(deserializer)
     }
 }
 #[cfg(any(target_os = "linux", not(windows)))]
@@ -174,18 +137,23 @@ struct __HostSlots {
 }
 #[cfg(any(target_os = "linux", not(windows)))]
 impl __private::Slots for __HostSlots {
-    type Field = __HostField;
-    type Value = Host;
+    type Object = Host;
+    const MEMBERS: &'static [&'static str] = &["name", "kernel"];
+    const FIELDS: &'static [&'static str] = &[
+        "name",
+        #[cfg(target_os = "linux")]
+        "kernel",
+    ];
     fn entry<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
-        field: __HostField,
+        key: usize,
         map: &mut A,
     ) -> Result<(), A::Error> {
-        match field {
-            __HostField::Name => __private::store(&mut self.name, "name", map),
+        match key {
+            0 => __private::store(&mut self.name, "name", map),
             #[cfg(target_os = "linux")]
-            __HostField::Kernel => __private::store(&mut self.kernel, "kernel", map),
-            __HostField::__Ignore => __private::ignore(map),
+            1 => __private::store(&mut self.kernel, "kernel", map),
+            _ => __private::ignore(map),
         }
     }
     fn finish<E: ::serde::de::Error>(self) -> Result<Host, E> {
@@ -196,126 +164,4 @@ impl __private::Slots for __HostSlots {
         })
     }
 }
-/// Helpers of the generated `Deserialize` impls.
-mod __private {
-    use ::serde::de;
-    use ::std::fmt;
-    use ::std::marker::PhantomData;
-    /// A member name or enum value, made from its wire string.
-    pub(super) trait FromKey {
-        fn from_key(key: &str) -> Self;
-    }
-    /// Decodes a member name or enum value with `deserialize_identifier`.
-    pub(super) struct Key<T>(pub(super) T);
-    impl<'de, T: FromKey> de::Deserialize<'de> for Key<T> {
-        fn deserialize<D: de::Deserializer<'de>>(
-            deserializer: D,
-        ) -> Result<Self, D::Error> {
-            deserializer.deserialize_identifier(KeyVisitor(PhantomData))
-        }
-    }
-    struct KeyVisitor<T>(PhantomData<T>);
-    impl<T: FromKey> de::Visitor<'_> for KeyVisitor<T> {
-        type Value = Key<T>;
-        fn expecting(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
-            formatter.write_str("a string")
-        }
-        fn visit_str<E: de::Error>(self, value: &str) -> Result<Key<T>, E> {
-            Ok(Key(T::from_key(value)))
-        }
-    }
-    /// One `Option` per member of an object being decoded.
-    pub(super) trait Slots: Default {
-        type Field: FromKey;
-        type Value;
-        /// Decodes the value of one member.
-        fn entry<'de, A: de::MapAccess<'de>>(
-            &mut self,
-            field: Self::Field,
-            map: &mut A,
-        ) -> Result<(), A::Error>;
-        /// The object, once every member has been seen.
-        fn finish<E: de::Error>(self) -> Result<Self::Value, E>;
-    }
-    /// Decodes an object whose members come in any order.
-    pub(super) struct ObjectVisitor<S> {
-        name: &'static str,
-        slots: PhantomData<S>,
-    }
-    impl<S> ObjectVisitor<S> {
-        pub(super) fn new(name: &'static str) -> Self {
-            ObjectVisitor {
-                name,
-                slots: PhantomData,
-            }
-        }
-    }
-    impl<'de, S: Slots> de::Visitor<'de> for ObjectVisitor<S> {
-        type Value = S::Value;
-        fn expecting(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
-            write!(formatter, "an object {}", self.name)
-        }
-        fn visit_map<A: de::MapAccess<'de>>(
-            self,
-            mut map: A,
-        ) -> Result<S::Value, A::Error> {
-            let mut slots = S::default();
-            while let Some(Key(field)) = map.next_key::<Key<S::Field>>()? {
-                slots.entry(field, &mut map)?;
-            }
-            slots.finish()
-        }
-    }
-    /// Decodes a member's value into its slot; a member given twice is an error.
-    pub(super) fn store<'de, T: de::Deserialize<'de>, A: de::MapAccess<'de>>(
-        slot: &mut Option<T>,
-        name: &'static str,
-        map: &mut A,
-    ) -> Result<(), A::Error> {
-        if slot.is_some() {
-            return Err(de::Error::duplicate_field(name));
-        }
-        *slot = Some(map.next_value()?);
-        Ok(())
-    }
-    /// Skips the value of a member this code does not know.
-    pub(super) fn ignore<'de, A: de::MapAccess<'de>>(
-        map: &mut A,
-    ) -> Result<(), A::Error> {
-        map.next_value::<de::IgnoredAny>().map(|_| ())
-    }
-    /// The value of a required member, or `missing_field`.
-    pub(super) fn required<T, E: de::Error>(
-        slot: Option<T>,
-        name: &'static str,
-    ) -> Result<T, E> {
-        slot.ok_or_else(|| E::missing_field(name))
-    }
-    /// Decodes an enum value from a string, or from a unit variant.
-    pub(super) struct EnumVisitor<T> {
-        name: &'static str,
-        value: PhantomData<T>,
-    }
-    impl<T> EnumVisitor<T> {
-        pub(super) fn new(name: &'static str) -> Self {
-            EnumVisitor {
-                name,
-                value: PhantomData,
-            }
-        }
-    }
-    impl<'de, T: FromKey> de::Visitor<'de> for EnumVisitor<T> {
-        type Value = T;
-        fn expecting(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
-            write!(formatter, "a value of enum {}", self.name)
-        }
-        fn visit_str<E: de::Error>(self, value: &str) -> Result<T, E> {
-            Ok(T::from_key(value))
-        }
-        fn visit_enum<A: de::EnumAccess<'de>>(self, data: A) -> Result<T, A::Error> {
-            let (Key(value), variant) = data.variant::<Key<T>>()?;
-            de::VariantAccess::unit_variant(variant)?;
-            Ok(value)
-        }
-    }
-}
+use ::qapi_runtime::__private;

@@ -5,14 +5,12 @@ pub struct Reason {
     /// the host
     pub host: String,
 }
-impl Reason {
-    /// The number of members [`Self::__serialize_members`] writes.
-    fn __member_count(&self) -> usize {
+impl __private::Object for Reason {
+    const NAME: &'static str = "Reason";
+    fn member_count(&self) -> usize {
         1usize
     }
-    /// Writes the members into an object being serialized (a union writes its
-    /// branch's members inline with its own).
-    fn __serialize_members<S: ::serde::ser::SerializeStruct>(
+    fn serialize_members<S: ::serde::ser::SerializeStruct>(
         &self,
         state: &mut S,
     ) -> Result<(), S::Error> {
@@ -25,33 +23,14 @@ impl ::serde::Serialize for Reason {
         &self,
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
-        let mut state = serializer.serialize_struct("Reason", self.__member_count())?;
-        self.__serialize_members(&mut state)?;
-        ::serde::ser::SerializeStruct::end(state)
+        __private::serialize_object(self, serializer)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for Reason {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        deserializer
-            .deserialize_struct(
-                "Reason",
-                &["host"],
-                __private::ObjectVisitor::<__ReasonSlots>::new("Reason"),
-            )
-    }
-}
-enum __ReasonField {
-    Host,
-    __Ignore,
-}
-impl __private::FromKey for __ReasonField {
-    fn from_key(key: &str) -> Self {
-        match key {
-            "host" => Self::Host,
-            _ => Self::__Ignore,
-        }
+        __private::deserialize_object::<__ReasonSlots, D>(deserializer)
     }
 }
 #[derive(Default)]
@@ -59,16 +38,16 @@ struct __ReasonSlots {
     host: Option<String>,
 }
 impl __private::Slots for __ReasonSlots {
-    type Field = __ReasonField;
-    type Value = Reason;
+    type Object = Reason;
+    const MEMBERS: &'static [&'static str] = &["host"];
     fn entry<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
-        field: __ReasonField,
+        key: usize,
         map: &mut A,
     ) -> Result<(), A::Error> {
-        match field {
-            __ReasonField::Host => __private::store(&mut self.host, "host", map),
-            __ReasonField::__Ignore => __private::ignore(map),
+        match key {
+            0 => __private::store(&mut self.host, "host", map),
+            _ => __private::ignore(map),
         }
     }
     fn finish<E: ::serde::de::Error>(self) -> Result<Reason, E> {
@@ -85,14 +64,12 @@ pub struct ShutdownEvent {
     /// whether the guest asked for it
     pub guest: bool,
 }
-impl ShutdownEvent {
-    /// The number of members [`Self::__serialize_members`] writes.
-    fn __member_count(&self) -> usize {
+impl __private::Object for ShutdownEvent {
+    const NAME: &'static str = "ShutdownEvent";
+    fn member_count(&self) -> usize {
         1usize
     }
-    /// Writes the members into an object being serialized (a union writes its
-    /// branch's members inline with its own).
-    fn __serialize_members<S: ::serde::ser::SerializeStruct>(
+    fn serialize_members<S: ::serde::ser::SerializeStruct>(
         &self,
         state: &mut S,
     ) -> Result<(), S::Error> {
@@ -105,34 +82,14 @@ impl ::serde::Serialize for ShutdownEvent {
         &self,
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
-        let mut state = serializer
-            .serialize_struct("ShutdownEvent", self.__member_count())?;
-        self.__serialize_members(&mut state)?;
-        ::serde::ser::SerializeStruct::end(state)
+        __private::serialize_object(self, serializer)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for ShutdownEvent {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        deserializer
-            .deserialize_struct(
-                "ShutdownEvent",
-                &["guest"],
-                __private::ObjectVisitor::<__ShutdownEventSlots>::new("ShutdownEvent"),
-            )
-    }
-}
-enum __ShutdownEventField {
-    Guest,
-    __Ignore,
-}
-impl __private::FromKey for __ShutdownEventField {
-    fn from_key(key: &str) -> Self {
-        match key {
-            "guest" => Self::Guest,
-            _ => Self::__Ignore,
-        }
+        __private::deserialize_object::<__ShutdownEventSlots, D>(deserializer)
     }
 }
 #[derive(Default)]
@@ -140,18 +97,16 @@ struct __ShutdownEventSlots {
     guest: Option<bool>,
 }
 impl __private::Slots for __ShutdownEventSlots {
-    type Field = __ShutdownEventField;
-    type Value = ShutdownEvent;
+    type Object = ShutdownEvent;
+    const MEMBERS: &'static [&'static str] = &["guest"];
     fn entry<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
-        field: __ShutdownEventField,
+        key: usize,
         map: &mut A,
     ) -> Result<(), A::Error> {
-        match field {
-            __ShutdownEventField::Guest => {
-                __private::store(&mut self.guest, "guest", map)
-            }
-            __ShutdownEventField::__Ignore => __private::ignore(map),
+        match key {
+            0 => __private::store(&mut self.guest, "guest", map),
+            _ => __private::ignore(map),
         }
     }
     fn finish<E: ::serde::de::Error>(self) -> Result<ShutdownEvent, E> {
@@ -165,14 +120,12 @@ impl __private::Slots for __ShutdownEventSlots {
 /// Emitted when the machine resumes.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct ResumeEvent {}
-impl ResumeEvent {
-    /// The number of members [`Self::__serialize_members`] writes.
-    fn __member_count(&self) -> usize {
+impl __private::Object for ResumeEvent {
+    const NAME: &'static str = "ResumeEvent";
+    fn member_count(&self) -> usize {
         0usize
     }
-    /// Writes the members into an object being serialized (a union writes its
-    /// branch's members inline with its own).
-    fn __serialize_members<S: ::serde::ser::SerializeStruct>(
+    fn serialize_members<S: ::serde::ser::SerializeStruct>(
         &self,
         _state: &mut S,
     ) -> Result<(), S::Error> {
@@ -184,46 +137,27 @@ impl ::serde::Serialize for ResumeEvent {
         &self,
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
-        let mut state = serializer
-            .serialize_struct("ResumeEvent", self.__member_count())?;
-        self.__serialize_members(&mut state)?;
-        ::serde::ser::SerializeStruct::end(state)
+        __private::serialize_object(self, serializer)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for ResumeEvent {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        deserializer
-            .deserialize_struct(
-                "ResumeEvent",
-                &[],
-                __private::ObjectVisitor::<__ResumeEventSlots>::new("ResumeEvent"),
-            )
-    }
-}
-enum __ResumeEventField {
-    __Ignore,
-}
-impl __private::FromKey for __ResumeEventField {
-    fn from_key(key: &str) -> Self {
-        let _ = key;
-        Self::__Ignore
+        __private::deserialize_object::<__ResumeEventSlots, D>(deserializer)
     }
 }
 #[derive(Default)]
 struct __ResumeEventSlots {}
 impl __private::Slots for __ResumeEventSlots {
-    type Field = __ResumeEventField;
-    type Value = ResumeEvent;
+    type Object = ResumeEvent;
+    const MEMBERS: &'static [&'static str] = &[];
     fn entry<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
-        field: __ResumeEventField,
+        _key: usize,
         map: &mut A,
     ) -> Result<(), A::Error> {
-        match field {
-            __ResumeEventField::__Ignore => __private::ignore(map),
-        }
+        __private::ignore(map)
     }
     fn finish<E: ::serde::de::Error>(self) -> Result<ResumeEvent, E> {
         Ok(ResumeEvent {})
@@ -295,99 +229,4 @@ impl Event {
             })
     }
 }
-/// Helpers of the generated `Deserialize` impls.
-mod __private {
-    use ::serde::de;
-    use ::std::fmt;
-    use ::std::marker::PhantomData;
-    /// A member name or enum value, made from its wire string.
-    pub(super) trait FromKey {
-        fn from_key(key: &str) -> Self;
-    }
-    /// Decodes a member name or enum value with `deserialize_identifier`.
-    pub(super) struct Key<T>(pub(super) T);
-    impl<'de, T: FromKey> de::Deserialize<'de> for Key<T> {
-        fn deserialize<D: de::Deserializer<'de>>(
-            deserializer: D,
-        ) -> Result<Self, D::Error> {
-            deserializer.deserialize_identifier(KeyVisitor(PhantomData))
-        }
-    }
-    struct KeyVisitor<T>(PhantomData<T>);
-    impl<T: FromKey> de::Visitor<'_> for KeyVisitor<T> {
-        type Value = Key<T>;
-        fn expecting(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
-            formatter.write_str("a string")
-        }
-        fn visit_str<E: de::Error>(self, value: &str) -> Result<Key<T>, E> {
-            Ok(Key(T::from_key(value)))
-        }
-    }
-    /// One `Option` per member of an object being decoded.
-    pub(super) trait Slots: Default {
-        type Field: FromKey;
-        type Value;
-        /// Decodes the value of one member.
-        fn entry<'de, A: de::MapAccess<'de>>(
-            &mut self,
-            field: Self::Field,
-            map: &mut A,
-        ) -> Result<(), A::Error>;
-        /// The object, once every member has been seen.
-        fn finish<E: de::Error>(self) -> Result<Self::Value, E>;
-    }
-    /// Decodes an object whose members come in any order.
-    pub(super) struct ObjectVisitor<S> {
-        name: &'static str,
-        slots: PhantomData<S>,
-    }
-    impl<S> ObjectVisitor<S> {
-        pub(super) fn new(name: &'static str) -> Self {
-            ObjectVisitor {
-                name,
-                slots: PhantomData,
-            }
-        }
-    }
-    impl<'de, S: Slots> de::Visitor<'de> for ObjectVisitor<S> {
-        type Value = S::Value;
-        fn expecting(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
-            write!(formatter, "an object {}", self.name)
-        }
-        fn visit_map<A: de::MapAccess<'de>>(
-            self,
-            mut map: A,
-        ) -> Result<S::Value, A::Error> {
-            let mut slots = S::default();
-            while let Some(Key(field)) = map.next_key::<Key<S::Field>>()? {
-                slots.entry(field, &mut map)?;
-            }
-            slots.finish()
-        }
-    }
-    /// Decodes a member's value into its slot; a member given twice is an error.
-    pub(super) fn store<'de, T: de::Deserialize<'de>, A: de::MapAccess<'de>>(
-        slot: &mut Option<T>,
-        name: &'static str,
-        map: &mut A,
-    ) -> Result<(), A::Error> {
-        if slot.is_some() {
-            return Err(de::Error::duplicate_field(name));
-        }
-        *slot = Some(map.next_value()?);
-        Ok(())
-    }
-    /// Skips the value of a member this code does not know.
-    pub(super) fn ignore<'de, A: de::MapAccess<'de>>(
-        map: &mut A,
-    ) -> Result<(), A::Error> {
-        map.next_value::<de::IgnoredAny>().map(|_| ())
-    }
-    /// The value of a required member, or `missing_field`.
-    pub(super) fn required<T, E: de::Error>(
-        slot: Option<T>,
-        name: &'static str,
-    ) -> Result<T, E> {
-        slot.ok_or_else(|| E::missing_field(name))
-    }
-}
+use ::qapi_runtime::__private;
