@@ -37,9 +37,6 @@ pub struct GuestSyncDelimitedArgs {
 }
 impl __private::Object for GuestSyncDelimitedArgs {
     const NAME: &'static str = "GuestSyncDelimitedArgs";
-    fn member_count(&self) -> usize {
-        1usize
-    }
     fn serialize_members<S: ::serde::ser::SerializeStruct>(
         &self,
         state: &mut S,
@@ -125,9 +122,6 @@ pub struct GuestSyncArgs {
 }
 impl __private::Object for GuestSyncArgs {
     const NAME: &'static str = "GuestSyncArgs";
-    fn member_count(&self) -> usize {
-        1usize
-    }
     fn serialize_members<S: ::serde::ser::SerializeStruct>(
         &self,
         state: &mut S,
@@ -183,9 +177,6 @@ impl __private::Slots for __GuestSyncArgsSlots {
 pub struct GuestPingArgs {}
 impl __private::Object for GuestPingArgs {
     const NAME: &'static str = "GuestPingArgs";
-    fn member_count(&self) -> usize {
-        0usize
-    }
     fn serialize_members<S: ::serde::ser::SerializeStruct>(
         &self,
         _state: &mut S,
@@ -238,9 +229,6 @@ impl __private::Slots for __GuestPingArgsSlots {
 pub struct GuestGetTimeArgs {}
 impl __private::Object for GuestGetTimeArgs {
     const NAME: &'static str = "GuestGetTimeArgs";
-    fn member_count(&self) -> usize {
-        0usize
-    }
     fn serialize_members<S: ::serde::ser::SerializeStruct>(
         &self,
         _state: &mut S,
@@ -311,13 +299,6 @@ pub struct GuestSetTimeArgs {
 }
 impl __private::Object for GuestSetTimeArgs {
     const NAME: &'static str = "GuestSetTimeArgs";
-    fn member_count(&self) -> usize {
-        let mut count = 0usize;
-        if self.time.is_some() {
-            count += 1;
-        }
-        count
-    }
     fn serialize_members<S: ::serde::ser::SerializeStruct>(
         &self,
         state: &mut S,
@@ -382,9 +363,6 @@ pub struct GuestAgentCommandInfo {
 }
 impl __private::Object for GuestAgentCommandInfo {
     const NAME: &'static str = "GuestAgentCommandInfo";
-    fn member_count(&self) -> usize {
-        3usize
-    }
     fn serialize_members<S: ::serde::ser::SerializeStruct>(
         &self,
         state: &mut S,
@@ -454,9 +432,6 @@ pub struct GuestAgentInfo {
 }
 impl __private::Object for GuestAgentInfo {
     const NAME: &'static str = "GuestAgentInfo";
-    fn member_count(&self) -> usize {
-        2usize
-    }
     fn serialize_members<S: ::serde::ser::SerializeStruct>(
         &self,
         state: &mut S,
@@ -525,9 +500,6 @@ impl __private::Slots for __GuestAgentInfoSlots {
 pub struct GuestInfoArgs {}
 impl __private::Object for GuestInfoArgs {
     const NAME: &'static str = "GuestInfoArgs";
-    fn member_count(&self) -> usize {
-        0usize
-    }
     fn serialize_members<S: ::serde::ser::SerializeStruct>(
         &self,
         _state: &mut S,
@@ -584,13 +556,6 @@ pub struct GuestShutdownArgs {
 }
 impl __private::Object for GuestShutdownArgs {
     const NAME: &'static str = "GuestShutdownArgs";
-    fn member_count(&self) -> usize {
-        let mut count = 0usize;
-        if self.mode.is_some() {
-            count += 1;
-        }
-        count
-    }
     fn serialize_members<S: ::serde::ser::SerializeStruct>(
         &self,
         state: &mut S,
@@ -657,13 +622,6 @@ pub struct GuestFileOpenArgs {
 }
 impl __private::Object for GuestFileOpenArgs {
     const NAME: &'static str = "GuestFileOpenArgs";
-    fn member_count(&self) -> usize {
-        let mut count = 1usize;
-        if self.mode.is_some() {
-            count += 1;
-        }
-        count
-    }
     fn serialize_members<S: ::serde::ser::SerializeStruct>(
         &self,
         state: &mut S,
@@ -733,9 +691,6 @@ pub struct GuestFileCloseArgs {
 }
 impl __private::Object for GuestFileCloseArgs {
     const NAME: &'static str = "GuestFileCloseArgs";
-    fn member_count(&self) -> usize {
-        1usize
-    }
     fn serialize_members<S: ::serde::ser::SerializeStruct>(
         &self,
         state: &mut S,
@@ -797,9 +752,6 @@ pub struct GuestFileRead {
 }
 impl __private::Object for GuestFileRead {
     const NAME: &'static str = "GuestFileRead";
-    fn member_count(&self) -> usize {
-        3usize
-    }
     fn serialize_members<S: ::serde::ser::SerializeStruct>(
         &self,
         state: &mut S,
@@ -872,13 +824,6 @@ pub struct GuestFileReadArgs {
 }
 impl __private::Object for GuestFileReadArgs {
     const NAME: &'static str = "GuestFileReadArgs";
-    fn member_count(&self) -> usize {
-        let mut count = 1usize;
-        if self.count.is_some() {
-            count += 1;
-        }
-        count
-    }
     fn serialize_members<S: ::serde::ser::SerializeStruct>(
         &self,
         state: &mut S,
@@ -945,9 +890,6 @@ pub struct GuestFileWrite {
 }
 impl __private::Object for GuestFileWrite {
     const NAME: &'static str = "GuestFileWrite";
-    fn member_count(&self) -> usize {
-        2usize
-    }
     fn serialize_members<S: ::serde::ser::SerializeStruct>(
         &self,
         state: &mut S,
@@ -1019,13 +961,6 @@ pub struct GuestFileWriteArgs {
 }
 impl __private::Object for GuestFileWriteArgs {
     const NAME: &'static str = "GuestFileWriteArgs";
-    fn member_count(&self) -> usize {
-        let mut count = 2usize;
-        if self.count.is_some() {
-            count += 1;
-        }
-        count
-    }
     fn serialize_members<S: ::serde::ser::SerializeStruct>(
         &self,
         state: &mut S,
@@ -1095,9 +1030,6 @@ pub struct GuestFileSeek {
 }
 impl __private::Object for GuestFileSeek {
     const NAME: &'static str = "GuestFileSeek";
-    fn member_count(&self) -> usize {
-        2usize
-    }
     fn serialize_members<S: ::serde::ser::SerializeStruct>(
         &self,
         state: &mut S,
@@ -1170,9 +1102,6 @@ pub struct GuestFileSeekArgs {
 }
 impl __private::Object for GuestFileSeekArgs {
     const NAME: &'static str = "GuestFileSeekArgs";
-    fn member_count(&self) -> usize {
-        3usize
-    }
     fn serialize_members<S: ::serde::ser::SerializeStruct>(
         &self,
         state: &mut S,
@@ -1243,9 +1172,6 @@ pub struct GuestFileFlushArgs {
 }
 impl __private::Object for GuestFileFlushArgs {
     const NAME: &'static str = "GuestFileFlushArgs";
-    fn member_count(&self) -> usize {
-        1usize
-    }
     fn serialize_members<S: ::serde::ser::SerializeStruct>(
         &self,
         state: &mut S,
@@ -1371,9 +1297,6 @@ impl<'de> ::serde::Deserialize<'de> for GuestFsfreezeStatus {
 pub struct GuestFsfreezeStatusArgs {}
 impl __private::Object for GuestFsfreezeStatusArgs {
     const NAME: &'static str = "GuestFsfreezeStatusArgs";
-    fn member_count(&self) -> usize {
-        0usize
-    }
     fn serialize_members<S: ::serde::ser::SerializeStruct>(
         &self,
         _state: &mut S,
@@ -1426,9 +1349,6 @@ impl __private::Slots for __GuestFsfreezeStatusArgsSlots {
 pub struct GuestFsfreezeFreezeArgs {}
 impl __private::Object for GuestFsfreezeFreezeArgs {
     const NAME: &'static str = "GuestFsfreezeFreezeArgs";
-    fn member_count(&self) -> usize {
-        0usize
-    }
     fn serialize_members<S: ::serde::ser::SerializeStruct>(
         &self,
         _state: &mut S,
@@ -1485,13 +1405,6 @@ pub struct GuestFsfreezeFreezeListArgs {
 }
 impl __private::Object for GuestFsfreezeFreezeListArgs {
     const NAME: &'static str = "GuestFsfreezeFreezeListArgs";
-    fn member_count(&self) -> usize {
-        let mut count = 0usize;
-        if self.mountpoints.is_some() {
-            count += 1;
-        }
-        count
-    }
     fn serialize_members<S: ::serde::ser::SerializeStruct>(
         &self,
         state: &mut S,
@@ -1563,9 +1476,6 @@ impl __private::Slots for __GuestFsfreezeFreezeListArgsSlots {
 pub struct GuestFsfreezeThawArgs {}
 impl __private::Object for GuestFsfreezeThawArgs {
     const NAME: &'static str = "GuestFsfreezeThawArgs";
-    fn member_count(&self) -> usize {
-        0usize
-    }
     fn serialize_members<S: ::serde::ser::SerializeStruct>(
         &self,
         _state: &mut S,
@@ -1618,19 +1528,6 @@ pub struct GuestFilesystemTrimResult {
 }
 impl __private::Object for GuestFilesystemTrimResult {
     const NAME: &'static str = "GuestFilesystemTrimResult";
-    fn member_count(&self) -> usize {
-        let mut count = 1usize;
-        if self.trimmed.is_some() {
-            count += 1;
-        }
-        if self.minimum.is_some() {
-            count += 1;
-        }
-        if self.error.is_some() {
-            count += 1;
-        }
-        count
-    }
     fn serialize_members<S: ::serde::ser::SerializeStruct>(
         &self,
         state: &mut S,
@@ -1709,9 +1606,6 @@ pub struct GuestFilesystemTrimResponse {
 }
 impl __private::Object for GuestFilesystemTrimResponse {
     const NAME: &'static str = "GuestFilesystemTrimResponse";
-    fn member_count(&self) -> usize {
-        1usize
-    }
     fn serialize_members<S: ::serde::ser::SerializeStruct>(
         &self,
         state: &mut S,
@@ -1783,13 +1677,6 @@ pub struct GuestFstrimArgs {
 }
 impl __private::Object for GuestFstrimArgs {
     const NAME: &'static str = "GuestFstrimArgs";
-    fn member_count(&self) -> usize {
-        let mut count = 0usize;
-        if self.minimum.is_some() {
-            count += 1;
-        }
-        count
-    }
     fn serialize_members<S: ::serde::ser::SerializeStruct>(
         &self,
         state: &mut S,
@@ -1867,9 +1754,6 @@ impl __private::Slots for __GuestFstrimArgsSlots {
 pub struct GuestSuspendDiskArgs {}
 impl __private::Object for GuestSuspendDiskArgs {
     const NAME: &'static str = "GuestSuspendDiskArgs";
-    fn member_count(&self) -> usize {
-        0usize
-    }
     fn serialize_members<S: ::serde::ser::SerializeStruct>(
         &self,
         _state: &mut S,
@@ -1940,9 +1824,6 @@ impl __private::Slots for __GuestSuspendDiskArgsSlots {
 pub struct GuestSuspendRamArgs {}
 impl __private::Object for GuestSuspendRamArgs {
     const NAME: &'static str = "GuestSuspendRamArgs";
-    fn member_count(&self) -> usize {
-        0usize
-    }
     fn serialize_members<S: ::serde::ser::SerializeStruct>(
         &self,
         _state: &mut S,
@@ -2008,9 +1889,6 @@ impl __private::Slots for __GuestSuspendRamArgsSlots {
 pub struct GuestSuspendHybridArgs {}
 impl __private::Object for GuestSuspendHybridArgs {
     const NAME: &'static str = "GuestSuspendHybridArgs";
-    fn member_count(&self) -> usize {
-        0usize
-    }
     fn serialize_members<S: ::serde::ser::SerializeStruct>(
         &self,
         _state: &mut S,
@@ -2124,9 +2002,6 @@ pub struct GuestIpAddress {
 }
 impl __private::Object for GuestIpAddress {
     const NAME: &'static str = "GuestIpAddress";
-    fn member_count(&self) -> usize {
-        3usize
-    }
     fn serialize_members<S: ::serde::ser::SerializeStruct>(
         &self,
         state: &mut S,
@@ -2200,16 +2075,6 @@ pub struct GuestNetworkInterface {
 }
 impl __private::Object for GuestNetworkInterface {
     const NAME: &'static str = "GuestNetworkInterface";
-    fn member_count(&self) -> usize {
-        let mut count = 1usize;
-        if self.hardware_address.is_some() {
-            count += 1;
-        }
-        if self.ip_addresses.is_some() {
-            count += 1;
-        }
-        count
-    }
     fn serialize_members<S: ::serde::ser::SerializeStruct>(
         &self,
         state: &mut S,
@@ -2288,9 +2153,6 @@ impl __private::Slots for __GuestNetworkInterfaceSlots {
 pub struct GuestNetworkGetInterfacesArgs {}
 impl __private::Object for GuestNetworkGetInterfacesArgs {
     const NAME: &'static str = "GuestNetworkGetInterfacesArgs";
-    fn member_count(&self) -> usize {
-        0usize
-    }
     fn serialize_members<S: ::serde::ser::SerializeStruct>(
         &self,
         _state: &mut S,
@@ -2347,13 +2209,6 @@ pub struct GuestLogicalProcessor {
 }
 impl __private::Object for GuestLogicalProcessor {
     const NAME: &'static str = "GuestLogicalProcessor";
-    fn member_count(&self) -> usize {
-        let mut count = 2usize;
-        if self.can_offline.is_some() {
-            count += 1;
-        }
-        count
-    }
     fn serialize_members<S: ::serde::ser::SerializeStruct>(
         &self,
         state: &mut S,
@@ -2427,9 +2282,6 @@ impl __private::Slots for __GuestLogicalProcessorSlots {
 pub struct GuestGetVcpusArgs {}
 impl __private::Object for GuestGetVcpusArgs {
     const NAME: &'static str = "GuestGetVcpusArgs";
-    fn member_count(&self) -> usize {
-        0usize
-    }
     fn serialize_members<S: ::serde::ser::SerializeStruct>(
         &self,
         _state: &mut S,
@@ -2509,9 +2361,6 @@ pub struct GuestSetVcpusArgs {
 }
 impl __private::Object for GuestSetVcpusArgs {
     const NAME: &'static str = "GuestSetVcpusArgs";
-    fn member_count(&self) -> usize {
-        1usize
-    }
     fn serialize_members<S: ::serde::ser::SerializeStruct>(
         &self,
         state: &mut S,
@@ -2722,9 +2571,6 @@ pub struct GuestPciAddress {
 }
 impl __private::Object for GuestPciAddress {
     const NAME: &'static str = "GuestPciAddress";
-    fn member_count(&self) -> usize {
-        4usize
-    }
     fn serialize_members<S: ::serde::ser::SerializeStruct>(
         &self,
         state: &mut S,
@@ -2798,9 +2644,6 @@ pub struct GuestDiskAddress {
 }
 impl __private::Object for GuestDiskAddress {
     const NAME: &'static str = "GuestDiskAddress";
-    fn member_count(&self) -> usize {
-        5usize
-    }
     fn serialize_members<S: ::serde::ser::SerializeStruct>(
         &self,
         state: &mut S,
@@ -2884,9 +2727,6 @@ pub struct GuestFilesystemInfo {
 }
 impl __private::Object for GuestFilesystemInfo {
     const NAME: &'static str = "GuestFilesystemInfo";
-    fn member_count(&self) -> usize {
-        4usize
-    }
     fn serialize_members<S: ::serde::ser::SerializeStruct>(
         &self,
         state: &mut S,
@@ -2959,9 +2799,6 @@ impl __private::Slots for __GuestFilesystemInfoSlots {
 pub struct GuestGetFsinfoArgs {}
 impl __private::Object for GuestGetFsinfoArgs {
     const NAME: &'static str = "GuestGetFsinfoArgs";
-    fn member_count(&self) -> usize {
-        0usize
-    }
     fn serialize_members<S: ::serde::ser::SerializeStruct>(
         &self,
         _state: &mut S,
@@ -3031,9 +2868,6 @@ pub struct GuestSetUserPasswordArgs {
 }
 impl __private::Object for GuestSetUserPasswordArgs {
     const NAME: &'static str = "GuestSetUserPasswordArgs";
-    fn member_count(&self) -> usize {
-        3usize
-    }
     fn serialize_members<S: ::serde::ser::SerializeStruct>(
         &self,
         state: &mut S,
@@ -3103,13 +2937,6 @@ pub struct GuestMemoryBlock {
 }
 impl __private::Object for GuestMemoryBlock {
     const NAME: &'static str = "GuestMemoryBlock";
-    fn member_count(&self) -> usize {
-        let mut count = 2usize;
-        if self.can_offline.is_some() {
-            count += 1;
-        }
-        count
-    }
     fn serialize_members<S: ::serde::ser::SerializeStruct>(
         &self,
         state: &mut S,
@@ -3184,9 +3011,6 @@ impl __private::Slots for __GuestMemoryBlockSlots {
 pub struct GuestGetMemoryBlocksArgs {}
 impl __private::Object for GuestGetMemoryBlocksArgs {
     const NAME: &'static str = "GuestGetMemoryBlocksArgs";
-    fn member_count(&self) -> usize {
-        0usize
-    }
     fn serialize_members<S: ::serde::ser::SerializeStruct>(
         &self,
         _state: &mut S,
@@ -3322,13 +3146,6 @@ pub struct GuestMemoryBlockResponse {
 }
 impl __private::Object for GuestMemoryBlockResponse {
     const NAME: &'static str = "GuestMemoryBlockResponse";
-    fn member_count(&self) -> usize {
-        let mut count = 2usize;
-        if self.error_code.is_some() {
-            count += 1;
-        }
-        count
-    }
     fn serialize_members<S: ::serde::ser::SerializeStruct>(
         &self,
         state: &mut S,
@@ -3416,9 +3233,6 @@ pub struct GuestSetMemoryBlocksArgs {
 }
 impl __private::Object for GuestSetMemoryBlocksArgs {
     const NAME: &'static str = "GuestSetMemoryBlocksArgs";
-    fn member_count(&self) -> usize {
-        1usize
-    }
     fn serialize_members<S: ::serde::ser::SerializeStruct>(
         &self,
         state: &mut S,
@@ -3475,9 +3289,6 @@ pub struct GuestMemoryBlockInfo {
 }
 impl __private::Object for GuestMemoryBlockInfo {
     const NAME: &'static str = "GuestMemoryBlockInfo";
-    fn member_count(&self) -> usize {
-        1usize
-    }
     fn serialize_members<S: ::serde::ser::SerializeStruct>(
         &self,
         state: &mut S,
@@ -3541,9 +3352,6 @@ impl __private::Slots for __GuestMemoryBlockInfoSlots {
 pub struct GuestGetMemoryBlockInfoArgs {}
 impl __private::Object for GuestGetMemoryBlockInfoArgs {
     const NAME: &'static str = "GuestGetMemoryBlockInfoArgs";
-    fn member_count(&self) -> usize {
-        0usize
-    }
     fn serialize_members<S: ::serde::ser::SerializeStruct>(
         &self,
         _state: &mut S,
@@ -3610,28 +3418,6 @@ pub struct GuestExecStatus {
 }
 impl __private::Object for GuestExecStatus {
     const NAME: &'static str = "GuestExecStatus";
-    fn member_count(&self) -> usize {
-        let mut count = 1usize;
-        if self.exitcode.is_some() {
-            count += 1;
-        }
-        if self.signal.is_some() {
-            count += 1;
-        }
-        if self.out_data.is_some() {
-            count += 1;
-        }
-        if self.err_data.is_some() {
-            count += 1;
-        }
-        if self.out_truncated.is_some() {
-            count += 1;
-        }
-        if self.err_truncated.is_some() {
-            count += 1;
-        }
-        count
-    }
     fn serialize_members<S: ::serde::ser::SerializeStruct>(
         &self,
         state: &mut S,
@@ -3745,9 +3531,6 @@ pub struct GuestExecStatusArgs {
 }
 impl __private::Object for GuestExecStatusArgs {
     const NAME: &'static str = "GuestExecStatusArgs";
-    fn member_count(&self) -> usize {
-        1usize
-    }
     fn serialize_members<S: ::serde::ser::SerializeStruct>(
         &self,
         state: &mut S,
@@ -3802,9 +3585,6 @@ pub struct GuestExec {
 }
 impl __private::Object for GuestExec {
     const NAME: &'static str = "GuestExec";
-    fn member_count(&self) -> usize {
-        1usize
-    }
     fn serialize_members<S: ::serde::ser::SerializeStruct>(
         &self,
         state: &mut S,
@@ -3876,22 +3656,6 @@ pub struct GuestExecArgs {
 }
 impl __private::Object for GuestExecArgs {
     const NAME: &'static str = "GuestExecArgs";
-    fn member_count(&self) -> usize {
-        let mut count = 1usize;
-        if self.arg.is_some() {
-            count += 1;
-        }
-        if self.env.is_some() {
-            count += 1;
-        }
-        if self.input_data.is_some() {
-            count += 1;
-        }
-        if self.capture_output.is_some() {
-            count += 1;
-        }
-        count
-    }
     fn serialize_members<S: ::serde::ser::SerializeStruct>(
         &self,
         state: &mut S,

@@ -17,7 +17,7 @@
 //! `Deserialize` is [`deserialize_enum`] with every value.
 
 use serde::de::{self, DeserializeSeed, Deserializer, MapAccess, Visitor};
-use serde::ser::{SerializeStruct, Serializer};
+use serde::ser::{Serialize, SerializeStruct, Serializer};
 use std::fmt;
 use std::marker::PhantomData;
 
@@ -25,9 +25,6 @@ use std::marker::PhantomData;
 pub trait Object: Sized {
     /// The type's name, for `serialize_struct`, `deserialize_struct` and messages.
     const NAME: &'static str;
-
-    /// The number of members [`Object::serialize_members`] writes.
-    fn member_count(&self) -> usize;
 
     /// Writes the members into an object being serialized (a union writes its branch's
     /// members inline with its own).
@@ -73,14 +70,40 @@ pub trait BranchSlots: Sized {
     fn finish<E: de::Error>(self) -> Result<Self::Branch, E>;
 }
 
-/// `Serialize` for an object: `serialize_struct` with its members.
+/// `Serialize` for an object: `serialize_struct` with its members. Their number, which
+/// `serialize_struct` takes first, is counted by writing them once into [`MemberCount`].
 pub fn serialize_object<T: Object, S: Serializer>(
     value: &T,
     serializer: S,
 ) -> Result<S::Ok, S::Error> {
-    let mut state = serializer.serialize_struct(T::NAME, value.member_count())?;
+    let mut count = MemberCount(0);
+    // Counting fails on nothing: `MemberCount` only adds.
+    let _ = value.serialize_members(&mut count);
+    let mut state = serializer.serialize_struct(T::NAME, count.0)?;
     value.serialize_members(&mut state)?;
     state.end()
+}
+
+/// Counts the members written into it, without looking at their values (members skipped with
+/// `skip_field` are not counted).
+struct MemberCount(usize);
+
+impl SerializeStruct for MemberCount {
+    type Ok = ();
+    type Error = de::value::Error;
+
+    fn serialize_field<V: Serialize + ?Sized>(
+        &mut self,
+        _key: &'static str,
+        _value: &V,
+    ) -> Result<(), de::value::Error> {
+        self.0 += 1;
+        Ok(())
+    }
+
+    fn end(self) -> Result<(), de::value::Error> {
+        Ok(())
+    }
 }
 
 /// `Deserialize` for the object of slots `S`: `deserialize_struct` with its fields, members
@@ -98,7 +121,7 @@ impl<'de, S: Slots> Visitor<'de> for ObjectVisitor<S> {
     type Value = S::Object;
 
     fn expecting(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(formatter, "an object {}", S::Object::NAME)
+        expecting_object(formatter, S::Object::NAME)
     }
 
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<S::Object, A::Error> {
@@ -108,6 +131,11 @@ impl<'de, S: Slots> Visitor<'de> for ObjectVisitor<S> {
         }
         slots.finish()
     }
+}
+
+/// `expecting` of every object, compiled once rather than once per type.
+fn expecting_object(formatter: &mut fmt::Formatter<'_>, name: &str) -> fmt::Result {
+    write!(formatter, "an object {name}")
 }
 
 /// Decodes a key with `deserialize_identifier` into its position in a list of keys, or the
@@ -268,7 +296,7 @@ impl<'de, T: for<'a> From<&'a str>> Visitor<'de> for EnumVisitor<T> {
     type Value = T;
 
     fn expecting(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(formatter, "a value of enum {}", self.name)
+        expecting_enum(formatter, self.name)
     }
 
     fn visit_str<E: de::Error>(self, value: &str) -> Result<T, E> {
@@ -280,6 +308,11 @@ impl<'de, T: for<'a> From<&'a str>> Visitor<'de> for EnumVisitor<T> {
         de::VariantAccess::unit_variant(variant)?;
         Ok(value)
     }
+}
+
+/// `expecting` of every enum, compiled once rather than once per type.
+fn expecting_enum(formatter: &mut fmt::Formatter<'_>, name: &str) -> fmt::Result {
+    write!(formatter, "a value of enum {name}")
 }
 
 /// A unit variant's name, as an enum value.
@@ -302,5 +335,60 @@ impl<T: for<'a> From<&'a str>> Visitor<'_> for EnumValue<T> {
 
     fn visit_str<E: de::Error>(self, value: &str) -> Result<T, E> {
         Ok(T::from(value))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// `{"a": 1, "b": 2}`, `b` optional.
+    struct Pair {
+        a: i64,
+        b: Option<i64>,
+    }
+
+    impl Object for Pair {
+        const NAME: &'static str = "Pair";
+
+        fn serialize_members<S: SerializeStruct>(&self, state: &mut S) -> Result<(), S::Error> {
+            state.serialize_field("a", &self.a)?;
+            match &self.b {
+                Some(value) => state.serialize_field("b", value),
+                None => state.skip_field("b"),
+            }
+        }
+    }
+
+    fn count(pair: &Pair) -> usize {
+        let mut count = MemberCount(0);
+        pair.serialize_members(&mut count).unwrap();
+        count.0
+    }
+
+    #[test]
+    fn the_count_is_of_the_members_written_not_skipped() {
+        assert_eq!(count(&Pair { a: 1, b: None }), 1);
+        assert_eq!(count(&Pair { a: 1, b: Some(2) }), 2);
+        let text = serde_json::to_string(&SerializePair(Pair { a: 1, b: Some(2) })).unwrap();
+        assert_eq!(text, r#"{"a":1,"b":2}"#);
+    }
+
+    /// `Serialize` as generated code writes it.
+    struct SerializePair(Pair);
+
+    impl Serialize for SerializePair {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            serialize_object(&self.0, serializer)
+        }
+    }
+
+    #[test]
+    fn a_key_is_its_position_or_past_the_end() {
+        let keys = ["kind", "id", "path"];
+        assert_eq!(position(&keys, "kind"), 0);
+        assert_eq!(position(&keys, "path"), 2);
+        assert_eq!(position(&keys, "pat"), 3);
+        assert_eq!(position(&[], "kind"), 0);
     }
 }

@@ -1,8 +1,8 @@
 //! Hand-written `Serialize` impls: QEMU's wire form, with absent optional members left out.
 //!
 //! An object writes its members through `qapi_runtime::__private::Object::serialize_members`
-//! so that a union can write its branch's members inline with its base's, as QEMU does;
-//! `member_count` is the length given to `serialize_struct`.
+//! so that a union can write its branch's members inline with its base's, as QEMU does; the
+//! runtime counts them with the same function for the length given to `serialize_struct`.
 
 use super::types::{allow_deprecated, branch_payload, is_null, shape_touches_deprecated};
 use super::{field_ident, Context, ObjectShape};
@@ -28,7 +28,6 @@ pub fn emit_object(context: &Context<'_>, shape: &ObjectShape<'_>) -> TokenStrea
     let name = ident.to_string();
     let cfg = context.cfg.attr(shape.cond);
     let allow = allow_deprecated(shape_touches_deprecated(shape));
-    let count = member_count(context, shape);
     let writes: Vec<TokenStream> = shape
         .members
         .iter()
@@ -46,10 +45,6 @@ pub fn emit_object(context: &Context<'_>, shape: &ObjectShape<'_>) -> TokenStrea
         impl __private::Object for #ident {
             const NAME: &'static str = #name;
 
-            fn member_count(&self) -> usize {
-                #count
-            }
-
             fn serialize_members<S: ::serde::ser::SerializeStruct>(
                 &self,
                 #state: &mut S,
@@ -65,68 +60,6 @@ pub fn emit_object(context: &Context<'_>, shape: &ObjectShape<'_>) -> TokenStrea
             fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
                 __private::serialize_object(self, serializer)
             }
-        }
-    }
-}
-
-/// The body of `member_count`: the fixed count, plus present optional members, conditional
-/// members and the branch's members.
-fn member_count(context: &Context<'_>, shape: &ObjectShape<'_>) -> TokenStream {
-    let mut fixed = 0usize;
-    let mut additions = Vec::new();
-    for member in &shape.members {
-        let cfg = context.cfg.attr(member.cond.as_ref());
-        let field = field_ident(member);
-        if member.optional {
-            additions.push(quote! {
-                #cfg
-                if self.#field.is_some() {
-                    count += 1;
-                }
-            });
-        } else if cfg.is_empty() {
-            fixed += 1;
-        } else {
-            additions.push(quote! {
-                #cfg
-                {
-                    count += 1;
-                }
-            });
-        }
-    }
-    if let Some(union) = &shape.union {
-        let branch_ident = &union.branch_ident;
-        let discriminator = names::snake(union.discriminator);
-        let arms: Vec<TokenStream> = union
-            .branches
-            .iter()
-            .filter(|(_, branch)| branch_payload(context, shape.id, branch.ty).is_some())
-            .map(|(value, branch)| {
-                let variant = names::variant(&value.name);
-                let cfg = context
-                    .cfg
-                    .attr_all(&[value.cond.as_ref(), branch.cond.as_ref()]);
-                let value = branch_value(context, shape, branch.ty);
-                quote! { #cfg #branch_ident::#variant(value) => __private::Object::member_count(#value), }
-            })
-            .collect();
-        if !arms.is_empty() {
-            additions.push(quote! {
-                count += match &self.#discriminator {
-                    #(#arms)*
-                    _ => 0,
-                };
-            });
-        }
-    }
-    if additions.is_empty() {
-        quote! { #fixed }
-    } else {
-        quote! {
-            let mut count = #fixed;
-            #(#additions)*
-            count
         }
     }
 }

@@ -67,9 +67,6 @@ pub struct Limits {
 }
 impl __private::Object for Limits {
     const NAME: &'static str = "Limits";
-    fn member_count(&self) -> usize {
-        1usize
-    }
     fn serialize_members<S: ::serde::ser::SerializeStruct>(
         &self,
         state: &mut S,

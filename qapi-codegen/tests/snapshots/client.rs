@@ -14,9 +14,6 @@ pub struct GuestSyncDelimitedArgs {
 }
 impl __private::Object for GuestSyncDelimitedArgs {
     const NAME: &'static str = "GuestSyncDelimitedArgs";
-    fn member_count(&self) -> usize {
-        1usize
-    }
     fn serialize_members<S: ::serde::ser::SerializeStruct>(
         &self,
         state: &mut S,
@@ -70,9 +67,6 @@ impl __private::Slots for __GuestSyncDelimitedArgsSlots {
 pub struct GuestPingArgs {}
 impl __private::Object for GuestPingArgs {
     const NAME: &'static str = "GuestPingArgs";
-    fn member_count(&self) -> usize {
-        0usize
-    }
     fn serialize_members<S: ::serde::ser::SerializeStruct>(
         &self,
         _state: &mut S,
@@ -120,9 +114,6 @@ impl __private::Slots for __GuestPingArgsSlots {
 pub struct GuestGetTimeArgs {}
 impl __private::Object for GuestGetTimeArgs {
     const NAME: &'static str = "GuestGetTimeArgs";
-    fn member_count(&self) -> usize {
-        0usize
-    }
     fn serialize_members<S: ::serde::ser::SerializeStruct>(
         &self,
         _state: &mut S,
@@ -172,9 +163,6 @@ pub struct GuestAgentCommandInfo {
 }
 impl __private::Object for GuestAgentCommandInfo {
     const NAME: &'static str = "GuestAgentCommandInfo";
-    fn member_count(&self) -> usize {
-        3usize
-    }
     fn serialize_members<S: ::serde::ser::SerializeStruct>(
         &self,
         state: &mut S,
@@ -241,9 +229,6 @@ pub struct GuestAgentInfo {
 }
 impl __private::Object for GuestAgentInfo {
     const NAME: &'static str = "GuestAgentInfo";
-    fn member_count(&self) -> usize {
-        2usize
-    }
     fn serialize_members<S: ::serde::ser::SerializeStruct>(
         &self,
         state: &mut S,
@@ -308,9 +293,6 @@ impl __private::Slots for __GuestAgentInfoSlots {
 pub struct GuestInfoArgs {}
 impl __private::Object for GuestInfoArgs {
     const NAME: &'static str = "GuestInfoArgs";
-    fn member_count(&self) -> usize {
-        0usize
-    }
     fn serialize_members<S: ::serde::ser::SerializeStruct>(
         &self,
         _state: &mut S,
@@ -359,16 +341,6 @@ pub struct GuestOsInfo {
 }
 impl __private::Object for GuestOsInfo {
     const NAME: &'static str = "GuestOsInfo";
-    fn member_count(&self) -> usize {
-        let mut count = 0usize;
-        if self.kernel_release.is_some() {
-            count += 1;
-        }
-        if self.id.is_some() {
-            count += 1;
-        }
-        count
-    }
     fn serialize_members<S: ::serde::ser::SerializeStruct>(
         &self,
         state: &mut S,
@@ -434,9 +406,6 @@ impl __private::Slots for __GuestOsInfoSlots {
 pub struct GuestGetOsinfoArgs {}
 impl __private::Object for GuestGetOsinfoArgs {
     const NAME: &'static str = "GuestGetOsinfoArgs";
-    fn member_count(&self) -> usize {
-        0usize
-    }
     fn serialize_members<S: ::serde::ser::SerializeStruct>(
         &self,
         _state: &mut S,
@@ -546,9 +515,6 @@ pub struct GuestIpAddress {
 }
 impl __private::Object for GuestIpAddress {
     const NAME: &'static str = "GuestIpAddress";
-    fn member_count(&self) -> usize {
-        3usize
-    }
     fn serialize_members<S: ::serde::ser::SerializeStruct>(
         &self,
         state: &mut S,
@@ -621,16 +587,6 @@ pub struct GuestNetworkInterface {
 }
 impl __private::Object for GuestNetworkInterface {
     const NAME: &'static str = "GuestNetworkInterface";
-    fn member_count(&self) -> usize {
-        let mut count = 1usize;
-        if self.hardware_address.is_some() {
-            count += 1;
-        }
-        if self.ip_addresses.is_some() {
-            count += 1;
-        }
-        count
-    }
     fn serialize_members<S: ::serde::ser::SerializeStruct>(
         &self,
         state: &mut S,
@@ -704,9 +660,6 @@ impl __private::Slots for __GuestNetworkInterfaceSlots {
 pub struct GuestNetworkGetInterfacesArgs {}
 impl __private::Object for GuestNetworkGetInterfacesArgs {
     const NAME: &'static str = "GuestNetworkGetInterfacesArgs";
-    fn member_count(&self) -> usize {
-        0usize
-    }
     fn serialize_members<S: ::serde::ser::SerializeStruct>(
         &self,
         _state: &mut S,
@@ -762,13 +715,6 @@ pub struct GuestFileOpenArgs {
 }
 impl __private::Object for GuestFileOpenArgs {
     const NAME: &'static str = "GuestFileOpenArgs";
-    fn member_count(&self) -> usize {
-        let mut count = 1usize;
-        if self.mode.is_some() {
-            count += 1;
-        }
-        count
-    }
     fn serialize_members<S: ::serde::ser::SerializeStruct>(
         &self,
         state: &mut S,
@@ -832,13 +778,6 @@ pub struct XPowerOffArgs {
 }
 impl __private::Object for XPowerOffArgs {
     const NAME: &'static str = "XPowerOffArgs";
-    fn member_count(&self) -> usize {
-        let mut count = 0usize;
-        if self.mode.is_some() {
-            count += 1;
-        }
-        count
-    }
     fn serialize_members<S: ::serde::ser::SerializeStruct>(
         &self,
         state: &mut S,

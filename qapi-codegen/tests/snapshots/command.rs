@@ -7,9 +7,6 @@ pub struct Info {
 }
 impl __private::Object for Info {
     const NAME: &'static str = "Info";
-    fn member_count(&self) -> usize {
-        1usize
-    }
     fn serialize_members<S: ::serde::ser::SerializeStruct>(
         &self,
         state: &mut S,
@@ -65,9 +62,6 @@ impl __private::Slots for __InfoSlots {
 pub struct GetInfoArgs {}
 impl __private::Object for GetInfoArgs {
     const NAME: &'static str = "GetInfoArgs";
-    fn member_count(&self) -> usize {
-        0usize
-    }
     fn serialize_members<S: ::serde::ser::SerializeStruct>(
         &self,
         _state: &mut S,
@@ -122,13 +116,6 @@ pub struct ReadFileArgs {
 }
 impl __private::Object for ReadFileArgs {
     const NAME: &'static str = "ReadFileArgs";
-    fn member_count(&self) -> usize {
-        let mut count = 1usize;
-        if self.count.is_some() {
-            count += 1;
-        }
-        count
-    }
     fn serialize_members<S: ::serde::ser::SerializeStruct>(
         &self,
         state: &mut S,
@@ -195,9 +182,6 @@ pub type SetInfoArgs = Info;
 pub struct ListInfosArgs {}
 impl __private::Object for ListInfosArgs {
     const NAME: &'static str = "ListInfosArgs";
-    fn member_count(&self) -> usize {
-        0usize
-    }
     fn serialize_members<S: ::serde::ser::SerializeStruct>(
         &self,
         _state: &mut S,
@@ -243,9 +227,6 @@ impl __private::Slots for __ListInfosArgsSlots {
 pub struct PowerOffArgs {}
 impl __private::Object for PowerOffArgs {
     const NAME: &'static str = "PowerOffArgs";
-    fn member_count(&self) -> usize {
-        0usize
-    }
     fn serialize_members<S: ::serde::ser::SerializeStruct>(
         &self,
         _state: &mut S,
@@ -293,9 +274,6 @@ pub struct OldCommandArgs {}
 #[allow(deprecated)]
 impl __private::Object for OldCommandArgs {
     const NAME: &'static str = "OldCommandArgs";
-    fn member_count(&self) -> usize {
-        0usize
-    }
     fn serialize_members<S: ::serde::ser::SerializeStruct>(
         &self,
         _state: &mut S,

@@ -90,14 +90,6 @@ pub struct Host {
 #[cfg(any(target_os = "linux", not(windows)))]
 impl __private::Object for Host {
     const NAME: &'static str = "Host";
-    fn member_count(&self) -> usize {
-        let mut count = 1usize;
-        #[cfg(target_os = "linux")]
-        if self.kernel.is_some() {
-            count += 1;
-        }
-        count
-    }
     fn serialize_members<S: ::serde::ser::SerializeStruct>(
         &self,
         state: &mut S,

@@ -11,9 +11,6 @@ pub struct GuestFileRead {
 }
 impl __private::Object for GuestFileRead {
     const NAME: &'static str = "GuestFileRead";
-    fn member_count(&self) -> usize {
-        3usize
-    }
     fn serialize_members<S: ::serde::ser::SerializeStruct>(
         &self,
         state: &mut S,
@@ -137,13 +134,6 @@ pub struct GuestExecPath {
 }
 impl __private::Object for GuestExecPath {
     const NAME: &'static str = "GuestExecPath";
-    fn member_count(&self) -> usize {
-        let mut count = 1usize;
-        if self.arg.is_some() {
-            count += 1;
-        }
-        count
-    }
     fn serialize_members<S: ::serde::ser::SerializeStruct>(
         &self,
         state: &mut S,
@@ -204,9 +194,6 @@ pub struct GuestExecShell {
 }
 impl __private::Object for GuestExecShell {
     const NAME: &'static str = "GuestExecShell";
-    fn member_count(&self) -> usize {
-        1usize
-    }
     fn serialize_members<S: ::serde::ser::SerializeStruct>(
         &self,
         state: &mut S,
@@ -283,20 +270,6 @@ impl GuestExecRequestBranch {
 }
 impl __private::Object for GuestExecRequest {
     const NAME: &'static str = "GuestExecRequest";
-    fn member_count(&self) -> usize {
-        let mut count = 1usize;
-        count
-            += match &self.kind {
-                GuestExecRequestBranch::Path(value) => {
-                    __private::Object::member_count(value)
-                }
-                GuestExecRequestBranch::Shell(value) => {
-                    __private::Object::member_count(value)
-                }
-                _ => 0,
-            };
-        count
-    }
     fn serialize_members<S: ::serde::ser::SerializeStruct>(
         &self,
         state: &mut S,
@@ -416,9 +389,6 @@ pub struct GuestExecStarted {
 }
 impl __private::Object for GuestExecStarted {
     const NAME: &'static str = "GuestExecStarted";
-    fn member_count(&self) -> usize {
-        1usize
-    }
     fn serialize_members<S: ::serde::ser::SerializeStruct>(
         &self,
         state: &mut S,
@@ -472,9 +442,6 @@ impl __private::Slots for __GuestExecStartedSlots {
 pub struct GuestPingArgs {}
 impl __private::Object for GuestPingArgs {
     const NAME: &'static str = "GuestPingArgs";
-    fn member_count(&self) -> usize {
-        0usize
-    }
     fn serialize_members<S: ::serde::ser::SerializeStruct>(
         &self,
         _state: &mut S,
@@ -527,9 +494,6 @@ pub struct GuestSyncArgs {
 }
 impl __private::Object for GuestSyncArgs {
     const NAME: &'static str = "GuestSyncArgs";
-    fn member_count(&self) -> usize {
-        1usize
-    }
     fn serialize_members<S: ::serde::ser::SerializeStruct>(
         &self,
         state: &mut S,
@@ -592,13 +556,6 @@ pub struct GuestFileReadArgs {
 }
 impl __private::Object for GuestFileReadArgs {
     const NAME: &'static str = "GuestFileReadArgs";
-    fn member_count(&self) -> usize {
-        let mut count = 1usize;
-        if self.count.is_some() {
-            count += 1;
-        }
-        count
-    }
     fn serialize_members<S: ::serde::ser::SerializeStruct>(
         &self,
         state: &mut S,
@@ -674,13 +631,6 @@ pub struct GuestShutdownArgs {
 }
 impl __private::Object for GuestShutdownArgs {
     const NAME: &'static str = "GuestShutdownArgs";
-    fn member_count(&self) -> usize {
-        let mut count = 0usize;
-        if self.mode.is_some() {
-            count += 1;
-        }
-        count
-    }
     fn serialize_members<S: ::serde::ser::SerializeStruct>(
         &self,
         state: &mut S,
@@ -744,9 +694,6 @@ pub struct GuestOldArgs {
 #[allow(deprecated)]
 impl __private::Object for GuestOldArgs {
     const NAME: &'static str = "GuestOldArgs";
-    fn member_count(&self) -> usize {
-        1usize
-    }
     fn serialize_members<S: ::serde::ser::SerializeStruct>(
         &self,
         state: &mut S,
@@ -806,9 +753,6 @@ pub struct DeviceAddArgs {
 }
 impl __private::Object for DeviceAddArgs {
     const NAME: &'static str = "DeviceAddArgs";
-    fn member_count(&self) -> usize {
-        1usize
-    }
     fn serialize_members<S: ::serde::ser::SerializeStruct>(
         &self,
         state: &mut S,
@@ -866,9 +810,6 @@ pub struct GuestNeverArgs {}
 #[cfg(any())]
 impl __private::Object for GuestNeverArgs {
     const NAME: &'static str = "GuestNeverArgs";
-    fn member_count(&self) -> usize {
-        0usize
-    }
     fn serialize_members<S: ::serde::ser::SerializeStruct>(
         &self,
         _state: &mut S,
@@ -918,9 +859,6 @@ impl __private::Slots for __GuestNeverArgsSlots {
 pub struct GuestUnimplementedArgs {}
 impl __private::Object for GuestUnimplementedArgs {
     const NAME: &'static str = "GuestUnimplementedArgs";
-    fn member_count(&self) -> usize {
-        0usize
-    }
     fn serialize_members<S: ::serde::ser::SerializeStruct>(
         &self,
         _state: &mut S,

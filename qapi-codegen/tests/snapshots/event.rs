@@ -7,9 +7,6 @@ pub struct Reason {
 }
 impl __private::Object for Reason {
     const NAME: &'static str = "Reason";
-    fn member_count(&self) -> usize {
-        1usize
-    }
     fn serialize_members<S: ::serde::ser::SerializeStruct>(
         &self,
         state: &mut S,
@@ -66,9 +63,6 @@ pub struct ShutdownEvent {
 }
 impl __private::Object for ShutdownEvent {
     const NAME: &'static str = "ShutdownEvent";
-    fn member_count(&self) -> usize {
-        1usize
-    }
     fn serialize_members<S: ::serde::ser::SerializeStruct>(
         &self,
         state: &mut S,
@@ -122,9 +116,6 @@ impl __private::Slots for __ShutdownEventSlots {
 pub struct ResumeEvent {}
 impl __private::Object for ResumeEvent {
     const NAME: &'static str = "ResumeEvent";
-    fn member_count(&self) -> usize {
-        0usize
-    }
     fn serialize_members<S: ::serde::ser::SerializeStruct>(
         &self,
         _state: &mut S,
@@ -198,6 +189,7 @@ impl Event {
     /// Decodes the event `name` with `data` (`None` when the message had none, which
     /// decodes as `{}`). An unknown name gives [`Event::Other`]; data that does not
     /// fit the event's type is serde's error.
+    #[inline]
     pub fn decode(
         name: &str,
         data: ::core::option::Option<::serde_json::Value>,
@@ -219,6 +211,7 @@ impl Event {
     /// Decodes an event as a QMP client received it; its timestamp stays in
     /// `message`. Data that does not fit is
     /// `ProtocolError::UnexpectedEventData`.
+    #[inline]
     pub fn from_message(
         message: &::qapi_runtime::client::qmp::QmpEvent,
     ) -> ::core::result::Result<Event, ::qapi_runtime::ProtocolError> {

@@ -8,9 +8,6 @@ pub struct Base {
 }
 impl __private::Object for Base {
     const NAME: &'static str = "Base";
-    fn member_count(&self) -> usize {
-        1usize
-    }
     fn serialize_members<S: ::serde::ser::SerializeStruct>(
         &self,
         state: &mut S,
@@ -95,16 +92,6 @@ pub struct Everything {
 #[allow(deprecated)]
 impl __private::Object for Everything {
     const NAME: &'static str = "Everything";
-    fn member_count(&self) -> usize {
-        let mut count = 11usize;
-        if self.maybe.is_some() {
-            count += 1;
-        }
-        if self.old.is_some() {
-            count += 1;
-        }
-        count
-    }
     fn serialize_members<S: ::serde::ser::SerializeStruct>(
         &self,
         state: &mut S,
@@ -234,13 +221,6 @@ pub struct Tree {
 }
 impl __private::Object for Tree {
     const NAME: &'static str = "Tree";
-    fn member_count(&self) -> usize {
-        let mut count = 2usize;
-        if self.left.is_some() {
-            count += 1;
-        }
-        count
-    }
     fn serialize_members<S: ::serde::ser::SerializeStruct>(
         &self,
         state: &mut S,

@@ -71,9 +71,6 @@ pub struct FileOptions {
 }
 impl __private::Object for FileOptions {
     const NAME: &'static str = "FileOptions";
-    fn member_count(&self) -> usize {
-        1usize
-    }
     fn serialize_members<S: ::serde::ser::SerializeStruct>(
         &self,
         state: &mut S,
@@ -129,13 +126,6 @@ pub struct SocketOptions {
 }
 impl __private::Object for SocketOptions {
     const NAME: &'static str = "SocketOptions";
-    fn member_count(&self) -> usize {
-        let mut count = 1usize;
-        if self.port.is_some() {
-            count += 1;
-        }
-        count
-    }
     fn serialize_members<S: ::serde::ser::SerializeStruct>(
         &self,
         state: &mut S,
@@ -225,16 +215,6 @@ impl BackendBranch {
 }
 impl __private::Object for Backend {
     const NAME: &'static str = "Backend";
-    fn member_count(&self) -> usize {
-        let mut count = 2usize;
-        count
-            += match &self.kind {
-                BackendBranch::File(value) => __private::Object::member_count(value),
-                BackendBranch::Socket(value) => __private::Object::member_count(value),
-                _ => 0,
-            };
-        count
-    }
     fn serialize_members<S: ::serde::ser::SerializeStruct>(
         &self,
         state: &mut S,

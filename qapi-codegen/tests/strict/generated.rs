@@ -138,13 +138,6 @@ pub struct GuestLogicalProcessor {
 }
 impl __private::Object for GuestLogicalProcessor {
     const NAME: &'static str = "GuestLogicalProcessor";
-    fn member_count(&self) -> usize {
-        let mut count = 2usize;
-        if self.can_offline.is_some() {
-            count += 1;
-        }
-        count
-    }
     fn serialize_members<S: ::serde::ser::SerializeStruct>(
         &self,
         state: &mut S,
@@ -270,9 +263,6 @@ pub struct PciDevice {
 }
 impl __private::Object for PciDevice {
     const NAME: &'static str = "PciDevice";
-    fn member_count(&self) -> usize {
-        2usize
-    }
     fn serialize_members<S: ::serde::ser::SerializeStruct>(
         &self,
         state: &mut S,
@@ -329,9 +319,6 @@ pub struct UsbDevice {
 }
 impl __private::Object for UsbDevice {
     const NAME: &'static str = "UsbDevice";
-    fn member_count(&self) -> usize {
-        1usize
-    }
     fn serialize_members<S: ::serde::ser::SerializeStruct>(
         &self,
         state: &mut S,
@@ -410,16 +397,6 @@ impl DeviceBranch {
 }
 impl __private::Object for Device {
     const NAME: &'static str = "Device";
-    fn member_count(&self) -> usize {
-        let mut count = 2usize;
-        count
-            += match &self.r#type {
-                DeviceBranch::Pci(value) => __private::Object::member_count(value),
-                DeviceBranch::Usb(value) => __private::Object::member_count(value),
-                _ => 0,
-            };
-        count
-    }
     fn serialize_members<S: ::serde::ser::SerializeStruct>(
         &self,
         state: &mut S,
@@ -567,15 +544,6 @@ impl DiskBranch {
 }
 impl __private::Object for Disk {
     const NAME: &'static str = "Disk";
-    fn member_count(&self) -> usize {
-        let mut count = 2usize;
-        count
-            += match &self.driver {
-                DiskBranch::Usb(value) => __private::Object::member_count(value),
-                _ => 0,
-            };
-        count
-    }
     fn serialize_members<S: ::serde::ser::SerializeStruct>(
         &self,
         state: &mut S,
@@ -761,9 +729,6 @@ pub struct GuestSyncArgs {
 }
 impl __private::Object for GuestSyncArgs {
     const NAME: &'static str = "GuestSyncArgs";
-    fn member_count(&self) -> usize {
-        1usize
-    }
     fn serialize_members<S: ::serde::ser::SerializeStruct>(
         &self,
         state: &mut S,
@@ -821,22 +786,6 @@ pub struct GuestExecArgs {
 }
 impl __private::Object for GuestExecArgs {
     const NAME: &'static str = "GuestExecArgs";
-    fn member_count(&self) -> usize {
-        let mut count = 1usize;
-        if self.arg.is_some() {
-            count += 1;
-        }
-        if self.env.is_some() {
-            count += 1;
-        }
-        if self.input_data.is_some() {
-            count += 1;
-        }
-        if self.capture_output.is_some() {
-            count += 1;
-        }
-        count
-    }
     fn serialize_members<S: ::serde::ser::SerializeStruct>(
         &self,
         state: &mut S,
@@ -926,13 +875,6 @@ pub struct GuestFileWriteArgs {
 }
 impl __private::Object for GuestFileWriteArgs {
     const NAME: &'static str = "GuestFileWriteArgs";
-    fn member_count(&self) -> usize {
-        let mut count = 2usize;
-        if self.count.is_some() {
-            count += 1;
-        }
-        count
-    }
     fn serialize_members<S: ::serde::ser::SerializeStruct>(
         &self,
         state: &mut S,
@@ -999,9 +941,6 @@ pub struct GuestFileSeekArgs {
 }
 impl __private::Object for GuestFileSeekArgs {
     const NAME: &'static str = "GuestFileSeekArgs";
-    fn member_count(&self) -> usize {
-        3usize
-    }
     fn serialize_members<S: ::serde::ser::SerializeStruct>(
         &self,
         state: &mut S,
@@ -1063,9 +1002,6 @@ pub struct GuestSetVcpusArgs {
 }
 impl __private::Object for GuestSetVcpusArgs {
     const NAME: &'static str = "GuestSetVcpusArgs";
-    fn member_count(&self) -> usize {
-        1usize
-    }
     fn serialize_members<S: ::serde::ser::SerializeStruct>(
         &self,
         state: &mut S,
@@ -1126,31 +1062,6 @@ pub struct AddDevicesArgs {
 }
 impl __private::Object for AddDevicesArgs {
     const NAME: &'static str = "AddDevicesArgs";
-    fn member_count(&self) -> usize {
-        let mut count = 1usize;
-        if self.refs.is_some() {
-            count += 1;
-        }
-        if self.bytes.is_some() {
-            count += 1;
-        }
-        if self.size.is_some() {
-            count += 1;
-        }
-        if self.ratio.is_some() {
-            count += 1;
-        }
-        if self.extra.is_some() {
-            count += 1;
-        }
-        if self.nothing.is_some() {
-            count += 1;
-        }
-        if self.seek.is_some() {
-            count += 1;
-        }
-        count
-    }
     fn serialize_members<S: ::serde::ser::SerializeStruct>(
         &self,
         state: &mut S,
@@ -1325,16 +1236,6 @@ pub struct SeekAllArgs {
 }
 impl __private::Object for SeekAllArgs {
     const NAME: &'static str = "SeekAllArgs";
-    fn member_count(&self) -> usize {
-        let mut count = 1usize;
-        if self.r#ref.is_some() {
-            count += 1;
-        }
-        if self.limit.is_some() {
-            count += 1;
-        }
-        count
-    }
     fn serialize_members<S: ::serde::ser::SerializeStruct>(
         &self,
         state: &mut S,
@@ -1400,9 +1301,6 @@ impl __private::Slots for __SeekAllArgsSlots {
 pub struct GuestPingArgs {}
 impl __private::Object for GuestPingArgs {
     const NAME: &'static str = "GuestPingArgs";
-    fn member_count(&self) -> usize {
-        0usize
-    }
     fn serialize_members<S: ::serde::ser::SerializeStruct>(
         &self,
         _state: &mut S,
