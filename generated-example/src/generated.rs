@@ -67,6 +67,7 @@ struct __GuestSyncDelimitedArgsSlots {
 impl __private::Slots for __GuestSyncDelimitedArgsSlots {
     type Object = GuestSyncDelimitedArgs;
     const MEMBERS: &'static [&'static str] = &["id"];
+    #[inline]
     fn entry<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
         key: usize,
@@ -77,6 +78,7 @@ impl __private::Slots for __GuestSyncDelimitedArgsSlots {
             _ => __private::ignore(map),
         }
     }
+    #[inline]
     fn finish<E: ::serde::de::Error>(self) -> Result<GuestSyncDelimitedArgs, E> {
         Ok(GuestSyncDelimitedArgs {
             id: __private::required(self.id, "id")?,
@@ -152,6 +154,7 @@ struct __GuestSyncArgsSlots {
 impl __private::Slots for __GuestSyncArgsSlots {
     type Object = GuestSyncArgs;
     const MEMBERS: &'static [&'static str] = &["id"];
+    #[inline]
     fn entry<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
         key: usize,
@@ -162,6 +165,7 @@ impl __private::Slots for __GuestSyncArgsSlots {
             _ => __private::ignore(map),
         }
     }
+    #[inline]
     fn finish<E: ::serde::de::Error>(self) -> Result<GuestSyncArgs, E> {
         Ok(GuestSyncArgs {
             id: __private::required(self.id, "id")?,
@@ -204,6 +208,7 @@ struct __GuestPingArgsSlots {}
 impl __private::Slots for __GuestPingArgsSlots {
     type Object = GuestPingArgs;
     const MEMBERS: &'static [&'static str] = &[];
+    #[inline]
     fn entry<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
         _key: usize,
@@ -211,6 +216,7 @@ impl __private::Slots for __GuestPingArgsSlots {
     ) -> Result<(), A::Error> {
         __private::ignore(map)
     }
+    #[inline]
     fn finish<E: ::serde::de::Error>(self) -> Result<GuestPingArgs, E> {
         Ok(GuestPingArgs {})
     }
@@ -256,6 +262,7 @@ struct __GuestGetTimeArgsSlots {}
 impl __private::Slots for __GuestGetTimeArgsSlots {
     type Object = GuestGetTimeArgs;
     const MEMBERS: &'static [&'static str] = &[];
+    #[inline]
     fn entry<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
         _key: usize,
@@ -263,6 +270,7 @@ impl __private::Slots for __GuestGetTimeArgsSlots {
     ) -> Result<(), A::Error> {
         __private::ignore(map)
     }
+    #[inline]
     fn finish<E: ::serde::de::Error>(self) -> Result<GuestGetTimeArgs, E> {
         Ok(GuestGetTimeArgs {})
     }
@@ -332,6 +340,7 @@ struct __GuestSetTimeArgsSlots {
 impl __private::Slots for __GuestSetTimeArgsSlots {
     type Object = GuestSetTimeArgs;
     const MEMBERS: &'static [&'static str] = &["time"];
+    #[inline]
     fn entry<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
         key: usize,
@@ -342,6 +351,7 @@ impl __private::Slots for __GuestSetTimeArgsSlots {
             _ => __private::ignore(map),
         }
     }
+    #[inline]
     fn finish<E: ::serde::de::Error>(self) -> Result<GuestSetTimeArgs, E> {
         Ok(GuestSetTimeArgs {
             time: self.time,
@@ -397,6 +407,7 @@ struct __GuestAgentCommandInfoSlots {
 impl __private::Slots for __GuestAgentCommandInfoSlots {
     type Object = GuestAgentCommandInfo;
     const MEMBERS: &'static [&'static str] = &["name", "enabled", "success-response"];
+    #[inline]
     fn entry<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
         key: usize,
@@ -409,6 +420,7 @@ impl __private::Slots for __GuestAgentCommandInfoSlots {
             _ => __private::ignore(map),
         }
     }
+    #[inline]
     fn finish<E: ::serde::de::Error>(self) -> Result<GuestAgentCommandInfo, E> {
         Ok(GuestAgentCommandInfo {
             name: __private::required(self.name, "name")?,
@@ -464,6 +476,7 @@ struct __GuestAgentInfoSlots {
 impl __private::Slots for __GuestAgentInfoSlots {
     type Object = GuestAgentInfo;
     const MEMBERS: &'static [&'static str] = &["version", "supported_commands"];
+    #[inline]
     fn entry<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
         key: usize,
@@ -477,6 +490,7 @@ impl __private::Slots for __GuestAgentInfoSlots {
             _ => __private::ignore(map),
         }
     }
+    #[inline]
     fn finish<E: ::serde::de::Error>(self) -> Result<GuestAgentInfo, E> {
         Ok(GuestAgentInfo {
             version: __private::required(self.version, "version")?,
@@ -527,6 +541,7 @@ struct __GuestInfoArgsSlots {}
 impl __private::Slots for __GuestInfoArgsSlots {
     type Object = GuestInfoArgs;
     const MEMBERS: &'static [&'static str] = &[];
+    #[inline]
     fn entry<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
         _key: usize,
@@ -534,6 +549,7 @@ impl __private::Slots for __GuestInfoArgsSlots {
     ) -> Result<(), A::Error> {
         __private::ignore(map)
     }
+    #[inline]
     fn finish<E: ::serde::de::Error>(self) -> Result<GuestInfoArgs, E> {
         Ok(GuestInfoArgs {})
     }
@@ -589,6 +605,7 @@ struct __GuestShutdownArgsSlots {
 impl __private::Slots for __GuestShutdownArgsSlots {
     type Object = GuestShutdownArgs;
     const MEMBERS: &'static [&'static str] = &["mode"];
+    #[inline]
     fn entry<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
         key: usize,
@@ -599,6 +616,7 @@ impl __private::Slots for __GuestShutdownArgsSlots {
             _ => __private::ignore(map),
         }
     }
+    #[inline]
     fn finish<E: ::serde::de::Error>(self) -> Result<GuestShutdownArgs, E> {
         Ok(GuestShutdownArgs {
             mode: self.mode,
@@ -657,6 +675,7 @@ struct __GuestFileOpenArgsSlots {
 impl __private::Slots for __GuestFileOpenArgsSlots {
     type Object = GuestFileOpenArgs;
     const MEMBERS: &'static [&'static str] = &["path", "mode"];
+    #[inline]
     fn entry<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
         key: usize,
@@ -668,6 +687,7 @@ impl __private::Slots for __GuestFileOpenArgsSlots {
             _ => __private::ignore(map),
         }
     }
+    #[inline]
     fn finish<E: ::serde::de::Error>(self) -> Result<GuestFileOpenArgs, E> {
         Ok(GuestFileOpenArgs {
             path: __private::required(self.path, "path")?,
@@ -721,6 +741,7 @@ struct __GuestFileCloseArgsSlots {
 impl __private::Slots for __GuestFileCloseArgsSlots {
     type Object = GuestFileCloseArgs;
     const MEMBERS: &'static [&'static str] = &["handle"];
+    #[inline]
     fn entry<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
         key: usize,
@@ -731,6 +752,7 @@ impl __private::Slots for __GuestFileCloseArgsSlots {
             _ => __private::ignore(map),
         }
     }
+    #[inline]
     fn finish<E: ::serde::de::Error>(self) -> Result<GuestFileCloseArgs, E> {
         Ok(GuestFileCloseArgs {
             handle: __private::required(self.handle, "handle")?,
@@ -786,6 +808,7 @@ struct __GuestFileReadSlots {
 impl __private::Slots for __GuestFileReadSlots {
     type Object = GuestFileRead;
     const MEMBERS: &'static [&'static str] = &["count", "buf-b64", "eof"];
+    #[inline]
     fn entry<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
         key: usize,
@@ -798,6 +821,7 @@ impl __private::Slots for __GuestFileReadSlots {
             _ => __private::ignore(map),
         }
     }
+    #[inline]
     fn finish<E: ::serde::de::Error>(self) -> Result<GuestFileRead, E> {
         Ok(GuestFileRead {
             count: __private::required(self.count, "count")?,
@@ -859,6 +883,7 @@ struct __GuestFileReadArgsSlots {
 impl __private::Slots for __GuestFileReadArgsSlots {
     type Object = GuestFileReadArgs;
     const MEMBERS: &'static [&'static str] = &["handle", "count"];
+    #[inline]
     fn entry<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
         key: usize,
@@ -870,6 +895,7 @@ impl __private::Slots for __GuestFileReadArgsSlots {
             _ => __private::ignore(map),
         }
     }
+    #[inline]
     fn finish<E: ::serde::de::Error>(self) -> Result<GuestFileReadArgs, E> {
         Ok(GuestFileReadArgs {
             handle: __private::required(self.handle, "handle")?,
@@ -922,6 +948,7 @@ struct __GuestFileWriteSlots {
 impl __private::Slots for __GuestFileWriteSlots {
     type Object = GuestFileWrite;
     const MEMBERS: &'static [&'static str] = &["count", "eof"];
+    #[inline]
     fn entry<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
         key: usize,
@@ -933,6 +960,7 @@ impl __private::Slots for __GuestFileWriteSlots {
             _ => __private::ignore(map),
         }
     }
+    #[inline]
     fn finish<E: ::serde::de::Error>(self) -> Result<GuestFileWrite, E> {
         Ok(GuestFileWrite {
             count: __private::required(self.count, "count")?,
@@ -998,6 +1026,7 @@ struct __GuestFileWriteArgsSlots {
 impl __private::Slots for __GuestFileWriteArgsSlots {
     type Object = GuestFileWriteArgs;
     const MEMBERS: &'static [&'static str] = &["handle", "buf-b64", "count"];
+    #[inline]
     fn entry<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
         key: usize,
@@ -1010,6 +1039,7 @@ impl __private::Slots for __GuestFileWriteArgsSlots {
             _ => __private::ignore(map),
         }
     }
+    #[inline]
     fn finish<E: ::serde::de::Error>(self) -> Result<GuestFileWriteArgs, E> {
         Ok(GuestFileWriteArgs {
             handle: __private::required(self.handle, "handle")?,
@@ -1062,6 +1092,7 @@ struct __GuestFileSeekSlots {
 impl __private::Slots for __GuestFileSeekSlots {
     type Object = GuestFileSeek;
     const MEMBERS: &'static [&'static str] = &["position", "eof"];
+    #[inline]
     fn entry<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
         key: usize,
@@ -1073,6 +1104,7 @@ impl __private::Slots for __GuestFileSeekSlots {
             _ => __private::ignore(map),
         }
     }
+    #[inline]
     fn finish<E: ::serde::de::Error>(self) -> Result<GuestFileSeek, E> {
         Ok(GuestFileSeek {
             position: __private::required(self.position, "position")?,
@@ -1136,6 +1168,7 @@ struct __GuestFileSeekArgsSlots {
 impl __private::Slots for __GuestFileSeekArgsSlots {
     type Object = GuestFileSeekArgs;
     const MEMBERS: &'static [&'static str] = &["handle", "offset", "whence"];
+    #[inline]
     fn entry<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
         key: usize,
@@ -1148,6 +1181,7 @@ impl __private::Slots for __GuestFileSeekArgsSlots {
             _ => __private::ignore(map),
         }
     }
+    #[inline]
     fn finish<E: ::serde::de::Error>(self) -> Result<GuestFileSeekArgs, E> {
         Ok(GuestFileSeekArgs {
             handle: __private::required(self.handle, "handle")?,
@@ -1202,6 +1236,7 @@ struct __GuestFileFlushArgsSlots {
 impl __private::Slots for __GuestFileFlushArgsSlots {
     type Object = GuestFileFlushArgs;
     const MEMBERS: &'static [&'static str] = &["handle"];
+    #[inline]
     fn entry<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
         key: usize,
@@ -1212,6 +1247,7 @@ impl __private::Slots for __GuestFileFlushArgsSlots {
             _ => __private::ignore(map),
         }
     }
+    #[inline]
     fn finish<E: ::serde::de::Error>(self) -> Result<GuestFileFlushArgs, E> {
         Ok(GuestFileFlushArgs {
             handle: __private::required(self.handle, "handle")?,
@@ -1247,6 +1283,7 @@ impl GuestFsfreezeStatus {
     }
 }
 impl From<&str> for GuestFsfreezeStatus {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "thawed" => Self::Thawed,
@@ -1257,6 +1294,7 @@ impl From<&str> for GuestFsfreezeStatus {
 }
 impl ::std::str::FromStr for GuestFsfreezeStatus {
     type Err = ::std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(value))
     }
@@ -1324,6 +1362,7 @@ struct __GuestFsfreezeStatusArgsSlots {}
 impl __private::Slots for __GuestFsfreezeStatusArgsSlots {
     type Object = GuestFsfreezeStatusArgs;
     const MEMBERS: &'static [&'static str] = &[];
+    #[inline]
     fn entry<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
         _key: usize,
@@ -1331,6 +1370,7 @@ impl __private::Slots for __GuestFsfreezeStatusArgsSlots {
     ) -> Result<(), A::Error> {
         __private::ignore(map)
     }
+    #[inline]
     fn finish<E: ::serde::de::Error>(self) -> Result<GuestFsfreezeStatusArgs, E> {
         Ok(GuestFsfreezeStatusArgs {})
     }
@@ -1376,6 +1416,7 @@ struct __GuestFsfreezeFreezeArgsSlots {}
 impl __private::Slots for __GuestFsfreezeFreezeArgsSlots {
     type Object = GuestFsfreezeFreezeArgs;
     const MEMBERS: &'static [&'static str] = &[];
+    #[inline]
     fn entry<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
         _key: usize,
@@ -1383,6 +1424,7 @@ impl __private::Slots for __GuestFsfreezeFreezeArgsSlots {
     ) -> Result<(), A::Error> {
         __private::ignore(map)
     }
+    #[inline]
     fn finish<E: ::serde::de::Error>(self) -> Result<GuestFsfreezeFreezeArgs, E> {
         Ok(GuestFsfreezeFreezeArgs {})
     }
@@ -1441,6 +1483,7 @@ struct __GuestFsfreezeFreezeListArgsSlots {
 impl __private::Slots for __GuestFsfreezeFreezeListArgsSlots {
     type Object = GuestFsfreezeFreezeListArgs;
     const MEMBERS: &'static [&'static str] = &["mountpoints"];
+    #[inline]
     fn entry<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
         key: usize,
@@ -1451,6 +1494,7 @@ impl __private::Slots for __GuestFsfreezeFreezeListArgsSlots {
             _ => __private::ignore(map),
         }
     }
+    #[inline]
     fn finish<E: ::serde::de::Error>(self) -> Result<GuestFsfreezeFreezeListArgs, E> {
         Ok(GuestFsfreezeFreezeListArgs {
             mountpoints: self.mountpoints,
@@ -1503,6 +1547,7 @@ struct __GuestFsfreezeThawArgsSlots {}
 impl __private::Slots for __GuestFsfreezeThawArgsSlots {
     type Object = GuestFsfreezeThawArgs;
     const MEMBERS: &'static [&'static str] = &[];
+    #[inline]
     fn entry<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
         _key: usize,
@@ -1510,6 +1555,7 @@ impl __private::Slots for __GuestFsfreezeThawArgsSlots {
     ) -> Result<(), A::Error> {
         __private::ignore(map)
     }
+    #[inline]
     fn finish<E: ::serde::de::Error>(self) -> Result<GuestFsfreezeThawArgs, E> {
         Ok(GuestFsfreezeThawArgs {})
     }
@@ -1576,6 +1622,7 @@ struct __GuestFilesystemTrimResultSlots {
 impl __private::Slots for __GuestFilesystemTrimResultSlots {
     type Object = GuestFilesystemTrimResult;
     const MEMBERS: &'static [&'static str] = &["path", "trimmed", "minimum", "error"];
+    #[inline]
     fn entry<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
         key: usize,
@@ -1589,6 +1636,7 @@ impl __private::Slots for __GuestFilesystemTrimResultSlots {
             _ => __private::ignore(map),
         }
     }
+    #[inline]
     fn finish<E: ::serde::de::Error>(self) -> Result<GuestFilesystemTrimResult, E> {
         Ok(GuestFilesystemTrimResult {
             path: __private::required(self.path, "path")?,
@@ -1639,6 +1687,7 @@ struct __GuestFilesystemTrimResponseSlots {
 impl __private::Slots for __GuestFilesystemTrimResponseSlots {
     type Object = GuestFilesystemTrimResponse;
     const MEMBERS: &'static [&'static str] = &["paths"];
+    #[inline]
     fn entry<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
         key: usize,
@@ -1649,6 +1698,7 @@ impl __private::Slots for __GuestFilesystemTrimResponseSlots {
             _ => __private::ignore(map),
         }
     }
+    #[inline]
     fn finish<E: ::serde::de::Error>(self) -> Result<GuestFilesystemTrimResponse, E> {
         Ok(GuestFilesystemTrimResponse {
             paths: __private::required(self.paths, "paths")?,
@@ -1710,6 +1760,7 @@ struct __GuestFstrimArgsSlots {
 impl __private::Slots for __GuestFstrimArgsSlots {
     type Object = GuestFstrimArgs;
     const MEMBERS: &'static [&'static str] = &["minimum"];
+    #[inline]
     fn entry<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
         key: usize,
@@ -1720,6 +1771,7 @@ impl __private::Slots for __GuestFstrimArgsSlots {
             _ => __private::ignore(map),
         }
     }
+    #[inline]
     fn finish<E: ::serde::de::Error>(self) -> Result<GuestFstrimArgs, E> {
         Ok(GuestFstrimArgs {
             minimum: self.minimum,
@@ -1781,6 +1833,7 @@ struct __GuestSuspendDiskArgsSlots {}
 impl __private::Slots for __GuestSuspendDiskArgsSlots {
     type Object = GuestSuspendDiskArgs;
     const MEMBERS: &'static [&'static str] = &[];
+    #[inline]
     fn entry<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
         _key: usize,
@@ -1788,6 +1841,7 @@ impl __private::Slots for __GuestSuspendDiskArgsSlots {
     ) -> Result<(), A::Error> {
         __private::ignore(map)
     }
+    #[inline]
     fn finish<E: ::serde::de::Error>(self) -> Result<GuestSuspendDiskArgs, E> {
         Ok(GuestSuspendDiskArgs {})
     }
@@ -1851,6 +1905,7 @@ struct __GuestSuspendRamArgsSlots {}
 impl __private::Slots for __GuestSuspendRamArgsSlots {
     type Object = GuestSuspendRamArgs;
     const MEMBERS: &'static [&'static str] = &[];
+    #[inline]
     fn entry<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
         _key: usize,
@@ -1858,6 +1913,7 @@ impl __private::Slots for __GuestSuspendRamArgsSlots {
     ) -> Result<(), A::Error> {
         __private::ignore(map)
     }
+    #[inline]
     fn finish<E: ::serde::de::Error>(self) -> Result<GuestSuspendRamArgs, E> {
         Ok(GuestSuspendRamArgs {})
     }
@@ -1916,6 +1972,7 @@ struct __GuestSuspendHybridArgsSlots {}
 impl __private::Slots for __GuestSuspendHybridArgsSlots {
     type Object = GuestSuspendHybridArgs;
     const MEMBERS: &'static [&'static str] = &[];
+    #[inline]
     fn entry<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
         _key: usize,
@@ -1923,6 +1980,7 @@ impl __private::Slots for __GuestSuspendHybridArgsSlots {
     ) -> Result<(), A::Error> {
         __private::ignore(map)
     }
+    #[inline]
     fn finish<E: ::serde::de::Error>(self) -> Result<GuestSuspendHybridArgs, E> {
         Ok(GuestSuspendHybridArgs {})
     }
@@ -1956,6 +2014,7 @@ impl GuestIpAddressType {
     }
 }
 impl From<&str> for GuestIpAddressType {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "ipv4" => Self::Ipv4,
@@ -1966,6 +2025,7 @@ impl From<&str> for GuestIpAddressType {
 }
 impl ::std::str::FromStr for GuestIpAddressType {
     type Err = ::std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(value))
     }
@@ -2040,6 +2100,7 @@ impl __private::Slots for __GuestIpAddressSlots {
         "ip-address-type",
         "prefix",
     ];
+    #[inline]
     fn entry<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
         key: usize,
@@ -2052,6 +2113,7 @@ impl __private::Slots for __GuestIpAddressSlots {
             _ => __private::ignore(map),
         }
     }
+    #[inline]
     fn finish<E: ::serde::de::Error>(self) -> Result<GuestIpAddress, E> {
         Ok(GuestIpAddress {
             ip_address: __private::required(self.ip_address, "ip-address")?,
@@ -2119,6 +2181,7 @@ impl __private::Slots for __GuestNetworkInterfaceSlots {
         "hardware-address",
         "ip-addresses",
     ];
+    #[inline]
     fn entry<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
         key: usize,
@@ -2131,6 +2194,7 @@ impl __private::Slots for __GuestNetworkInterfaceSlots {
             _ => __private::ignore(map),
         }
     }
+    #[inline]
     fn finish<E: ::serde::de::Error>(self) -> Result<GuestNetworkInterface, E> {
         Ok(GuestNetworkInterface {
             name: __private::required(self.name, "name")?,
@@ -2183,6 +2247,7 @@ struct __GuestNetworkGetInterfacesArgsSlots {}
 impl __private::Slots for __GuestNetworkGetInterfacesArgsSlots {
     type Object = GuestNetworkGetInterfacesArgs;
     const MEMBERS: &'static [&'static str] = &[];
+    #[inline]
     fn entry<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
         _key: usize,
@@ -2190,6 +2255,7 @@ impl __private::Slots for __GuestNetworkGetInterfacesArgsSlots {
     ) -> Result<(), A::Error> {
         __private::ignore(map)
     }
+    #[inline]
     fn finish<E: ::serde::de::Error>(self) -> Result<GuestNetworkGetInterfacesArgs, E> {
         Ok(GuestNetworkGetInterfacesArgs {})
     }
@@ -2246,6 +2312,7 @@ struct __GuestLogicalProcessorSlots {
 impl __private::Slots for __GuestLogicalProcessorSlots {
     type Object = GuestLogicalProcessor;
     const MEMBERS: &'static [&'static str] = &["logical-id", "online", "can-offline"];
+    #[inline]
     fn entry<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
         key: usize,
@@ -2258,6 +2325,7 @@ impl __private::Slots for __GuestLogicalProcessorSlots {
             _ => __private::ignore(map),
         }
     }
+    #[inline]
     fn finish<E: ::serde::de::Error>(self) -> Result<GuestLogicalProcessor, E> {
         Ok(GuestLogicalProcessor {
             logical_id: __private::required(self.logical_id, "logical-id")?,
@@ -2309,6 +2377,7 @@ struct __GuestGetVcpusArgsSlots {}
 impl __private::Slots for __GuestGetVcpusArgsSlots {
     type Object = GuestGetVcpusArgs;
     const MEMBERS: &'static [&'static str] = &[];
+    #[inline]
     fn entry<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
         _key: usize,
@@ -2316,6 +2385,7 @@ impl __private::Slots for __GuestGetVcpusArgsSlots {
     ) -> Result<(), A::Error> {
         __private::ignore(map)
     }
+    #[inline]
     fn finish<E: ::serde::de::Error>(self) -> Result<GuestGetVcpusArgs, E> {
         Ok(GuestGetVcpusArgs {})
     }
@@ -2391,6 +2461,7 @@ struct __GuestSetVcpusArgsSlots {
 impl __private::Slots for __GuestSetVcpusArgsSlots {
     type Object = GuestSetVcpusArgs;
     const MEMBERS: &'static [&'static str] = &["vcpus"];
+    #[inline]
     fn entry<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
         key: usize,
@@ -2401,6 +2472,7 @@ impl __private::Slots for __GuestSetVcpusArgsSlots {
             _ => __private::ignore(map),
         }
     }
+    #[inline]
     fn finish<E: ::serde::de::Error>(self) -> Result<GuestSetVcpusArgs, E> {
         Ok(GuestSetVcpusArgs {
             vcpus: __private::required(self.vcpus, "vcpus")?,
@@ -2506,6 +2578,7 @@ impl GuestDiskBusType {
     }
 }
 impl From<&str> for GuestDiskBusType {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "ide" => Self::Ide,
@@ -2533,6 +2606,7 @@ impl From<&str> for GuestDiskBusType {
 }
 impl ::std::str::FromStr for GuestDiskBusType {
     type Err = ::std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(value))
     }
@@ -2607,6 +2681,7 @@ struct __GuestPciAddressSlots {
 impl __private::Slots for __GuestPciAddressSlots {
     type Object = GuestPciAddress;
     const MEMBERS: &'static [&'static str] = &["domain", "bus", "slot", "function"];
+    #[inline]
     fn entry<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
         key: usize,
@@ -2620,6 +2695,7 @@ impl __private::Slots for __GuestPciAddressSlots {
             _ => __private::ignore(map),
         }
     }
+    #[inline]
     fn finish<E: ::serde::de::Error>(self) -> Result<GuestPciAddress, E> {
         Ok(GuestPciAddress {
             domain: __private::required(self.domain, "domain")?,
@@ -2688,6 +2764,7 @@ impl __private::Slots for __GuestDiskAddressSlots {
         "target",
         "unit",
     ];
+    #[inline]
     fn entry<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
         key: usize,
@@ -2702,6 +2779,7 @@ impl __private::Slots for __GuestDiskAddressSlots {
             _ => __private::ignore(map),
         }
     }
+    #[inline]
     fn finish<E: ::serde::de::Error>(self) -> Result<GuestDiskAddress, E> {
         Ok(GuestDiskAddress {
             pci_controller: __private::required(self.pci_controller, "pci-controller")?,
@@ -2763,6 +2841,7 @@ struct __GuestFilesystemInfoSlots {
 impl __private::Slots for __GuestFilesystemInfoSlots {
     type Object = GuestFilesystemInfo;
     const MEMBERS: &'static [&'static str] = &["name", "mountpoint", "type", "disk"];
+    #[inline]
     fn entry<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
         key: usize,
@@ -2776,6 +2855,7 @@ impl __private::Slots for __GuestFilesystemInfoSlots {
             _ => __private::ignore(map),
         }
     }
+    #[inline]
     fn finish<E: ::serde::de::Error>(self) -> Result<GuestFilesystemInfo, E> {
         Ok(GuestFilesystemInfo {
             name: __private::required(self.name, "name")?,
@@ -2826,6 +2906,7 @@ struct __GuestGetFsinfoArgsSlots {}
 impl __private::Slots for __GuestGetFsinfoArgsSlots {
     type Object = GuestGetFsinfoArgs;
     const MEMBERS: &'static [&'static str] = &[];
+    #[inline]
     fn entry<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
         _key: usize,
@@ -2833,6 +2914,7 @@ impl __private::Slots for __GuestGetFsinfoArgsSlots {
     ) -> Result<(), A::Error> {
         __private::ignore(map)
     }
+    #[inline]
     fn finish<E: ::serde::de::Error>(self) -> Result<GuestGetFsinfoArgs, E> {
         Ok(GuestGetFsinfoArgs {})
     }
@@ -2902,6 +2984,7 @@ struct __GuestSetUserPasswordArgsSlots {
 impl __private::Slots for __GuestSetUserPasswordArgsSlots {
     type Object = GuestSetUserPasswordArgs;
     const MEMBERS: &'static [&'static str] = &["username", "password", "crypted"];
+    #[inline]
     fn entry<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
         key: usize,
@@ -2914,6 +2997,7 @@ impl __private::Slots for __GuestSetUserPasswordArgsSlots {
             _ => __private::ignore(map),
         }
     }
+    #[inline]
     fn finish<E: ::serde::de::Error>(self) -> Result<GuestSetUserPasswordArgs, E> {
         Ok(GuestSetUserPasswordArgs {
             username: __private::required(self.username, "username")?,
@@ -2974,6 +3058,7 @@ struct __GuestMemoryBlockSlots {
 impl __private::Slots for __GuestMemoryBlockSlots {
     type Object = GuestMemoryBlock;
     const MEMBERS: &'static [&'static str] = &["phys-index", "online", "can-offline"];
+    #[inline]
     fn entry<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
         key: usize,
@@ -2986,6 +3071,7 @@ impl __private::Slots for __GuestMemoryBlockSlots {
             _ => __private::ignore(map),
         }
     }
+    #[inline]
     fn finish<E: ::serde::de::Error>(self) -> Result<GuestMemoryBlock, E> {
         Ok(GuestMemoryBlock {
             phys_index: __private::required(self.phys_index, "phys-index")?,
@@ -3038,6 +3124,7 @@ struct __GuestGetMemoryBlocksArgsSlots {}
 impl __private::Slots for __GuestGetMemoryBlocksArgsSlots {
     type Object = GuestGetMemoryBlocksArgs;
     const MEMBERS: &'static [&'static str] = &[];
+    #[inline]
     fn entry<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
         _key: usize,
@@ -3045,6 +3132,7 @@ impl __private::Slots for __GuestGetMemoryBlocksArgsSlots {
     ) -> Result<(), A::Error> {
         __private::ignore(map)
     }
+    #[inline]
     fn finish<E: ::serde::de::Error>(self) -> Result<GuestGetMemoryBlocksArgs, E> {
         Ok(GuestGetMemoryBlocksArgs {})
     }
@@ -3091,6 +3179,7 @@ impl GuestMemoryBlockResponseType {
     }
 }
 impl From<&str> for GuestMemoryBlockResponseType {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "success" => Self::Success,
@@ -3103,6 +3192,7 @@ impl From<&str> for GuestMemoryBlockResponseType {
 }
 impl ::std::str::FromStr for GuestMemoryBlockResponseType {
     type Err = ::std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(value))
     }
@@ -3183,6 +3273,7 @@ struct __GuestMemoryBlockResponseSlots {
 impl __private::Slots for __GuestMemoryBlockResponseSlots {
     type Object = GuestMemoryBlockResponse;
     const MEMBERS: &'static [&'static str] = &["phys-index", "response", "error-code"];
+    #[inline]
     fn entry<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
         key: usize,
@@ -3195,6 +3286,7 @@ impl __private::Slots for __GuestMemoryBlockResponseSlots {
             _ => __private::ignore(map),
         }
     }
+    #[inline]
     fn finish<E: ::serde::de::Error>(self) -> Result<GuestMemoryBlockResponse, E> {
         Ok(GuestMemoryBlockResponse {
             phys_index: __private::required(self.phys_index, "phys-index")?,
@@ -3263,6 +3355,7 @@ struct __GuestSetMemoryBlocksArgsSlots {
 impl __private::Slots for __GuestSetMemoryBlocksArgsSlots {
     type Object = GuestSetMemoryBlocksArgs;
     const MEMBERS: &'static [&'static str] = &["mem-blks"];
+    #[inline]
     fn entry<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
         key: usize,
@@ -3273,6 +3366,7 @@ impl __private::Slots for __GuestSetMemoryBlocksArgsSlots {
             _ => __private::ignore(map),
         }
     }
+    #[inline]
     fn finish<E: ::serde::de::Error>(self) -> Result<GuestSetMemoryBlocksArgs, E> {
         Ok(GuestSetMemoryBlocksArgs {
             mem_blks: __private::required(self.mem_blks, "mem-blks")?,
@@ -3319,6 +3413,7 @@ struct __GuestMemoryBlockInfoSlots {
 impl __private::Slots for __GuestMemoryBlockInfoSlots {
     type Object = GuestMemoryBlockInfo;
     const MEMBERS: &'static [&'static str] = &["size"];
+    #[inline]
     fn entry<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
         key: usize,
@@ -3329,6 +3424,7 @@ impl __private::Slots for __GuestMemoryBlockInfoSlots {
             _ => __private::ignore(map),
         }
     }
+    #[inline]
     fn finish<E: ::serde::de::Error>(self) -> Result<GuestMemoryBlockInfo, E> {
         Ok(GuestMemoryBlockInfo {
             size: __private::required(self.size, "size")?,
@@ -3382,6 +3478,7 @@ struct __GuestGetMemoryBlockInfoArgsSlots {}
 impl __private::Slots for __GuestGetMemoryBlockInfoArgsSlots {
     type Object = GuestGetMemoryBlockInfoArgs;
     const MEMBERS: &'static [&'static str] = &[];
+    #[inline]
     fn entry<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
         _key: usize,
@@ -3389,6 +3486,7 @@ impl __private::Slots for __GuestGetMemoryBlockInfoArgsSlots {
     ) -> Result<(), A::Error> {
         __private::ignore(map)
     }
+    #[inline]
     fn finish<E: ::serde::de::Error>(self) -> Result<GuestGetMemoryBlockInfoArgs, E> {
         Ok(GuestGetMemoryBlockInfoArgs {})
     }
@@ -3486,6 +3584,7 @@ impl __private::Slots for __GuestExecStatusSlots {
         "out-truncated",
         "err-truncated",
     ];
+    #[inline]
     fn entry<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
         key: usize,
@@ -3502,6 +3601,7 @@ impl __private::Slots for __GuestExecStatusSlots {
             _ => __private::ignore(map),
         }
     }
+    #[inline]
     fn finish<E: ::serde::de::Error>(self) -> Result<GuestExecStatus, E> {
         Ok(GuestExecStatus {
             exited: __private::required(self.exited, "exited")?,
@@ -3561,6 +3661,7 @@ struct __GuestExecStatusArgsSlots {
 impl __private::Slots for __GuestExecStatusArgsSlots {
     type Object = GuestExecStatusArgs;
     const MEMBERS: &'static [&'static str] = &["pid"];
+    #[inline]
     fn entry<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
         key: usize,
@@ -3571,6 +3672,7 @@ impl __private::Slots for __GuestExecStatusArgsSlots {
             _ => __private::ignore(map),
         }
     }
+    #[inline]
     fn finish<E: ::serde::de::Error>(self) -> Result<GuestExecStatusArgs, E> {
         Ok(GuestExecStatusArgs {
             pid: __private::required(self.pid, "pid")?,
@@ -3615,6 +3717,7 @@ struct __GuestExecSlots {
 impl __private::Slots for __GuestExecSlots {
     type Object = GuestExec;
     const MEMBERS: &'static [&'static str] = &["pid"];
+    #[inline]
     fn entry<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
         key: usize,
@@ -3625,6 +3728,7 @@ impl __private::Slots for __GuestExecSlots {
             _ => __private::ignore(map),
         }
     }
+    #[inline]
     fn finish<E: ::serde::de::Error>(self) -> Result<GuestExec, E> {
         Ok(GuestExec {
             pid: __private::required(self.pid, "pid")?,
@@ -3712,6 +3816,7 @@ impl __private::Slots for __GuestExecArgsSlots {
         "input-data",
         "capture-output",
     ];
+    #[inline]
     fn entry<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
         key: usize,
@@ -3726,6 +3831,7 @@ impl __private::Slots for __GuestExecArgsSlots {
             _ => __private::ignore(map),
         }
     }
+    #[inline]
     fn finish<E: ::serde::de::Error>(self) -> Result<GuestExecArgs, E> {
         Ok(GuestExecArgs {
             path: __private::required(self.path, "path")?,

@@ -124,6 +124,7 @@ impl<'de, S: Slots> Visitor<'de> for ObjectVisitor<S> {
         expecting_object(formatter, S::Object::NAME)
     }
 
+    #[inline]
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<S::Object, A::Error> {
         let mut slots = S::default();
         while let Some(key) = map.next_key_seed(Key(S::MEMBERS))? {

@@ -214,10 +214,14 @@ pub fn emit_object(
             _ => __private::ignore(map),
         },
     };
+    // `entry` and `finish` are `#[inline]`, as is the runtime's `visit_map` that calls them:
+    // inlined into the deserializer's `deserialize_struct`, the slots become locals, as in
+    // serde_derive's visitors, and decoding keeps up with them.
     // Without members every key is unknown; a `match` of `_` alone would trip clippy's
     // `match_single_binding` in the crate that includes the code.
     let entry = if entry_arms.is_empty() && branch_keys.is_empty() {
         quote! {
+            #[inline]
             fn entry<'de, A: ::serde::de::MapAccess<'de>>(
                 &mut self,
                 _key: usize,
@@ -228,6 +232,7 @@ pub fn emit_object(
         }
     } else {
         quote! {
+            #[inline]
             fn entry<'de, A: ::serde::de::MapAccess<'de>>(
                 &mut self,
                 key: usize,
@@ -272,6 +277,7 @@ pub fn emit_object(
 
             #entry
 
+            #[inline]
             fn finish<E: ::serde::de::Error>(self) -> Result<#ident, E> {
                 #finish_body
             }

@@ -26,6 +26,7 @@ impl Mode {
     }
 }
 impl From<&str> for Mode {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "auto" => Self::Auto,
@@ -36,6 +37,7 @@ impl From<&str> for Mode {
 }
 impl ::std::str::FromStr for Mode {
     type Err = ::std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(value))
     }
@@ -97,6 +99,7 @@ struct __LimitsSlots {
 impl __private::Slots for __LimitsSlots {
     type Object = Limits;
     const MEMBERS: &'static [&'static str] = &["max"];
+    #[inline]
     fn entry<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
         key: usize,
@@ -107,6 +110,7 @@ impl __private::Slots for __LimitsSlots {
             _ => __private::ignore(map),
         }
     }
+    #[inline]
     fn finish<E: ::serde::de::Error>(self) -> Result<Limits, E> {
         Ok(Limits {
             max: __private::required(self.max, "max")?,

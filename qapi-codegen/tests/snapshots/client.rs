@@ -44,6 +44,7 @@ struct __GuestSyncDelimitedArgsSlots {
 impl __private::Slots for __GuestSyncDelimitedArgsSlots {
     type Object = GuestSyncDelimitedArgs;
     const MEMBERS: &'static [&'static str] = &["id"];
+    #[inline]
     fn entry<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
         key: usize,
@@ -54,6 +55,7 @@ impl __private::Slots for __GuestSyncDelimitedArgsSlots {
             _ => __private::ignore(map),
         }
     }
+    #[inline]
     fn finish<E: ::serde::de::Error>(self) -> Result<GuestSyncDelimitedArgs, E> {
         Ok(GuestSyncDelimitedArgs {
             id: __private::required(self.id, "id")?,
@@ -94,6 +96,7 @@ struct __GuestPingArgsSlots {}
 impl __private::Slots for __GuestPingArgsSlots {
     type Object = GuestPingArgs;
     const MEMBERS: &'static [&'static str] = &[];
+    #[inline]
     fn entry<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
         _key: usize,
@@ -101,6 +104,7 @@ impl __private::Slots for __GuestPingArgsSlots {
     ) -> Result<(), A::Error> {
         __private::ignore(map)
     }
+    #[inline]
     fn finish<E: ::serde::de::Error>(self) -> Result<GuestPingArgs, E> {
         Ok(GuestPingArgs {})
     }
@@ -141,6 +145,7 @@ struct __GuestGetTimeArgsSlots {}
 impl __private::Slots for __GuestGetTimeArgsSlots {
     type Object = GuestGetTimeArgs;
     const MEMBERS: &'static [&'static str] = &[];
+    #[inline]
     fn entry<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
         _key: usize,
@@ -148,6 +153,7 @@ impl __private::Slots for __GuestGetTimeArgsSlots {
     ) -> Result<(), A::Error> {
         __private::ignore(map)
     }
+    #[inline]
     fn finish<E: ::serde::de::Error>(self) -> Result<GuestGetTimeArgs, E> {
         Ok(GuestGetTimeArgs {})
     }
@@ -197,6 +203,7 @@ struct __GuestAgentCommandInfoSlots {
 impl __private::Slots for __GuestAgentCommandInfoSlots {
     type Object = GuestAgentCommandInfo;
     const MEMBERS: &'static [&'static str] = &["name", "enabled", "success-response"];
+    #[inline]
     fn entry<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
         key: usize,
@@ -209,6 +216,7 @@ impl __private::Slots for __GuestAgentCommandInfoSlots {
             _ => __private::ignore(map),
         }
     }
+    #[inline]
     fn finish<E: ::serde::de::Error>(self) -> Result<GuestAgentCommandInfo, E> {
         Ok(GuestAgentCommandInfo {
             name: __private::required(self.name, "name")?,
@@ -261,6 +269,7 @@ struct __GuestAgentInfoSlots {
 impl __private::Slots for __GuestAgentInfoSlots {
     type Object = GuestAgentInfo;
     const MEMBERS: &'static [&'static str] = &["version", "supported_commands"];
+    #[inline]
     fn entry<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
         key: usize,
@@ -274,6 +283,7 @@ impl __private::Slots for __GuestAgentInfoSlots {
             _ => __private::ignore(map),
         }
     }
+    #[inline]
     fn finish<E: ::serde::de::Error>(self) -> Result<GuestAgentInfo, E> {
         Ok(GuestAgentInfo {
             version: __private::required(self.version, "version")?,
@@ -320,6 +330,7 @@ struct __GuestInfoArgsSlots {}
 impl __private::Slots for __GuestInfoArgsSlots {
     type Object = GuestInfoArgs;
     const MEMBERS: &'static [&'static str] = &[];
+    #[inline]
     fn entry<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
         _key: usize,
@@ -327,6 +338,7 @@ impl __private::Slots for __GuestInfoArgsSlots {
     ) -> Result<(), A::Error> {
         __private::ignore(map)
     }
+    #[inline]
     fn finish<E: ::serde::de::Error>(self) -> Result<GuestInfoArgs, E> {
         Ok(GuestInfoArgs {})
     }
@@ -379,6 +391,7 @@ struct __GuestOsInfoSlots {
 impl __private::Slots for __GuestOsInfoSlots {
     type Object = GuestOsInfo;
     const MEMBERS: &'static [&'static str] = &["kernel-release", "id"];
+    #[inline]
     fn entry<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
         key: usize,
@@ -390,6 +403,7 @@ impl __private::Slots for __GuestOsInfoSlots {
             _ => __private::ignore(map),
         }
     }
+    #[inline]
     fn finish<E: ::serde::de::Error>(self) -> Result<GuestOsInfo, E> {
         Ok(GuestOsInfo {
             kernel_release: self.kernel_release,
@@ -433,6 +447,7 @@ struct __GuestGetOsinfoArgsSlots {}
 impl __private::Slots for __GuestGetOsinfoArgsSlots {
     type Object = GuestGetOsinfoArgs;
     const MEMBERS: &'static [&'static str] = &[];
+    #[inline]
     fn entry<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
         _key: usize,
@@ -440,6 +455,7 @@ impl __private::Slots for __GuestGetOsinfoArgsSlots {
     ) -> Result<(), A::Error> {
         __private::ignore(map)
     }
+    #[inline]
     fn finish<E: ::serde::de::Error>(self) -> Result<GuestGetOsinfoArgs, E> {
         Ok(GuestGetOsinfoArgs {})
     }
@@ -470,6 +486,7 @@ impl GuestIpAddressType {
     }
 }
 impl From<&str> for GuestIpAddressType {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "ipv4" => Self::Ipv4,
@@ -480,6 +497,7 @@ impl From<&str> for GuestIpAddressType {
 }
 impl ::std::str::FromStr for GuestIpAddressType {
     type Err = ::std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(value))
     }
@@ -553,6 +571,7 @@ impl __private::Slots for __GuestIpAddressSlots {
         "ip-address-type",
         "prefix",
     ];
+    #[inline]
     fn entry<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
         key: usize,
@@ -565,6 +584,7 @@ impl __private::Slots for __GuestIpAddressSlots {
             _ => __private::ignore(map),
         }
     }
+    #[inline]
     fn finish<E: ::serde::de::Error>(self) -> Result<GuestIpAddress, E> {
         Ok(GuestIpAddress {
             ip_address: __private::required(self.ip_address, "ip-address")?,
@@ -631,6 +651,7 @@ impl __private::Slots for __GuestNetworkInterfaceSlots {
         "hardware-address",
         "ip-addresses",
     ];
+    #[inline]
     fn entry<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
         key: usize,
@@ -643,6 +664,7 @@ impl __private::Slots for __GuestNetworkInterfaceSlots {
             _ => __private::ignore(map),
         }
     }
+    #[inline]
     fn finish<E: ::serde::de::Error>(self) -> Result<GuestNetworkInterface, E> {
         Ok(GuestNetworkInterface {
             name: __private::required(self.name, "name")?,
@@ -690,6 +712,7 @@ struct __GuestNetworkGetInterfacesArgsSlots {}
 impl __private::Slots for __GuestNetworkGetInterfacesArgsSlots {
     type Object = GuestNetworkGetInterfacesArgs;
     const MEMBERS: &'static [&'static str] = &[];
+    #[inline]
     fn entry<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
         _key: usize,
@@ -697,6 +720,7 @@ impl __private::Slots for __GuestNetworkGetInterfacesArgsSlots {
     ) -> Result<(), A::Error> {
         __private::ignore(map)
     }
+    #[inline]
     fn finish<E: ::serde::de::Error>(self) -> Result<GuestNetworkGetInterfacesArgs, E> {
         Ok(GuestNetworkGetInterfacesArgs {})
     }
@@ -750,6 +774,7 @@ struct __GuestFileOpenArgsSlots {
 impl __private::Slots for __GuestFileOpenArgsSlots {
     type Object = GuestFileOpenArgs;
     const MEMBERS: &'static [&'static str] = &["path", "mode"];
+    #[inline]
     fn entry<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
         key: usize,
@@ -761,6 +786,7 @@ impl __private::Slots for __GuestFileOpenArgsSlots {
             _ => __private::ignore(map),
         }
     }
+    #[inline]
     fn finish<E: ::serde::de::Error>(self) -> Result<GuestFileOpenArgs, E> {
         Ok(GuestFileOpenArgs {
             path: __private::required(self.path, "path")?,
@@ -811,6 +837,7 @@ struct __XPowerOffArgsSlots {
 impl __private::Slots for __XPowerOffArgsSlots {
     type Object = XPowerOffArgs;
     const MEMBERS: &'static [&'static str] = &["mode"];
+    #[inline]
     fn entry<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
         key: usize,
@@ -821,6 +848,7 @@ impl __private::Slots for __XPowerOffArgsSlots {
             _ => __private::ignore(map),
         }
     }
+    #[inline]
     fn finish<E: ::serde::de::Error>(self) -> Result<XPowerOffArgs, E> {
         Ok(XPowerOffArgs { mode: self.mode })
     }

@@ -37,6 +37,7 @@ struct __InfoSlots {
 impl __private::Slots for __InfoSlots {
     type Object = Info;
     const MEMBERS: &'static [&'static str] = &["version"];
+    #[inline]
     fn entry<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
         key: usize,
@@ -47,6 +48,7 @@ impl __private::Slots for __InfoSlots {
             _ => __private::ignore(map),
         }
     }
+    #[inline]
     fn finish<E: ::serde::de::Error>(self) -> Result<Info, E> {
         Ok(Info {
             version: __private::required(self.version, "version")?,
@@ -89,6 +91,7 @@ struct __GetInfoArgsSlots {}
 impl __private::Slots for __GetInfoArgsSlots {
     type Object = GetInfoArgs;
     const MEMBERS: &'static [&'static str] = &[];
+    #[inline]
     fn entry<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
         _key: usize,
@@ -96,6 +99,7 @@ impl __private::Slots for __GetInfoArgsSlots {
     ) -> Result<(), A::Error> {
         __private::ignore(map)
     }
+    #[inline]
     fn finish<E: ::serde::de::Error>(self) -> Result<GetInfoArgs, E> {
         Ok(GetInfoArgs {})
     }
@@ -151,6 +155,7 @@ struct __ReadFileArgsSlots {
 impl __private::Slots for __ReadFileArgsSlots {
     type Object = ReadFileArgs;
     const MEMBERS: &'static [&'static str] = &["handle", "count"];
+    #[inline]
     fn entry<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
         key: usize,
@@ -162,6 +167,7 @@ impl __private::Slots for __ReadFileArgsSlots {
             _ => __private::ignore(map),
         }
     }
+    #[inline]
     fn finish<E: ::serde::de::Error>(self) -> Result<ReadFileArgs, E> {
         Ok(ReadFileArgs {
             handle: __private::required(self.handle, "handle")?,
@@ -209,6 +215,7 @@ struct __ListInfosArgsSlots {}
 impl __private::Slots for __ListInfosArgsSlots {
     type Object = ListInfosArgs;
     const MEMBERS: &'static [&'static str] = &[];
+    #[inline]
     fn entry<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
         _key: usize,
@@ -216,6 +223,7 @@ impl __private::Slots for __ListInfosArgsSlots {
     ) -> Result<(), A::Error> {
         __private::ignore(map)
     }
+    #[inline]
     fn finish<E: ::serde::de::Error>(self) -> Result<ListInfosArgs, E> {
         Ok(ListInfosArgs {})
     }
@@ -254,6 +262,7 @@ struct __PowerOffArgsSlots {}
 impl __private::Slots for __PowerOffArgsSlots {
     type Object = PowerOffArgs;
     const MEMBERS: &'static [&'static str] = &[];
+    #[inline]
     fn entry<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
         _key: usize,
@@ -261,6 +270,7 @@ impl __private::Slots for __PowerOffArgsSlots {
     ) -> Result<(), A::Error> {
         __private::ignore(map)
     }
+    #[inline]
     fn finish<E: ::serde::de::Error>(self) -> Result<PowerOffArgs, E> {
         Ok(PowerOffArgs {})
     }
@@ -304,6 +314,7 @@ struct __OldCommandArgsSlots {}
 impl __private::Slots for __OldCommandArgsSlots {
     type Object = OldCommandArgs;
     const MEMBERS: &'static [&'static str] = &[];
+    #[inline]
     fn entry<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
         _key: usize,
@@ -311,6 +322,7 @@ impl __private::Slots for __OldCommandArgsSlots {
     ) -> Result<(), A::Error> {
         __private::ignore(map)
     }
+    #[inline]
     fn finish<E: ::serde::de::Error>(self) -> Result<OldCommandArgs, E> {
         Ok(OldCommandArgs {})
     }

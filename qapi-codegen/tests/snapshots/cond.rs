@@ -39,6 +39,7 @@ impl Platform {
     }
 }
 impl From<&str> for Platform {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             #[cfg(target_os = "linux")]
@@ -51,6 +52,7 @@ impl From<&str> for Platform {
 }
 impl ::std::str::FromStr for Platform {
     type Err = ::std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(value))
     }
@@ -136,6 +138,7 @@ impl __private::Slots for __HostSlots {
         #[cfg(target_os = "linux")]
         "kernel",
     ];
+    #[inline]
     fn entry<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
         key: usize,
@@ -148,6 +151,7 @@ impl __private::Slots for __HostSlots {
             _ => __private::ignore(map),
         }
     }
+    #[inline]
     fn finish<E: ::serde::de::Error>(self) -> Result<Host, E> {
         Ok(Host {
             name: __private::required(self.name, "name")?,

@@ -45,6 +45,7 @@ struct __GuestFileReadSlots {
 impl __private::Slots for __GuestFileReadSlots {
     type Object = GuestFileRead;
     const MEMBERS: &'static [&'static str] = &["count", "buf-b64", "eof"];
+    #[inline]
     fn entry<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
         key: usize,
@@ -57,6 +58,7 @@ impl __private::Slots for __GuestFileReadSlots {
             _ => __private::ignore(map),
         }
     }
+    #[inline]
     fn finish<E: ::serde::de::Error>(self) -> Result<GuestFileRead, E> {
         Ok(GuestFileRead {
             count: __private::required(self.count, "count")?,
@@ -91,6 +93,7 @@ impl GuestExecKind {
     }
 }
 impl From<&str> for GuestExecKind {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "path" => Self::Path,
@@ -101,6 +104,7 @@ impl From<&str> for GuestExecKind {
 }
 impl ::std::str::FromStr for GuestExecKind {
     type Err = ::std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(value))
     }
@@ -169,6 +173,7 @@ struct __GuestExecPathSlots {
 impl __private::Slots for __GuestExecPathSlots {
     type Object = GuestExecPath;
     const MEMBERS: &'static [&'static str] = &["path", "arg"];
+    #[inline]
     fn entry<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
         key: usize,
@@ -180,6 +185,7 @@ impl __private::Slots for __GuestExecPathSlots {
             _ => __private::ignore(map),
         }
     }
+    #[inline]
     fn finish<E: ::serde::de::Error>(self) -> Result<GuestExecPath, E> {
         Ok(GuestExecPath {
             path: __private::required(self.path, "path")?,
@@ -224,6 +230,7 @@ struct __GuestExecShellSlots {
 impl __private::Slots for __GuestExecShellSlots {
     type Object = GuestExecShell;
     const MEMBERS: &'static [&'static str] = &["line"];
+    #[inline]
     fn entry<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
         key: usize,
@@ -234,6 +241,7 @@ impl __private::Slots for __GuestExecShellSlots {
             _ => __private::ignore(map),
         }
     }
+    #[inline]
     fn finish<E: ::serde::de::Error>(self) -> Result<GuestExecShell, E> {
         Ok(GuestExecShell {
             line: __private::required(self.line, "line")?,
@@ -310,6 +318,7 @@ struct __GuestExecRequestSlots {
 impl __private::Slots for __GuestExecRequestSlots {
     type Object = GuestExecRequest;
     const MEMBERS: &'static [&'static str] = &["kind", "path", "arg", "line"];
+    #[inline]
     fn entry<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
         key: usize,
@@ -335,6 +344,7 @@ impl __private::Slots for __GuestExecRequestSlots {
             }
         }
     }
+    #[inline]
     fn finish<E: ::serde::de::Error>(self) -> Result<GuestExecRequest, E> {
         let __branch = __private::required(self.__branch, "kind")?;
         let kind = __private::BranchSlots::finish(__branch)?;
@@ -419,6 +429,7 @@ struct __GuestExecStartedSlots {
 impl __private::Slots for __GuestExecStartedSlots {
     type Object = GuestExecStarted;
     const MEMBERS: &'static [&'static str] = &["pid"];
+    #[inline]
     fn entry<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
         key: usize,
@@ -429,6 +440,7 @@ impl __private::Slots for __GuestExecStartedSlots {
             _ => __private::ignore(map),
         }
     }
+    #[inline]
     fn finish<E: ::serde::de::Error>(self) -> Result<GuestExecStarted, E> {
         Ok(GuestExecStarted {
             pid: __private::required(self.pid, "pid")?,
@@ -469,6 +481,7 @@ struct __GuestPingArgsSlots {}
 impl __private::Slots for __GuestPingArgsSlots {
     type Object = GuestPingArgs;
     const MEMBERS: &'static [&'static str] = &[];
+    #[inline]
     fn entry<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
         _key: usize,
@@ -476,6 +489,7 @@ impl __private::Slots for __GuestPingArgsSlots {
     ) -> Result<(), A::Error> {
         __private::ignore(map)
     }
+    #[inline]
     fn finish<E: ::serde::de::Error>(self) -> Result<GuestPingArgs, E> {
         Ok(GuestPingArgs {})
     }
@@ -524,6 +538,7 @@ struct __GuestSyncArgsSlots {
 impl __private::Slots for __GuestSyncArgsSlots {
     type Object = GuestSyncArgs;
     const MEMBERS: &'static [&'static str] = &["id"];
+    #[inline]
     fn entry<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
         key: usize,
@@ -534,6 +549,7 @@ impl __private::Slots for __GuestSyncArgsSlots {
             _ => __private::ignore(map),
         }
     }
+    #[inline]
     fn finish<E: ::serde::de::Error>(self) -> Result<GuestSyncArgs, E> {
         Ok(GuestSyncArgs {
             id: __private::required(self.id, "id")?,
@@ -591,6 +607,7 @@ struct __GuestFileReadArgsSlots {
 impl __private::Slots for __GuestFileReadArgsSlots {
     type Object = GuestFileReadArgs;
     const MEMBERS: &'static [&'static str] = &["handle", "count"];
+    #[inline]
     fn entry<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
         key: usize,
@@ -602,6 +619,7 @@ impl __private::Slots for __GuestFileReadArgsSlots {
             _ => __private::ignore(map),
         }
     }
+    #[inline]
     fn finish<E: ::serde::de::Error>(self) -> Result<GuestFileReadArgs, E> {
         Ok(GuestFileReadArgs {
             handle: __private::required(self.handle, "handle")?,
@@ -664,6 +682,7 @@ struct __GuestShutdownArgsSlots {
 impl __private::Slots for __GuestShutdownArgsSlots {
     type Object = GuestShutdownArgs;
     const MEMBERS: &'static [&'static str] = &["mode"];
+    #[inline]
     fn entry<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
         key: usize,
@@ -674,6 +693,7 @@ impl __private::Slots for __GuestShutdownArgsSlots {
             _ => __private::ignore(map),
         }
     }
+    #[inline]
     fn finish<E: ::serde::de::Error>(self) -> Result<GuestShutdownArgs, E> {
         Ok(GuestShutdownArgs {
             mode: self.mode,
@@ -727,6 +747,7 @@ struct __GuestOldArgsSlots {
 impl __private::Slots for __GuestOldArgsSlots {
     type Object = GuestOldArgs;
     const MEMBERS: &'static [&'static str] = &["level"];
+    #[inline]
     fn entry<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
         key: usize,
@@ -737,6 +758,7 @@ impl __private::Slots for __GuestOldArgsSlots {
             _ => __private::ignore(map),
         }
     }
+    #[inline]
     fn finish<E: ::serde::de::Error>(self) -> Result<GuestOldArgs, E> {
         Ok(GuestOldArgs {
             level: __private::required(self.level, "level")?,
@@ -783,6 +805,7 @@ struct __DeviceAddArgsSlots {
 impl __private::Slots for __DeviceAddArgsSlots {
     type Object = DeviceAddArgs;
     const MEMBERS: &'static [&'static str] = &["driver"];
+    #[inline]
     fn entry<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
         key: usize,
@@ -793,6 +816,7 @@ impl __private::Slots for __DeviceAddArgsSlots {
             _ => __private::ignore(map),
         }
     }
+    #[inline]
     fn finish<E: ::serde::de::Error>(self) -> Result<DeviceAddArgs, E> {
         Ok(DeviceAddArgs {
             driver: __private::required(self.driver, "driver")?,
@@ -841,6 +865,7 @@ struct __GuestNeverArgsSlots {}
 impl __private::Slots for __GuestNeverArgsSlots {
     type Object = GuestNeverArgs;
     const MEMBERS: &'static [&'static str] = &[];
+    #[inline]
     fn entry<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
         _key: usize,
@@ -848,6 +873,7 @@ impl __private::Slots for __GuestNeverArgsSlots {
     ) -> Result<(), A::Error> {
         __private::ignore(map)
     }
+    #[inline]
     fn finish<E: ::serde::de::Error>(self) -> Result<GuestNeverArgs, E> {
         Ok(GuestNeverArgs {})
     }
@@ -886,6 +912,7 @@ struct __GuestUnimplementedArgsSlots {}
 impl __private::Slots for __GuestUnimplementedArgsSlots {
     type Object = GuestUnimplementedArgs;
     const MEMBERS: &'static [&'static str] = &[];
+    #[inline]
     fn entry<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
         _key: usize,
@@ -893,6 +920,7 @@ impl __private::Slots for __GuestUnimplementedArgsSlots {
     ) -> Result<(), A::Error> {
         __private::ignore(map)
     }
+    #[inline]
     fn finish<E: ::serde::de::Error>(self) -> Result<GuestUnimplementedArgs, E> {
         Ok(GuestUnimplementedArgs {})
     }

@@ -55,6 +55,7 @@ impl Colour {
 }
 #[allow(deprecated)]
 impl From<&str> for Colour {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "red" => Self::Red,
@@ -70,6 +71,7 @@ impl From<&str> for Colour {
 }
 impl ::std::str::FromStr for Colour {
     type Err = ::std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(value))
     }

@@ -37,6 +37,7 @@ struct __ReasonSlots {
 impl __private::Slots for __ReasonSlots {
     type Object = Reason;
     const MEMBERS: &'static [&'static str] = &["host"];
+    #[inline]
     fn entry<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
         key: usize,
@@ -47,6 +48,7 @@ impl __private::Slots for __ReasonSlots {
             _ => __private::ignore(map),
         }
     }
+    #[inline]
     fn finish<E: ::serde::de::Error>(self) -> Result<Reason, E> {
         Ok(Reason {
             host: __private::required(self.host, "host")?,
@@ -93,6 +95,7 @@ struct __ShutdownEventSlots {
 impl __private::Slots for __ShutdownEventSlots {
     type Object = ShutdownEvent;
     const MEMBERS: &'static [&'static str] = &["guest"];
+    #[inline]
     fn entry<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
         key: usize,
@@ -103,6 +106,7 @@ impl __private::Slots for __ShutdownEventSlots {
             _ => __private::ignore(map),
         }
     }
+    #[inline]
     fn finish<E: ::serde::de::Error>(self) -> Result<ShutdownEvent, E> {
         Ok(ShutdownEvent {
             guest: __private::required(self.guest, "guest")?,
@@ -143,6 +147,7 @@ struct __ResumeEventSlots {}
 impl __private::Slots for __ResumeEventSlots {
     type Object = ResumeEvent;
     const MEMBERS: &'static [&'static str] = &[];
+    #[inline]
     fn entry<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
         _key: usize,
@@ -150,6 +155,7 @@ impl __private::Slots for __ResumeEventSlots {
     ) -> Result<(), A::Error> {
         __private::ignore(map)
     }
+    #[inline]
     fn finish<E: ::serde::de::Error>(self) -> Result<ResumeEvent, E> {
         Ok(ResumeEvent {})
     }

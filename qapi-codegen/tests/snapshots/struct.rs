@@ -38,6 +38,7 @@ struct __BaseSlots {
 impl __private::Slots for __BaseSlots {
     type Object = Base;
     const MEMBERS: &'static [&'static str] = &["id"];
+    #[inline]
     fn entry<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
         key: usize,
@@ -48,6 +49,7 @@ impl __private::Slots for __BaseSlots {
             _ => __private::ignore(map),
         }
     }
+    #[inline]
     fn finish<E: ::serde::de::Error>(self) -> Result<Base, E> {
         Ok(Base {
             id: __private::required(self.id, "id")?,
@@ -169,6 +171,7 @@ impl __private::Slots for __EverythingSlots {
         "maybe",
         "old",
     ];
+    #[inline]
     fn entry<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
         key: usize,
@@ -191,6 +194,7 @@ impl __private::Slots for __EverythingSlots {
             _ => __private::ignore(map),
         }
     }
+    #[inline]
     fn finish<E: ::serde::de::Error>(self) -> Result<Everything, E> {
         Ok(Everything {
             id: __private::required(self.id, "id")?,
@@ -258,6 +262,7 @@ struct __TreeSlots {
 impl __private::Slots for __TreeSlots {
     type Object = Tree;
     const MEMBERS: &'static [&'static str] = &["value", "left", "children"];
+    #[inline]
     fn entry<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
         key: usize,
@@ -270,6 +275,7 @@ impl __private::Slots for __TreeSlots {
             _ => __private::ignore(map),
         }
     }
+    #[inline]
     fn finish<E: ::serde::de::Error>(self) -> Result<Tree, E> {
         Ok(Tree {
             value: __private::required(self.value, "value")?,

@@ -29,6 +29,7 @@ impl Kind {
     }
 }
 impl From<&str> for Kind {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "file" => Self::File,
@@ -40,6 +41,7 @@ impl From<&str> for Kind {
 }
 impl ::std::str::FromStr for Kind {
     type Err = ::std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(value))
     }
@@ -101,6 +103,7 @@ struct __FileOptionsSlots {
 impl __private::Slots for __FileOptionsSlots {
     type Object = FileOptions;
     const MEMBERS: &'static [&'static str] = &["path"];
+    #[inline]
     fn entry<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
         key: usize,
@@ -111,6 +114,7 @@ impl __private::Slots for __FileOptionsSlots {
             _ => __private::ignore(map),
         }
     }
+    #[inline]
     fn finish<E: ::serde::de::Error>(self) -> Result<FileOptions, E> {
         Ok(FileOptions {
             path: __private::required(self.path, "path")?,
@@ -161,6 +165,7 @@ struct __SocketOptionsSlots {
 impl __private::Slots for __SocketOptionsSlots {
     type Object = SocketOptions;
     const MEMBERS: &'static [&'static str] = &["host", "port"];
+    #[inline]
     fn entry<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
         key: usize,
@@ -172,6 +177,7 @@ impl __private::Slots for __SocketOptionsSlots {
             _ => __private::ignore(map),
         }
     }
+    #[inline]
     fn finish<E: ::serde::de::Error>(self) -> Result<SocketOptions, E> {
         Ok(SocketOptions {
             host: __private::required(self.host, "host")?,
@@ -257,6 +263,7 @@ struct __BackendSlots {
 impl __private::Slots for __BackendSlots {
     type Object = Backend;
     const MEMBERS: &'static [&'static str] = &["kind", "id", "path", "host", "port"];
+    #[inline]
     fn entry<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
         key: usize,
@@ -283,6 +290,7 @@ impl __private::Slots for __BackendSlots {
             }
         }
     }
+    #[inline]
     fn finish<E: ::serde::de::Error>(self) -> Result<Backend, E> {
         let __branch = __private::required(self.__branch, "kind")?;
         let id = __private::required(self.id, "id")?;

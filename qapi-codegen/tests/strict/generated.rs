@@ -26,6 +26,7 @@ impl QgaSeek {
     }
 }
 impl From<&str> for QgaSeek {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "set" => Self::Set,
@@ -37,6 +38,7 @@ impl From<&str> for QgaSeek {
 }
 impl ::std::str::FromStr for QgaSeek {
     type Err = ::std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(value))
     }
@@ -175,6 +177,7 @@ struct __GuestLogicalProcessorSlots {
 impl __private::Slots for __GuestLogicalProcessorSlots {
     type Object = GuestLogicalProcessor;
     const MEMBERS: &'static [&'static str] = &["logical-id", "online", "can-offline"];
+    #[inline]
     fn entry<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
         key: usize,
@@ -187,6 +190,7 @@ impl __private::Slots for __GuestLogicalProcessorSlots {
             _ => __private::ignore(map),
         }
     }
+    #[inline]
     fn finish<E: ::serde::de::Error>(self) -> Result<GuestLogicalProcessor, E> {
         Ok(GuestLogicalProcessor {
             logical_id: __private::required(self.logical_id, "logical-id")?,
@@ -221,6 +225,7 @@ impl DeviceType {
     }
 }
 impl From<&str> for DeviceType {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "pci" => Self::Pci,
@@ -232,6 +237,7 @@ impl From<&str> for DeviceType {
 }
 impl ::std::str::FromStr for DeviceType {
     type Err = ::std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(value))
     }
@@ -295,6 +301,7 @@ struct __PciDeviceSlots {
 impl __private::Slots for __PciDeviceSlots {
     type Object = PciDevice;
     const MEMBERS: &'static [&'static str] = &["vendor", "device"];
+    #[inline]
     fn entry<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
         key: usize,
@@ -306,6 +313,7 @@ impl __private::Slots for __PciDeviceSlots {
             _ => __private::ignore(map),
         }
     }
+    #[inline]
     fn finish<E: ::serde::de::Error>(self) -> Result<PciDevice, E> {
         Ok(PciDevice {
             vendor: __private::required(self.vendor, "vendor")?,
@@ -349,6 +357,7 @@ struct __UsbDeviceSlots {
 impl __private::Slots for __UsbDeviceSlots {
     type Object = UsbDevice;
     const MEMBERS: &'static [&'static str] = &["port"];
+    #[inline]
     fn entry<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
         key: usize,
@@ -359,6 +368,7 @@ impl __private::Slots for __UsbDeviceSlots {
             _ => __private::ignore(map),
         }
     }
+    #[inline]
     fn finish<E: ::serde::de::Error>(self) -> Result<UsbDevice, E> {
         Ok(UsbDevice {
             port: __private::required(self.port, "port")?,
@@ -439,6 +449,7 @@ struct __DeviceSlots {
 impl __private::Slots for __DeviceSlots {
     type Object = Device;
     const MEMBERS: &'static [&'static str] = &["id", "type", "vendor", "device", "port"];
+    #[inline]
     fn entry<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
         key: usize,
@@ -465,6 +476,7 @@ impl __private::Slots for __DeviceSlots {
             }
         }
     }
+    #[inline]
     fn finish<E: ::serde::de::Error>(self) -> Result<Device, E> {
         let id = __private::required(self.id, "id")?;
         let __branch = __private::required(self.__branch, "type")?;
@@ -580,6 +592,7 @@ struct __DiskSlots {
 impl __private::Slots for __DiskSlots {
     type Object = Disk;
     const MEMBERS: &'static [&'static str] = &["driver", "node", "port"];
+    #[inline]
     fn entry<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
         key: usize,
@@ -606,6 +619,7 @@ impl __private::Slots for __DiskSlots {
             }
         }
     }
+    #[inline]
     fn finish<E: ::serde::de::Error>(self) -> Result<Disk, E> {
         let __branch = __private::required(self.__branch, "driver")?;
         let node = __private::required(self.node, "node")?;
@@ -759,6 +773,7 @@ struct __GuestSyncArgsSlots {
 impl __private::Slots for __GuestSyncArgsSlots {
     type Object = GuestSyncArgs;
     const MEMBERS: &'static [&'static str] = &["id"];
+    #[inline]
     fn entry<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
         key: usize,
@@ -769,6 +784,7 @@ impl __private::Slots for __GuestSyncArgsSlots {
             _ => __private::ignore(map),
         }
     }
+    #[inline]
     fn finish<E: ::serde::de::Error>(self) -> Result<GuestSyncArgs, E> {
         Ok(GuestSyncArgs {
             id: __private::required(self.id, "id")?,
@@ -842,6 +858,7 @@ impl __private::Slots for __GuestExecArgsSlots {
         "input-data",
         "capture-output",
     ];
+    #[inline]
     fn entry<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
         key: usize,
@@ -856,6 +873,7 @@ impl __private::Slots for __GuestExecArgsSlots {
             _ => __private::ignore(map),
         }
     }
+    #[inline]
     fn finish<E: ::serde::de::Error>(self) -> Result<GuestExecArgs, E> {
         Ok(GuestExecArgs {
             path: __private::required(self.path, "path")?,
@@ -912,6 +930,7 @@ struct __GuestFileWriteArgsSlots {
 impl __private::Slots for __GuestFileWriteArgsSlots {
     type Object = GuestFileWriteArgs;
     const MEMBERS: &'static [&'static str] = &["handle", "buf-b64", "count"];
+    #[inline]
     fn entry<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
         key: usize,
@@ -924,6 +943,7 @@ impl __private::Slots for __GuestFileWriteArgsSlots {
             _ => __private::ignore(map),
         }
     }
+    #[inline]
     fn finish<E: ::serde::de::Error>(self) -> Result<GuestFileWriteArgs, E> {
         Ok(GuestFileWriteArgs {
             handle: __private::required(self.handle, "handle")?,
@@ -975,6 +995,7 @@ struct __GuestFileSeekArgsSlots {
 impl __private::Slots for __GuestFileSeekArgsSlots {
     type Object = GuestFileSeekArgs;
     const MEMBERS: &'static [&'static str] = &["handle", "offset", "whence"];
+    #[inline]
     fn entry<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
         key: usize,
@@ -987,6 +1008,7 @@ impl __private::Slots for __GuestFileSeekArgsSlots {
             _ => __private::ignore(map),
         }
     }
+    #[inline]
     fn finish<E: ::serde::de::Error>(self) -> Result<GuestFileSeekArgs, E> {
         Ok(GuestFileSeekArgs {
             handle: __private::required(self.handle, "handle")?,
@@ -1032,6 +1054,7 @@ struct __GuestSetVcpusArgsSlots {
 impl __private::Slots for __GuestSetVcpusArgsSlots {
     type Object = GuestSetVcpusArgs;
     const MEMBERS: &'static [&'static str] = &["vcpus"];
+    #[inline]
     fn entry<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
         key: usize,
@@ -1042,6 +1065,7 @@ impl __private::Slots for __GuestSetVcpusArgsSlots {
             _ => __private::ignore(map),
         }
     }
+    #[inline]
     fn finish<E: ::serde::de::Error>(self) -> Result<GuestSetVcpusArgs, E> {
         Ok(GuestSetVcpusArgs {
             vcpus: __private::required(self.vcpus, "vcpus")?,
@@ -1136,6 +1160,7 @@ impl __private::Slots for __AddDevicesArgsSlots {
         "nothing",
         "seek",
     ];
+    #[inline]
     fn entry<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
         key: usize,
@@ -1153,6 +1178,7 @@ impl __private::Slots for __AddDevicesArgsSlots {
             _ => __private::ignore(map),
         }
     }
+    #[inline]
     fn finish<E: ::serde::de::Error>(self) -> Result<AddDevicesArgs, E> {
         Ok(AddDevicesArgs {
             devices: __private::required(self.devices, "devices")?,
@@ -1276,6 +1302,7 @@ struct __SeekAllArgsSlots {
 impl __private::Slots for __SeekAllArgsSlots {
     type Object = SeekAllArgs;
     const MEMBERS: &'static [&'static str] = &["whences", "ref", "limit"];
+    #[inline]
     fn entry<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
         key: usize,
@@ -1288,6 +1315,7 @@ impl __private::Slots for __SeekAllArgsSlots {
             _ => __private::ignore(map),
         }
     }
+    #[inline]
     fn finish<E: ::serde::de::Error>(self) -> Result<SeekAllArgs, E> {
         Ok(SeekAllArgs {
             whences: __private::required(self.whences, "whences")?,
@@ -1328,6 +1356,7 @@ struct __GuestPingArgsSlots {}
 impl __private::Slots for __GuestPingArgsSlots {
     type Object = GuestPingArgs;
     const MEMBERS: &'static [&'static str] = &[];
+    #[inline]
     fn entry<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
         _key: usize,
@@ -1335,6 +1364,7 @@ impl __private::Slots for __GuestPingArgsSlots {
     ) -> Result<(), A::Error> {
         __private::ignore(map)
     }
+    #[inline]
     fn finish<E: ::serde::de::Error>(self) -> Result<GuestPingArgs, E> {
         Ok(GuestPingArgs {})
     }
