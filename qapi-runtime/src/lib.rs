@@ -31,7 +31,7 @@ pub mod framing;
 pub mod introspect;
 pub mod strict;
 
-/// What generated serde impls call; not a stable API (see the module's own docs).
+// What generated serde impls call; not a stable API (see the module's own docs).
 #[doc(hidden)]
 #[path = "private.rs"]
 pub mod __private;

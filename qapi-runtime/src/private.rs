@@ -14,7 +14,7 @@
 //! # Enums
 //!
 //! An enum has `From<&str>` (unknown values become its catch-all) and `as_str`;
-//! `Deserialize` is [`deserialize_enum`] with every value.
+//! `Deserialize` is `deserialize_enum` with every value.
 
 use serde::de::{self, DeserializeSeed, Deserializer, MapAccess, Visitor};
 use serde::ser::{Serialize, SerializeStruct, Serializer};
@@ -71,7 +71,7 @@ pub trait BranchSlots: Sized {
 }
 
 /// `Serialize` for an object: `serialize_struct` with its members. Their number, which
-/// `serialize_struct` takes first, is counted by writing them once into [`MemberCount`].
+/// `serialize_struct` takes first, is counted by writing them once into a counter.
 pub fn serialize_object<T: Object, S: Serializer>(
     value: &T,
     serializer: S,
