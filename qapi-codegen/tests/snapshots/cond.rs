@@ -160,4 +160,232 @@ impl __private::Slots for __HostSlots {
         })
     }
 }
+#[derive(Clone, Debug, PartialEq)]
+pub struct Wire {
+    /// the port
+    pub port: i64,
+}
+impl __private::Object for Wire {
+    const NAME: &'static str = "Wire";
+    fn serialize_members<S: ::serde::ser::SerializeStruct>(
+        &self,
+        state: &mut S,
+    ) -> Result<(), S::Error> {
+        state.serialize_field("port", &self.port)?;
+        Ok(())
+    }
+}
+impl ::serde::Serialize for Wire {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        __private::serialize_object(self, serializer)
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for Wire {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        __private::deserialize_object::<__WireSlots, D>(deserializer)
+    }
+}
+#[derive(Default)]
+struct __WireSlots {
+    port: Option<i64>,
+}
+impl __private::Slots for __WireSlots {
+    type Object = Wire;
+    const MEMBERS: &'static [&'static str] = &["port"];
+    #[inline]
+    fn entry<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: usize,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        match key {
+            0 => __private::store(&mut self.port, "port", map),
+            _ => __private::ignore(map),
+        }
+    }
+    #[inline]
+    fn finish<E: ::serde::de::Error>(self) -> Result<Wire, E> {
+        Ok(Wire {
+            port: __private::required(self.port, "port")?,
+        })
+    }
+}
+#[derive(Clone, Debug, PartialEq)]
+pub struct Link {
+    /// the platform
+    ///
+    /// The branch selected by `platform`, with its members (inline on the wire); see [`LinkBranch`].
+    pub platform: LinkBranch,
+    /// the speed, on Linux
+    ///
+    /// *Only available if* `CONFIG_LINUX`.
+    #[cfg(target_os = "linux")]
+    pub speed: Option<i64>,
+}
+/// The branches of [`Link`], selected by its member `platform`.
+#[allow(clippy::large_enum_variant)]
+#[derive(Clone, Debug, PartialEq)]
+pub enum LinkBranch {
+    /// `linux`: the members of [`Wire`].
+    #[cfg(all(target_os = "linux", target_os = "linux"))]
+    Linux(Wire),
+    /// `windows`: no further members.
+    #[cfg(all(windows, windows))]
+    Windows,
+    /// A `platform` value this code does not know; the branch's members are not kept.
+    Other(String),
+}
+impl LinkBranch {
+    /// The discriminator value that selects this branch.
+    pub fn discriminator(&self) -> Platform {
+        match self {
+            #[cfg(all(target_os = "linux", target_os = "linux"))]
+            Self::Linux(_) => Platform::Linux,
+            #[cfg(all(windows, windows))]
+            Self::Windows => Platform::Windows,
+            Self::Other(value) => Platform::Other(value.clone()),
+        }
+    }
+}
+impl __private::Object for Link {
+    const NAME: &'static str = "Link";
+    fn serialize_members<S: ::serde::ser::SerializeStruct>(
+        &self,
+        state: &mut S,
+    ) -> Result<(), S::Error> {
+        state.serialize_field("platform", &self.platform.discriminator())?;
+        #[cfg(target_os = "linux")]
+        match &self.speed {
+            Some(value) => state.serialize_field("speed", value)?,
+            None => state.skip_field("speed")?,
+        }
+        #[cfg(all(target_os = "linux", target_os = "linux"))]
+        if let LinkBranch::Linux(value) = &self.platform {
+            __private::Object::serialize_members(value, state)?;
+        }
+        Ok(())
+    }
+}
+impl ::serde::Serialize for Link {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        __private::serialize_object(self, serializer)
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for Link {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        __private::deserialize_object::<__LinkSlots, D>(deserializer)
+    }
+}
+#[derive(Default)]
+struct __LinkSlots {
+    #[cfg(target_os = "linux")]
+    speed: Option<i64>,
+    __branch: Option<__LinkBranchSlots>,
+    __pending: __private::Pending,
+}
+impl __private::Slots for __LinkSlots {
+    type Object = Link;
+    const MEMBERS: &'static [&'static str] = &["platform", "speed", "port"];
+    const FIELDS: &'static [&'static str] = &[
+        "platform",
+        #[cfg(target_os = "linux")]
+        "speed",
+        "port",
+    ];
+    #[inline]
+    fn entry<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: usize,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        match key {
+            0 => {
+                __private::discriminator(
+                    &mut self.__branch,
+                    &mut self.__pending,
+                    "platform",
+                    map,
+                )
+            }
+            #[cfg(target_os = "linux")]
+            1 => __private::store(&mut self.speed, "speed", map),
+            key @ 2.. => {
+                __private::branch_member(
+                    &mut self.__branch,
+                    &mut self.__pending,
+                    Self::MEMBERS,
+                    key,
+                    map,
+                )
+            }
+            #[allow(unreachable_patterns)]
+            _ => __private::ignore(map),
+        }
+    }
+    #[inline]
+    fn finish<E: ::serde::de::Error>(self) -> Result<Link, E> {
+        let __branch = __private::required(self.__branch, "platform")?;
+        #[cfg(target_os = "linux")]
+        let speed = self.speed;
+        let platform = __private::BranchSlots::finish(__branch)?;
+        Ok(Link {
+            platform,
+            #[cfg(target_os = "linux")]
+            speed,
+        })
+    }
+}
+#[allow(clippy::large_enum_variant)]
+enum __LinkBranchSlots {
+    #[cfg(all(target_os = "linux", target_os = "linux"))]
+    Linux(__WireSlots),
+    #[cfg(all(windows, windows))]
+    Windows,
+    Other(String),
+}
+impl __private::BranchSlots for __LinkBranchSlots {
+    type Discriminator = Platform;
+    type Branch = LinkBranch;
+    fn new(value: Platform) -> Self {
+        match value {
+            #[cfg(all(target_os = "linux", target_os = "linux"))]
+            Platform::Linux => Self::Linux(Default::default()),
+            #[cfg(all(windows, windows))]
+            Platform::Windows => Self::Windows,
+            Platform::Other(value) => Self::Other(value),
+        }
+    }
+    fn entry<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        match self {
+            #[cfg(all(target_os = "linux", target_os = "linux"))]
+            Self::Linux(slots) => __private::branch_entry(slots, key, map),
+            _ => __private::ignore(map),
+        }
+    }
+    fn finish<E: ::serde::de::Error>(self) -> Result<LinkBranch, E> {
+        Ok(
+            match self {
+                #[cfg(all(target_os = "linux", target_os = "linux"))]
+                Self::Linux(slots) => LinkBranch::Linux(__private::Slots::finish(slots)?),
+                #[cfg(all(windows, windows))]
+                Self::Windows => LinkBranch::Windows,
+                Self::Other(value) => LinkBranch::Other(value),
+            },
+        )
+    }
+}
 use ::qapi_runtime::__private;
