@@ -35,14 +35,9 @@ pub struct GuestSyncDelimitedArgs {
     /// randomly generated 64-bit integer
     pub id: i64,
 }
-impl GuestSyncDelimitedArgs {
-    /// The number of members [`Self::__serialize_members`] writes.
-    fn __member_count(&self) -> usize {
-        1usize
-    }
-    /// Writes the members into an object being serialized (a union writes its
-    /// branch's members inline with its own).
-    fn __serialize_members<S: ::serde::ser::SerializeStruct>(
+impl __private::Object for GuestSyncDelimitedArgs {
+    const NAME: &'static str = "GuestSyncDelimitedArgs";
+    fn serialize_members<S: ::serde::ser::SerializeStruct>(
         &self,
         state: &mut S,
     ) -> Result<(), S::Error> {
@@ -52,34 +47,12 @@ impl GuestSyncDelimitedArgs {
 }
 impl ::serde::Serialize for GuestSyncDelimitedArgs {
     fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut state = serializer
-            .serialize_struct("GuestSyncDelimitedArgs", self.__member_count())?;
-        self.__serialize_members(&mut state)?;
-        ::serde::ser::SerializeStruct::end(state)
+        __private::serialize_object(self, serializer)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for GuestSyncDelimitedArgs {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        deserializer
-            .deserialize_struct(
-                "GuestSyncDelimitedArgs",
-                &["id"],
-                __private::ObjectVisitor::<__GuestSyncDelimitedArgsSlots>::new(
-                    "GuestSyncDelimitedArgs",
-                ),
-            )
-    }
-}
-enum __GuestSyncDelimitedArgsField {
-    Id,
-    __Ignore,
-}
-impl __private::FromKey for __GuestSyncDelimitedArgsField {
-    fn from_key(key: &str) -> Self {
-        match key {
-            "id" => Self::Id,
-            _ => Self::__Ignore,
-        }
+        __private::deserialize_object::<__GuestSyncDelimitedArgsSlots, D>(deserializer)
     }
 }
 #[derive(Default)]
@@ -87,18 +60,20 @@ struct __GuestSyncDelimitedArgsSlots {
     id: Option<i64>,
 }
 impl __private::Slots for __GuestSyncDelimitedArgsSlots {
-    type Field = __GuestSyncDelimitedArgsField;
-    type Value = GuestSyncDelimitedArgs;
+    type Object = GuestSyncDelimitedArgs;
+    const MEMBERS: &'static [&'static str] = &["id"];
+    #[inline]
     fn entry<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
-        field: __GuestSyncDelimitedArgsField,
+        key: usize,
         map: &mut A,
     ) -> Result<(), A::Error> {
-        match field {
-            __GuestSyncDelimitedArgsField::Id => __private::store(&mut self.id, "id", map),
-            __GuestSyncDelimitedArgsField::__Ignore => __private::ignore(map),
+        match key {
+            0 => __private::store(&mut self.id, "id", map),
+            _ => __private::ignore(map),
         }
     }
+    #[inline]
     fn finish<E: ::serde::de::Error>(self) -> Result<GuestSyncDelimitedArgs, E> {
         Ok(GuestSyncDelimitedArgs {
             id: __private::required(self.id, "id")?,
@@ -142,14 +117,9 @@ pub struct GuestSyncArgs {
     /// randomly generated 64-bit integer
     pub id: i64,
 }
-impl GuestSyncArgs {
-    /// The number of members [`Self::__serialize_members`] writes.
-    fn __member_count(&self) -> usize {
-        1usize
-    }
-    /// Writes the members into an object being serialized (a union writes its
-    /// branch's members inline with its own).
-    fn __serialize_members<S: ::serde::ser::SerializeStruct>(
+impl __private::Object for GuestSyncArgs {
+    const NAME: &'static str = "GuestSyncArgs";
+    fn serialize_members<S: ::serde::ser::SerializeStruct>(
         &self,
         state: &mut S,
     ) -> Result<(), S::Error> {
@@ -159,31 +129,12 @@ impl GuestSyncArgs {
 }
 impl ::serde::Serialize for GuestSyncArgs {
     fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut state = serializer.serialize_struct("GuestSyncArgs", self.__member_count())?;
-        self.__serialize_members(&mut state)?;
-        ::serde::ser::SerializeStruct::end(state)
+        __private::serialize_object(self, serializer)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for GuestSyncArgs {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        deserializer
-            .deserialize_struct(
-                "GuestSyncArgs",
-                &["id"],
-                __private::ObjectVisitor::<__GuestSyncArgsSlots>::new("GuestSyncArgs"),
-            )
-    }
-}
-enum __GuestSyncArgsField {
-    Id,
-    __Ignore,
-}
-impl __private::FromKey for __GuestSyncArgsField {
-    fn from_key(key: &str) -> Self {
-        match key {
-            "id" => Self::Id,
-            _ => Self::__Ignore,
-        }
+        __private::deserialize_object::<__GuestSyncArgsSlots, D>(deserializer)
     }
 }
 #[derive(Default)]
@@ -191,18 +142,20 @@ struct __GuestSyncArgsSlots {
     id: Option<i64>,
 }
 impl __private::Slots for __GuestSyncArgsSlots {
-    type Field = __GuestSyncArgsField;
-    type Value = GuestSyncArgs;
+    type Object = GuestSyncArgs;
+    const MEMBERS: &'static [&'static str] = &["id"];
+    #[inline]
     fn entry<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
-        field: __GuestSyncArgsField,
+        key: usize,
         map: &mut A,
     ) -> Result<(), A::Error> {
-        match field {
-            __GuestSyncArgsField::Id => __private::store(&mut self.id, "id", map),
-            __GuestSyncArgsField::__Ignore => __private::ignore(map),
+        match key {
+            0 => __private::store(&mut self.id, "id", map),
+            _ => __private::ignore(map),
         }
     }
+    #[inline]
     fn finish<E: ::serde::de::Error>(self) -> Result<GuestSyncArgs, E> {
         Ok(GuestSyncArgs {
             id: __private::required(self.id, "id")?,
@@ -216,14 +169,9 @@ impl __private::Slots for __GuestSyncArgsSlots {
 /// *Since:* 0.15.0
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct GuestPingArgs {}
-impl GuestPingArgs {
-    /// The number of members [`Self::__serialize_members`] writes.
-    fn __member_count(&self) -> usize {
-        0usize
-    }
-    /// Writes the members into an object being serialized (a union writes its
-    /// branch's members inline with its own).
-    fn __serialize_members<S: ::serde::ser::SerializeStruct>(
+impl __private::Object for GuestPingArgs {
+    const NAME: &'static str = "GuestPingArgs";
+    fn serialize_members<S: ::serde::ser::SerializeStruct>(
         &self,
         _state: &mut S,
     ) -> Result<(), S::Error> {
@@ -232,44 +180,28 @@ impl GuestPingArgs {
 }
 impl ::serde::Serialize for GuestPingArgs {
     fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut state = serializer.serialize_struct("GuestPingArgs", self.__member_count())?;
-        self.__serialize_members(&mut state)?;
-        ::serde::ser::SerializeStruct::end(state)
+        __private::serialize_object(self, serializer)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for GuestPingArgs {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        deserializer
-            .deserialize_struct(
-                "GuestPingArgs",
-                &[],
-                __private::ObjectVisitor::<__GuestPingArgsSlots>::new("GuestPingArgs"),
-            )
-    }
-}
-enum __GuestPingArgsField {
-    __Ignore,
-}
-impl __private::FromKey for __GuestPingArgsField {
-    fn from_key(key: &str) -> Self {
-        let _ = key;
-        Self::__Ignore
+        __private::deserialize_object::<__GuestPingArgsSlots, D>(deserializer)
     }
 }
 #[derive(Default)]
 struct __GuestPingArgsSlots {}
 impl __private::Slots for __GuestPingArgsSlots {
-    type Field = __GuestPingArgsField;
-    type Value = GuestPingArgs;
+    type Object = GuestPingArgs;
+    const MEMBERS: &'static [&'static str] = &[];
+    #[inline]
     fn entry<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
-        field: __GuestPingArgsField,
+        _key: usize,
         map: &mut A,
     ) -> Result<(), A::Error> {
-        match field {
-            __GuestPingArgsField::__Ignore => __private::ignore(map),
-        }
+        __private::ignore(map)
     }
+    #[inline]
     fn finish<E: ::serde::de::Error>(self) -> Result<GuestPingArgs, E> {
         Ok(GuestPingArgs {})
     }
@@ -286,14 +218,9 @@ impl __private::Slots for __GuestPingArgsSlots {
 /// *Since:* 1.5
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct GuestGetTimeArgs {}
-impl GuestGetTimeArgs {
-    /// The number of members [`Self::__serialize_members`] writes.
-    fn __member_count(&self) -> usize {
-        0usize
-    }
-    /// Writes the members into an object being serialized (a union writes its
-    /// branch's members inline with its own).
-    fn __serialize_members<S: ::serde::ser::SerializeStruct>(
+impl __private::Object for GuestGetTimeArgs {
+    const NAME: &'static str = "GuestGetTimeArgs";
+    fn serialize_members<S: ::serde::ser::SerializeStruct>(
         &self,
         _state: &mut S,
     ) -> Result<(), S::Error> {
@@ -302,44 +229,28 @@ impl GuestGetTimeArgs {
 }
 impl ::serde::Serialize for GuestGetTimeArgs {
     fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut state = serializer.serialize_struct("GuestGetTimeArgs", self.__member_count())?;
-        self.__serialize_members(&mut state)?;
-        ::serde::ser::SerializeStruct::end(state)
+        __private::serialize_object(self, serializer)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for GuestGetTimeArgs {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        deserializer
-            .deserialize_struct(
-                "GuestGetTimeArgs",
-                &[],
-                __private::ObjectVisitor::<__GuestGetTimeArgsSlots>::new("GuestGetTimeArgs"),
-            )
-    }
-}
-enum __GuestGetTimeArgsField {
-    __Ignore,
-}
-impl __private::FromKey for __GuestGetTimeArgsField {
-    fn from_key(key: &str) -> Self {
-        let _ = key;
-        Self::__Ignore
+        __private::deserialize_object::<__GuestGetTimeArgsSlots, D>(deserializer)
     }
 }
 #[derive(Default)]
 struct __GuestGetTimeArgsSlots {}
 impl __private::Slots for __GuestGetTimeArgsSlots {
-    type Field = __GuestGetTimeArgsField;
-    type Value = GuestGetTimeArgs;
+    type Object = GuestGetTimeArgs;
+    const MEMBERS: &'static [&'static str] = &[];
+    #[inline]
     fn entry<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
-        field: __GuestGetTimeArgsField,
+        _key: usize,
         map: &mut A,
     ) -> Result<(), A::Error> {
-        match field {
-            __GuestGetTimeArgsField::__Ignore => __private::ignore(map),
-        }
+        __private::ignore(map)
     }
+    #[inline]
     fn finish<E: ::serde::de::Error>(self) -> Result<GuestGetTimeArgs, E> {
         Ok(GuestGetTimeArgs {})
     }
@@ -374,18 +285,9 @@ pub struct GuestSetTimeArgs {
     /// of 1970-01-01 in UTC.
     pub time: Option<i64>,
 }
-impl GuestSetTimeArgs {
-    /// The number of members [`Self::__serialize_members`] writes.
-    fn __member_count(&self) -> usize {
-        let mut count = 0usize;
-        if self.time.is_some() {
-            count += 1;
-        }
-        count
-    }
-    /// Writes the members into an object being serialized (a union writes its
-    /// branch's members inline with its own).
-    fn __serialize_members<S: ::serde::ser::SerializeStruct>(
+impl __private::Object for GuestSetTimeArgs {
+    const NAME: &'static str = "GuestSetTimeArgs";
+    fn serialize_members<S: ::serde::ser::SerializeStruct>(
         &self,
         state: &mut S,
     ) -> Result<(), S::Error> {
@@ -398,31 +300,12 @@ impl GuestSetTimeArgs {
 }
 impl ::serde::Serialize for GuestSetTimeArgs {
     fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut state = serializer.serialize_struct("GuestSetTimeArgs", self.__member_count())?;
-        self.__serialize_members(&mut state)?;
-        ::serde::ser::SerializeStruct::end(state)
+        __private::serialize_object(self, serializer)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for GuestSetTimeArgs {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        deserializer
-            .deserialize_struct(
-                "GuestSetTimeArgs",
-                &["time"],
-                __private::ObjectVisitor::<__GuestSetTimeArgsSlots>::new("GuestSetTimeArgs"),
-            )
-    }
-}
-enum __GuestSetTimeArgsField {
-    Time,
-    __Ignore,
-}
-impl __private::FromKey for __GuestSetTimeArgsField {
-    fn from_key(key: &str) -> Self {
-        match key {
-            "time" => Self::Time,
-            _ => Self::__Ignore,
-        }
+        __private::deserialize_object::<__GuestSetTimeArgsSlots, D>(deserializer)
     }
 }
 #[derive(Default)]
@@ -430,18 +313,20 @@ struct __GuestSetTimeArgsSlots {
     time: Option<i64>,
 }
 impl __private::Slots for __GuestSetTimeArgsSlots {
-    type Field = __GuestSetTimeArgsField;
-    type Value = GuestSetTimeArgs;
+    type Object = GuestSetTimeArgs;
+    const MEMBERS: &'static [&'static str] = &["time"];
+    #[inline]
     fn entry<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
-        field: __GuestSetTimeArgsField,
+        key: usize,
         map: &mut A,
     ) -> Result<(), A::Error> {
-        match field {
-            __GuestSetTimeArgsField::Time => __private::store(&mut self.time, "time", map),
-            __GuestSetTimeArgsField::__Ignore => __private::ignore(map),
+        match key {
+            0 => __private::store(&mut self.time, "time", map),
+            _ => __private::ignore(map),
         }
     }
+    #[inline]
     fn finish<E: ::serde::de::Error>(self) -> Result<GuestSetTimeArgs, E> {
         Ok(GuestSetTimeArgs {
             time: self.time,
@@ -461,14 +346,9 @@ pub struct GuestAgentCommandInfo {
     /// (since 1.7)
     pub success_response: bool,
 }
-impl GuestAgentCommandInfo {
-    /// The number of members [`Self::__serialize_members`] writes.
-    fn __member_count(&self) -> usize {
-        3usize
-    }
-    /// Writes the members into an object being serialized (a union writes its
-    /// branch's members inline with its own).
-    fn __serialize_members<S: ::serde::ser::SerializeStruct>(
+impl __private::Object for GuestAgentCommandInfo {
+    const NAME: &'static str = "GuestAgentCommandInfo";
+    fn serialize_members<S: ::serde::ser::SerializeStruct>(
         &self,
         state: &mut S,
     ) -> Result<(), S::Error> {
@@ -480,38 +360,12 @@ impl GuestAgentCommandInfo {
 }
 impl ::serde::Serialize for GuestAgentCommandInfo {
     fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut state = serializer
-            .serialize_struct("GuestAgentCommandInfo", self.__member_count())?;
-        self.__serialize_members(&mut state)?;
-        ::serde::ser::SerializeStruct::end(state)
+        __private::serialize_object(self, serializer)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for GuestAgentCommandInfo {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        deserializer
-            .deserialize_struct(
-                "GuestAgentCommandInfo",
-                &["name", "enabled", "success-response"],
-                __private::ObjectVisitor::<__GuestAgentCommandInfoSlots>::new(
-                    "GuestAgentCommandInfo",
-                ),
-            )
-    }
-}
-enum __GuestAgentCommandInfoField {
-    Name,
-    Enabled,
-    SuccessResponse,
-    __Ignore,
-}
-impl __private::FromKey for __GuestAgentCommandInfoField {
-    fn from_key(key: &str) -> Self {
-        match key {
-            "name" => Self::Name,
-            "enabled" => Self::Enabled,
-            "success-response" => Self::SuccessResponse,
-            _ => Self::__Ignore,
-        }
+        __private::deserialize_object::<__GuestAgentCommandInfoSlots, D>(deserializer)
     }
 }
 #[derive(Default)]
@@ -521,28 +375,22 @@ struct __GuestAgentCommandInfoSlots {
     success_response: Option<bool>,
 }
 impl __private::Slots for __GuestAgentCommandInfoSlots {
-    type Field = __GuestAgentCommandInfoField;
-    type Value = GuestAgentCommandInfo;
+    type Object = GuestAgentCommandInfo;
+    const MEMBERS: &'static [&'static str] = &["name", "enabled", "success-response"];
+    #[inline]
     fn entry<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
-        field: __GuestAgentCommandInfoField,
+        key: usize,
         map: &mut A,
     ) -> Result<(), A::Error> {
-        match field {
-            __GuestAgentCommandInfoField::Name => __private::store(&mut self.name, "name", map),
-            __GuestAgentCommandInfoField::Enabled => __private::store(
-                &mut self.enabled,
-                "enabled",
-                map,
-            ),
-            __GuestAgentCommandInfoField::SuccessResponse => __private::store(
-                &mut self.success_response,
-                "success-response",
-                map,
-            ),
-            __GuestAgentCommandInfoField::__Ignore => __private::ignore(map),
+        match key {
+            0 => __private::store(&mut self.name, "name", map),
+            1 => __private::store(&mut self.enabled, "enabled", map),
+            2 => __private::store(&mut self.success_response, "success-response", map),
+            _ => __private::ignore(map),
         }
     }
+    #[inline]
     fn finish<E: ::serde::de::Error>(self) -> Result<GuestAgentCommandInfo, E> {
         Ok(GuestAgentCommandInfo {
             name: __private::required(self.name, "name")?,
@@ -561,14 +409,9 @@ pub struct GuestAgentInfo {
     /// Information about guest agent commands
     pub supported_commands: Vec<GuestAgentCommandInfo>,
 }
-impl GuestAgentInfo {
-    /// The number of members [`Self::__serialize_members`] writes.
-    fn __member_count(&self) -> usize {
-        2usize
-    }
-    /// Writes the members into an object being serialized (a union writes its
-    /// branch's members inline with its own).
-    fn __serialize_members<S: ::serde::ser::SerializeStruct>(
+impl __private::Object for GuestAgentInfo {
+    const NAME: &'static str = "GuestAgentInfo";
+    fn serialize_members<S: ::serde::ser::SerializeStruct>(
         &self,
         state: &mut S,
     ) -> Result<(), S::Error> {
@@ -579,33 +422,12 @@ impl GuestAgentInfo {
 }
 impl ::serde::Serialize for GuestAgentInfo {
     fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut state = serializer.serialize_struct("GuestAgentInfo", self.__member_count())?;
-        self.__serialize_members(&mut state)?;
-        ::serde::ser::SerializeStruct::end(state)
+        __private::serialize_object(self, serializer)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for GuestAgentInfo {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        deserializer
-            .deserialize_struct(
-                "GuestAgentInfo",
-                &["version", "supported_commands"],
-                __private::ObjectVisitor::<__GuestAgentInfoSlots>::new("GuestAgentInfo"),
-            )
-    }
-}
-enum __GuestAgentInfoField {
-    Version,
-    SupportedCommands,
-    __Ignore,
-}
-impl __private::FromKey for __GuestAgentInfoField {
-    fn from_key(key: &str) -> Self {
-        match key {
-            "version" => Self::Version,
-            "supported_commands" => Self::SupportedCommands,
-            _ => Self::__Ignore,
-        }
+        __private::deserialize_object::<__GuestAgentInfoSlots, D>(deserializer)
     }
 }
 #[derive(Default)]
@@ -614,23 +436,21 @@ struct __GuestAgentInfoSlots {
     supported_commands: Option<Vec<GuestAgentCommandInfo>>,
 }
 impl __private::Slots for __GuestAgentInfoSlots {
-    type Field = __GuestAgentInfoField;
-    type Value = GuestAgentInfo;
+    type Object = GuestAgentInfo;
+    const MEMBERS: &'static [&'static str] = &["version", "supported_commands"];
+    #[inline]
     fn entry<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
-        field: __GuestAgentInfoField,
+        key: usize,
         map: &mut A,
     ) -> Result<(), A::Error> {
-        match field {
-            __GuestAgentInfoField::Version => __private::store(&mut self.version, "version", map),
-            __GuestAgentInfoField::SupportedCommands => __private::store(
-                &mut self.supported_commands,
-                "supported_commands",
-                map,
-            ),
-            __GuestAgentInfoField::__Ignore => __private::ignore(map),
+        match key {
+            0 => __private::store(&mut self.version, "version", map),
+            1 => __private::store(&mut self.supported_commands, "supported_commands", map),
+            _ => __private::ignore(map),
         }
     }
+    #[inline]
     fn finish<E: ::serde::de::Error>(self) -> Result<GuestAgentInfo, E> {
         Ok(GuestAgentInfo {
             version: __private::required(self.version, "version")?,
@@ -649,14 +469,9 @@ impl __private::Slots for __GuestAgentInfoSlots {
 /// *Since:* 0.15.0
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct GuestInfoArgs {}
-impl GuestInfoArgs {
-    /// The number of members [`Self::__serialize_members`] writes.
-    fn __member_count(&self) -> usize {
-        0usize
-    }
-    /// Writes the members into an object being serialized (a union writes its
-    /// branch's members inline with its own).
-    fn __serialize_members<S: ::serde::ser::SerializeStruct>(
+impl __private::Object for GuestInfoArgs {
+    const NAME: &'static str = "GuestInfoArgs";
+    fn serialize_members<S: ::serde::ser::SerializeStruct>(
         &self,
         _state: &mut S,
     ) -> Result<(), S::Error> {
@@ -665,44 +480,28 @@ impl GuestInfoArgs {
 }
 impl ::serde::Serialize for GuestInfoArgs {
     fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut state = serializer.serialize_struct("GuestInfoArgs", self.__member_count())?;
-        self.__serialize_members(&mut state)?;
-        ::serde::ser::SerializeStruct::end(state)
+        __private::serialize_object(self, serializer)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for GuestInfoArgs {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        deserializer
-            .deserialize_struct(
-                "GuestInfoArgs",
-                &[],
-                __private::ObjectVisitor::<__GuestInfoArgsSlots>::new("GuestInfoArgs"),
-            )
-    }
-}
-enum __GuestInfoArgsField {
-    __Ignore,
-}
-impl __private::FromKey for __GuestInfoArgsField {
-    fn from_key(key: &str) -> Self {
-        let _ = key;
-        Self::__Ignore
+        __private::deserialize_object::<__GuestInfoArgsSlots, D>(deserializer)
     }
 }
 #[derive(Default)]
 struct __GuestInfoArgsSlots {}
 impl __private::Slots for __GuestInfoArgsSlots {
-    type Field = __GuestInfoArgsField;
-    type Value = GuestInfoArgs;
+    type Object = GuestInfoArgs;
+    const MEMBERS: &'static [&'static str] = &[];
+    #[inline]
     fn entry<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
-        field: __GuestInfoArgsField,
+        _key: usize,
         map: &mut A,
     ) -> Result<(), A::Error> {
-        match field {
-            __GuestInfoArgsField::__Ignore => __private::ignore(map),
-        }
+        __private::ignore(map)
     }
+    #[inline]
     fn finish<E: ::serde::de::Error>(self) -> Result<GuestInfoArgs, E> {
         Ok(GuestInfoArgs {})
     }
@@ -723,18 +522,9 @@ pub struct GuestShutdownArgs {
     /// \#optional "halt", "powerdown" (default), or "reboot"
     pub mode: Option<String>,
 }
-impl GuestShutdownArgs {
-    /// The number of members [`Self::__serialize_members`] writes.
-    fn __member_count(&self) -> usize {
-        let mut count = 0usize;
-        if self.mode.is_some() {
-            count += 1;
-        }
-        count
-    }
-    /// Writes the members into an object being serialized (a union writes its
-    /// branch's members inline with its own).
-    fn __serialize_members<S: ::serde::ser::SerializeStruct>(
+impl __private::Object for GuestShutdownArgs {
+    const NAME: &'static str = "GuestShutdownArgs";
+    fn serialize_members<S: ::serde::ser::SerializeStruct>(
         &self,
         state: &mut S,
     ) -> Result<(), S::Error> {
@@ -747,31 +537,12 @@ impl GuestShutdownArgs {
 }
 impl ::serde::Serialize for GuestShutdownArgs {
     fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut state = serializer.serialize_struct("GuestShutdownArgs", self.__member_count())?;
-        self.__serialize_members(&mut state)?;
-        ::serde::ser::SerializeStruct::end(state)
+        __private::serialize_object(self, serializer)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for GuestShutdownArgs {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        deserializer
-            .deserialize_struct(
-                "GuestShutdownArgs",
-                &["mode"],
-                __private::ObjectVisitor::<__GuestShutdownArgsSlots>::new("GuestShutdownArgs"),
-            )
-    }
-}
-enum __GuestShutdownArgsField {
-    Mode,
-    __Ignore,
-}
-impl __private::FromKey for __GuestShutdownArgsField {
-    fn from_key(key: &str) -> Self {
-        match key {
-            "mode" => Self::Mode,
-            _ => Self::__Ignore,
-        }
+        __private::deserialize_object::<__GuestShutdownArgsSlots, D>(deserializer)
     }
 }
 #[derive(Default)]
@@ -779,18 +550,20 @@ struct __GuestShutdownArgsSlots {
     mode: Option<String>,
 }
 impl __private::Slots for __GuestShutdownArgsSlots {
-    type Field = __GuestShutdownArgsField;
-    type Value = GuestShutdownArgs;
+    type Object = GuestShutdownArgs;
+    const MEMBERS: &'static [&'static str] = &["mode"];
+    #[inline]
     fn entry<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
-        field: __GuestShutdownArgsField,
+        key: usize,
         map: &mut A,
     ) -> Result<(), A::Error> {
-        match field {
-            __GuestShutdownArgsField::Mode => __private::store(&mut self.mode, "mode", map),
-            __GuestShutdownArgsField::__Ignore => __private::ignore(map),
+        match key {
+            0 => __private::store(&mut self.mode, "mode", map),
+            _ => __private::ignore(map),
         }
     }
+    #[inline]
     fn finish<E: ::serde::de::Error>(self) -> Result<GuestShutdownArgs, E> {
         Ok(GuestShutdownArgs {
             mode: self.mode,
@@ -812,18 +585,9 @@ pub struct GuestFileOpenArgs {
     /// \#optional open mode, as per fopen(), "r" is the default.
     pub mode: Option<String>,
 }
-impl GuestFileOpenArgs {
-    /// The number of members [`Self::__serialize_members`] writes.
-    fn __member_count(&self) -> usize {
-        let mut count = 1usize;
-        if self.mode.is_some() {
-            count += 1;
-        }
-        count
-    }
-    /// Writes the members into an object being serialized (a union writes its
-    /// branch's members inline with its own).
-    fn __serialize_members<S: ::serde::ser::SerializeStruct>(
+impl __private::Object for GuestFileOpenArgs {
+    const NAME: &'static str = "GuestFileOpenArgs";
+    fn serialize_members<S: ::serde::ser::SerializeStruct>(
         &self,
         state: &mut S,
     ) -> Result<(), S::Error> {
@@ -837,33 +601,12 @@ impl GuestFileOpenArgs {
 }
 impl ::serde::Serialize for GuestFileOpenArgs {
     fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut state = serializer.serialize_struct("GuestFileOpenArgs", self.__member_count())?;
-        self.__serialize_members(&mut state)?;
-        ::serde::ser::SerializeStruct::end(state)
+        __private::serialize_object(self, serializer)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for GuestFileOpenArgs {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        deserializer
-            .deserialize_struct(
-                "GuestFileOpenArgs",
-                &["path", "mode"],
-                __private::ObjectVisitor::<__GuestFileOpenArgsSlots>::new("GuestFileOpenArgs"),
-            )
-    }
-}
-enum __GuestFileOpenArgsField {
-    Path,
-    Mode,
-    __Ignore,
-}
-impl __private::FromKey for __GuestFileOpenArgsField {
-    fn from_key(key: &str) -> Self {
-        match key {
-            "path" => Self::Path,
-            "mode" => Self::Mode,
-            _ => Self::__Ignore,
-        }
+        __private::deserialize_object::<__GuestFileOpenArgsSlots, D>(deserializer)
     }
 }
 #[derive(Default)]
@@ -872,19 +615,21 @@ struct __GuestFileOpenArgsSlots {
     mode: Option<String>,
 }
 impl __private::Slots for __GuestFileOpenArgsSlots {
-    type Field = __GuestFileOpenArgsField;
-    type Value = GuestFileOpenArgs;
+    type Object = GuestFileOpenArgs;
+    const MEMBERS: &'static [&'static str] = &["path", "mode"];
+    #[inline]
     fn entry<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
-        field: __GuestFileOpenArgsField,
+        key: usize,
         map: &mut A,
     ) -> Result<(), A::Error> {
-        match field {
-            __GuestFileOpenArgsField::Path => __private::store(&mut self.path, "path", map),
-            __GuestFileOpenArgsField::Mode => __private::store(&mut self.mode, "mode", map),
-            __GuestFileOpenArgsField::__Ignore => __private::ignore(map),
+        match key {
+            0 => __private::store(&mut self.path, "path", map),
+            1 => __private::store(&mut self.mode, "mode", map),
+            _ => __private::ignore(map),
         }
     }
+    #[inline]
     fn finish<E: ::serde::de::Error>(self) -> Result<GuestFileOpenArgs, E> {
         Ok(GuestFileOpenArgs {
             path: __private::required(self.path, "path")?,
@@ -906,14 +651,9 @@ pub struct GuestFileCloseArgs {
     /// filehandle returned by guest-file-open
     pub handle: i64,
 }
-impl GuestFileCloseArgs {
-    /// The number of members [`Self::__serialize_members`] writes.
-    fn __member_count(&self) -> usize {
-        1usize
-    }
-    /// Writes the members into an object being serialized (a union writes its
-    /// branch's members inline with its own).
-    fn __serialize_members<S: ::serde::ser::SerializeStruct>(
+impl __private::Object for GuestFileCloseArgs {
+    const NAME: &'static str = "GuestFileCloseArgs";
+    fn serialize_members<S: ::serde::ser::SerializeStruct>(
         &self,
         state: &mut S,
     ) -> Result<(), S::Error> {
@@ -923,31 +663,12 @@ impl GuestFileCloseArgs {
 }
 impl ::serde::Serialize for GuestFileCloseArgs {
     fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut state = serializer.serialize_struct("GuestFileCloseArgs", self.__member_count())?;
-        self.__serialize_members(&mut state)?;
-        ::serde::ser::SerializeStruct::end(state)
+        __private::serialize_object(self, serializer)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for GuestFileCloseArgs {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        deserializer
-            .deserialize_struct(
-                "GuestFileCloseArgs",
-                &["handle"],
-                __private::ObjectVisitor::<__GuestFileCloseArgsSlots>::new("GuestFileCloseArgs"),
-            )
-    }
-}
-enum __GuestFileCloseArgsField {
-    Handle,
-    __Ignore,
-}
-impl __private::FromKey for __GuestFileCloseArgsField {
-    fn from_key(key: &str) -> Self {
-        match key {
-            "handle" => Self::Handle,
-            _ => Self::__Ignore,
-        }
+        __private::deserialize_object::<__GuestFileCloseArgsSlots, D>(deserializer)
     }
 }
 #[derive(Default)]
@@ -955,18 +676,20 @@ struct __GuestFileCloseArgsSlots {
     handle: Option<i64>,
 }
 impl __private::Slots for __GuestFileCloseArgsSlots {
-    type Field = __GuestFileCloseArgsField;
-    type Value = GuestFileCloseArgs;
+    type Object = GuestFileCloseArgs;
+    const MEMBERS: &'static [&'static str] = &["handle"];
+    #[inline]
     fn entry<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
-        field: __GuestFileCloseArgsField,
+        key: usize,
         map: &mut A,
     ) -> Result<(), A::Error> {
-        match field {
-            __GuestFileCloseArgsField::Handle => __private::store(&mut self.handle, "handle", map),
-            __GuestFileCloseArgsField::__Ignore => __private::ignore(map),
+        match key {
+            0 => __private::store(&mut self.handle, "handle", map),
+            _ => __private::ignore(map),
         }
     }
+    #[inline]
     fn finish<E: ::serde::de::Error>(self) -> Result<GuestFileCloseArgs, E> {
         Ok(GuestFileCloseArgs {
             handle: __private::required(self.handle, "handle")?,
@@ -986,14 +709,9 @@ pub struct GuestFileRead {
     /// whether EOF was encountered during read operation.
     pub eof: bool,
 }
-impl GuestFileRead {
-    /// The number of members [`Self::__serialize_members`] writes.
-    fn __member_count(&self) -> usize {
-        3usize
-    }
-    /// Writes the members into an object being serialized (a union writes its
-    /// branch's members inline with its own).
-    fn __serialize_members<S: ::serde::ser::SerializeStruct>(
+impl __private::Object for GuestFileRead {
+    const NAME: &'static str = "GuestFileRead";
+    fn serialize_members<S: ::serde::ser::SerializeStruct>(
         &self,
         state: &mut S,
     ) -> Result<(), S::Error> {
@@ -1005,35 +723,12 @@ impl GuestFileRead {
 }
 impl ::serde::Serialize for GuestFileRead {
     fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut state = serializer.serialize_struct("GuestFileRead", self.__member_count())?;
-        self.__serialize_members(&mut state)?;
-        ::serde::ser::SerializeStruct::end(state)
+        __private::serialize_object(self, serializer)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for GuestFileRead {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        deserializer
-            .deserialize_struct(
-                "GuestFileRead",
-                &["count", "buf-b64", "eof"],
-                __private::ObjectVisitor::<__GuestFileReadSlots>::new("GuestFileRead"),
-            )
-    }
-}
-enum __GuestFileReadField {
-    Count,
-    BufB64,
-    Eof,
-    __Ignore,
-}
-impl __private::FromKey for __GuestFileReadField {
-    fn from_key(key: &str) -> Self {
-        match key {
-            "count" => Self::Count,
-            "buf-b64" => Self::BufB64,
-            "eof" => Self::Eof,
-            _ => Self::__Ignore,
-        }
+        __private::deserialize_object::<__GuestFileReadSlots, D>(deserializer)
     }
 }
 #[derive(Default)]
@@ -1043,20 +738,22 @@ struct __GuestFileReadSlots {
     eof: Option<bool>,
 }
 impl __private::Slots for __GuestFileReadSlots {
-    type Field = __GuestFileReadField;
-    type Value = GuestFileRead;
+    type Object = GuestFileRead;
+    const MEMBERS: &'static [&'static str] = &["count", "buf-b64", "eof"];
+    #[inline]
     fn entry<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
-        field: __GuestFileReadField,
+        key: usize,
         map: &mut A,
     ) -> Result<(), A::Error> {
-        match field {
-            __GuestFileReadField::Count => __private::store(&mut self.count, "count", map),
-            __GuestFileReadField::BufB64 => __private::store(&mut self.buf_b64, "buf-b64", map),
-            __GuestFileReadField::Eof => __private::store(&mut self.eof, "eof", map),
-            __GuestFileReadField::__Ignore => __private::ignore(map),
+        match key {
+            0 => __private::store(&mut self.count, "count", map),
+            1 => __private::store(&mut self.buf_b64, "buf-b64", map),
+            2 => __private::store(&mut self.eof, "eof", map),
+            _ => __private::ignore(map),
         }
     }
+    #[inline]
     fn finish<E: ::serde::de::Error>(self) -> Result<GuestFileRead, E> {
         Ok(GuestFileRead {
             count: __private::required(self.count, "count")?,
@@ -1081,18 +778,9 @@ pub struct GuestFileReadArgs {
     /// \#optional maximum number of bytes to read (default is 4KB)
     pub count: Option<i64>,
 }
-impl GuestFileReadArgs {
-    /// The number of members [`Self::__serialize_members`] writes.
-    fn __member_count(&self) -> usize {
-        let mut count = 1usize;
-        if self.count.is_some() {
-            count += 1;
-        }
-        count
-    }
-    /// Writes the members into an object being serialized (a union writes its
-    /// branch's members inline with its own).
-    fn __serialize_members<S: ::serde::ser::SerializeStruct>(
+impl __private::Object for GuestFileReadArgs {
+    const NAME: &'static str = "GuestFileReadArgs";
+    fn serialize_members<S: ::serde::ser::SerializeStruct>(
         &self,
         state: &mut S,
     ) -> Result<(), S::Error> {
@@ -1106,33 +794,12 @@ impl GuestFileReadArgs {
 }
 impl ::serde::Serialize for GuestFileReadArgs {
     fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut state = serializer.serialize_struct("GuestFileReadArgs", self.__member_count())?;
-        self.__serialize_members(&mut state)?;
-        ::serde::ser::SerializeStruct::end(state)
+        __private::serialize_object(self, serializer)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for GuestFileReadArgs {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        deserializer
-            .deserialize_struct(
-                "GuestFileReadArgs",
-                &["handle", "count"],
-                __private::ObjectVisitor::<__GuestFileReadArgsSlots>::new("GuestFileReadArgs"),
-            )
-    }
-}
-enum __GuestFileReadArgsField {
-    Handle,
-    Count,
-    __Ignore,
-}
-impl __private::FromKey for __GuestFileReadArgsField {
-    fn from_key(key: &str) -> Self {
-        match key {
-            "handle" => Self::Handle,
-            "count" => Self::Count,
-            _ => Self::__Ignore,
-        }
+        __private::deserialize_object::<__GuestFileReadArgsSlots, D>(deserializer)
     }
 }
 #[derive(Default)]
@@ -1141,19 +808,21 @@ struct __GuestFileReadArgsSlots {
     count: Option<i64>,
 }
 impl __private::Slots for __GuestFileReadArgsSlots {
-    type Field = __GuestFileReadArgsField;
-    type Value = GuestFileReadArgs;
+    type Object = GuestFileReadArgs;
+    const MEMBERS: &'static [&'static str] = &["handle", "count"];
+    #[inline]
     fn entry<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
-        field: __GuestFileReadArgsField,
+        key: usize,
         map: &mut A,
     ) -> Result<(), A::Error> {
-        match field {
-            __GuestFileReadArgsField::Handle => __private::store(&mut self.handle, "handle", map),
-            __GuestFileReadArgsField::Count => __private::store(&mut self.count, "count", map),
-            __GuestFileReadArgsField::__Ignore => __private::ignore(map),
+        match key {
+            0 => __private::store(&mut self.handle, "handle", map),
+            1 => __private::store(&mut self.count, "count", map),
+            _ => __private::ignore(map),
         }
     }
+    #[inline]
     fn finish<E: ::serde::de::Error>(self) -> Result<GuestFileReadArgs, E> {
         Ok(GuestFileReadArgs {
             handle: __private::required(self.handle, "handle")?,
@@ -1172,14 +841,9 @@ pub struct GuestFileWrite {
     /// whether EOF was encountered during write operation.
     pub eof: bool,
 }
-impl GuestFileWrite {
-    /// The number of members [`Self::__serialize_members`] writes.
-    fn __member_count(&self) -> usize {
-        2usize
-    }
-    /// Writes the members into an object being serialized (a union writes its
-    /// branch's members inline with its own).
-    fn __serialize_members<S: ::serde::ser::SerializeStruct>(
+impl __private::Object for GuestFileWrite {
+    const NAME: &'static str = "GuestFileWrite";
+    fn serialize_members<S: ::serde::ser::SerializeStruct>(
         &self,
         state: &mut S,
     ) -> Result<(), S::Error> {
@@ -1190,33 +854,12 @@ impl GuestFileWrite {
 }
 impl ::serde::Serialize for GuestFileWrite {
     fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut state = serializer.serialize_struct("GuestFileWrite", self.__member_count())?;
-        self.__serialize_members(&mut state)?;
-        ::serde::ser::SerializeStruct::end(state)
+        __private::serialize_object(self, serializer)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for GuestFileWrite {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        deserializer
-            .deserialize_struct(
-                "GuestFileWrite",
-                &["count", "eof"],
-                __private::ObjectVisitor::<__GuestFileWriteSlots>::new("GuestFileWrite"),
-            )
-    }
-}
-enum __GuestFileWriteField {
-    Count,
-    Eof,
-    __Ignore,
-}
-impl __private::FromKey for __GuestFileWriteField {
-    fn from_key(key: &str) -> Self {
-        match key {
-            "count" => Self::Count,
-            "eof" => Self::Eof,
-            _ => Self::__Ignore,
-        }
+        __private::deserialize_object::<__GuestFileWriteSlots, D>(deserializer)
     }
 }
 #[derive(Default)]
@@ -1225,19 +868,21 @@ struct __GuestFileWriteSlots {
     eof: Option<bool>,
 }
 impl __private::Slots for __GuestFileWriteSlots {
-    type Field = __GuestFileWriteField;
-    type Value = GuestFileWrite;
+    type Object = GuestFileWrite;
+    const MEMBERS: &'static [&'static str] = &["count", "eof"];
+    #[inline]
     fn entry<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
-        field: __GuestFileWriteField,
+        key: usize,
         map: &mut A,
     ) -> Result<(), A::Error> {
-        match field {
-            __GuestFileWriteField::Count => __private::store(&mut self.count, "count", map),
-            __GuestFileWriteField::Eof => __private::store(&mut self.eof, "eof", map),
-            __GuestFileWriteField::__Ignore => __private::ignore(map),
+        match key {
+            0 => __private::store(&mut self.count, "count", map),
+            1 => __private::store(&mut self.eof, "eof", map),
+            _ => __private::ignore(map),
         }
     }
+    #[inline]
     fn finish<E: ::serde::de::Error>(self) -> Result<GuestFileWrite, E> {
         Ok(GuestFileWrite {
             count: __private::required(self.count, "count")?,
@@ -1264,18 +909,9 @@ pub struct GuestFileWriteArgs {
     /// default is all content in buf-b64 buffer after base64 decoding
     pub count: Option<i64>,
 }
-impl GuestFileWriteArgs {
-    /// The number of members [`Self::__serialize_members`] writes.
-    fn __member_count(&self) -> usize {
-        let mut count = 2usize;
-        if self.count.is_some() {
-            count += 1;
-        }
-        count
-    }
-    /// Writes the members into an object being serialized (a union writes its
-    /// branch's members inline with its own).
-    fn __serialize_members<S: ::serde::ser::SerializeStruct>(
+impl __private::Object for GuestFileWriteArgs {
+    const NAME: &'static str = "GuestFileWriteArgs";
+    fn serialize_members<S: ::serde::ser::SerializeStruct>(
         &self,
         state: &mut S,
     ) -> Result<(), S::Error> {
@@ -1290,35 +926,12 @@ impl GuestFileWriteArgs {
 }
 impl ::serde::Serialize for GuestFileWriteArgs {
     fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut state = serializer.serialize_struct("GuestFileWriteArgs", self.__member_count())?;
-        self.__serialize_members(&mut state)?;
-        ::serde::ser::SerializeStruct::end(state)
+        __private::serialize_object(self, serializer)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for GuestFileWriteArgs {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        deserializer
-            .deserialize_struct(
-                "GuestFileWriteArgs",
-                &["handle", "buf-b64", "count"],
-                __private::ObjectVisitor::<__GuestFileWriteArgsSlots>::new("GuestFileWriteArgs"),
-            )
-    }
-}
-enum __GuestFileWriteArgsField {
-    Handle,
-    BufB64,
-    Count,
-    __Ignore,
-}
-impl __private::FromKey for __GuestFileWriteArgsField {
-    fn from_key(key: &str) -> Self {
-        match key {
-            "handle" => Self::Handle,
-            "buf-b64" => Self::BufB64,
-            "count" => Self::Count,
-            _ => Self::__Ignore,
-        }
+        __private::deserialize_object::<__GuestFileWriteArgsSlots, D>(deserializer)
     }
 }
 #[derive(Default)]
@@ -1328,24 +941,22 @@ struct __GuestFileWriteArgsSlots {
     count: Option<i64>,
 }
 impl __private::Slots for __GuestFileWriteArgsSlots {
-    type Field = __GuestFileWriteArgsField;
-    type Value = GuestFileWriteArgs;
+    type Object = GuestFileWriteArgs;
+    const MEMBERS: &'static [&'static str] = &["handle", "buf-b64", "count"];
+    #[inline]
     fn entry<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
-        field: __GuestFileWriteArgsField,
+        key: usize,
         map: &mut A,
     ) -> Result<(), A::Error> {
-        match field {
-            __GuestFileWriteArgsField::Handle => __private::store(&mut self.handle, "handle", map),
-            __GuestFileWriteArgsField::BufB64 => __private::store(
-                &mut self.buf_b64,
-                "buf-b64",
-                map,
-            ),
-            __GuestFileWriteArgsField::Count => __private::store(&mut self.count, "count", map),
-            __GuestFileWriteArgsField::__Ignore => __private::ignore(map),
+        match key {
+            0 => __private::store(&mut self.handle, "handle", map),
+            1 => __private::store(&mut self.buf_b64, "buf-b64", map),
+            2 => __private::store(&mut self.count, "count", map),
+            _ => __private::ignore(map),
         }
     }
+    #[inline]
     fn finish<E: ::serde::de::Error>(self) -> Result<GuestFileWriteArgs, E> {
         Ok(GuestFileWriteArgs {
             handle: __private::required(self.handle, "handle")?,
@@ -1364,14 +975,9 @@ pub struct GuestFileSeek {
     /// whether EOF was encountered during file seek
     pub eof: bool,
 }
-impl GuestFileSeek {
-    /// The number of members [`Self::__serialize_members`] writes.
-    fn __member_count(&self) -> usize {
-        2usize
-    }
-    /// Writes the members into an object being serialized (a union writes its
-    /// branch's members inline with its own).
-    fn __serialize_members<S: ::serde::ser::SerializeStruct>(
+impl __private::Object for GuestFileSeek {
+    const NAME: &'static str = "GuestFileSeek";
+    fn serialize_members<S: ::serde::ser::SerializeStruct>(
         &self,
         state: &mut S,
     ) -> Result<(), S::Error> {
@@ -1382,33 +988,12 @@ impl GuestFileSeek {
 }
 impl ::serde::Serialize for GuestFileSeek {
     fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut state = serializer.serialize_struct("GuestFileSeek", self.__member_count())?;
-        self.__serialize_members(&mut state)?;
-        ::serde::ser::SerializeStruct::end(state)
+        __private::serialize_object(self, serializer)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for GuestFileSeek {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        deserializer
-            .deserialize_struct(
-                "GuestFileSeek",
-                &["position", "eof"],
-                __private::ObjectVisitor::<__GuestFileSeekSlots>::new("GuestFileSeek"),
-            )
-    }
-}
-enum __GuestFileSeekField {
-    Position,
-    Eof,
-    __Ignore,
-}
-impl __private::FromKey for __GuestFileSeekField {
-    fn from_key(key: &str) -> Self {
-        match key {
-            "position" => Self::Position,
-            "eof" => Self::Eof,
-            _ => Self::__Ignore,
-        }
+        __private::deserialize_object::<__GuestFileSeekSlots, D>(deserializer)
     }
 }
 #[derive(Default)]
@@ -1417,19 +1002,21 @@ struct __GuestFileSeekSlots {
     eof: Option<bool>,
 }
 impl __private::Slots for __GuestFileSeekSlots {
-    type Field = __GuestFileSeekField;
-    type Value = GuestFileSeek;
+    type Object = GuestFileSeek;
+    const MEMBERS: &'static [&'static str] = &["position", "eof"];
+    #[inline]
     fn entry<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
-        field: __GuestFileSeekField,
+        key: usize,
         map: &mut A,
     ) -> Result<(), A::Error> {
-        match field {
-            __GuestFileSeekField::Position => __private::store(&mut self.position, "position", map),
-            __GuestFileSeekField::Eof => __private::store(&mut self.eof, "eof", map),
-            __GuestFileSeekField::__Ignore => __private::ignore(map),
+        match key {
+            0 => __private::store(&mut self.position, "position", map),
+            1 => __private::store(&mut self.eof, "eof", map),
+            _ => __private::ignore(map),
         }
     }
+    #[inline]
     fn finish<E: ::serde::de::Error>(self) -> Result<GuestFileSeek, E> {
         Ok(GuestFileSeek {
             position: __private::required(self.position, "position")?,
@@ -1457,14 +1044,9 @@ pub struct GuestFileSeekArgs {
     /// SEEK_SET, SEEK_CUR, or SEEK_END, as with fseek()
     pub whence: i64,
 }
-impl GuestFileSeekArgs {
-    /// The number of members [`Self::__serialize_members`] writes.
-    fn __member_count(&self) -> usize {
-        3usize
-    }
-    /// Writes the members into an object being serialized (a union writes its
-    /// branch's members inline with its own).
-    fn __serialize_members<S: ::serde::ser::SerializeStruct>(
+impl __private::Object for GuestFileSeekArgs {
+    const NAME: &'static str = "GuestFileSeekArgs";
+    fn serialize_members<S: ::serde::ser::SerializeStruct>(
         &self,
         state: &mut S,
     ) -> Result<(), S::Error> {
@@ -1476,35 +1058,12 @@ impl GuestFileSeekArgs {
 }
 impl ::serde::Serialize for GuestFileSeekArgs {
     fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut state = serializer.serialize_struct("GuestFileSeekArgs", self.__member_count())?;
-        self.__serialize_members(&mut state)?;
-        ::serde::ser::SerializeStruct::end(state)
+        __private::serialize_object(self, serializer)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for GuestFileSeekArgs {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        deserializer
-            .deserialize_struct(
-                "GuestFileSeekArgs",
-                &["handle", "offset", "whence"],
-                __private::ObjectVisitor::<__GuestFileSeekArgsSlots>::new("GuestFileSeekArgs"),
-            )
-    }
-}
-enum __GuestFileSeekArgsField {
-    Handle,
-    Offset,
-    Whence,
-    __Ignore,
-}
-impl __private::FromKey for __GuestFileSeekArgsField {
-    fn from_key(key: &str) -> Self {
-        match key {
-            "handle" => Self::Handle,
-            "offset" => Self::Offset,
-            "whence" => Self::Whence,
-            _ => Self::__Ignore,
-        }
+        __private::deserialize_object::<__GuestFileSeekArgsSlots, D>(deserializer)
     }
 }
 #[derive(Default)]
@@ -1514,20 +1073,22 @@ struct __GuestFileSeekArgsSlots {
     whence: Option<i64>,
 }
 impl __private::Slots for __GuestFileSeekArgsSlots {
-    type Field = __GuestFileSeekArgsField;
-    type Value = GuestFileSeekArgs;
+    type Object = GuestFileSeekArgs;
+    const MEMBERS: &'static [&'static str] = &["handle", "offset", "whence"];
+    #[inline]
     fn entry<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
-        field: __GuestFileSeekArgsField,
+        key: usize,
         map: &mut A,
     ) -> Result<(), A::Error> {
-        match field {
-            __GuestFileSeekArgsField::Handle => __private::store(&mut self.handle, "handle", map),
-            __GuestFileSeekArgsField::Offset => __private::store(&mut self.offset, "offset", map),
-            __GuestFileSeekArgsField::Whence => __private::store(&mut self.whence, "whence", map),
-            __GuestFileSeekArgsField::__Ignore => __private::ignore(map),
+        match key {
+            0 => __private::store(&mut self.handle, "handle", map),
+            1 => __private::store(&mut self.offset, "offset", map),
+            2 => __private::store(&mut self.whence, "whence", map),
+            _ => __private::ignore(map),
         }
     }
+    #[inline]
     fn finish<E: ::serde::de::Error>(self) -> Result<GuestFileSeekArgs, E> {
         Ok(GuestFileSeekArgs {
             handle: __private::required(self.handle, "handle")?,
@@ -1550,14 +1111,9 @@ pub struct GuestFileFlushArgs {
     /// filehandle returned by guest-file-open
     pub handle: i64,
 }
-impl GuestFileFlushArgs {
-    /// The number of members [`Self::__serialize_members`] writes.
-    fn __member_count(&self) -> usize {
-        1usize
-    }
-    /// Writes the members into an object being serialized (a union writes its
-    /// branch's members inline with its own).
-    fn __serialize_members<S: ::serde::ser::SerializeStruct>(
+impl __private::Object for GuestFileFlushArgs {
+    const NAME: &'static str = "GuestFileFlushArgs";
+    fn serialize_members<S: ::serde::ser::SerializeStruct>(
         &self,
         state: &mut S,
     ) -> Result<(), S::Error> {
@@ -1567,31 +1123,12 @@ impl GuestFileFlushArgs {
 }
 impl ::serde::Serialize for GuestFileFlushArgs {
     fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut state = serializer.serialize_struct("GuestFileFlushArgs", self.__member_count())?;
-        self.__serialize_members(&mut state)?;
-        ::serde::ser::SerializeStruct::end(state)
+        __private::serialize_object(self, serializer)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for GuestFileFlushArgs {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        deserializer
-            .deserialize_struct(
-                "GuestFileFlushArgs",
-                &["handle"],
-                __private::ObjectVisitor::<__GuestFileFlushArgsSlots>::new("GuestFileFlushArgs"),
-            )
-    }
-}
-enum __GuestFileFlushArgsField {
-    Handle,
-    __Ignore,
-}
-impl __private::FromKey for __GuestFileFlushArgsField {
-    fn from_key(key: &str) -> Self {
-        match key {
-            "handle" => Self::Handle,
-            _ => Self::__Ignore,
-        }
+        __private::deserialize_object::<__GuestFileFlushArgsSlots, D>(deserializer)
     }
 }
 #[derive(Default)]
@@ -1599,18 +1136,20 @@ struct __GuestFileFlushArgsSlots {
     handle: Option<i64>,
 }
 impl __private::Slots for __GuestFileFlushArgsSlots {
-    type Field = __GuestFileFlushArgsField;
-    type Value = GuestFileFlushArgs;
+    type Object = GuestFileFlushArgs;
+    const MEMBERS: &'static [&'static str] = &["handle"];
+    #[inline]
     fn entry<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
-        field: __GuestFileFlushArgsField,
+        key: usize,
         map: &mut A,
     ) -> Result<(), A::Error> {
-        match field {
-            __GuestFileFlushArgsField::Handle => __private::store(&mut self.handle, "handle", map),
-            __GuestFileFlushArgsField::__Ignore => __private::ignore(map),
+        match key {
+            0 => __private::store(&mut self.handle, "handle", map),
+            _ => __private::ignore(map),
         }
     }
+    #[inline]
     fn finish<E: ::serde::de::Error>(self) -> Result<GuestFileFlushArgs, E> {
         Ok(GuestFileFlushArgs {
             handle: __private::required(self.handle, "handle")?,
@@ -1646,6 +1185,7 @@ impl GuestFsfreezeStatus {
     }
 }
 impl From<&str> for GuestFsfreezeStatus {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "thawed" => Self::Thawed,
@@ -1656,6 +1196,7 @@ impl From<&str> for GuestFsfreezeStatus {
 }
 impl ::std::str::FromStr for GuestFsfreezeStatus {
     type Err = ::std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(value))
     }
@@ -1670,19 +1211,9 @@ impl ::serde::Serialize for GuestFsfreezeStatus {
         serializer.serialize_str(self.as_str())
     }
 }
-impl __private::FromKey for GuestFsfreezeStatus {
-    fn from_key(key: &str) -> Self {
-        Self::from(key)
-    }
-}
 impl<'de> ::serde::Deserialize<'de> for GuestFsfreezeStatus {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        deserializer
-            .deserialize_enum(
-                "GuestFsfreezeStatus",
-                Self::VALUES,
-                __private::EnumVisitor::<Self>::new("GuestFsfreezeStatus"),
-            )
+        __private::deserialize_enum(deserializer, "GuestFsfreezeStatus", Self::VALUES)
     }
 }
 /// Arguments of the command `guest-fsfreeze-status`.
@@ -1699,14 +1230,9 @@ impl<'de> ::serde::Deserialize<'de> for GuestFsfreezeStatus {
 /// *Since:* 0.15.0
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct GuestFsfreezeStatusArgs {}
-impl GuestFsfreezeStatusArgs {
-    /// The number of members [`Self::__serialize_members`] writes.
-    fn __member_count(&self) -> usize {
-        0usize
-    }
-    /// Writes the members into an object being serialized (a union writes its
-    /// branch's members inline with its own).
-    fn __serialize_members<S: ::serde::ser::SerializeStruct>(
+impl __private::Object for GuestFsfreezeStatusArgs {
+    const NAME: &'static str = "GuestFsfreezeStatusArgs";
+    fn serialize_members<S: ::serde::ser::SerializeStruct>(
         &self,
         _state: &mut S,
     ) -> Result<(), S::Error> {
@@ -1715,47 +1241,28 @@ impl GuestFsfreezeStatusArgs {
 }
 impl ::serde::Serialize for GuestFsfreezeStatusArgs {
     fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut state = serializer
-            .serialize_struct("GuestFsfreezeStatusArgs", self.__member_count())?;
-        self.__serialize_members(&mut state)?;
-        ::serde::ser::SerializeStruct::end(state)
+        __private::serialize_object(self, serializer)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for GuestFsfreezeStatusArgs {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        deserializer
-            .deserialize_struct(
-                "GuestFsfreezeStatusArgs",
-                &[],
-                __private::ObjectVisitor::<__GuestFsfreezeStatusArgsSlots>::new(
-                    "GuestFsfreezeStatusArgs",
-                ),
-            )
-    }
-}
-enum __GuestFsfreezeStatusArgsField {
-    __Ignore,
-}
-impl __private::FromKey for __GuestFsfreezeStatusArgsField {
-    fn from_key(key: &str) -> Self {
-        let _ = key;
-        Self::__Ignore
+        __private::deserialize_object::<__GuestFsfreezeStatusArgsSlots, D>(deserializer)
     }
 }
 #[derive(Default)]
 struct __GuestFsfreezeStatusArgsSlots {}
 impl __private::Slots for __GuestFsfreezeStatusArgsSlots {
-    type Field = __GuestFsfreezeStatusArgsField;
-    type Value = GuestFsfreezeStatusArgs;
+    type Object = GuestFsfreezeStatusArgs;
+    const MEMBERS: &'static [&'static str] = &[];
+    #[inline]
     fn entry<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
-        field: __GuestFsfreezeStatusArgsField,
+        _key: usize,
         map: &mut A,
     ) -> Result<(), A::Error> {
-        match field {
-            __GuestFsfreezeStatusArgsField::__Ignore => __private::ignore(map),
-        }
+        __private::ignore(map)
     }
+    #[inline]
     fn finish<E: ::serde::de::Error>(self) -> Result<GuestFsfreezeStatusArgs, E> {
         Ok(GuestFsfreezeStatusArgs {})
     }
@@ -1772,14 +1279,9 @@ impl __private::Slots for __GuestFsfreezeStatusArgsSlots {
 /// *Since:* 0.15.0
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct GuestFsfreezeFreezeArgs {}
-impl GuestFsfreezeFreezeArgs {
-    /// The number of members [`Self::__serialize_members`] writes.
-    fn __member_count(&self) -> usize {
-        0usize
-    }
-    /// Writes the members into an object being serialized (a union writes its
-    /// branch's members inline with its own).
-    fn __serialize_members<S: ::serde::ser::SerializeStruct>(
+impl __private::Object for GuestFsfreezeFreezeArgs {
+    const NAME: &'static str = "GuestFsfreezeFreezeArgs";
+    fn serialize_members<S: ::serde::ser::SerializeStruct>(
         &self,
         _state: &mut S,
     ) -> Result<(), S::Error> {
@@ -1788,47 +1290,28 @@ impl GuestFsfreezeFreezeArgs {
 }
 impl ::serde::Serialize for GuestFsfreezeFreezeArgs {
     fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut state = serializer
-            .serialize_struct("GuestFsfreezeFreezeArgs", self.__member_count())?;
-        self.__serialize_members(&mut state)?;
-        ::serde::ser::SerializeStruct::end(state)
+        __private::serialize_object(self, serializer)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for GuestFsfreezeFreezeArgs {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        deserializer
-            .deserialize_struct(
-                "GuestFsfreezeFreezeArgs",
-                &[],
-                __private::ObjectVisitor::<__GuestFsfreezeFreezeArgsSlots>::new(
-                    "GuestFsfreezeFreezeArgs",
-                ),
-            )
-    }
-}
-enum __GuestFsfreezeFreezeArgsField {
-    __Ignore,
-}
-impl __private::FromKey for __GuestFsfreezeFreezeArgsField {
-    fn from_key(key: &str) -> Self {
-        let _ = key;
-        Self::__Ignore
+        __private::deserialize_object::<__GuestFsfreezeFreezeArgsSlots, D>(deserializer)
     }
 }
 #[derive(Default)]
 struct __GuestFsfreezeFreezeArgsSlots {}
 impl __private::Slots for __GuestFsfreezeFreezeArgsSlots {
-    type Field = __GuestFsfreezeFreezeArgsField;
-    type Value = GuestFsfreezeFreezeArgs;
+    type Object = GuestFsfreezeFreezeArgs;
+    const MEMBERS: &'static [&'static str] = &[];
+    #[inline]
     fn entry<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
-        field: __GuestFsfreezeFreezeArgsField,
+        _key: usize,
         map: &mut A,
     ) -> Result<(), A::Error> {
-        match field {
-            __GuestFsfreezeFreezeArgsField::__Ignore => __private::ignore(map),
-        }
+        __private::ignore(map)
     }
+    #[inline]
     fn finish<E: ::serde::de::Error>(self) -> Result<GuestFsfreezeFreezeArgs, E> {
         Ok(GuestFsfreezeFreezeArgs {})
     }
@@ -1849,18 +1332,9 @@ pub struct GuestFsfreezeFreezeListArgs {
     /// If omitted, every mounted filesystem is frozen.
     pub mountpoints: Option<Vec<String>>,
 }
-impl GuestFsfreezeFreezeListArgs {
-    /// The number of members [`Self::__serialize_members`] writes.
-    fn __member_count(&self) -> usize {
-        let mut count = 0usize;
-        if self.mountpoints.is_some() {
-            count += 1;
-        }
-        count
-    }
-    /// Writes the members into an object being serialized (a union writes its
-    /// branch's members inline with its own).
-    fn __serialize_members<S: ::serde::ser::SerializeStruct>(
+impl __private::Object for GuestFsfreezeFreezeListArgs {
+    const NAME: &'static str = "GuestFsfreezeFreezeListArgs";
+    fn serialize_members<S: ::serde::ser::SerializeStruct>(
         &self,
         state: &mut S,
     ) -> Result<(), S::Error> {
@@ -1873,34 +1347,12 @@ impl GuestFsfreezeFreezeListArgs {
 }
 impl ::serde::Serialize for GuestFsfreezeFreezeListArgs {
     fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut state = serializer
-            .serialize_struct("GuestFsfreezeFreezeListArgs", self.__member_count())?;
-        self.__serialize_members(&mut state)?;
-        ::serde::ser::SerializeStruct::end(state)
+        __private::serialize_object(self, serializer)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for GuestFsfreezeFreezeListArgs {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        deserializer
-            .deserialize_struct(
-                "GuestFsfreezeFreezeListArgs",
-                &["mountpoints"],
-                __private::ObjectVisitor::<__GuestFsfreezeFreezeListArgsSlots>::new(
-                    "GuestFsfreezeFreezeListArgs",
-                ),
-            )
-    }
-}
-enum __GuestFsfreezeFreezeListArgsField {
-    Mountpoints,
-    __Ignore,
-}
-impl __private::FromKey for __GuestFsfreezeFreezeListArgsField {
-    fn from_key(key: &str) -> Self {
-        match key {
-            "mountpoints" => Self::Mountpoints,
-            _ => Self::__Ignore,
-        }
+        __private::deserialize_object::<__GuestFsfreezeFreezeListArgsSlots, D>(deserializer)
     }
 }
 #[derive(Default)]
@@ -1908,22 +1360,20 @@ struct __GuestFsfreezeFreezeListArgsSlots {
     mountpoints: Option<Vec<String>>,
 }
 impl __private::Slots for __GuestFsfreezeFreezeListArgsSlots {
-    type Field = __GuestFsfreezeFreezeListArgsField;
-    type Value = GuestFsfreezeFreezeListArgs;
+    type Object = GuestFsfreezeFreezeListArgs;
+    const MEMBERS: &'static [&'static str] = &["mountpoints"];
+    #[inline]
     fn entry<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
-        field: __GuestFsfreezeFreezeListArgsField,
+        key: usize,
         map: &mut A,
     ) -> Result<(), A::Error> {
-        match field {
-            __GuestFsfreezeFreezeListArgsField::Mountpoints => __private::store(
-                &mut self.mountpoints,
-                "mountpoints",
-                map,
-            ),
-            __GuestFsfreezeFreezeListArgsField::__Ignore => __private::ignore(map),
+        match key {
+            0 => __private::store(&mut self.mountpoints, "mountpoints", map),
+            _ => __private::ignore(map),
         }
     }
+    #[inline]
     fn finish<E: ::serde::de::Error>(self) -> Result<GuestFsfreezeFreezeListArgs, E> {
         Ok(GuestFsfreezeFreezeListArgs {
             mountpoints: self.mountpoints,
@@ -1947,14 +1397,9 @@ impl __private::Slots for __GuestFsfreezeFreezeListArgsSlots {
 /// *Since:* 0.15.0
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct GuestFsfreezeThawArgs {}
-impl GuestFsfreezeThawArgs {
-    /// The number of members [`Self::__serialize_members`] writes.
-    fn __member_count(&self) -> usize {
-        0usize
-    }
-    /// Writes the members into an object being serialized (a union writes its
-    /// branch's members inline with its own).
-    fn __serialize_members<S: ::serde::ser::SerializeStruct>(
+impl __private::Object for GuestFsfreezeThawArgs {
+    const NAME: &'static str = "GuestFsfreezeThawArgs";
+    fn serialize_members<S: ::serde::ser::SerializeStruct>(
         &self,
         _state: &mut S,
     ) -> Result<(), S::Error> {
@@ -1963,47 +1408,28 @@ impl GuestFsfreezeThawArgs {
 }
 impl ::serde::Serialize for GuestFsfreezeThawArgs {
     fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut state = serializer
-            .serialize_struct("GuestFsfreezeThawArgs", self.__member_count())?;
-        self.__serialize_members(&mut state)?;
-        ::serde::ser::SerializeStruct::end(state)
+        __private::serialize_object(self, serializer)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for GuestFsfreezeThawArgs {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        deserializer
-            .deserialize_struct(
-                "GuestFsfreezeThawArgs",
-                &[],
-                __private::ObjectVisitor::<__GuestFsfreezeThawArgsSlots>::new(
-                    "GuestFsfreezeThawArgs",
-                ),
-            )
-    }
-}
-enum __GuestFsfreezeThawArgsField {
-    __Ignore,
-}
-impl __private::FromKey for __GuestFsfreezeThawArgsField {
-    fn from_key(key: &str) -> Self {
-        let _ = key;
-        Self::__Ignore
+        __private::deserialize_object::<__GuestFsfreezeThawArgsSlots, D>(deserializer)
     }
 }
 #[derive(Default)]
 struct __GuestFsfreezeThawArgsSlots {}
 impl __private::Slots for __GuestFsfreezeThawArgsSlots {
-    type Field = __GuestFsfreezeThawArgsField;
-    type Value = GuestFsfreezeThawArgs;
+    type Object = GuestFsfreezeThawArgs;
+    const MEMBERS: &'static [&'static str] = &[];
+    #[inline]
     fn entry<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
-        field: __GuestFsfreezeThawArgsField,
+        _key: usize,
         map: &mut A,
     ) -> Result<(), A::Error> {
-        match field {
-            __GuestFsfreezeThawArgsField::__Ignore => __private::ignore(map),
-        }
+        __private::ignore(map)
     }
+    #[inline]
     fn finish<E: ::serde::de::Error>(self) -> Result<GuestFsfreezeThawArgs, E> {
         Ok(GuestFsfreezeThawArgs {})
     }
@@ -2020,24 +1446,9 @@ pub struct GuestFilesystemTrimResult {
     /// an error message when trim failed
     pub error: Option<String>,
 }
-impl GuestFilesystemTrimResult {
-    /// The number of members [`Self::__serialize_members`] writes.
-    fn __member_count(&self) -> usize {
-        let mut count = 1usize;
-        if self.trimmed.is_some() {
-            count += 1;
-        }
-        if self.minimum.is_some() {
-            count += 1;
-        }
-        if self.error.is_some() {
-            count += 1;
-        }
-        count
-    }
-    /// Writes the members into an object being serialized (a union writes its
-    /// branch's members inline with its own).
-    fn __serialize_members<S: ::serde::ser::SerializeStruct>(
+impl __private::Object for GuestFilesystemTrimResult {
+    const NAME: &'static str = "GuestFilesystemTrimResult";
+    fn serialize_members<S: ::serde::ser::SerializeStruct>(
         &self,
         state: &mut S,
     ) -> Result<(), S::Error> {
@@ -2059,40 +1470,12 @@ impl GuestFilesystemTrimResult {
 }
 impl ::serde::Serialize for GuestFilesystemTrimResult {
     fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut state = serializer
-            .serialize_struct("GuestFilesystemTrimResult", self.__member_count())?;
-        self.__serialize_members(&mut state)?;
-        ::serde::ser::SerializeStruct::end(state)
+        __private::serialize_object(self, serializer)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for GuestFilesystemTrimResult {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        deserializer
-            .deserialize_struct(
-                "GuestFilesystemTrimResult",
-                &["path", "trimmed", "minimum", "error"],
-                __private::ObjectVisitor::<__GuestFilesystemTrimResultSlots>::new(
-                    "GuestFilesystemTrimResult",
-                ),
-            )
-    }
-}
-enum __GuestFilesystemTrimResultField {
-    Path,
-    Trimmed,
-    Minimum,
-    Error,
-    __Ignore,
-}
-impl __private::FromKey for __GuestFilesystemTrimResultField {
-    fn from_key(key: &str) -> Self {
-        match key {
-            "path" => Self::Path,
-            "trimmed" => Self::Trimmed,
-            "minimum" => Self::Minimum,
-            "error" => Self::Error,
-            _ => Self::__Ignore,
-        }
+        __private::deserialize_object::<__GuestFilesystemTrimResultSlots, D>(deserializer)
     }
 }
 #[derive(Default)]
@@ -2103,33 +1486,23 @@ struct __GuestFilesystemTrimResultSlots {
     error: Option<String>,
 }
 impl __private::Slots for __GuestFilesystemTrimResultSlots {
-    type Field = __GuestFilesystemTrimResultField;
-    type Value = GuestFilesystemTrimResult;
+    type Object = GuestFilesystemTrimResult;
+    const MEMBERS: &'static [&'static str] = &["path", "trimmed", "minimum", "error"];
+    #[inline]
     fn entry<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
-        field: __GuestFilesystemTrimResultField,
+        key: usize,
         map: &mut A,
     ) -> Result<(), A::Error> {
-        match field {
-            __GuestFilesystemTrimResultField::Path => __private::store(&mut self.path, "path", map),
-            __GuestFilesystemTrimResultField::Trimmed => __private::store(
-                &mut self.trimmed,
-                "trimmed",
-                map,
-            ),
-            __GuestFilesystemTrimResultField::Minimum => __private::store(
-                &mut self.minimum,
-                "minimum",
-                map,
-            ),
-            __GuestFilesystemTrimResultField::Error => __private::store(
-                &mut self.error,
-                "error",
-                map,
-            ),
-            __GuestFilesystemTrimResultField::__Ignore => __private::ignore(map),
+        match key {
+            0 => __private::store(&mut self.path, "path", map),
+            1 => __private::store(&mut self.trimmed, "trimmed", map),
+            2 => __private::store(&mut self.minimum, "minimum", map),
+            3 => __private::store(&mut self.error, "error", map),
+            _ => __private::ignore(map),
         }
     }
+    #[inline]
     fn finish<E: ::serde::de::Error>(self) -> Result<GuestFilesystemTrimResult, E> {
         Ok(GuestFilesystemTrimResult {
             path: __private::required(self.path, "path")?,
@@ -2145,14 +1518,9 @@ pub struct GuestFilesystemTrimResponse {
     /// list of `GuestFilesystemTrimResult` per path that was trimmed
     pub paths: Vec<GuestFilesystemTrimResult>,
 }
-impl GuestFilesystemTrimResponse {
-    /// The number of members [`Self::__serialize_members`] writes.
-    fn __member_count(&self) -> usize {
-        1usize
-    }
-    /// Writes the members into an object being serialized (a union writes its
-    /// branch's members inline with its own).
-    fn __serialize_members<S: ::serde::ser::SerializeStruct>(
+impl __private::Object for GuestFilesystemTrimResponse {
+    const NAME: &'static str = "GuestFilesystemTrimResponse";
+    fn serialize_members<S: ::serde::ser::SerializeStruct>(
         &self,
         state: &mut S,
     ) -> Result<(), S::Error> {
@@ -2162,34 +1530,12 @@ impl GuestFilesystemTrimResponse {
 }
 impl ::serde::Serialize for GuestFilesystemTrimResponse {
     fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut state = serializer
-            .serialize_struct("GuestFilesystemTrimResponse", self.__member_count())?;
-        self.__serialize_members(&mut state)?;
-        ::serde::ser::SerializeStruct::end(state)
+        __private::serialize_object(self, serializer)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for GuestFilesystemTrimResponse {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        deserializer
-            .deserialize_struct(
-                "GuestFilesystemTrimResponse",
-                &["paths"],
-                __private::ObjectVisitor::<__GuestFilesystemTrimResponseSlots>::new(
-                    "GuestFilesystemTrimResponse",
-                ),
-            )
-    }
-}
-enum __GuestFilesystemTrimResponseField {
-    Paths,
-    __Ignore,
-}
-impl __private::FromKey for __GuestFilesystemTrimResponseField {
-    fn from_key(key: &str) -> Self {
-        match key {
-            "paths" => Self::Paths,
-            _ => Self::__Ignore,
-        }
+        __private::deserialize_object::<__GuestFilesystemTrimResponseSlots, D>(deserializer)
     }
 }
 #[derive(Default)]
@@ -2197,22 +1543,20 @@ struct __GuestFilesystemTrimResponseSlots {
     paths: Option<Vec<GuestFilesystemTrimResult>>,
 }
 impl __private::Slots for __GuestFilesystemTrimResponseSlots {
-    type Field = __GuestFilesystemTrimResponseField;
-    type Value = GuestFilesystemTrimResponse;
+    type Object = GuestFilesystemTrimResponse;
+    const MEMBERS: &'static [&'static str] = &["paths"];
+    #[inline]
     fn entry<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
-        field: __GuestFilesystemTrimResponseField,
+        key: usize,
         map: &mut A,
     ) -> Result<(), A::Error> {
-        match field {
-            __GuestFilesystemTrimResponseField::Paths => __private::store(
-                &mut self.paths,
-                "paths",
-                map,
-            ),
-            __GuestFilesystemTrimResponseField::__Ignore => __private::ignore(map),
+        match key {
+            0 => __private::store(&mut self.paths, "paths", map),
+            _ => __private::ignore(map),
         }
     }
+    #[inline]
     fn finish<E: ::serde::de::Error>(self) -> Result<GuestFilesystemTrimResponse, E> {
         Ok(GuestFilesystemTrimResponse {
             paths: __private::required(self.paths, "paths")?,
@@ -2239,18 +1583,9 @@ pub struct GuestFstrimArgs {
     /// The default value is zero, meaning "discard every free block".
     pub minimum: Option<i64>,
 }
-impl GuestFstrimArgs {
-    /// The number of members [`Self::__serialize_members`] writes.
-    fn __member_count(&self) -> usize {
-        let mut count = 0usize;
-        if self.minimum.is_some() {
-            count += 1;
-        }
-        count
-    }
-    /// Writes the members into an object being serialized (a union writes its
-    /// branch's members inline with its own).
-    fn __serialize_members<S: ::serde::ser::SerializeStruct>(
+impl __private::Object for GuestFstrimArgs {
+    const NAME: &'static str = "GuestFstrimArgs";
+    fn serialize_members<S: ::serde::ser::SerializeStruct>(
         &self,
         state: &mut S,
     ) -> Result<(), S::Error> {
@@ -2263,31 +1598,12 @@ impl GuestFstrimArgs {
 }
 impl ::serde::Serialize for GuestFstrimArgs {
     fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut state = serializer.serialize_struct("GuestFstrimArgs", self.__member_count())?;
-        self.__serialize_members(&mut state)?;
-        ::serde::ser::SerializeStruct::end(state)
+        __private::serialize_object(self, serializer)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for GuestFstrimArgs {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        deserializer
-            .deserialize_struct(
-                "GuestFstrimArgs",
-                &["minimum"],
-                __private::ObjectVisitor::<__GuestFstrimArgsSlots>::new("GuestFstrimArgs"),
-            )
-    }
-}
-enum __GuestFstrimArgsField {
-    Minimum,
-    __Ignore,
-}
-impl __private::FromKey for __GuestFstrimArgsField {
-    fn from_key(key: &str) -> Self {
-        match key {
-            "minimum" => Self::Minimum,
-            _ => Self::__Ignore,
-        }
+        __private::deserialize_object::<__GuestFstrimArgsSlots, D>(deserializer)
     }
 }
 #[derive(Default)]
@@ -2295,18 +1611,20 @@ struct __GuestFstrimArgsSlots {
     minimum: Option<i64>,
 }
 impl __private::Slots for __GuestFstrimArgsSlots {
-    type Field = __GuestFstrimArgsField;
-    type Value = GuestFstrimArgs;
+    type Object = GuestFstrimArgs;
+    const MEMBERS: &'static [&'static str] = &["minimum"];
+    #[inline]
     fn entry<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
-        field: __GuestFstrimArgsField,
+        key: usize,
         map: &mut A,
     ) -> Result<(), A::Error> {
-        match field {
-            __GuestFstrimArgsField::Minimum => __private::store(&mut self.minimum, "minimum", map),
-            __GuestFstrimArgsField::__Ignore => __private::ignore(map),
+        match key {
+            0 => __private::store(&mut self.minimum, "minimum", map),
+            _ => __private::ignore(map),
         }
     }
+    #[inline]
     fn finish<E: ::serde::de::Error>(self) -> Result<GuestFstrimArgs, E> {
         Ok(GuestFstrimArgs {
             minimum: self.minimum,
@@ -2339,14 +1657,9 @@ impl __private::Slots for __GuestFstrimArgsSlots {
 /// *Since:* 1.1
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct GuestSuspendDiskArgs {}
-impl GuestSuspendDiskArgs {
-    /// The number of members [`Self::__serialize_members`] writes.
-    fn __member_count(&self) -> usize {
-        0usize
-    }
-    /// Writes the members into an object being serialized (a union writes its
-    /// branch's members inline with its own).
-    fn __serialize_members<S: ::serde::ser::SerializeStruct>(
+impl __private::Object for GuestSuspendDiskArgs {
+    const NAME: &'static str = "GuestSuspendDiskArgs";
+    fn serialize_members<S: ::serde::ser::SerializeStruct>(
         &self,
         _state: &mut S,
     ) -> Result<(), S::Error> {
@@ -2355,46 +1668,28 @@ impl GuestSuspendDiskArgs {
 }
 impl ::serde::Serialize for GuestSuspendDiskArgs {
     fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut state = serializer.serialize_struct("GuestSuspendDiskArgs", self.__member_count())?;
-        self.__serialize_members(&mut state)?;
-        ::serde::ser::SerializeStruct::end(state)
+        __private::serialize_object(self, serializer)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for GuestSuspendDiskArgs {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        deserializer
-            .deserialize_struct(
-                "GuestSuspendDiskArgs",
-                &[],
-                __private::ObjectVisitor::<__GuestSuspendDiskArgsSlots>::new(
-                    "GuestSuspendDiskArgs",
-                ),
-            )
-    }
-}
-enum __GuestSuspendDiskArgsField {
-    __Ignore,
-}
-impl __private::FromKey for __GuestSuspendDiskArgsField {
-    fn from_key(key: &str) -> Self {
-        let _ = key;
-        Self::__Ignore
+        __private::deserialize_object::<__GuestSuspendDiskArgsSlots, D>(deserializer)
     }
 }
 #[derive(Default)]
 struct __GuestSuspendDiskArgsSlots {}
 impl __private::Slots for __GuestSuspendDiskArgsSlots {
-    type Field = __GuestSuspendDiskArgsField;
-    type Value = GuestSuspendDiskArgs;
+    type Object = GuestSuspendDiskArgs;
+    const MEMBERS: &'static [&'static str] = &[];
+    #[inline]
     fn entry<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
-        field: __GuestSuspendDiskArgsField,
+        _key: usize,
         map: &mut A,
     ) -> Result<(), A::Error> {
-        match field {
-            __GuestSuspendDiskArgsField::__Ignore => __private::ignore(map),
-        }
+        __private::ignore(map)
     }
+    #[inline]
     fn finish<E: ::serde::de::Error>(self) -> Result<GuestSuspendDiskArgs, E> {
         Ok(GuestSuspendDiskArgs {})
     }
@@ -2429,14 +1724,9 @@ impl __private::Slots for __GuestSuspendDiskArgsSlots {
 /// *Since:* 1.1
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct GuestSuspendRamArgs {}
-impl GuestSuspendRamArgs {
-    /// The number of members [`Self::__serialize_members`] writes.
-    fn __member_count(&self) -> usize {
-        0usize
-    }
-    /// Writes the members into an object being serialized (a union writes its
-    /// branch's members inline with its own).
-    fn __serialize_members<S: ::serde::ser::SerializeStruct>(
+impl __private::Object for GuestSuspendRamArgs {
+    const NAME: &'static str = "GuestSuspendRamArgs";
+    fn serialize_members<S: ::serde::ser::SerializeStruct>(
         &self,
         _state: &mut S,
     ) -> Result<(), S::Error> {
@@ -2445,44 +1735,28 @@ impl GuestSuspendRamArgs {
 }
 impl ::serde::Serialize for GuestSuspendRamArgs {
     fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut state = serializer.serialize_struct("GuestSuspendRamArgs", self.__member_count())?;
-        self.__serialize_members(&mut state)?;
-        ::serde::ser::SerializeStruct::end(state)
+        __private::serialize_object(self, serializer)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for GuestSuspendRamArgs {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        deserializer
-            .deserialize_struct(
-                "GuestSuspendRamArgs",
-                &[],
-                __private::ObjectVisitor::<__GuestSuspendRamArgsSlots>::new("GuestSuspendRamArgs"),
-            )
-    }
-}
-enum __GuestSuspendRamArgsField {
-    __Ignore,
-}
-impl __private::FromKey for __GuestSuspendRamArgsField {
-    fn from_key(key: &str) -> Self {
-        let _ = key;
-        Self::__Ignore
+        __private::deserialize_object::<__GuestSuspendRamArgsSlots, D>(deserializer)
     }
 }
 #[derive(Default)]
 struct __GuestSuspendRamArgsSlots {}
 impl __private::Slots for __GuestSuspendRamArgsSlots {
-    type Field = __GuestSuspendRamArgsField;
-    type Value = GuestSuspendRamArgs;
+    type Object = GuestSuspendRamArgs;
+    const MEMBERS: &'static [&'static str] = &[];
+    #[inline]
     fn entry<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
-        field: __GuestSuspendRamArgsField,
+        _key: usize,
         map: &mut A,
     ) -> Result<(), A::Error> {
-        match field {
-            __GuestSuspendRamArgsField::__Ignore => __private::ignore(map),
-        }
+        __private::ignore(map)
     }
+    #[inline]
     fn finish<E: ::serde::de::Error>(self) -> Result<GuestSuspendRamArgs, E> {
         Ok(GuestSuspendRamArgs {})
     }
@@ -2512,14 +1786,9 @@ impl __private::Slots for __GuestSuspendRamArgsSlots {
 /// *Since:* 1.1
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct GuestSuspendHybridArgs {}
-impl GuestSuspendHybridArgs {
-    /// The number of members [`Self::__serialize_members`] writes.
-    fn __member_count(&self) -> usize {
-        0usize
-    }
-    /// Writes the members into an object being serialized (a union writes its
-    /// branch's members inline with its own).
-    fn __serialize_members<S: ::serde::ser::SerializeStruct>(
+impl __private::Object for GuestSuspendHybridArgs {
+    const NAME: &'static str = "GuestSuspendHybridArgs";
+    fn serialize_members<S: ::serde::ser::SerializeStruct>(
         &self,
         _state: &mut S,
     ) -> Result<(), S::Error> {
@@ -2528,47 +1797,28 @@ impl GuestSuspendHybridArgs {
 }
 impl ::serde::Serialize for GuestSuspendHybridArgs {
     fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut state = serializer
-            .serialize_struct("GuestSuspendHybridArgs", self.__member_count())?;
-        self.__serialize_members(&mut state)?;
-        ::serde::ser::SerializeStruct::end(state)
+        __private::serialize_object(self, serializer)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for GuestSuspendHybridArgs {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        deserializer
-            .deserialize_struct(
-                "GuestSuspendHybridArgs",
-                &[],
-                __private::ObjectVisitor::<__GuestSuspendHybridArgsSlots>::new(
-                    "GuestSuspendHybridArgs",
-                ),
-            )
-    }
-}
-enum __GuestSuspendHybridArgsField {
-    __Ignore,
-}
-impl __private::FromKey for __GuestSuspendHybridArgsField {
-    fn from_key(key: &str) -> Self {
-        let _ = key;
-        Self::__Ignore
+        __private::deserialize_object::<__GuestSuspendHybridArgsSlots, D>(deserializer)
     }
 }
 #[derive(Default)]
 struct __GuestSuspendHybridArgsSlots {}
 impl __private::Slots for __GuestSuspendHybridArgsSlots {
-    type Field = __GuestSuspendHybridArgsField;
-    type Value = GuestSuspendHybridArgs;
+    type Object = GuestSuspendHybridArgs;
+    const MEMBERS: &'static [&'static str] = &[];
+    #[inline]
     fn entry<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
-        field: __GuestSuspendHybridArgsField,
+        _key: usize,
         map: &mut A,
     ) -> Result<(), A::Error> {
-        match field {
-            __GuestSuspendHybridArgsField::__Ignore => __private::ignore(map),
-        }
+        __private::ignore(map)
     }
+    #[inline]
     fn finish<E: ::serde::de::Error>(self) -> Result<GuestSuspendHybridArgs, E> {
         Ok(GuestSuspendHybridArgs {})
     }
@@ -2602,6 +1852,7 @@ impl GuestIpAddressType {
     }
 }
 impl From<&str> for GuestIpAddressType {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "ipv4" => Self::Ipv4,
@@ -2612,6 +1863,7 @@ impl From<&str> for GuestIpAddressType {
 }
 impl ::std::str::FromStr for GuestIpAddressType {
     type Err = ::std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(value))
     }
@@ -2626,19 +1878,9 @@ impl ::serde::Serialize for GuestIpAddressType {
         serializer.serialize_str(self.as_str())
     }
 }
-impl __private::FromKey for GuestIpAddressType {
-    fn from_key(key: &str) -> Self {
-        Self::from(key)
-    }
-}
 impl<'de> ::serde::Deserialize<'de> for GuestIpAddressType {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        deserializer
-            .deserialize_enum(
-                "GuestIpAddressType",
-                Self::VALUES,
-                __private::EnumVisitor::<Self>::new("GuestIpAddressType"),
-            )
+        __private::deserialize_enum(deserializer, "GuestIpAddressType", Self::VALUES)
     }
 }
 /// *Since:* 1.1
@@ -2651,14 +1893,9 @@ pub struct GuestIpAddress {
     /// Network prefix length of `ip-address`
     pub prefix: i64,
 }
-impl GuestIpAddress {
-    /// The number of members [`Self::__serialize_members`] writes.
-    fn __member_count(&self) -> usize {
-        3usize
-    }
-    /// Writes the members into an object being serialized (a union writes its
-    /// branch's members inline with its own).
-    fn __serialize_members<S: ::serde::ser::SerializeStruct>(
+impl __private::Object for GuestIpAddress {
+    const NAME: &'static str = "GuestIpAddress";
+    fn serialize_members<S: ::serde::ser::SerializeStruct>(
         &self,
         state: &mut S,
     ) -> Result<(), S::Error> {
@@ -2670,35 +1907,12 @@ impl GuestIpAddress {
 }
 impl ::serde::Serialize for GuestIpAddress {
     fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut state = serializer.serialize_struct("GuestIpAddress", self.__member_count())?;
-        self.__serialize_members(&mut state)?;
-        ::serde::ser::SerializeStruct::end(state)
+        __private::serialize_object(self, serializer)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for GuestIpAddress {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        deserializer
-            .deserialize_struct(
-                "GuestIpAddress",
-                &["ip-address", "ip-address-type", "prefix"],
-                __private::ObjectVisitor::<__GuestIpAddressSlots>::new("GuestIpAddress"),
-            )
-    }
-}
-enum __GuestIpAddressField {
-    IpAddress,
-    IpAddressType,
-    Prefix,
-    __Ignore,
-}
-impl __private::FromKey for __GuestIpAddressField {
-    fn from_key(key: &str) -> Self {
-        match key {
-            "ip-address" => Self::IpAddress,
-            "ip-address-type" => Self::IpAddressType,
-            "prefix" => Self::Prefix,
-            _ => Self::__Ignore,
-        }
+        __private::deserialize_object::<__GuestIpAddressSlots, D>(deserializer)
     }
 }
 #[derive(Default)]
@@ -2708,28 +1922,22 @@ struct __GuestIpAddressSlots {
     prefix: Option<i64>,
 }
 impl __private::Slots for __GuestIpAddressSlots {
-    type Field = __GuestIpAddressField;
-    type Value = GuestIpAddress;
+    type Object = GuestIpAddress;
+    const MEMBERS: &'static [&'static str] = &["ip-address", "ip-address-type", "prefix"];
+    #[inline]
     fn entry<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
-        field: __GuestIpAddressField,
+        key: usize,
         map: &mut A,
     ) -> Result<(), A::Error> {
-        match field {
-            __GuestIpAddressField::IpAddress => __private::store(
-                &mut self.ip_address,
-                "ip-address",
-                map,
-            ),
-            __GuestIpAddressField::IpAddressType => __private::store(
-                &mut self.ip_address_type,
-                "ip-address-type",
-                map,
-            ),
-            __GuestIpAddressField::Prefix => __private::store(&mut self.prefix, "prefix", map),
-            __GuestIpAddressField::__Ignore => __private::ignore(map),
+        match key {
+            0 => __private::store(&mut self.ip_address, "ip-address", map),
+            1 => __private::store(&mut self.ip_address_type, "ip-address-type", map),
+            2 => __private::store(&mut self.prefix, "prefix", map),
+            _ => __private::ignore(map),
         }
     }
+    #[inline]
     fn finish<E: ::serde::de::Error>(self) -> Result<GuestIpAddress, E> {
         Ok(GuestIpAddress {
             ip_address: __private::required(self.ip_address, "ip-address")?,
@@ -2748,21 +1956,9 @@ pub struct GuestNetworkInterface {
     /// List of addresses assigned to `name`
     pub ip_addresses: Option<Vec<GuestIpAddress>>,
 }
-impl GuestNetworkInterface {
-    /// The number of members [`Self::__serialize_members`] writes.
-    fn __member_count(&self) -> usize {
-        let mut count = 1usize;
-        if self.hardware_address.is_some() {
-            count += 1;
-        }
-        if self.ip_addresses.is_some() {
-            count += 1;
-        }
-        count
-    }
-    /// Writes the members into an object being serialized (a union writes its
-    /// branch's members inline with its own).
-    fn __serialize_members<S: ::serde::ser::SerializeStruct>(
+impl __private::Object for GuestNetworkInterface {
+    const NAME: &'static str = "GuestNetworkInterface";
+    fn serialize_members<S: ::serde::ser::SerializeStruct>(
         &self,
         state: &mut S,
     ) -> Result<(), S::Error> {
@@ -2780,38 +1976,12 @@ impl GuestNetworkInterface {
 }
 impl ::serde::Serialize for GuestNetworkInterface {
     fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut state = serializer
-            .serialize_struct("GuestNetworkInterface", self.__member_count())?;
-        self.__serialize_members(&mut state)?;
-        ::serde::ser::SerializeStruct::end(state)
+        __private::serialize_object(self, serializer)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for GuestNetworkInterface {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        deserializer
-            .deserialize_struct(
-                "GuestNetworkInterface",
-                &["name", "hardware-address", "ip-addresses"],
-                __private::ObjectVisitor::<__GuestNetworkInterfaceSlots>::new(
-                    "GuestNetworkInterface",
-                ),
-            )
-    }
-}
-enum __GuestNetworkInterfaceField {
-    Name,
-    HardwareAddress,
-    IpAddresses,
-    __Ignore,
-}
-impl __private::FromKey for __GuestNetworkInterfaceField {
-    fn from_key(key: &str) -> Self {
-        match key {
-            "name" => Self::Name,
-            "hardware-address" => Self::HardwareAddress,
-            "ip-addresses" => Self::IpAddresses,
-            _ => Self::__Ignore,
-        }
+        __private::deserialize_object::<__GuestNetworkInterfaceSlots, D>(deserializer)
     }
 }
 #[derive(Default)]
@@ -2821,28 +1991,22 @@ struct __GuestNetworkInterfaceSlots {
     ip_addresses: Option<Vec<GuestIpAddress>>,
 }
 impl __private::Slots for __GuestNetworkInterfaceSlots {
-    type Field = __GuestNetworkInterfaceField;
-    type Value = GuestNetworkInterface;
+    type Object = GuestNetworkInterface;
+    const MEMBERS: &'static [&'static str] = &["name", "hardware-address", "ip-addresses"];
+    #[inline]
     fn entry<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
-        field: __GuestNetworkInterfaceField,
+        key: usize,
         map: &mut A,
     ) -> Result<(), A::Error> {
-        match field {
-            __GuestNetworkInterfaceField::Name => __private::store(&mut self.name, "name", map),
-            __GuestNetworkInterfaceField::HardwareAddress => __private::store(
-                &mut self.hardware_address,
-                "hardware-address",
-                map,
-            ),
-            __GuestNetworkInterfaceField::IpAddresses => __private::store(
-                &mut self.ip_addresses,
-                "ip-addresses",
-                map,
-            ),
-            __GuestNetworkInterfaceField::__Ignore => __private::ignore(map),
+        match key {
+            0 => __private::store(&mut self.name, "name", map),
+            1 => __private::store(&mut self.hardware_address, "hardware-address", map),
+            2 => __private::store(&mut self.ip_addresses, "ip-addresses", map),
+            _ => __private::ignore(map),
         }
     }
+    #[inline]
     fn finish<E: ::serde::de::Error>(self) -> Result<GuestNetworkInterface, E> {
         Ok(GuestNetworkInterface {
             name: __private::required(self.name, "name")?,
@@ -2863,14 +2027,9 @@ impl __private::Slots for __GuestNetworkInterfaceSlots {
 /// *Since:* 1.1
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct GuestNetworkGetInterfacesArgs {}
-impl GuestNetworkGetInterfacesArgs {
-    /// The number of members [`Self::__serialize_members`] writes.
-    fn __member_count(&self) -> usize {
-        0usize
-    }
-    /// Writes the members into an object being serialized (a union writes its
-    /// branch's members inline with its own).
-    fn __serialize_members<S: ::serde::ser::SerializeStruct>(
+impl __private::Object for GuestNetworkGetInterfacesArgs {
+    const NAME: &'static str = "GuestNetworkGetInterfacesArgs";
+    fn serialize_members<S: ::serde::ser::SerializeStruct>(
         &self,
         _state: &mut S,
     ) -> Result<(), S::Error> {
@@ -2879,47 +2038,28 @@ impl GuestNetworkGetInterfacesArgs {
 }
 impl ::serde::Serialize for GuestNetworkGetInterfacesArgs {
     fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut state = serializer
-            .serialize_struct("GuestNetworkGetInterfacesArgs", self.__member_count())?;
-        self.__serialize_members(&mut state)?;
-        ::serde::ser::SerializeStruct::end(state)
+        __private::serialize_object(self, serializer)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for GuestNetworkGetInterfacesArgs {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        deserializer
-            .deserialize_struct(
-                "GuestNetworkGetInterfacesArgs",
-                &[],
-                __private::ObjectVisitor::<__GuestNetworkGetInterfacesArgsSlots>::new(
-                    "GuestNetworkGetInterfacesArgs",
-                ),
-            )
-    }
-}
-enum __GuestNetworkGetInterfacesArgsField {
-    __Ignore,
-}
-impl __private::FromKey for __GuestNetworkGetInterfacesArgsField {
-    fn from_key(key: &str) -> Self {
-        let _ = key;
-        Self::__Ignore
+        __private::deserialize_object::<__GuestNetworkGetInterfacesArgsSlots, D>(deserializer)
     }
 }
 #[derive(Default)]
 struct __GuestNetworkGetInterfacesArgsSlots {}
 impl __private::Slots for __GuestNetworkGetInterfacesArgsSlots {
-    type Field = __GuestNetworkGetInterfacesArgsField;
-    type Value = GuestNetworkGetInterfacesArgs;
+    type Object = GuestNetworkGetInterfacesArgs;
+    const MEMBERS: &'static [&'static str] = &[];
+    #[inline]
     fn entry<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
-        field: __GuestNetworkGetInterfacesArgsField,
+        _key: usize,
         map: &mut A,
     ) -> Result<(), A::Error> {
-        match field {
-            __GuestNetworkGetInterfacesArgsField::__Ignore => __private::ignore(map),
-        }
+        __private::ignore(map)
     }
+    #[inline]
     fn finish<E: ::serde::de::Error>(self) -> Result<GuestNetworkGetInterfacesArgs, E> {
         Ok(GuestNetworkGetInterfacesArgs {})
     }
@@ -2937,18 +2077,9 @@ pub struct GuestLogicalProcessor {
     /// then).
     pub can_offline: Option<bool>,
 }
-impl GuestLogicalProcessor {
-    /// The number of members [`Self::__serialize_members`] writes.
-    fn __member_count(&self) -> usize {
-        let mut count = 2usize;
-        if self.can_offline.is_some() {
-            count += 1;
-        }
-        count
-    }
-    /// Writes the members into an object being serialized (a union writes its
-    /// branch's members inline with its own).
-    fn __serialize_members<S: ::serde::ser::SerializeStruct>(
+impl __private::Object for GuestLogicalProcessor {
+    const NAME: &'static str = "GuestLogicalProcessor";
+    fn serialize_members<S: ::serde::ser::SerializeStruct>(
         &self,
         state: &mut S,
     ) -> Result<(), S::Error> {
@@ -2963,38 +2094,12 @@ impl GuestLogicalProcessor {
 }
 impl ::serde::Serialize for GuestLogicalProcessor {
     fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut state = serializer
-            .serialize_struct("GuestLogicalProcessor", self.__member_count())?;
-        self.__serialize_members(&mut state)?;
-        ::serde::ser::SerializeStruct::end(state)
+        __private::serialize_object(self, serializer)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for GuestLogicalProcessor {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        deserializer
-            .deserialize_struct(
-                "GuestLogicalProcessor",
-                &["logical-id", "online", "can-offline"],
-                __private::ObjectVisitor::<__GuestLogicalProcessorSlots>::new(
-                    "GuestLogicalProcessor",
-                ),
-            )
-    }
-}
-enum __GuestLogicalProcessorField {
-    LogicalId,
-    Online,
-    CanOffline,
-    __Ignore,
-}
-impl __private::FromKey for __GuestLogicalProcessorField {
-    fn from_key(key: &str) -> Self {
-        match key {
-            "logical-id" => Self::LogicalId,
-            "online" => Self::Online,
-            "can-offline" => Self::CanOffline,
-            _ => Self::__Ignore,
-        }
+        __private::deserialize_object::<__GuestLogicalProcessorSlots, D>(deserializer)
     }
 }
 #[derive(Default)]
@@ -3004,32 +2109,22 @@ struct __GuestLogicalProcessorSlots {
     can_offline: Option<bool>,
 }
 impl __private::Slots for __GuestLogicalProcessorSlots {
-    type Field = __GuestLogicalProcessorField;
-    type Value = GuestLogicalProcessor;
+    type Object = GuestLogicalProcessor;
+    const MEMBERS: &'static [&'static str] = &["logical-id", "online", "can-offline"];
+    #[inline]
     fn entry<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
-        field: __GuestLogicalProcessorField,
+        key: usize,
         map: &mut A,
     ) -> Result<(), A::Error> {
-        match field {
-            __GuestLogicalProcessorField::LogicalId => __private::store(
-                &mut self.logical_id,
-                "logical-id",
-                map,
-            ),
-            __GuestLogicalProcessorField::Online => __private::store(
-                &mut self.online,
-                "online",
-                map,
-            ),
-            __GuestLogicalProcessorField::CanOffline => __private::store(
-                &mut self.can_offline,
-                "can-offline",
-                map,
-            ),
-            __GuestLogicalProcessorField::__Ignore => __private::ignore(map),
+        match key {
+            0 => __private::store(&mut self.logical_id, "logical-id", map),
+            1 => __private::store(&mut self.online, "online", map),
+            2 => __private::store(&mut self.can_offline, "can-offline", map),
+            _ => __private::ignore(map),
         }
     }
+    #[inline]
     fn finish<E: ::serde::de::Error>(self) -> Result<GuestLogicalProcessor, E> {
         Ok(GuestLogicalProcessor {
             logical_id: __private::required(self.logical_id, "logical-id")?,
@@ -3052,14 +2147,9 @@ impl __private::Slots for __GuestLogicalProcessorSlots {
 /// *Since:* 1.5
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct GuestGetVcpusArgs {}
-impl GuestGetVcpusArgs {
-    /// The number of members [`Self::__serialize_members`] writes.
-    fn __member_count(&self) -> usize {
-        0usize
-    }
-    /// Writes the members into an object being serialized (a union writes its
-    /// branch's members inline with its own).
-    fn __serialize_members<S: ::serde::ser::SerializeStruct>(
+impl __private::Object for GuestGetVcpusArgs {
+    const NAME: &'static str = "GuestGetVcpusArgs";
+    fn serialize_members<S: ::serde::ser::SerializeStruct>(
         &self,
         _state: &mut S,
     ) -> Result<(), S::Error> {
@@ -3068,44 +2158,28 @@ impl GuestGetVcpusArgs {
 }
 impl ::serde::Serialize for GuestGetVcpusArgs {
     fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut state = serializer.serialize_struct("GuestGetVcpusArgs", self.__member_count())?;
-        self.__serialize_members(&mut state)?;
-        ::serde::ser::SerializeStruct::end(state)
+        __private::serialize_object(self, serializer)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for GuestGetVcpusArgs {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        deserializer
-            .deserialize_struct(
-                "GuestGetVcpusArgs",
-                &[],
-                __private::ObjectVisitor::<__GuestGetVcpusArgsSlots>::new("GuestGetVcpusArgs"),
-            )
-    }
-}
-enum __GuestGetVcpusArgsField {
-    __Ignore,
-}
-impl __private::FromKey for __GuestGetVcpusArgsField {
-    fn from_key(key: &str) -> Self {
-        let _ = key;
-        Self::__Ignore
+        __private::deserialize_object::<__GuestGetVcpusArgsSlots, D>(deserializer)
     }
 }
 #[derive(Default)]
 struct __GuestGetVcpusArgsSlots {}
 impl __private::Slots for __GuestGetVcpusArgsSlots {
-    type Field = __GuestGetVcpusArgsField;
-    type Value = GuestGetVcpusArgs;
+    type Object = GuestGetVcpusArgs;
+    const MEMBERS: &'static [&'static str] = &[];
+    #[inline]
     fn entry<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
-        field: __GuestGetVcpusArgsField,
+        _key: usize,
         map: &mut A,
     ) -> Result<(), A::Error> {
-        match field {
-            __GuestGetVcpusArgsField::__Ignore => __private::ignore(map),
-        }
+        __private::ignore(map)
     }
+    #[inline]
     fn finish<E: ::serde::de::Error>(self) -> Result<GuestGetVcpusArgs, E> {
         Ok(GuestGetVcpusArgs {})
     }
@@ -3149,14 +2223,9 @@ impl __private::Slots for __GuestGetVcpusArgsSlots {
 pub struct GuestSetVcpusArgs {
     pub vcpus: Vec<GuestLogicalProcessor>,
 }
-impl GuestSetVcpusArgs {
-    /// The number of members [`Self::__serialize_members`] writes.
-    fn __member_count(&self) -> usize {
-        1usize
-    }
-    /// Writes the members into an object being serialized (a union writes its
-    /// branch's members inline with its own).
-    fn __serialize_members<S: ::serde::ser::SerializeStruct>(
+impl __private::Object for GuestSetVcpusArgs {
+    const NAME: &'static str = "GuestSetVcpusArgs";
+    fn serialize_members<S: ::serde::ser::SerializeStruct>(
         &self,
         state: &mut S,
     ) -> Result<(), S::Error> {
@@ -3166,31 +2235,12 @@ impl GuestSetVcpusArgs {
 }
 impl ::serde::Serialize for GuestSetVcpusArgs {
     fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut state = serializer.serialize_struct("GuestSetVcpusArgs", self.__member_count())?;
-        self.__serialize_members(&mut state)?;
-        ::serde::ser::SerializeStruct::end(state)
+        __private::serialize_object(self, serializer)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for GuestSetVcpusArgs {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        deserializer
-            .deserialize_struct(
-                "GuestSetVcpusArgs",
-                &["vcpus"],
-                __private::ObjectVisitor::<__GuestSetVcpusArgsSlots>::new("GuestSetVcpusArgs"),
-            )
-    }
-}
-enum __GuestSetVcpusArgsField {
-    Vcpus,
-    __Ignore,
-}
-impl __private::FromKey for __GuestSetVcpusArgsField {
-    fn from_key(key: &str) -> Self {
-        match key {
-            "vcpus" => Self::Vcpus,
-            _ => Self::__Ignore,
-        }
+        __private::deserialize_object::<__GuestSetVcpusArgsSlots, D>(deserializer)
     }
 }
 #[derive(Default)]
@@ -3198,18 +2248,20 @@ struct __GuestSetVcpusArgsSlots {
     vcpus: Option<Vec<GuestLogicalProcessor>>,
 }
 impl __private::Slots for __GuestSetVcpusArgsSlots {
-    type Field = __GuestSetVcpusArgsField;
-    type Value = GuestSetVcpusArgs;
+    type Object = GuestSetVcpusArgs;
+    const MEMBERS: &'static [&'static str] = &["vcpus"];
+    #[inline]
     fn entry<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
-        field: __GuestSetVcpusArgsField,
+        key: usize,
         map: &mut A,
     ) -> Result<(), A::Error> {
-        match field {
-            __GuestSetVcpusArgsField::Vcpus => __private::store(&mut self.vcpus, "vcpus", map),
-            __GuestSetVcpusArgsField::__Ignore => __private::ignore(map),
+        match key {
+            0 => __private::store(&mut self.vcpus, "vcpus", map),
+            _ => __private::ignore(map),
         }
     }
+    #[inline]
     fn finish<E: ::serde::de::Error>(self) -> Result<GuestSetVcpusArgs, E> {
         Ok(GuestSetVcpusArgs {
             vcpus: __private::required(self.vcpus, "vcpus")?,
@@ -3315,6 +2367,7 @@ impl GuestDiskBusType {
     }
 }
 impl From<&str> for GuestDiskBusType {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "ide" => Self::Ide,
@@ -3342,6 +2395,7 @@ impl From<&str> for GuestDiskBusType {
 }
 impl ::std::str::FromStr for GuestDiskBusType {
     type Err = ::std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(value))
     }
@@ -3356,19 +2410,9 @@ impl ::serde::Serialize for GuestDiskBusType {
         serializer.serialize_str(self.as_str())
     }
 }
-impl __private::FromKey for GuestDiskBusType {
-    fn from_key(key: &str) -> Self {
-        Self::from(key)
-    }
-}
 impl<'de> ::serde::Deserialize<'de> for GuestDiskBusType {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        deserializer
-            .deserialize_enum(
-                "GuestDiskBusType",
-                Self::VALUES,
-                __private::EnumVisitor::<Self>::new("GuestDiskBusType"),
-            )
+        __private::deserialize_enum(deserializer, "GuestDiskBusType", Self::VALUES)
     }
 }
 /// *Since:* 2.2
@@ -3383,14 +2427,9 @@ pub struct GuestPciAddress {
     /// function id
     pub function: i64,
 }
-impl GuestPciAddress {
-    /// The number of members [`Self::__serialize_members`] writes.
-    fn __member_count(&self) -> usize {
-        4usize
-    }
-    /// Writes the members into an object being serialized (a union writes its
-    /// branch's members inline with its own).
-    fn __serialize_members<S: ::serde::ser::SerializeStruct>(
+impl __private::Object for GuestPciAddress {
+    const NAME: &'static str = "GuestPciAddress";
+    fn serialize_members<S: ::serde::ser::SerializeStruct>(
         &self,
         state: &mut S,
     ) -> Result<(), S::Error> {
@@ -3403,37 +2442,12 @@ impl GuestPciAddress {
 }
 impl ::serde::Serialize for GuestPciAddress {
     fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut state = serializer.serialize_struct("GuestPciAddress", self.__member_count())?;
-        self.__serialize_members(&mut state)?;
-        ::serde::ser::SerializeStruct::end(state)
+        __private::serialize_object(self, serializer)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for GuestPciAddress {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        deserializer
-            .deserialize_struct(
-                "GuestPciAddress",
-                &["domain", "bus", "slot", "function"],
-                __private::ObjectVisitor::<__GuestPciAddressSlots>::new("GuestPciAddress"),
-            )
-    }
-}
-enum __GuestPciAddressField {
-    Domain,
-    Bus,
-    Slot,
-    Function,
-    __Ignore,
-}
-impl __private::FromKey for __GuestPciAddressField {
-    fn from_key(key: &str) -> Self {
-        match key {
-            "domain" => Self::Domain,
-            "bus" => Self::Bus,
-            "slot" => Self::Slot,
-            "function" => Self::Function,
-            _ => Self::__Ignore,
-        }
+        __private::deserialize_object::<__GuestPciAddressSlots, D>(deserializer)
     }
 }
 #[derive(Default)]
@@ -3444,25 +2458,23 @@ struct __GuestPciAddressSlots {
     function: Option<i64>,
 }
 impl __private::Slots for __GuestPciAddressSlots {
-    type Field = __GuestPciAddressField;
-    type Value = GuestPciAddress;
+    type Object = GuestPciAddress;
+    const MEMBERS: &'static [&'static str] = &["domain", "bus", "slot", "function"];
+    #[inline]
     fn entry<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
-        field: __GuestPciAddressField,
+        key: usize,
         map: &mut A,
     ) -> Result<(), A::Error> {
-        match field {
-            __GuestPciAddressField::Domain => __private::store(&mut self.domain, "domain", map),
-            __GuestPciAddressField::Bus => __private::store(&mut self.bus, "bus", map),
-            __GuestPciAddressField::Slot => __private::store(&mut self.slot, "slot", map),
-            __GuestPciAddressField::Function => __private::store(
-                &mut self.function,
-                "function",
-                map,
-            ),
-            __GuestPciAddressField::__Ignore => __private::ignore(map),
+        match key {
+            0 => __private::store(&mut self.domain, "domain", map),
+            1 => __private::store(&mut self.bus, "bus", map),
+            2 => __private::store(&mut self.slot, "slot", map),
+            3 => __private::store(&mut self.function, "function", map),
+            _ => __private::ignore(map),
         }
     }
+    #[inline]
     fn finish<E: ::serde::de::Error>(self) -> Result<GuestPciAddress, E> {
         Ok(GuestPciAddress {
             domain: __private::required(self.domain, "domain")?,
@@ -3485,14 +2497,9 @@ pub struct GuestDiskAddress {
     /// unit id
     pub unit: i64,
 }
-impl GuestDiskAddress {
-    /// The number of members [`Self::__serialize_members`] writes.
-    fn __member_count(&self) -> usize {
-        5usize
-    }
-    /// Writes the members into an object being serialized (a union writes its
-    /// branch's members inline with its own).
-    fn __serialize_members<S: ::serde::ser::SerializeStruct>(
+impl __private::Object for GuestDiskAddress {
+    const NAME: &'static str = "GuestDiskAddress";
+    fn serialize_members<S: ::serde::ser::SerializeStruct>(
         &self,
         state: &mut S,
     ) -> Result<(), S::Error> {
@@ -3506,39 +2513,12 @@ impl GuestDiskAddress {
 }
 impl ::serde::Serialize for GuestDiskAddress {
     fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut state = serializer.serialize_struct("GuestDiskAddress", self.__member_count())?;
-        self.__serialize_members(&mut state)?;
-        ::serde::ser::SerializeStruct::end(state)
+        __private::serialize_object(self, serializer)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for GuestDiskAddress {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        deserializer
-            .deserialize_struct(
-                "GuestDiskAddress",
-                &["pci-controller", "bus-type", "bus", "target", "unit"],
-                __private::ObjectVisitor::<__GuestDiskAddressSlots>::new("GuestDiskAddress"),
-            )
-    }
-}
-enum __GuestDiskAddressField {
-    PciController,
-    BusType,
-    Bus,
-    Target,
-    Unit,
-    __Ignore,
-}
-impl __private::FromKey for __GuestDiskAddressField {
-    fn from_key(key: &str) -> Self {
-        match key {
-            "pci-controller" => Self::PciController,
-            "bus-type" => Self::BusType,
-            "bus" => Self::Bus,
-            "target" => Self::Target,
-            "unit" => Self::Unit,
-            _ => Self::__Ignore,
-        }
+        __private::deserialize_object::<__GuestDiskAddressSlots, D>(deserializer)
     }
 }
 #[derive(Default)]
@@ -3550,30 +2530,30 @@ struct __GuestDiskAddressSlots {
     unit: Option<i64>,
 }
 impl __private::Slots for __GuestDiskAddressSlots {
-    type Field = __GuestDiskAddressField;
-    type Value = GuestDiskAddress;
+    type Object = GuestDiskAddress;
+    const MEMBERS: &'static [&'static str] = &[
+        "pci-controller",
+        "bus-type",
+        "bus",
+        "target",
+        "unit",
+    ];
+    #[inline]
     fn entry<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
-        field: __GuestDiskAddressField,
+        key: usize,
         map: &mut A,
     ) -> Result<(), A::Error> {
-        match field {
-            __GuestDiskAddressField::PciController => __private::store(
-                &mut self.pci_controller,
-                "pci-controller",
-                map,
-            ),
-            __GuestDiskAddressField::BusType => __private::store(
-                &mut self.bus_type,
-                "bus-type",
-                map,
-            ),
-            __GuestDiskAddressField::Bus => __private::store(&mut self.bus, "bus", map),
-            __GuestDiskAddressField::Target => __private::store(&mut self.target, "target", map),
-            __GuestDiskAddressField::Unit => __private::store(&mut self.unit, "unit", map),
-            __GuestDiskAddressField::__Ignore => __private::ignore(map),
+        match key {
+            0 => __private::store(&mut self.pci_controller, "pci-controller", map),
+            1 => __private::store(&mut self.bus_type, "bus-type", map),
+            2 => __private::store(&mut self.bus, "bus", map),
+            3 => __private::store(&mut self.target, "target", map),
+            4 => __private::store(&mut self.unit, "unit", map),
+            _ => __private::ignore(map),
         }
     }
+    #[inline]
     fn finish<E: ::serde::de::Error>(self) -> Result<GuestDiskAddress, E> {
         Ok(GuestDiskAddress {
             pci_controller: __private::required(self.pci_controller, "pci-controller")?,
@@ -3597,14 +2577,9 @@ pub struct GuestFilesystemInfo {
     /// which may be empty if the disk type is not supported
     pub disk: Vec<GuestDiskAddress>,
 }
-impl GuestFilesystemInfo {
-    /// The number of members [`Self::__serialize_members`] writes.
-    fn __member_count(&self) -> usize {
-        4usize
-    }
-    /// Writes the members into an object being serialized (a union writes its
-    /// branch's members inline with its own).
-    fn __serialize_members<S: ::serde::ser::SerializeStruct>(
+impl __private::Object for GuestFilesystemInfo {
+    const NAME: &'static str = "GuestFilesystemInfo";
+    fn serialize_members<S: ::serde::ser::SerializeStruct>(
         &self,
         state: &mut S,
     ) -> Result<(), S::Error> {
@@ -3617,37 +2592,12 @@ impl GuestFilesystemInfo {
 }
 impl ::serde::Serialize for GuestFilesystemInfo {
     fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut state = serializer.serialize_struct("GuestFilesystemInfo", self.__member_count())?;
-        self.__serialize_members(&mut state)?;
-        ::serde::ser::SerializeStruct::end(state)
+        __private::serialize_object(self, serializer)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for GuestFilesystemInfo {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        deserializer
-            .deserialize_struct(
-                "GuestFilesystemInfo",
-                &["name", "mountpoint", "type", "disk"],
-                __private::ObjectVisitor::<__GuestFilesystemInfoSlots>::new("GuestFilesystemInfo"),
-            )
-    }
-}
-enum __GuestFilesystemInfoField {
-    Name,
-    Mountpoint,
-    Type,
-    Disk,
-    __Ignore,
-}
-impl __private::FromKey for __GuestFilesystemInfoField {
-    fn from_key(key: &str) -> Self {
-        match key {
-            "name" => Self::Name,
-            "mountpoint" => Self::Mountpoint,
-            "type" => Self::Type,
-            "disk" => Self::Disk,
-            _ => Self::__Ignore,
-        }
+        __private::deserialize_object::<__GuestFilesystemInfoSlots, D>(deserializer)
     }
 }
 #[derive(Default)]
@@ -3658,25 +2608,23 @@ struct __GuestFilesystemInfoSlots {
     disk: Option<Vec<GuestDiskAddress>>,
 }
 impl __private::Slots for __GuestFilesystemInfoSlots {
-    type Field = __GuestFilesystemInfoField;
-    type Value = GuestFilesystemInfo;
+    type Object = GuestFilesystemInfo;
+    const MEMBERS: &'static [&'static str] = &["name", "mountpoint", "type", "disk"];
+    #[inline]
     fn entry<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
-        field: __GuestFilesystemInfoField,
+        key: usize,
         map: &mut A,
     ) -> Result<(), A::Error> {
-        match field {
-            __GuestFilesystemInfoField::Name => __private::store(&mut self.name, "name", map),
-            __GuestFilesystemInfoField::Mountpoint => __private::store(
-                &mut self.mountpoint,
-                "mountpoint",
-                map,
-            ),
-            __GuestFilesystemInfoField::Type => __private::store(&mut self.r#type, "type", map),
-            __GuestFilesystemInfoField::Disk => __private::store(&mut self.disk, "disk", map),
-            __GuestFilesystemInfoField::__Ignore => __private::ignore(map),
+        match key {
+            0 => __private::store(&mut self.name, "name", map),
+            1 => __private::store(&mut self.mountpoint, "mountpoint", map),
+            2 => __private::store(&mut self.r#type, "type", map),
+            3 => __private::store(&mut self.disk, "disk", map),
+            _ => __private::ignore(map),
         }
     }
+    #[inline]
     fn finish<E: ::serde::de::Error>(self) -> Result<GuestFilesystemInfo, E> {
         Ok(GuestFilesystemInfo {
             name: __private::required(self.name, "name")?,
@@ -3698,14 +2646,9 @@ impl __private::Slots for __GuestFilesystemInfoSlots {
 /// *Since:* 2.2
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct GuestGetFsinfoArgs {}
-impl GuestGetFsinfoArgs {
-    /// The number of members [`Self::__serialize_members`] writes.
-    fn __member_count(&self) -> usize {
-        0usize
-    }
-    /// Writes the members into an object being serialized (a union writes its
-    /// branch's members inline with its own).
-    fn __serialize_members<S: ::serde::ser::SerializeStruct>(
+impl __private::Object for GuestGetFsinfoArgs {
+    const NAME: &'static str = "GuestGetFsinfoArgs";
+    fn serialize_members<S: ::serde::ser::SerializeStruct>(
         &self,
         _state: &mut S,
     ) -> Result<(), S::Error> {
@@ -3714,44 +2657,28 @@ impl GuestGetFsinfoArgs {
 }
 impl ::serde::Serialize for GuestGetFsinfoArgs {
     fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut state = serializer.serialize_struct("GuestGetFsinfoArgs", self.__member_count())?;
-        self.__serialize_members(&mut state)?;
-        ::serde::ser::SerializeStruct::end(state)
+        __private::serialize_object(self, serializer)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for GuestGetFsinfoArgs {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        deserializer
-            .deserialize_struct(
-                "GuestGetFsinfoArgs",
-                &[],
-                __private::ObjectVisitor::<__GuestGetFsinfoArgsSlots>::new("GuestGetFsinfoArgs"),
-            )
-    }
-}
-enum __GuestGetFsinfoArgsField {
-    __Ignore,
-}
-impl __private::FromKey for __GuestGetFsinfoArgsField {
-    fn from_key(key: &str) -> Self {
-        let _ = key;
-        Self::__Ignore
+        __private::deserialize_object::<__GuestGetFsinfoArgsSlots, D>(deserializer)
     }
 }
 #[derive(Default)]
 struct __GuestGetFsinfoArgsSlots {}
 impl __private::Slots for __GuestGetFsinfoArgsSlots {
-    type Field = __GuestGetFsinfoArgsField;
-    type Value = GuestGetFsinfoArgs;
+    type Object = GuestGetFsinfoArgs;
+    const MEMBERS: &'static [&'static str] = &[];
+    #[inline]
     fn entry<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
-        field: __GuestGetFsinfoArgsField,
+        _key: usize,
         map: &mut A,
     ) -> Result<(), A::Error> {
-        match field {
-            __GuestGetFsinfoArgsField::__Ignore => __private::ignore(map),
-        }
+        __private::ignore(map)
     }
+    #[inline]
     fn finish<E: ::serde::de::Error>(self) -> Result<GuestGetFsinfoArgs, E> {
         Ok(GuestGetFsinfoArgs {})
     }
@@ -3785,14 +2712,9 @@ pub struct GuestSetUserPasswordArgs {
     /// true if password is already crypt()d, false if raw
     pub crypted: bool,
 }
-impl GuestSetUserPasswordArgs {
-    /// The number of members [`Self::__serialize_members`] writes.
-    fn __member_count(&self) -> usize {
-        3usize
-    }
-    /// Writes the members into an object being serialized (a union writes its
-    /// branch's members inline with its own).
-    fn __serialize_members<S: ::serde::ser::SerializeStruct>(
+impl __private::Object for GuestSetUserPasswordArgs {
+    const NAME: &'static str = "GuestSetUserPasswordArgs";
+    fn serialize_members<S: ::serde::ser::SerializeStruct>(
         &self,
         state: &mut S,
     ) -> Result<(), S::Error> {
@@ -3804,38 +2726,12 @@ impl GuestSetUserPasswordArgs {
 }
 impl ::serde::Serialize for GuestSetUserPasswordArgs {
     fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut state = serializer
-            .serialize_struct("GuestSetUserPasswordArgs", self.__member_count())?;
-        self.__serialize_members(&mut state)?;
-        ::serde::ser::SerializeStruct::end(state)
+        __private::serialize_object(self, serializer)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for GuestSetUserPasswordArgs {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        deserializer
-            .deserialize_struct(
-                "GuestSetUserPasswordArgs",
-                &["username", "password", "crypted"],
-                __private::ObjectVisitor::<__GuestSetUserPasswordArgsSlots>::new(
-                    "GuestSetUserPasswordArgs",
-                ),
-            )
-    }
-}
-enum __GuestSetUserPasswordArgsField {
-    Username,
-    Password,
-    Crypted,
-    __Ignore,
-}
-impl __private::FromKey for __GuestSetUserPasswordArgsField {
-    fn from_key(key: &str) -> Self {
-        match key {
-            "username" => Self::Username,
-            "password" => Self::Password,
-            "crypted" => Self::Crypted,
-            _ => Self::__Ignore,
-        }
+        __private::deserialize_object::<__GuestSetUserPasswordArgsSlots, D>(deserializer)
     }
 }
 #[derive(Default)]
@@ -3845,32 +2741,22 @@ struct __GuestSetUserPasswordArgsSlots {
     crypted: Option<bool>,
 }
 impl __private::Slots for __GuestSetUserPasswordArgsSlots {
-    type Field = __GuestSetUserPasswordArgsField;
-    type Value = GuestSetUserPasswordArgs;
+    type Object = GuestSetUserPasswordArgs;
+    const MEMBERS: &'static [&'static str] = &["username", "password", "crypted"];
+    #[inline]
     fn entry<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
-        field: __GuestSetUserPasswordArgsField,
+        key: usize,
         map: &mut A,
     ) -> Result<(), A::Error> {
-        match field {
-            __GuestSetUserPasswordArgsField::Username => __private::store(
-                &mut self.username,
-                "username",
-                map,
-            ),
-            __GuestSetUserPasswordArgsField::Password => __private::store(
-                &mut self.password,
-                "password",
-                map,
-            ),
-            __GuestSetUserPasswordArgsField::Crypted => __private::store(
-                &mut self.crypted,
-                "crypted",
-                map,
-            ),
-            __GuestSetUserPasswordArgsField::__Ignore => __private::ignore(map),
+        match key {
+            0 => __private::store(&mut self.username, "username", map),
+            1 => __private::store(&mut self.password, "password", map),
+            2 => __private::store(&mut self.crypted, "crypted", map),
+            _ => __private::ignore(map),
         }
     }
+    #[inline]
     fn finish<E: ::serde::de::Error>(self) -> Result<GuestSetUserPasswordArgs, E> {
         Ok(GuestSetUserPasswordArgs {
             username: __private::required(self.username, "username")?,
@@ -3892,18 +2778,9 @@ pub struct GuestMemoryBlock {
     /// can be omitted then).
     pub can_offline: Option<bool>,
 }
-impl GuestMemoryBlock {
-    /// The number of members [`Self::__serialize_members`] writes.
-    fn __member_count(&self) -> usize {
-        let mut count = 2usize;
-        if self.can_offline.is_some() {
-            count += 1;
-        }
-        count
-    }
-    /// Writes the members into an object being serialized (a union writes its
-    /// branch's members inline with its own).
-    fn __serialize_members<S: ::serde::ser::SerializeStruct>(
+impl __private::Object for GuestMemoryBlock {
+    const NAME: &'static str = "GuestMemoryBlock";
+    fn serialize_members<S: ::serde::ser::SerializeStruct>(
         &self,
         state: &mut S,
     ) -> Result<(), S::Error> {
@@ -3918,35 +2795,12 @@ impl GuestMemoryBlock {
 }
 impl ::serde::Serialize for GuestMemoryBlock {
     fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut state = serializer.serialize_struct("GuestMemoryBlock", self.__member_count())?;
-        self.__serialize_members(&mut state)?;
-        ::serde::ser::SerializeStruct::end(state)
+        __private::serialize_object(self, serializer)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for GuestMemoryBlock {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        deserializer
-            .deserialize_struct(
-                "GuestMemoryBlock",
-                &["phys-index", "online", "can-offline"],
-                __private::ObjectVisitor::<__GuestMemoryBlockSlots>::new("GuestMemoryBlock"),
-            )
-    }
-}
-enum __GuestMemoryBlockField {
-    PhysIndex,
-    Online,
-    CanOffline,
-    __Ignore,
-}
-impl __private::FromKey for __GuestMemoryBlockField {
-    fn from_key(key: &str) -> Self {
-        match key {
-            "phys-index" => Self::PhysIndex,
-            "online" => Self::Online,
-            "can-offline" => Self::CanOffline,
-            _ => Self::__Ignore,
-        }
+        __private::deserialize_object::<__GuestMemoryBlockSlots, D>(deserializer)
     }
 }
 #[derive(Default)]
@@ -3956,28 +2810,22 @@ struct __GuestMemoryBlockSlots {
     can_offline: Option<bool>,
 }
 impl __private::Slots for __GuestMemoryBlockSlots {
-    type Field = __GuestMemoryBlockField;
-    type Value = GuestMemoryBlock;
+    type Object = GuestMemoryBlock;
+    const MEMBERS: &'static [&'static str] = &["phys-index", "online", "can-offline"];
+    #[inline]
     fn entry<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
-        field: __GuestMemoryBlockField,
+        key: usize,
         map: &mut A,
     ) -> Result<(), A::Error> {
-        match field {
-            __GuestMemoryBlockField::PhysIndex => __private::store(
-                &mut self.phys_index,
-                "phys-index",
-                map,
-            ),
-            __GuestMemoryBlockField::Online => __private::store(&mut self.online, "online", map),
-            __GuestMemoryBlockField::CanOffline => __private::store(
-                &mut self.can_offline,
-                "can-offline",
-                map,
-            ),
-            __GuestMemoryBlockField::__Ignore => __private::ignore(map),
+        match key {
+            0 => __private::store(&mut self.phys_index, "phys-index", map),
+            1 => __private::store(&mut self.online, "online", map),
+            2 => __private::store(&mut self.can_offline, "can-offline", map),
+            _ => __private::ignore(map),
         }
     }
+    #[inline]
     fn finish<E: ::serde::de::Error>(self) -> Result<GuestMemoryBlock, E> {
         Ok(GuestMemoryBlock {
             phys_index: __private::required(self.phys_index, "phys-index")?,
@@ -4001,14 +2849,9 @@ impl __private::Slots for __GuestMemoryBlockSlots {
 /// *Since:* 2.3
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct GuestGetMemoryBlocksArgs {}
-impl GuestGetMemoryBlocksArgs {
-    /// The number of members [`Self::__serialize_members`] writes.
-    fn __member_count(&self) -> usize {
-        0usize
-    }
-    /// Writes the members into an object being serialized (a union writes its
-    /// branch's members inline with its own).
-    fn __serialize_members<S: ::serde::ser::SerializeStruct>(
+impl __private::Object for GuestGetMemoryBlocksArgs {
+    const NAME: &'static str = "GuestGetMemoryBlocksArgs";
+    fn serialize_members<S: ::serde::ser::SerializeStruct>(
         &self,
         _state: &mut S,
     ) -> Result<(), S::Error> {
@@ -4017,47 +2860,28 @@ impl GuestGetMemoryBlocksArgs {
 }
 impl ::serde::Serialize for GuestGetMemoryBlocksArgs {
     fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut state = serializer
-            .serialize_struct("GuestGetMemoryBlocksArgs", self.__member_count())?;
-        self.__serialize_members(&mut state)?;
-        ::serde::ser::SerializeStruct::end(state)
+        __private::serialize_object(self, serializer)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for GuestGetMemoryBlocksArgs {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        deserializer
-            .deserialize_struct(
-                "GuestGetMemoryBlocksArgs",
-                &[],
-                __private::ObjectVisitor::<__GuestGetMemoryBlocksArgsSlots>::new(
-                    "GuestGetMemoryBlocksArgs",
-                ),
-            )
-    }
-}
-enum __GuestGetMemoryBlocksArgsField {
-    __Ignore,
-}
-impl __private::FromKey for __GuestGetMemoryBlocksArgsField {
-    fn from_key(key: &str) -> Self {
-        let _ = key;
-        Self::__Ignore
+        __private::deserialize_object::<__GuestGetMemoryBlocksArgsSlots, D>(deserializer)
     }
 }
 #[derive(Default)]
 struct __GuestGetMemoryBlocksArgsSlots {}
 impl __private::Slots for __GuestGetMemoryBlocksArgsSlots {
-    type Field = __GuestGetMemoryBlocksArgsField;
-    type Value = GuestGetMemoryBlocksArgs;
+    type Object = GuestGetMemoryBlocksArgs;
+    const MEMBERS: &'static [&'static str] = &[];
+    #[inline]
     fn entry<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
-        field: __GuestGetMemoryBlocksArgsField,
+        _key: usize,
         map: &mut A,
     ) -> Result<(), A::Error> {
-        match field {
-            __GuestGetMemoryBlocksArgsField::__Ignore => __private::ignore(map),
-        }
+        __private::ignore(map)
     }
+    #[inline]
     fn finish<E: ::serde::de::Error>(self) -> Result<GuestGetMemoryBlocksArgs, E> {
         Ok(GuestGetMemoryBlocksArgs {})
     }
@@ -4104,6 +2928,7 @@ impl GuestMemoryBlockResponseType {
     }
 }
 impl From<&str> for GuestMemoryBlockResponseType {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "success" => Self::Success,
@@ -4116,6 +2941,7 @@ impl From<&str> for GuestMemoryBlockResponseType {
 }
 impl ::std::str::FromStr for GuestMemoryBlockResponseType {
     type Err = ::std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(value))
     }
@@ -4130,19 +2956,9 @@ impl ::serde::Serialize for GuestMemoryBlockResponseType {
         serializer.serialize_str(self.as_str())
     }
 }
-impl __private::FromKey for GuestMemoryBlockResponseType {
-    fn from_key(key: &str) -> Self {
-        Self::from(key)
-    }
-}
 impl<'de> ::serde::Deserialize<'de> for GuestMemoryBlockResponseType {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        deserializer
-            .deserialize_enum(
-                "GuestMemoryBlockResponseType",
-                Self::VALUES,
-                __private::EnumVisitor::<Self>::new("GuestMemoryBlockResponseType"),
-            )
+        __private::deserialize_enum(deserializer, "GuestMemoryBlockResponseType", Self::VALUES)
     }
 }
 /// *Since:* 2.3
@@ -4158,18 +2974,9 @@ pub struct GuestMemoryBlockResponse {
     /// When the operation succeeds, it will be omitted.
     pub error_code: Option<i64>,
 }
-impl GuestMemoryBlockResponse {
-    /// The number of members [`Self::__serialize_members`] writes.
-    fn __member_count(&self) -> usize {
-        let mut count = 2usize;
-        if self.error_code.is_some() {
-            count += 1;
-        }
-        count
-    }
-    /// Writes the members into an object being serialized (a union writes its
-    /// branch's members inline with its own).
-    fn __serialize_members<S: ::serde::ser::SerializeStruct>(
+impl __private::Object for GuestMemoryBlockResponse {
+    const NAME: &'static str = "GuestMemoryBlockResponse";
+    fn serialize_members<S: ::serde::ser::SerializeStruct>(
         &self,
         state: &mut S,
     ) -> Result<(), S::Error> {
@@ -4184,38 +2991,12 @@ impl GuestMemoryBlockResponse {
 }
 impl ::serde::Serialize for GuestMemoryBlockResponse {
     fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut state = serializer
-            .serialize_struct("GuestMemoryBlockResponse", self.__member_count())?;
-        self.__serialize_members(&mut state)?;
-        ::serde::ser::SerializeStruct::end(state)
+        __private::serialize_object(self, serializer)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for GuestMemoryBlockResponse {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        deserializer
-            .deserialize_struct(
-                "GuestMemoryBlockResponse",
-                &["phys-index", "response", "error-code"],
-                __private::ObjectVisitor::<__GuestMemoryBlockResponseSlots>::new(
-                    "GuestMemoryBlockResponse",
-                ),
-            )
-    }
-}
-enum __GuestMemoryBlockResponseField {
-    PhysIndex,
-    Response,
-    ErrorCode,
-    __Ignore,
-}
-impl __private::FromKey for __GuestMemoryBlockResponseField {
-    fn from_key(key: &str) -> Self {
-        match key {
-            "phys-index" => Self::PhysIndex,
-            "response" => Self::Response,
-            "error-code" => Self::ErrorCode,
-            _ => Self::__Ignore,
-        }
+        __private::deserialize_object::<__GuestMemoryBlockResponseSlots, D>(deserializer)
     }
 }
 #[derive(Default)]
@@ -4225,32 +3006,22 @@ struct __GuestMemoryBlockResponseSlots {
     error_code: Option<i64>,
 }
 impl __private::Slots for __GuestMemoryBlockResponseSlots {
-    type Field = __GuestMemoryBlockResponseField;
-    type Value = GuestMemoryBlockResponse;
+    type Object = GuestMemoryBlockResponse;
+    const MEMBERS: &'static [&'static str] = &["phys-index", "response", "error-code"];
+    #[inline]
     fn entry<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
-        field: __GuestMemoryBlockResponseField,
+        key: usize,
         map: &mut A,
     ) -> Result<(), A::Error> {
-        match field {
-            __GuestMemoryBlockResponseField::PhysIndex => __private::store(
-                &mut self.phys_index,
-                "phys-index",
-                map,
-            ),
-            __GuestMemoryBlockResponseField::Response => __private::store(
-                &mut self.response,
-                "response",
-                map,
-            ),
-            __GuestMemoryBlockResponseField::ErrorCode => __private::store(
-                &mut self.error_code,
-                "error-code",
-                map,
-            ),
-            __GuestMemoryBlockResponseField::__Ignore => __private::ignore(map),
+        match key {
+            0 => __private::store(&mut self.phys_index, "phys-index", map),
+            1 => __private::store(&mut self.response, "response", map),
+            2 => __private::store(&mut self.error_code, "error-code", map),
+            _ => __private::ignore(map),
         }
     }
+    #[inline]
     fn finish<E: ::serde::de::Error>(self) -> Result<GuestMemoryBlockResponse, E> {
         Ok(GuestMemoryBlockResponse {
             phys_index: __private::required(self.phys_index, "phys-index")?,
@@ -4287,14 +3058,9 @@ impl __private::Slots for __GuestMemoryBlockResponseSlots {
 pub struct GuestSetMemoryBlocksArgs {
     pub mem_blks: Vec<GuestMemoryBlock>,
 }
-impl GuestSetMemoryBlocksArgs {
-    /// The number of members [`Self::__serialize_members`] writes.
-    fn __member_count(&self) -> usize {
-        1usize
-    }
-    /// Writes the members into an object being serialized (a union writes its
-    /// branch's members inline with its own).
-    fn __serialize_members<S: ::serde::ser::SerializeStruct>(
+impl __private::Object for GuestSetMemoryBlocksArgs {
+    const NAME: &'static str = "GuestSetMemoryBlocksArgs";
+    fn serialize_members<S: ::serde::ser::SerializeStruct>(
         &self,
         state: &mut S,
     ) -> Result<(), S::Error> {
@@ -4304,34 +3070,12 @@ impl GuestSetMemoryBlocksArgs {
 }
 impl ::serde::Serialize for GuestSetMemoryBlocksArgs {
     fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut state = serializer
-            .serialize_struct("GuestSetMemoryBlocksArgs", self.__member_count())?;
-        self.__serialize_members(&mut state)?;
-        ::serde::ser::SerializeStruct::end(state)
+        __private::serialize_object(self, serializer)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for GuestSetMemoryBlocksArgs {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        deserializer
-            .deserialize_struct(
-                "GuestSetMemoryBlocksArgs",
-                &["mem-blks"],
-                __private::ObjectVisitor::<__GuestSetMemoryBlocksArgsSlots>::new(
-                    "GuestSetMemoryBlocksArgs",
-                ),
-            )
-    }
-}
-enum __GuestSetMemoryBlocksArgsField {
-    MemBlks,
-    __Ignore,
-}
-impl __private::FromKey for __GuestSetMemoryBlocksArgsField {
-    fn from_key(key: &str) -> Self {
-        match key {
-            "mem-blks" => Self::MemBlks,
-            _ => Self::__Ignore,
-        }
+        __private::deserialize_object::<__GuestSetMemoryBlocksArgsSlots, D>(deserializer)
     }
 }
 #[derive(Default)]
@@ -4339,22 +3083,20 @@ struct __GuestSetMemoryBlocksArgsSlots {
     mem_blks: Option<Vec<GuestMemoryBlock>>,
 }
 impl __private::Slots for __GuestSetMemoryBlocksArgsSlots {
-    type Field = __GuestSetMemoryBlocksArgsField;
-    type Value = GuestSetMemoryBlocksArgs;
+    type Object = GuestSetMemoryBlocksArgs;
+    const MEMBERS: &'static [&'static str] = &["mem-blks"];
+    #[inline]
     fn entry<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
-        field: __GuestSetMemoryBlocksArgsField,
+        key: usize,
         map: &mut A,
     ) -> Result<(), A::Error> {
-        match field {
-            __GuestSetMemoryBlocksArgsField::MemBlks => __private::store(
-                &mut self.mem_blks,
-                "mem-blks",
-                map,
-            ),
-            __GuestSetMemoryBlocksArgsField::__Ignore => __private::ignore(map),
+        match key {
+            0 => __private::store(&mut self.mem_blks, "mem-blks", map),
+            _ => __private::ignore(map),
         }
     }
+    #[inline]
     fn finish<E: ::serde::de::Error>(self) -> Result<GuestSetMemoryBlocksArgs, E> {
         Ok(GuestSetMemoryBlocksArgs {
             mem_blks: __private::required(self.mem_blks, "mem-blks")?,
@@ -4369,14 +3111,9 @@ pub struct GuestMemoryBlockInfo {
     /// operations (also called Logical Memory Hotplug).
     pub size: u64,
 }
-impl GuestMemoryBlockInfo {
-    /// The number of members [`Self::__serialize_members`] writes.
-    fn __member_count(&self) -> usize {
-        1usize
-    }
-    /// Writes the members into an object being serialized (a union writes its
-    /// branch's members inline with its own).
-    fn __serialize_members<S: ::serde::ser::SerializeStruct>(
+impl __private::Object for GuestMemoryBlockInfo {
+    const NAME: &'static str = "GuestMemoryBlockInfo";
+    fn serialize_members<S: ::serde::ser::SerializeStruct>(
         &self,
         state: &mut S,
     ) -> Result<(), S::Error> {
@@ -4386,33 +3123,12 @@ impl GuestMemoryBlockInfo {
 }
 impl ::serde::Serialize for GuestMemoryBlockInfo {
     fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut state = serializer.serialize_struct("GuestMemoryBlockInfo", self.__member_count())?;
-        self.__serialize_members(&mut state)?;
-        ::serde::ser::SerializeStruct::end(state)
+        __private::serialize_object(self, serializer)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for GuestMemoryBlockInfo {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        deserializer
-            .deserialize_struct(
-                "GuestMemoryBlockInfo",
-                &["size"],
-                __private::ObjectVisitor::<__GuestMemoryBlockInfoSlots>::new(
-                    "GuestMemoryBlockInfo",
-                ),
-            )
-    }
-}
-enum __GuestMemoryBlockInfoField {
-    Size,
-    __Ignore,
-}
-impl __private::FromKey for __GuestMemoryBlockInfoField {
-    fn from_key(key: &str) -> Self {
-        match key {
-            "size" => Self::Size,
-            _ => Self::__Ignore,
-        }
+        __private::deserialize_object::<__GuestMemoryBlockInfoSlots, D>(deserializer)
     }
 }
 #[derive(Default)]
@@ -4420,18 +3136,20 @@ struct __GuestMemoryBlockInfoSlots {
     size: Option<u64>,
 }
 impl __private::Slots for __GuestMemoryBlockInfoSlots {
-    type Field = __GuestMemoryBlockInfoField;
-    type Value = GuestMemoryBlockInfo;
+    type Object = GuestMemoryBlockInfo;
+    const MEMBERS: &'static [&'static str] = &["size"];
+    #[inline]
     fn entry<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
-        field: __GuestMemoryBlockInfoField,
+        key: usize,
         map: &mut A,
     ) -> Result<(), A::Error> {
-        match field {
-            __GuestMemoryBlockInfoField::Size => __private::store(&mut self.size, "size", map),
-            __GuestMemoryBlockInfoField::__Ignore => __private::ignore(map),
+        match key {
+            0 => __private::store(&mut self.size, "size", map),
+            _ => __private::ignore(map),
         }
     }
+    #[inline]
     fn finish<E: ::serde::de::Error>(self) -> Result<GuestMemoryBlockInfo, E> {
         Ok(GuestMemoryBlockInfo {
             size: __private::required(self.size, "size")?,
@@ -4453,14 +3171,9 @@ impl __private::Slots for __GuestMemoryBlockInfoSlots {
 /// *Since:* 2.3
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct GuestGetMemoryBlockInfoArgs {}
-impl GuestGetMemoryBlockInfoArgs {
-    /// The number of members [`Self::__serialize_members`] writes.
-    fn __member_count(&self) -> usize {
-        0usize
-    }
-    /// Writes the members into an object being serialized (a union writes its
-    /// branch's members inline with its own).
-    fn __serialize_members<S: ::serde::ser::SerializeStruct>(
+impl __private::Object for GuestGetMemoryBlockInfoArgs {
+    const NAME: &'static str = "GuestGetMemoryBlockInfoArgs";
+    fn serialize_members<S: ::serde::ser::SerializeStruct>(
         &self,
         _state: &mut S,
     ) -> Result<(), S::Error> {
@@ -4469,47 +3182,28 @@ impl GuestGetMemoryBlockInfoArgs {
 }
 impl ::serde::Serialize for GuestGetMemoryBlockInfoArgs {
     fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut state = serializer
-            .serialize_struct("GuestGetMemoryBlockInfoArgs", self.__member_count())?;
-        self.__serialize_members(&mut state)?;
-        ::serde::ser::SerializeStruct::end(state)
+        __private::serialize_object(self, serializer)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for GuestGetMemoryBlockInfoArgs {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        deserializer
-            .deserialize_struct(
-                "GuestGetMemoryBlockInfoArgs",
-                &[],
-                __private::ObjectVisitor::<__GuestGetMemoryBlockInfoArgsSlots>::new(
-                    "GuestGetMemoryBlockInfoArgs",
-                ),
-            )
-    }
-}
-enum __GuestGetMemoryBlockInfoArgsField {
-    __Ignore,
-}
-impl __private::FromKey for __GuestGetMemoryBlockInfoArgsField {
-    fn from_key(key: &str) -> Self {
-        let _ = key;
-        Self::__Ignore
+        __private::deserialize_object::<__GuestGetMemoryBlockInfoArgsSlots, D>(deserializer)
     }
 }
 #[derive(Default)]
 struct __GuestGetMemoryBlockInfoArgsSlots {}
 impl __private::Slots for __GuestGetMemoryBlockInfoArgsSlots {
-    type Field = __GuestGetMemoryBlockInfoArgsField;
-    type Value = GuestGetMemoryBlockInfoArgs;
+    type Object = GuestGetMemoryBlockInfoArgs;
+    const MEMBERS: &'static [&'static str] = &[];
+    #[inline]
     fn entry<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
-        field: __GuestGetMemoryBlockInfoArgsField,
+        _key: usize,
         map: &mut A,
     ) -> Result<(), A::Error> {
-        match field {
-            __GuestGetMemoryBlockInfoArgsField::__Ignore => __private::ignore(map),
-        }
+        __private::ignore(map)
     }
+    #[inline]
     fn finish<E: ::serde::de::Error>(self) -> Result<GuestGetMemoryBlockInfoArgs, E> {
         Ok(GuestGetMemoryBlockInfoArgs {})
     }
@@ -4537,33 +3231,9 @@ pub struct GuestExecStatus {
     /// due to size limitation.
     pub err_truncated: Option<bool>,
 }
-impl GuestExecStatus {
-    /// The number of members [`Self::__serialize_members`] writes.
-    fn __member_count(&self) -> usize {
-        let mut count = 1usize;
-        if self.exitcode.is_some() {
-            count += 1;
-        }
-        if self.signal.is_some() {
-            count += 1;
-        }
-        if self.out_data.is_some() {
-            count += 1;
-        }
-        if self.err_data.is_some() {
-            count += 1;
-        }
-        if self.out_truncated.is_some() {
-            count += 1;
-        }
-        if self.err_truncated.is_some() {
-            count += 1;
-        }
-        count
-    }
-    /// Writes the members into an object being serialized (a union writes its
-    /// branch's members inline with its own).
-    fn __serialize_members<S: ::serde::ser::SerializeStruct>(
+impl __private::Object for GuestExecStatus {
+    const NAME: &'static str = "GuestExecStatus";
+    fn serialize_members<S: ::serde::ser::SerializeStruct>(
         &self,
         state: &mut S,
     ) -> Result<(), S::Error> {
@@ -4597,51 +3267,12 @@ impl GuestExecStatus {
 }
 impl ::serde::Serialize for GuestExecStatus {
     fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut state = serializer.serialize_struct("GuestExecStatus", self.__member_count())?;
-        self.__serialize_members(&mut state)?;
-        ::serde::ser::SerializeStruct::end(state)
+        __private::serialize_object(self, serializer)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for GuestExecStatus {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        deserializer
-            .deserialize_struct(
-                "GuestExecStatus",
-                &[
-                    "exited",
-                    "exitcode",
-                    "signal",
-                    "out-data",
-                    "err-data",
-                    "out-truncated",
-                    "err-truncated",
-                ],
-                __private::ObjectVisitor::<__GuestExecStatusSlots>::new("GuestExecStatus"),
-            )
-    }
-}
-enum __GuestExecStatusField {
-    Exited,
-    Exitcode,
-    Signal,
-    OutData,
-    ErrData,
-    OutTruncated,
-    ErrTruncated,
-    __Ignore,
-}
-impl __private::FromKey for __GuestExecStatusField {
-    fn from_key(key: &str) -> Self {
-        match key {
-            "exited" => Self::Exited,
-            "exitcode" => Self::Exitcode,
-            "signal" => Self::Signal,
-            "out-data" => Self::OutData,
-            "err-data" => Self::ErrData,
-            "out-truncated" => Self::OutTruncated,
-            "err-truncated" => Self::ErrTruncated,
-            _ => Self::__Ignore,
-        }
+        __private::deserialize_object::<__GuestExecStatusSlots, D>(deserializer)
     }
 }
 #[derive(Default)]
@@ -4655,44 +3286,34 @@ struct __GuestExecStatusSlots {
     err_truncated: Option<bool>,
 }
 impl __private::Slots for __GuestExecStatusSlots {
-    type Field = __GuestExecStatusField;
-    type Value = GuestExecStatus;
+    type Object = GuestExecStatus;
+    const MEMBERS: &'static [&'static str] = &[
+        "exited",
+        "exitcode",
+        "signal",
+        "out-data",
+        "err-data",
+        "out-truncated",
+        "err-truncated",
+    ];
+    #[inline]
     fn entry<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
-        field: __GuestExecStatusField,
+        key: usize,
         map: &mut A,
     ) -> Result<(), A::Error> {
-        match field {
-            __GuestExecStatusField::Exited => __private::store(&mut self.exited, "exited", map),
-            __GuestExecStatusField::Exitcode => __private::store(
-                &mut self.exitcode,
-                "exitcode",
-                map,
-            ),
-            __GuestExecStatusField::Signal => __private::store(&mut self.signal, "signal", map),
-            __GuestExecStatusField::OutData => __private::store(
-                &mut self.out_data,
-                "out-data",
-                map,
-            ),
-            __GuestExecStatusField::ErrData => __private::store(
-                &mut self.err_data,
-                "err-data",
-                map,
-            ),
-            __GuestExecStatusField::OutTruncated => __private::store(
-                &mut self.out_truncated,
-                "out-truncated",
-                map,
-            ),
-            __GuestExecStatusField::ErrTruncated => __private::store(
-                &mut self.err_truncated,
-                "err-truncated",
-                map,
-            ),
-            __GuestExecStatusField::__Ignore => __private::ignore(map),
+        match key {
+            0 => __private::store(&mut self.exited, "exited", map),
+            1 => __private::store(&mut self.exitcode, "exitcode", map),
+            2 => __private::store(&mut self.signal, "signal", map),
+            3 => __private::store(&mut self.out_data, "out-data", map),
+            4 => __private::store(&mut self.err_data, "err-data", map),
+            5 => __private::store(&mut self.out_truncated, "out-truncated", map),
+            6 => __private::store(&mut self.err_truncated, "err-truncated", map),
+            _ => __private::ignore(map),
         }
     }
+    #[inline]
     fn finish<E: ::serde::de::Error>(self) -> Result<GuestExecStatus, E> {
         Ok(GuestExecStatus {
             exited: __private::required(self.exited, "exited")?,
@@ -4720,14 +3341,9 @@ pub struct GuestExecStatusArgs {
     /// pid returned from guest-exec
     pub pid: i64,
 }
-impl GuestExecStatusArgs {
-    /// The number of members [`Self::__serialize_members`] writes.
-    fn __member_count(&self) -> usize {
-        1usize
-    }
-    /// Writes the members into an object being serialized (a union writes its
-    /// branch's members inline with its own).
-    fn __serialize_members<S: ::serde::ser::SerializeStruct>(
+impl __private::Object for GuestExecStatusArgs {
+    const NAME: &'static str = "GuestExecStatusArgs";
+    fn serialize_members<S: ::serde::ser::SerializeStruct>(
         &self,
         state: &mut S,
     ) -> Result<(), S::Error> {
@@ -4737,31 +3353,12 @@ impl GuestExecStatusArgs {
 }
 impl ::serde::Serialize for GuestExecStatusArgs {
     fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut state = serializer.serialize_struct("GuestExecStatusArgs", self.__member_count())?;
-        self.__serialize_members(&mut state)?;
-        ::serde::ser::SerializeStruct::end(state)
+        __private::serialize_object(self, serializer)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for GuestExecStatusArgs {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        deserializer
-            .deserialize_struct(
-                "GuestExecStatusArgs",
-                &["pid"],
-                __private::ObjectVisitor::<__GuestExecStatusArgsSlots>::new("GuestExecStatusArgs"),
-            )
-    }
-}
-enum __GuestExecStatusArgsField {
-    Pid,
-    __Ignore,
-}
-impl __private::FromKey for __GuestExecStatusArgsField {
-    fn from_key(key: &str) -> Self {
-        match key {
-            "pid" => Self::Pid,
-            _ => Self::__Ignore,
-        }
+        __private::deserialize_object::<__GuestExecStatusArgsSlots, D>(deserializer)
     }
 }
 #[derive(Default)]
@@ -4769,18 +3366,20 @@ struct __GuestExecStatusArgsSlots {
     pid: Option<i64>,
 }
 impl __private::Slots for __GuestExecStatusArgsSlots {
-    type Field = __GuestExecStatusArgsField;
-    type Value = GuestExecStatusArgs;
+    type Object = GuestExecStatusArgs;
+    const MEMBERS: &'static [&'static str] = &["pid"];
+    #[inline]
     fn entry<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
-        field: __GuestExecStatusArgsField,
+        key: usize,
         map: &mut A,
     ) -> Result<(), A::Error> {
-        match field {
-            __GuestExecStatusArgsField::Pid => __private::store(&mut self.pid, "pid", map),
-            __GuestExecStatusArgsField::__Ignore => __private::ignore(map),
+        match key {
+            0 => __private::store(&mut self.pid, "pid", map),
+            _ => __private::ignore(map),
         }
     }
+    #[inline]
     fn finish<E: ::serde::de::Error>(self) -> Result<GuestExecStatusArgs, E> {
         Ok(GuestExecStatusArgs {
             pid: __private::required(self.pid, "pid")?,
@@ -4793,14 +3392,9 @@ pub struct GuestExec {
     /// pid of child process in guest OS
     pub pid: i64,
 }
-impl GuestExec {
-    /// The number of members [`Self::__serialize_members`] writes.
-    fn __member_count(&self) -> usize {
-        1usize
-    }
-    /// Writes the members into an object being serialized (a union writes its
-    /// branch's members inline with its own).
-    fn __serialize_members<S: ::serde::ser::SerializeStruct>(
+impl __private::Object for GuestExec {
+    const NAME: &'static str = "GuestExec";
+    fn serialize_members<S: ::serde::ser::SerializeStruct>(
         &self,
         state: &mut S,
     ) -> Result<(), S::Error> {
@@ -4810,31 +3404,12 @@ impl GuestExec {
 }
 impl ::serde::Serialize for GuestExec {
     fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut state = serializer.serialize_struct("GuestExec", self.__member_count())?;
-        self.__serialize_members(&mut state)?;
-        ::serde::ser::SerializeStruct::end(state)
+        __private::serialize_object(self, serializer)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for GuestExec {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        deserializer
-            .deserialize_struct(
-                "GuestExec",
-                &["pid"],
-                __private::ObjectVisitor::<__GuestExecSlots>::new("GuestExec"),
-            )
-    }
-}
-enum __GuestExecField {
-    Pid,
-    __Ignore,
-}
-impl __private::FromKey for __GuestExecField {
-    fn from_key(key: &str) -> Self {
-        match key {
-            "pid" => Self::Pid,
-            _ => Self::__Ignore,
-        }
+        __private::deserialize_object::<__GuestExecSlots, D>(deserializer)
     }
 }
 #[derive(Default)]
@@ -4842,18 +3417,20 @@ struct __GuestExecSlots {
     pid: Option<i64>,
 }
 impl __private::Slots for __GuestExecSlots {
-    type Field = __GuestExecField;
-    type Value = GuestExec;
+    type Object = GuestExec;
+    const MEMBERS: &'static [&'static str] = &["pid"];
+    #[inline]
     fn entry<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
-        field: __GuestExecField,
+        key: usize,
         map: &mut A,
     ) -> Result<(), A::Error> {
-        match field {
-            __GuestExecField::Pid => __private::store(&mut self.pid, "pid", map),
-            __GuestExecField::__Ignore => __private::ignore(map),
+        match key {
+            0 => __private::store(&mut self.pid, "pid", map),
+            _ => __private::ignore(map),
         }
     }
+    #[inline]
     fn finish<E: ::serde::de::Error>(self) -> Result<GuestExec, E> {
         Ok(GuestExec {
             pid: __private::required(self.pid, "pid")?,
@@ -4883,27 +3460,9 @@ pub struct GuestExecArgs {
     /// stdout/stderr of running process. defaults to false.
     pub capture_output: Option<bool>,
 }
-impl GuestExecArgs {
-    /// The number of members [`Self::__serialize_members`] writes.
-    fn __member_count(&self) -> usize {
-        let mut count = 1usize;
-        if self.arg.is_some() {
-            count += 1;
-        }
-        if self.env.is_some() {
-            count += 1;
-        }
-        if self.input_data.is_some() {
-            count += 1;
-        }
-        if self.capture_output.is_some() {
-            count += 1;
-        }
-        count
-    }
-    /// Writes the members into an object being serialized (a union writes its
-    /// branch's members inline with its own).
-    fn __serialize_members<S: ::serde::ser::SerializeStruct>(
+impl __private::Object for GuestExecArgs {
+    const NAME: &'static str = "GuestExecArgs";
+    fn serialize_members<S: ::serde::ser::SerializeStruct>(
         &self,
         state: &mut S,
     ) -> Result<(), S::Error> {
@@ -4929,39 +3488,12 @@ impl GuestExecArgs {
 }
 impl ::serde::Serialize for GuestExecArgs {
     fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut state = serializer.serialize_struct("GuestExecArgs", self.__member_count())?;
-        self.__serialize_members(&mut state)?;
-        ::serde::ser::SerializeStruct::end(state)
+        __private::serialize_object(self, serializer)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for GuestExecArgs {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        deserializer
-            .deserialize_struct(
-                "GuestExecArgs",
-                &["path", "arg", "env", "input-data", "capture-output"],
-                __private::ObjectVisitor::<__GuestExecArgsSlots>::new("GuestExecArgs"),
-            )
-    }
-}
-enum __GuestExecArgsField {
-    Path,
-    Arg,
-    Env,
-    InputData,
-    CaptureOutput,
-    __Ignore,
-}
-impl __private::FromKey for __GuestExecArgsField {
-    fn from_key(key: &str) -> Self {
-        match key {
-            "path" => Self::Path,
-            "arg" => Self::Arg,
-            "env" => Self::Env,
-            "input-data" => Self::InputData,
-            "capture-output" => Self::CaptureOutput,
-            _ => Self::__Ignore,
-        }
+        __private::deserialize_object::<__GuestExecArgsSlots, D>(deserializer)
     }
 }
 #[derive(Default)]
@@ -4973,30 +3505,30 @@ struct __GuestExecArgsSlots {
     capture_output: Option<bool>,
 }
 impl __private::Slots for __GuestExecArgsSlots {
-    type Field = __GuestExecArgsField;
-    type Value = GuestExecArgs;
+    type Object = GuestExecArgs;
+    const MEMBERS: &'static [&'static str] = &[
+        "path",
+        "arg",
+        "env",
+        "input-data",
+        "capture-output",
+    ];
+    #[inline]
     fn entry<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
-        field: __GuestExecArgsField,
+        key: usize,
         map: &mut A,
     ) -> Result<(), A::Error> {
-        match field {
-            __GuestExecArgsField::Path => __private::store(&mut self.path, "path", map),
-            __GuestExecArgsField::Arg => __private::store(&mut self.arg, "arg", map),
-            __GuestExecArgsField::Env => __private::store(&mut self.env, "env", map),
-            __GuestExecArgsField::InputData => __private::store(
-                &mut self.input_data,
-                "input-data",
-                map,
-            ),
-            __GuestExecArgsField::CaptureOutput => __private::store(
-                &mut self.capture_output,
-                "capture-output",
-                map,
-            ),
-            __GuestExecArgsField::__Ignore => __private::ignore(map),
+        match key {
+            0 => __private::store(&mut self.path, "path", map),
+            1 => __private::store(&mut self.arg, "arg", map),
+            2 => __private::store(&mut self.env, "env", map),
+            3 => __private::store(&mut self.input_data, "input-data", map),
+            4 => __private::store(&mut self.capture_output, "capture-output", map),
+            _ => __private::ignore(map),
         }
     }
+    #[inline]
     fn finish<E: ::serde::de::Error>(self) -> Result<GuestExecArgs, E> {
         Ok(GuestExecArgs {
             path: __private::required(self.path, "path")?,
@@ -7513,110 +6045,4 @@ impl<C: ::qapi_runtime::client::AsyncExecute> AsyncClient<C> {
         ::qapi_runtime::client::decode_return("guest-exec", value)
     }
 }
-/// Helpers of the generated `Deserialize` impls.
-mod __private {
-    use ::serde::de;
-    use ::std::fmt;
-    use ::std::marker::PhantomData;
-    /// A member name or enum value, made from its wire string.
-    pub(super) trait FromKey {
-        fn from_key(key: &str) -> Self;
-    }
-    /// Decodes a member name or enum value with `deserialize_identifier`.
-    pub(super) struct Key<T>(pub(super) T);
-    impl<'de, T: FromKey> de::Deserialize<'de> for Key<T> {
-        fn deserialize<D: de::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-            deserializer.deserialize_identifier(KeyVisitor(PhantomData))
-        }
-    }
-    struct KeyVisitor<T>(PhantomData<T>);
-    impl<T: FromKey> de::Visitor<'_> for KeyVisitor<T> {
-        type Value = Key<T>;
-        fn expecting(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
-            formatter.write_str("a string")
-        }
-        fn visit_str<E: de::Error>(self, value: &str) -> Result<Key<T>, E> {
-            Ok(Key(T::from_key(value)))
-        }
-    }
-    /// One `Option` per member of an object being decoded.
-    pub(super) trait Slots: Default {
-        type Field: FromKey;
-        type Value;
-        /// Decodes the value of one member.
-        fn entry<'de, A: de::MapAccess<'de>>(
-            &mut self,
-            field: Self::Field,
-            map: &mut A,
-        ) -> Result<(), A::Error>;
-        /// The object, once every member has been seen.
-        fn finish<E: de::Error>(self) -> Result<Self::Value, E>;
-    }
-    /// Decodes an object whose members come in any order.
-    pub(super) struct ObjectVisitor<S> {
-        name: &'static str,
-        slots: PhantomData<S>,
-    }
-    impl<S> ObjectVisitor<S> {
-        pub(super) fn new(name: &'static str) -> Self {
-            ObjectVisitor { name, slots: PhantomData }
-        }
-    }
-    impl<'de, S: Slots> de::Visitor<'de> for ObjectVisitor<S> {
-        type Value = S::Value;
-        fn expecting(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
-            write!(formatter, "an object {}", self.name)
-        }
-        fn visit_map<A: de::MapAccess<'de>>(self, mut map: A) -> Result<S::Value, A::Error> {
-            let mut slots = S::default();
-            while let Some(Key(field)) = map.next_key::<Key<S::Field>>()? {
-                slots.entry(field, &mut map)?;
-            }
-            slots.finish()
-        }
-    }
-    /// Decodes a member's value into its slot; a member given twice is an error.
-    pub(super) fn store<'de, T: de::Deserialize<'de>, A: de::MapAccess<'de>>(
-        slot: &mut Option<T>,
-        name: &'static str,
-        map: &mut A,
-    ) -> Result<(), A::Error> {
-        if slot.is_some() {
-            return Err(de::Error::duplicate_field(name));
-        }
-        *slot = Some(map.next_value()?);
-        Ok(())
-    }
-    /// Skips the value of a member this code does not know.
-    pub(super) fn ignore<'de, A: de::MapAccess<'de>>(map: &mut A) -> Result<(), A::Error> {
-        map.next_value::<de::IgnoredAny>().map(|_| ())
-    }
-    /// The value of a required member, or `missing_field`.
-    pub(super) fn required<T, E: de::Error>(slot: Option<T>, name: &'static str) -> Result<T, E> {
-        slot.ok_or_else(|| E::missing_field(name))
-    }
-    /// Decodes an enum value from a string, or from a unit variant.
-    pub(super) struct EnumVisitor<T> {
-        name: &'static str,
-        value: PhantomData<T>,
-    }
-    impl<T> EnumVisitor<T> {
-        pub(super) fn new(name: &'static str) -> Self {
-            EnumVisitor { name, value: PhantomData }
-        }
-    }
-    impl<'de, T: FromKey> de::Visitor<'de> for EnumVisitor<T> {
-        type Value = T;
-        fn expecting(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
-            write!(formatter, "a value of enum {}", self.name)
-        }
-        fn visit_str<E: de::Error>(self, value: &str) -> Result<T, E> {
-            Ok(T::from_key(value))
-        }
-        fn visit_enum<A: de::EnumAccess<'de>>(self, data: A) -> Result<T, A::Error> {
-            let (Key(value), variant) = data.variant::<Key<T>>()?;
-            de::VariantAccess::unit_variant(variant)?;
-            Ok(value)
-        }
-    }
-}
+use ::qapi_runtime::__private;

@@ -9,8 +9,11 @@
 //! ```
 //!
 //! and in the crate, `include!(concat!(env!("OUT_DIR"), "/qapi-schema.rs"));` (the schema's file
-//! stem, `.rs`). The generated code names `::serde` and `::serde_json`, which the crate must
-//! depend on; it has no inner attributes, so it can be included anywhere, once per module.
+//! stem, `.rs`). The generated code names `::serde`, `::serde_json` and `::qapi_runtime`, which
+//! the crate must depend on (`qapi-runtime` of the same version as `qapi-codegen`: the serde
+//! impls call the helpers they share in its hidden module `__private`, which the file imports
+//! as `__private`); it has no inner attributes, so it can be included anywhere, once per
+//! module.
 //!
 //! # What is generated
 //!
@@ -116,6 +119,9 @@ impl fmt::Debug for Error {
 }
 
 /// Configures and runs code generation for one schema.
+///
+/// Whatever the options, the crate that includes the generated code depends on `serde`,
+/// `serde_json` and `qapi-runtime` (the version that goes with this `qapi-codegen`).
 #[derive(Clone, Debug)]
 pub struct Builder {
     schema: PathBuf,
@@ -212,7 +218,7 @@ impl Builder {
     /// runtime client `C: qapi_runtime::client::Execute` (the guest agent's `Client<S>`,
     /// QMP's `QmpClient<S>`):
     /// `fn guest_file_read(&mut self, args: GuestFileReadArgs) -> Result<GuestFileRead, ClientError>`.
-    /// The crate must then depend on `qapi-runtime`. Default `true`.
+    /// Default `true`.
     pub fn client(&mut self, client: bool) -> &mut Builder {
         self.client = client;
         self
@@ -247,8 +253,8 @@ impl Builder {
 
     /// Generates `enum Event`, one variant per event holding its `{Event}Event` data plus
     /// `Other { name, data }` for events the schema does not know, with `Event::decode(name,
-    /// data)` and `Event::from_message(&qapi_runtime::client::qmp::QmpEvent)`. The crate must
-    /// then depend on `qapi-runtime`. Nothing is generated for a schema without events.
+    /// data)` and `Event::from_message(&qapi_runtime::client::qmp::QmpEvent)`. Nothing is
+    /// generated for a schema without events.
     /// Default `true`.
     pub fn events(&mut self, events: bool) -> &mut Builder {
         self.events = events;

@@ -313,3 +313,30 @@ fn conditional_members_follow_their_cfg() {
         Platform::Other("beos".to_owned())
     );
 }
+
+/// A union whose base has a conditional member, and whose branch's members may come before
+/// the discriminator.
+#[test]
+fn conditional_union_members_follow_their_cfg() {
+    use conds::{Link, LinkBranch};
+    #[cfg(target_os = "linux")]
+    {
+        use conds::Wire;
+        let link = Link {
+            platform: LinkBranch::Linux(Wire { port: 1 }),
+            speed: Some(10),
+        };
+        round_trip(json!({"platform": "linux", "speed": 10, "port": 1}), &link);
+        let early: Link =
+            serde_json::from_value(json!({"port": 1, "speed": 10, "platform": "linux"})).unwrap();
+        assert_eq!(early, link);
+    }
+    #[cfg(not(target_os = "linux"))]
+    {
+        let link: Link =
+            serde_json::from_value(json!({"platform": "linux", "speed": 10, "port": 1})).unwrap();
+        assert_eq!(link.platform, LinkBranch::Other("linux".to_owned()));
+    }
+    let other: Link = serde_json::from_value(json!({"platform": "beos", "port": 1})).unwrap();
+    assert_eq!(other.platform, LinkBranch::Other("beos".to_owned()));
+}

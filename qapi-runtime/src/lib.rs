@@ -17,6 +17,9 @@
 //!   the greeting, capabilities negotiation, id-matched replies, queued events and `exec-oob`;
 //!   generated typed stubs run over any of them ([`client::Execute`]).
 //!
+//! The generated serde impls call the helpers of the hidden module `__private`, so the generated
+//! code of a qapi-codegen version needs the `qapi-runtime` of the same version.
+//!
 //! Clients decode leniently: generated types deserialize with plain `serde_json`, and their
 //! visitors skip members they do not know, so a newer server's extra output is ignored as the
 //! QMP specification asks.
@@ -27,5 +30,10 @@ pub mod errors;
 pub mod framing;
 pub mod introspect;
 pub mod strict;
+
+// What generated serde impls call; not a stable API (see the module's own docs).
+#[doc(hidden)]
+#[path = "private.rs"]
+pub mod __private;
 
 pub use errors::{ClientError, ErrorClass, ProtocolError, QapiError};

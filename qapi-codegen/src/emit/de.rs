@@ -3,8 +3,8 @@
 //! # One set of impls, two policies
 //!
 //! The impls are forward compatible by themselves, which is what a client decoding replies and
-//! events needs: an unknown member is ignored (its key becomes the field identifier's
-//! `__Ignore`, and its value is skipped with `IgnoredAny`), and an unknown enum value becomes
+//! events needs: an unknown member is ignored (its key has no position among the object's
+//! members, and its value is skipped with `IgnoredAny`), and an unknown enum value becomes
 //! the enum's catch-all `Other(String)`.
 //!
 //! Strictness, which an agent decoding command arguments needs, comes from the deserializer:
@@ -32,17 +32,19 @@
 //!
 //! # Shape
 //!
-//! For an object type `T`: `enum __TField` (one variant per member, `__Ignore`), a slot struct
-//! `__TSlots` (one `Option` per member: `duplicate_field` if set twice, `missing_field` if a
-//! required one is still empty at the end), and `Deserialize for T` calling
-//! `deserialize_struct` with the shared `__private::ObjectVisitor`. A union's slots also hold
-//! the branch's slots, made when the discriminator arrives. Generic helpers are emitted once
-//! per file in `mod __private`.
+//! For an object type `T`: a slot struct `__TSlots` (one `Option` per member:
+//! `duplicate_field` if set twice, `missing_field` if a required one is still empty at the
+//! end) implementing `qapi_runtime::__private::Slots`, whose `MEMBERS` lists every key and
+//! whose `entry` takes a key as its position there; `Deserialize for T` is one call to the
+//! runtime's `deserialize_object`, which looks keys up and fills the slots. A union's slots
+//! also hold the branch's slots (`__{Union}BranchSlots`, made when the discriminator
+//! arrives) and the branch members that came before it. What every type shares lives in
+//! `qapi_runtime::__private`, imported once at the end of the file.
 
 use super::types::{allow_deprecated, branch_payload, shape_touches_deprecated};
 use super::{field_ident, Context, Needs, ObjectShape, UnionShape};
 use crate::names;
-use proc_macro2::{Ident, TokenStream};
+use proc_macro2::{Ident, Literal, TokenStream};
 use qapi_parser::model::{AlternateType, Builtin, EnumType, JsonType, Type};
 use quote::quote;
 use std::collections::BTreeSet;
@@ -52,98 +54,51 @@ use std::collections::BTreeSet;
 pub fn emit_enum(enumeration: &EnumType, ident: &Ident) -> TokenStream {
     let name = &enumeration.name;
     quote! {
-        impl __private::FromKey for #ident {
-            fn from_key(key: &str) -> Self {
-                Self::from(key)
-            }
-        }
-
         impl<'de> ::serde::Deserialize<'de> for #ident {
             fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                deserializer.deserialize_enum(
-                    #name,
-                    Self::VALUES,
-                    __private::EnumVisitor::<Self>::new(#name),
-                )
+                __private::deserialize_enum(deserializer, #name, Self::VALUES)
             }
         }
     }
 }
 
-/// Field identifier, slots and `Deserialize` for a struct, union or arguments struct.
+/// `Deserialize` and the slots of a struct, union or arguments struct.
 pub fn emit_object(
     context: &Context<'_>,
     shape: &ObjectShape<'_>,
     needs: &mut Needs,
 ) -> TokenStream {
     let ident = &shape.ident;
-    let name = ident.to_string();
     let cfg = context.cfg.attr(shape.cond);
     let allow = allow_deprecated(shape_touches_deprecated(shape));
-    let field_enum = names::helper(ident, "Field");
     let slots = names::helper(ident, "Slots");
     let branch_keys = shape
         .union
         .as_ref()
         .map(|union| branch_keys(context, shape, union))
         .unwrap_or_default();
-    let pending = !branch_keys.is_empty();
-    needs.union_replay |= pending;
+    needs.objects = true;
 
-    let variants = field_variants(shape);
-    let wire_names: Vec<TokenStream> = shape
+    // Every key, whatever the cfg, so that a key's position is the same in every build;
+    // `deserialize_struct` is given only the keys of this build when they differ.
+    let members = shape
         .members
         .iter()
-        .map(|member| {
-            let cfg = context.cfg.attr(member.cond.as_ref());
-            let wire = &member.name;
-            quote! { #cfg #wire }
-        })
-        .chain(branch_keys.iter().map(|key| quote! { #key }))
-        .collect();
-
-    // The field identifier.
-    let field_variants = shape
-        .members
-        .iter()
-        .zip(&variants)
-        .map(|(member, variant)| {
-            let cfg = context.cfg.attr(member.cond.as_ref());
-            quote! { #cfg #variant, }
-        });
-    let key_arms = shape
-        .members
-        .iter()
-        .zip(&variants)
-        .map(|(member, variant)| {
-            let cfg = context.cfg.attr(member.cond.as_ref());
-            let wire = &member.name;
-            quote! { #cfg #wire => Self::#variant, }
-        });
-    let (branch_variant, branch_arm) = if pending {
-        let keys = branch_keys.iter();
-        (
-            quote! { __Branch(String), },
-            quote! { #(#keys)|* => Self::__Branch(key.to_owned()), },
-        )
+        .map(|member| member.name.as_str())
+        .chain(branch_keys.iter().map(String::as_str));
+    let fields = if shape.members.iter().any(|member| member.cond.is_some()) {
+        let fields = shape
+            .members
+            .iter()
+            .map(|member| {
+                let cfg = context.cfg.attr(member.cond.as_ref());
+                let wire = &member.name;
+                quote! { #cfg #wire }
+            })
+            .chain(branch_keys.iter().map(|key| quote! { #key }));
+        quote! { const FIELDS: &'static [&'static str] = &[#(#fields),*]; }
     } else {
-        (TokenStream::new(), TokenStream::new())
-    };
-    // Without members every key is unknown; a `match` of `_` alone would trip clippy's
-    // `match_single_binding` in the crate that includes the code.
-    let from_key_body = if shape.members.is_empty() && !pending {
-        quote! {
-            let _ = key;
-            Self::__Ignore
-        }
-    } else {
-        quote! {
-            match key {
-                #(#key_arms)*
-                #branch_arm
-                _ => Self::__Ignore,
-            }
-        }
+        TokenStream::new()
     };
 
     // The slots.
@@ -163,61 +118,39 @@ pub fn emit_object(
         .as_ref()
         .map(|union| names::helper(&union.branch_ident, "Slots"));
     let union_slot_fields = match &branch_slots {
-        Some(branch_slots) if pending => quote! {
+        Some(branch_slots) => quote! {
             __branch: Option<#branch_slots>,
             __pending: __private::Pending,
         },
-        Some(branch_slots) => quote! { __branch: Option<#branch_slots>, },
         None => TokenStream::new(),
     };
 
-    let entry_arms = shape.members.iter().zip(&variants).map(|(member, variant)| {
+    let entry_arms: Vec<TokenStream> = shape.members.iter().enumerate().map(|(index, member)| {
+        let index = Literal::usize_unsuffixed(index);
         let cfg = context.cfg.attr(member.cond.as_ref());
         let wire = &member.name;
         if Some(wire.as_str()) == discriminator {
-            let branch_slots = branch_slots.as_ref().expect("a union has branch slots");
-            let replay = if pending {
-                quote! {
-                    __private::replay(::std::mem::take(&mut self.__pending), |key, map| {
-                        branch.entry(key, map)
-                    })?;
-                }
-            } else {
-                TokenStream::new()
-            };
-            let binding = if pending {
-                quote! { let mut branch }
-            } else {
-                quote! { let branch }
-            };
             quote! {
-                #field_enum::#variant => {
-                    if self.__branch.is_some() {
-                        return Err(::serde::de::Error::duplicate_field(#wire));
-                    }
-                    #binding = #branch_slots::new(map.next_value()?);
-                    #replay
-                    self.__branch = Some(branch);
-                    Ok(())
-                }
+                #index => __private::discriminator(&mut self.__branch, &mut self.__pending, #wire, map),
             }
         } else {
             let field = field_ident(member);
-            quote! { #cfg #field_enum::#variant => __private::store(&mut self.#field, #wire, map), }
+            quote! { #cfg #index => __private::store(&mut self.#field, #wire, map), }
         }
-    });
-    let branch_entry_arm = if pending {
-        quote! {
-            #field_enum::__Branch(key) => match &mut self.__branch {
-                Some(branch) => branch.entry(&key, map),
-                None => {
-                    self.__pending.push((key, map.next_value()?));
-                    Ok(())
-                }
-            },
-        }
-    } else {
+    }).collect();
+    let branch_entry_arm = if branch_keys.is_empty() {
         TokenStream::new()
+    } else {
+        let first = Literal::usize_unsuffixed(shape.members.len());
+        quote! {
+            key @ #first.. => __private::branch_member(
+                &mut self.__branch,
+                &mut self.__pending,
+                Self::MEMBERS,
+                key,
+                map,
+            ),
+        }
     };
     // A union checks its base members in schema order and only then its branch's, as QEMU
     // visits them: the discriminator's slot is checked in its place, the branch finished last.
@@ -249,9 +182,7 @@ pub fn emit_object(
                 let wire = &member.name;
                 if wire == discriminator {
                     bindings.push(quote! {
-                        let Some(__branch) = self.__branch else {
-                            return Err(E::missing_field(#wire));
-                        };
+                        let __branch = __private::required(self.__branch, #wire)?;
                     });
                     branch_field = quote! { #field };
                 } else if member.optional {
@@ -265,17 +196,60 @@ pub fn emit_object(
             }
             quote! {
                 #(#bindings)*
-                let #branch_field = __branch.finish()?;
+                let #branch_field = __private::BranchSlots::finish(__branch)?;
                 Ok(#ident {
                     #(#fields)*
                 })
             }
         }
     };
+    // The branch members' arm takes every position from the first after the base's, so the
+    // base's arms leave none over unless a `cfg` takes one of them away.
+    let conditional = shape.members.iter().any(|member| member.cond.is_some());
+    let unknown_arm = match (branch_keys.is_empty(), conditional) {
+        (true, _) => quote! { _ => __private::ignore(map), },
+        (false, false) => TokenStream::new(),
+        (false, true) => quote! {
+            #[allow(unreachable_patterns)]
+            _ => __private::ignore(map),
+        },
+    };
+    // `entry` and `finish` are `#[inline]`, as is the runtime's `visit_map` that calls them:
+    // inlined into the deserializer's `deserialize_struct`, the slots become locals, as in
+    // serde_derive's visitors, and decoding keeps up with them.
+    // Without members every key is unknown; a `match` of `_` alone would trip clippy's
+    // `match_single_binding` in the crate that includes the code.
+    let entry = if entry_arms.is_empty() && branch_keys.is_empty() {
+        quote! {
+            #[inline]
+            fn entry<'de, A: ::serde::de::MapAccess<'de>>(
+                &mut self,
+                _key: usize,
+                map: &mut A,
+            ) -> Result<(), A::Error> {
+                __private::ignore(map)
+            }
+        }
+    } else {
+        quote! {
+            #[inline]
+            fn entry<'de, A: ::serde::de::MapAccess<'de>>(
+                &mut self,
+                key: usize,
+                map: &mut A,
+            ) -> Result<(), A::Error> {
+                match key {
+                    #(#entry_arms)*
+                    #branch_entry_arm
+                    #unknown_arm
+                }
+            }
+        }
+    };
     let branch_items = shape
         .union
         .as_ref()
-        .map(|union| emit_branch_slots(context, shape, union, pending))
+        .map(|union| emit_branch_slots(context, shape, union))
         .unwrap_or_default();
 
     quote! {
@@ -283,25 +257,7 @@ pub fn emit_object(
         #allow
         impl<'de> ::serde::Deserialize<'de> for #ident {
             fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                deserializer.deserialize_struct(
-                    #name,
-                    &[#(#wire_names),*],
-                    __private::ObjectVisitor::<#slots>::new(#name),
-                )
-            }
-        }
-
-        #cfg
-        enum #field_enum {
-            #(#field_variants)*
-            #branch_variant
-            __Ignore,
-        }
-
-        #cfg
-        impl __private::FromKey for #field_enum {
-            fn from_key(key: &str) -> Self {
-                #from_key_body
+                __private::deserialize_object::<#slots, D>(deserializer)
             }
         }
 
@@ -315,45 +271,19 @@ pub fn emit_object(
         #cfg
         #allow
         impl __private::Slots for #slots {
-            type Field = #field_enum;
-            type Value = #ident;
+            type Object = #ident;
+            const MEMBERS: &'static [&'static str] = &[#(#members),*];
+            #fields
 
-            fn entry<'de, A: ::serde::de::MapAccess<'de>>(
-                &mut self,
-                field: #field_enum,
-                map: &mut A,
-            ) -> Result<(), A::Error> {
-                match field {
-                    #(#entry_arms)*
-                    #branch_entry_arm
-                    #field_enum::__Ignore => __private::ignore(map),
-                }
-            }
+            #entry
 
+            #[inline]
             fn finish<E: ::serde::de::Error>(self) -> Result<#ident, E> {
                 #finish_body
             }
         }
 
         #branch_items
-    }
-}
-
-/// The variants of a field identifier: the members' names in UpperCamelCase, or `Member0`,
-/// `Member1`, … for every member when two names would give one variant.
-fn field_variants(shape: &ObjectShape<'_>) -> Vec<Ident> {
-    let variants: Vec<Ident> = shape
-        .members
-        .iter()
-        .map(|member| names::variant(&member.name))
-        .collect();
-    let distinct: BTreeSet<String> = variants.iter().map(Ident::to_string).collect();
-    if distinct.len() == variants.len() {
-        variants
-    } else {
-        (0..variants.len())
-            .map(|index| quote::format_ident!("Member{index}"))
-            .collect()
     }
 }
 
@@ -406,7 +336,6 @@ fn emit_branch_slots(
     context: &Context<'_>,
     shape: &ObjectShape<'_>,
     union: &UnionShape<'_>,
-    pending: bool,
 ) -> TokenStream {
     let cfg = context.cfg.attr(shape.cond);
     let branch_ident = &union.branch_ident;
@@ -457,7 +386,7 @@ fn emit_branch_slots(
                 entry_arms.push(quote! {
                     #cfg
                     Self::#variant(slots) => {
-                        __private::Slots::entry(#deref, __private::FromKey::from_key(key), map)
+                        __private::branch_entry(#deref, key, map)
                     }
                 });
                 finish_arms
@@ -495,9 +424,6 @@ fn emit_branch_slots(
             }
         }
     };
-    // Without members to buffer, `entry` is only reached through the union's own keys when
-    // some branch has members.
-    let entry = if pending { entry } else { TokenStream::new() };
     let allow = allow_deprecated(
         union
             .branches
@@ -516,7 +442,10 @@ fn emit_branch_slots(
 
         #cfg
         #allow
-        impl #branch_slots {
+        impl __private::BranchSlots for #branch_slots {
+            type Discriminator = #enum_ident;
+            type Branch = #branch_ident;
+
             fn new(value: #enum_ident) -> Self {
                 match value {
                     #(#new_arms)*
@@ -704,183 +633,12 @@ fn join_or(items: &[&str]) -> String {
     }
 }
 
-/// The helpers every generated file's impls share, emitted once at its end.
+/// The import of the runtime's helpers that the impls call, once at the end of the file.
 pub fn emit_private(needs: &Needs) -> TokenStream {
     if !needs.objects && !needs.enums {
         return TokenStream::new();
     }
-    let objects = if needs.objects {
-        quote! {
-            /// One `Option` per member of an object being decoded.
-            pub(super) trait Slots: Default {
-                type Field: FromKey;
-                type Value;
-
-                /// Decodes the value of one member.
-                fn entry<'de, A: de::MapAccess<'de>>(
-                    &mut self,
-                    field: Self::Field,
-                    map: &mut A,
-                ) -> Result<(), A::Error>;
-
-                /// The object, once every member has been seen.
-                fn finish<E: de::Error>(self) -> Result<Self::Value, E>;
-            }
-
-            /// Decodes an object whose members come in any order.
-            pub(super) struct ObjectVisitor<S> {
-                name: &'static str,
-                slots: PhantomData<S>,
-            }
-
-            impl<S> ObjectVisitor<S> {
-                pub(super) fn new(name: &'static str) -> Self {
-                    ObjectVisitor { name, slots: PhantomData }
-                }
-            }
-
-            impl<'de, S: Slots> de::Visitor<'de> for ObjectVisitor<S> {
-                type Value = S::Value;
-
-                fn expecting(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
-                    write!(formatter, "an object {}", self.name)
-                }
-
-                fn visit_map<A: de::MapAccess<'de>>(self, mut map: A) -> Result<S::Value, A::Error> {
-                    let mut slots = S::default();
-                    while let Some(Key(field)) = map.next_key::<Key<S::Field>>()? {
-                        slots.entry(field, &mut map)?;
-                    }
-                    slots.finish()
-                }
-            }
-
-            /// Decodes a member's value into its slot; a member given twice is an error.
-            pub(super) fn store<'de, T: de::Deserialize<'de>, A: de::MapAccess<'de>>(
-                slot: &mut Option<T>,
-                name: &'static str,
-                map: &mut A,
-            ) -> Result<(), A::Error> {
-                if slot.is_some() {
-                    return Err(de::Error::duplicate_field(name));
-                }
-                *slot = Some(map.next_value()?);
-                Ok(())
-            }
-
-            /// Skips the value of a member this code does not know.
-            pub(super) fn ignore<'de, A: de::MapAccess<'de>>(map: &mut A) -> Result<(), A::Error> {
-                map.next_value::<de::IgnoredAny>().map(|_| ())
-            }
-
-            /// The value of a required member, or `missing_field`.
-            pub(super) fn required<T, E: de::Error>(slot: Option<T>, name: &'static str) -> Result<T, E> {
-                slot.ok_or_else(|| E::missing_field(name))
-            }
-        }
-    } else {
-        TokenStream::new()
-    };
-    let enums = if needs.enums {
-        quote! {
-            /// Decodes an enum value from a string, or from a unit variant.
-            pub(super) struct EnumVisitor<T> {
-                name: &'static str,
-                value: PhantomData<T>,
-            }
-
-            impl<T> EnumVisitor<T> {
-                pub(super) fn new(name: &'static str) -> Self {
-                    EnumVisitor { name, value: PhantomData }
-                }
-            }
-
-            impl<'de, T: FromKey> de::Visitor<'de> for EnumVisitor<T> {
-                type Value = T;
-
-                fn expecting(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
-                    write!(formatter, "a value of enum {}", self.name)
-                }
-
-                fn visit_str<E: de::Error>(self, value: &str) -> Result<T, E> {
-                    Ok(T::from_key(value))
-                }
-
-                fn visit_enum<A: de::EnumAccess<'de>>(self, data: A) -> Result<T, A::Error> {
-                    let (Key(value), variant) = data.variant::<Key<T>>()?;
-                    de::VariantAccess::unit_variant(variant)?;
-                    Ok(value)
-                }
-            }
-        }
-    } else {
-        TokenStream::new()
-    };
-    let replay = if needs.union_replay {
-        quote! {
-            /// Union branch members that came before the discriminator, as JSON values.
-            pub(super) type Pending = Vec<(String, ::serde_json::Value)>;
-
-            /// The pending members, read again as a map.
-            pub(super) type Replay = de::value::MapDeserializer<
-                'static,
-                ::std::vec::IntoIter<(String, ::serde_json::Value)>,
-                ::serde_json::Error,
-            >;
-
-            /// Hands each pending member to the branch, once the discriminator is known.
-            pub(super) fn replay<E: de::Error>(
-                pending: Pending,
-                mut entry: impl FnMut(&str, &mut Replay) -> Result<(), ::serde_json::Error>,
-            ) -> Result<(), E> {
-                let mut map = de::value::MapDeserializer::new(pending.into_iter());
-                while let Some(key) = de::MapAccess::next_key::<String>(&mut map).map_err(E::custom)? {
-                    entry(&key, &mut map).map_err(E::custom)?;
-                }
-                Ok(())
-            }
-        }
-    } else {
-        TokenStream::new()
-    };
     quote! {
-        /// Helpers of the generated `Deserialize` impls.
-        mod __private {
-            use ::serde::de;
-            use ::std::fmt;
-            use ::std::marker::PhantomData;
-
-            /// A member name or enum value, made from its wire string.
-            pub(super) trait FromKey {
-                fn from_key(key: &str) -> Self;
-            }
-
-            /// Decodes a member name or enum value with `deserialize_identifier`.
-            pub(super) struct Key<T>(pub(super) T);
-
-            impl<'de, T: FromKey> de::Deserialize<'de> for Key<T> {
-                fn deserialize<D: de::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                    deserializer.deserialize_identifier(KeyVisitor(PhantomData))
-                }
-            }
-
-            struct KeyVisitor<T>(PhantomData<T>);
-
-            impl<T: FromKey> de::Visitor<'_> for KeyVisitor<T> {
-                type Value = Key<T>;
-
-                fn expecting(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
-                    formatter.write_str("a string")
-                }
-
-                fn visit_str<E: de::Error>(self, value: &str) -> Result<Key<T>, E> {
-                    Ok(Key(T::from_key(value)))
-                }
-            }
-
-            #objects
-            #enums
-            #replay
-        }
+        use ::qapi_runtime::__private;
     }
 }

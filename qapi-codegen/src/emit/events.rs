@@ -80,6 +80,10 @@ pub fn emit(context: &Context<'_>) -> TokenStream {
             #name => ::serde_json::from_value(data).map(Event::#variant)
         });
     }
+    // `decode` and `from_message` are `#[inline]` so that they are compiled, with the decoder
+    // of every event's data, in the crate that calls them, as a generic function would be,
+    // and not in the crate of the generated code, for which they would be most of its
+    // machine code.
     quote! {
         /// Every event of the schema, with its data decoded, or [`Event::Other`] for an event
         /// this code does not know (from a newer server).
@@ -109,6 +113,7 @@ pub fn emit(context: &Context<'_>) -> TokenStream {
             /// Decodes the event `name` with `data` (`None` when the message had none, which
             /// decodes as `{}`). An unknown name gives [`Event::Other`]; data that does not
             /// fit the event's type is serde's error.
+            #[inline]
             pub fn decode(
                 name: &str,
                 data: ::core::option::Option<::serde_json::Value>,
@@ -126,6 +131,7 @@ pub fn emit(context: &Context<'_>) -> TokenStream {
             /// Decodes an event as a QMP client received it; its timestamp stays in
             /// `message`. Data that does not fit is
             /// `ProtocolError::UnexpectedEventData`.
+            #[inline]
             pub fn from_message(
                 message: &::qapi_runtime::client::qmp::QmpEvent,
             ) -> ::core::result::Result<Event, ::qapi_runtime::ProtocolError> {
@@ -206,6 +212,7 @@ impl Event {
     /// Decodes the event `name` with `data` (`None` when the message had none, which
     /// decodes as `{}`). An unknown name gives [`Event::Other`]; data that does not
     /// fit the event's type is serde's error.
+    #[inline]
     pub fn decode(
         name: &str,
         data: ::core::option::Option<::serde_json::Value>,
@@ -225,6 +232,7 @@ impl Event {
     /// Decodes an event as a QMP client received it; its timestamp stays in
     /// `message`. Data that does not fit is
     /// `ProtocolError::UnexpectedEventData`.
+    #[inline]
     pub fn from_message(
         message: &::qapi_runtime::client::qmp::QmpEvent,
     ) -> ::core::result::Result<Event, ::qapi_runtime::ProtocolError> {

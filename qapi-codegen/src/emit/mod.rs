@@ -55,12 +55,10 @@ pub struct Context<'a> {
 /// Everything the generated code needs once per file, found while emitting.
 #[derive(Default)]
 pub struct Needs {
-    /// The object decoding helpers (`__private::Slots`, …).
+    /// The runtime's object helpers (`__private::Slots`, …).
     pub objects: bool,
-    /// The enum decoding helpers.
+    /// The runtime's enum helpers.
     pub enums: bool,
-    /// Buffering of union branch members that come before the discriminator.
-    pub union_replay: bool,
 }
 
 /// The object, union or argument list a struct is emitted for, flattened: base members are
@@ -227,14 +225,9 @@ impl Piece {
 impl Needs {
     /// Needs both `self` and `other`.
     pub fn merge(&mut self, other: Needs) {
-        let Needs {
-            objects,
-            enums,
-            union_replay,
-        } = other;
+        let Needs { objects, enums } = other;
         self.objects |= objects;
         self.enums |= enums;
-        self.union_replay |= union_replay;
     }
 }
 

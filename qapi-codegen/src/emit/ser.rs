@@ -1,14 +1,14 @@
 //! Hand-written `Serialize` impls: QEMU's wire form, with absent optional members left out.
 //!
-//! An object writes its members through a private `__serialize_members` so that a union can
-//! write its branch's members inline with its base's, as QEMU does; `__member_count` is the
-//! length given to `serialize_struct`.
+//! An object writes its members through `qapi_runtime::__private::Object::serialize_members`
+//! so that a union can write its branch's members inline with its base's, as QEMU does; the
+//! runtime counts them with the same function for the length given to `serialize_struct`.
 
 use super::types::{allow_deprecated, branch_payload, is_null, shape_touches_deprecated};
 use super::{field_ident, Context, ObjectShape};
 use crate::names;
 use proc_macro2::{Ident, TokenStream};
-use qapi_parser::model::{AlternateType, Member};
+use qapi_parser::model::{AlternateType, Member, TypeId};
 use quote::quote;
 
 /// `Serialize` for an enum: its wire string.
@@ -22,13 +22,12 @@ pub fn emit_enum(ident: &Ident) -> TokenStream {
     }
 }
 
-/// `Serialize` for a struct, union or arguments struct.
+/// `Object` and `Serialize` for a struct, union or arguments struct.
 pub fn emit_object(context: &Context<'_>, shape: &ObjectShape<'_>) -> TokenStream {
     let ident = &shape.ident;
     let name = ident.to_string();
     let cfg = context.cfg.attr(shape.cond);
     let allow = allow_deprecated(shape_touches_deprecated(shape));
-    let count = member_count(context, shape);
     let writes: Vec<TokenStream> = shape
         .members
         .iter()
@@ -43,15 +42,10 @@ pub fn emit_object(context: &Context<'_>, shape: &ObjectShape<'_>) -> TokenStrea
     quote! {
         #cfg
         #allow
-        impl #ident {
-            /// The number of members [`Self::__serialize_members`] writes.
-            fn __member_count(&self) -> usize {
-                #count
-            }
+        impl __private::Object for #ident {
+            const NAME: &'static str = #name;
 
-            /// Writes the members into an object being serialized (a union writes its
-            /// branch's members inline with its own).
-            fn __serialize_members<S: ::serde::ser::SerializeStruct>(
+            fn serialize_members<S: ::serde::ser::SerializeStruct>(
                 &self,
                 #state: &mut S,
             ) -> Result<(), S::Error> {
@@ -64,71 +58,8 @@ pub fn emit_object(context: &Context<'_>, shape: &ObjectShape<'_>) -> TokenStrea
         #allow
         impl ::serde::Serialize for #ident {
             fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-                let mut state = serializer.serialize_struct(#name, self.__member_count())?;
-                self.__serialize_members(&mut state)?;
-                ::serde::ser::SerializeStruct::end(state)
+                __private::serialize_object(self, serializer)
             }
-        }
-    }
-}
-
-/// The body of `__member_count`: the fixed count, plus present optional members, conditional
-/// members and the branch's members.
-fn member_count(context: &Context<'_>, shape: &ObjectShape<'_>) -> TokenStream {
-    let mut fixed = 0usize;
-    let mut additions = Vec::new();
-    for member in &shape.members {
-        let cfg = context.cfg.attr(member.cond.as_ref());
-        let field = field_ident(member);
-        if member.optional {
-            additions.push(quote! {
-                #cfg
-                if self.#field.is_some() {
-                    count += 1;
-                }
-            });
-        } else if cfg.is_empty() {
-            fixed += 1;
-        } else {
-            additions.push(quote! {
-                #cfg
-                {
-                    count += 1;
-                }
-            });
-        }
-    }
-    if let Some(union) = &shape.union {
-        let branch_ident = &union.branch_ident;
-        let discriminator = names::snake(union.discriminator);
-        let arms: Vec<TokenStream> = union
-            .branches
-            .iter()
-            .filter(|(_, branch)| branch_payload(context, shape.id, branch.ty).is_some())
-            .map(|(value, branch)| {
-                let variant = names::variant(&value.name);
-                let cfg = context
-                    .cfg
-                    .attr_all(&[value.cond.as_ref(), branch.cond.as_ref()]);
-                quote! { #cfg #branch_ident::#variant(value) => value.__member_count(), }
-            })
-            .collect();
-        if !arms.is_empty() {
-            additions.push(quote! {
-                count += match &self.#discriminator {
-                    #(#arms)*
-                    _ => 0,
-                };
-            });
-        }
-    }
-    if additions.is_empty() {
-        quote! { #fixed }
-    } else {
-        quote! {
-            let mut count = #fixed;
-            #(#additions)*
-            count
         }
     }
 }
@@ -169,7 +100,7 @@ fn write_branch(context: &Context<'_>, shape: &ObjectShape<'_>) -> Option<TokenS
     let union = shape.union.as_ref()?;
     let branch_ident = &union.branch_ident;
     let discriminator = names::snake(union.discriminator);
-    let arms: Vec<(TokenStream, TokenStream)> = union
+    let arms: Vec<(TokenStream, TokenStream, TokenStream)> = union
         .branches
         .iter()
         .filter(|(_, branch)| branch_payload(context, shape.id, branch.ty).is_some())
@@ -178,20 +109,21 @@ fn write_branch(context: &Context<'_>, shape: &ObjectShape<'_>) -> Option<TokenS
             let cfg = context
                 .cfg
                 .attr_all(&[value.cond.as_ref(), branch.cond.as_ref()]);
-            (cfg, quote! { #branch_ident::#variant(value) })
+            let value = branch_value(context, shape, branch.ty);
+            (cfg, quote! { #branch_ident::#variant(value) }, value)
         })
         .collect();
     match arms.as_slice() {
         [] => None,
-        [(cfg, pattern)] => Some(quote! {
+        [(cfg, pattern, value)] => Some(quote! {
             #cfg
             if let #pattern = &self.#discriminator {
-                value.__serialize_members(state)?;
+                __private::Object::serialize_members(#value, state)?;
             }
         }),
         _ => {
-            let arms = arms.iter().map(|(cfg, pattern)| {
-                quote! { #cfg #pattern => value.__serialize_members(state)?, }
+            let arms = arms.iter().map(|(cfg, pattern, value)| {
+                quote! { #cfg #pattern => __private::Object::serialize_members(#value, state)?, }
             });
             Some(quote! {
                 match &self.#discriminator {
@@ -200,6 +132,16 @@ fn write_branch(context: &Context<'_>, shape: &ObjectShape<'_>) -> Option<TokenS
                 }
             })
         }
+    }
+}
+
+/// The branch's value bound as `value` by a pattern on `&self`, as the `&T` of its type `T`
+/// (its functions are called by path, which does not look through a `Box`).
+fn branch_value(context: &Context<'_>, shape: &ObjectShape<'_>, branch: TypeId) -> TokenStream {
+    if context.is_boxed(shape.id, branch) {
+        quote! { &**value }
+    } else {
+        quote! { value }
     }
 }
 

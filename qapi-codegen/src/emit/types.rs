@@ -121,6 +121,9 @@ pub fn emit_enum(
         }
     };
     let allow = allow_deprecated(values.iter().any(|value| is_deprecated(&value.features)));
+    // `from` and `from_str` are `#[inline]`: a decoder then matches the string where it
+    // reads it, as serde_derive's do, and the crate of the generated code compiles them only
+    // if it uses them.
     quote! {
         #attrs
         #cfg
@@ -154,6 +157,7 @@ pub fn emit_enum(
         #cfg
         #allow
         impl From<&str> for #ident {
+            #[inline]
             fn from(value: &str) -> Self {
                 #from_body
             }
@@ -163,6 +167,7 @@ pub fn emit_enum(
         impl ::std::str::FromStr for #ident {
             type Err = ::std::convert::Infallible;
 
+            #[inline]
             fn from_str(value: &str) -> Result<Self, Self::Err> {
                 Ok(Self::from(value))
             }

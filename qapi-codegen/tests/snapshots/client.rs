@@ -12,14 +12,9 @@ pub struct GuestSyncDelimitedArgs {
     /// a random number
     pub id: i64,
 }
-impl GuestSyncDelimitedArgs {
-    /// The number of members [`Self::__serialize_members`] writes.
-    fn __member_count(&self) -> usize {
-        1usize
-    }
-    /// Writes the members into an object being serialized (a union writes its
-    /// branch's members inline with its own).
-    fn __serialize_members<S: ::serde::ser::SerializeStruct>(
+impl __private::Object for GuestSyncDelimitedArgs {
+    const NAME: &'static str = "GuestSyncDelimitedArgs";
+    fn serialize_members<S: ::serde::ser::SerializeStruct>(
         &self,
         state: &mut S,
     ) -> Result<(), S::Error> {
@@ -29,34 +24,12 @@ impl GuestSyncDelimitedArgs {
 }
 impl ::serde::Serialize for GuestSyncDelimitedArgs {
     fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut state = serializer
-            .serialize_struct("GuestSyncDelimitedArgs", self.__member_count())?;
-        self.__serialize_members(&mut state)?;
-        ::serde::ser::SerializeStruct::end(state)
+        __private::serialize_object(self, serializer)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for GuestSyncDelimitedArgs {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        deserializer
-            .deserialize_struct(
-                "GuestSyncDelimitedArgs",
-                &["id"],
-                __private::ObjectVisitor::<__GuestSyncDelimitedArgsSlots>::new(
-                    "GuestSyncDelimitedArgs",
-                ),
-            )
-    }
-}
-enum __GuestSyncDelimitedArgsField {
-    Id,
-    __Ignore,
-}
-impl __private::FromKey for __GuestSyncDelimitedArgsField {
-    fn from_key(key: &str) -> Self {
-        match key {
-            "id" => Self::Id,
-            _ => Self::__Ignore,
-        }
+        __private::deserialize_object::<__GuestSyncDelimitedArgsSlots, D>(deserializer)
     }
 }
 #[derive(Default)]
@@ -64,18 +37,20 @@ struct __GuestSyncDelimitedArgsSlots {
     id: Option<i64>,
 }
 impl __private::Slots for __GuestSyncDelimitedArgsSlots {
-    type Field = __GuestSyncDelimitedArgsField;
-    type Value = GuestSyncDelimitedArgs;
+    type Object = GuestSyncDelimitedArgs;
+    const MEMBERS: &'static [&'static str] = &["id"];
+    #[inline]
     fn entry<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
-        field: __GuestSyncDelimitedArgsField,
+        key: usize,
         map: &mut A,
     ) -> Result<(), A::Error> {
-        match field {
-            __GuestSyncDelimitedArgsField::Id => __private::store(&mut self.id, "id", map),
-            __GuestSyncDelimitedArgsField::__Ignore => __private::ignore(map),
+        match key {
+            0 => __private::store(&mut self.id, "id", map),
+            _ => __private::ignore(map),
         }
     }
+    #[inline]
     fn finish<E: ::serde::de::Error>(self) -> Result<GuestSyncDelimitedArgs, E> {
         Ok(GuestSyncDelimitedArgs {
             id: __private::required(self.id, "id")?,
@@ -87,14 +62,9 @@ impl __private::Slots for __GuestSyncDelimitedArgsSlots {
 /// Checks the agent is alive.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct GuestPingArgs {}
-impl GuestPingArgs {
-    /// The number of members [`Self::__serialize_members`] writes.
-    fn __member_count(&self) -> usize {
-        0usize
-    }
-    /// Writes the members into an object being serialized (a union writes its
-    /// branch's members inline with its own).
-    fn __serialize_members<S: ::serde::ser::SerializeStruct>(
+impl __private::Object for GuestPingArgs {
+    const NAME: &'static str = "GuestPingArgs";
+    fn serialize_members<S: ::serde::ser::SerializeStruct>(
         &self,
         _state: &mut S,
     ) -> Result<(), S::Error> {
@@ -103,44 +73,28 @@ impl GuestPingArgs {
 }
 impl ::serde::Serialize for GuestPingArgs {
     fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut state = serializer.serialize_struct("GuestPingArgs", self.__member_count())?;
-        self.__serialize_members(&mut state)?;
-        ::serde::ser::SerializeStruct::end(state)
+        __private::serialize_object(self, serializer)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for GuestPingArgs {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        deserializer
-            .deserialize_struct(
-                "GuestPingArgs",
-                &[],
-                __private::ObjectVisitor::<__GuestPingArgsSlots>::new("GuestPingArgs"),
-            )
-    }
-}
-enum __GuestPingArgsField {
-    __Ignore,
-}
-impl __private::FromKey for __GuestPingArgsField {
-    fn from_key(key: &str) -> Self {
-        let _ = key;
-        Self::__Ignore
+        __private::deserialize_object::<__GuestPingArgsSlots, D>(deserializer)
     }
 }
 #[derive(Default)]
 struct __GuestPingArgsSlots {}
 impl __private::Slots for __GuestPingArgsSlots {
-    type Field = __GuestPingArgsField;
-    type Value = GuestPingArgs;
+    type Object = GuestPingArgs;
+    const MEMBERS: &'static [&'static str] = &[];
+    #[inline]
     fn entry<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
-        field: __GuestPingArgsField,
+        _key: usize,
         map: &mut A,
     ) -> Result<(), A::Error> {
-        match field {
-            __GuestPingArgsField::__Ignore => __private::ignore(map),
-        }
+        __private::ignore(map)
     }
+    #[inline]
     fn finish<E: ::serde::de::Error>(self) -> Result<GuestPingArgs, E> {
         Ok(GuestPingArgs {})
     }
@@ -152,14 +106,9 @@ impl __private::Slots for __GuestPingArgsSlots {
 /// the guest's time in nanoseconds since the epoch
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct GuestGetTimeArgs {}
-impl GuestGetTimeArgs {
-    /// The number of members [`Self::__serialize_members`] writes.
-    fn __member_count(&self) -> usize {
-        0usize
-    }
-    /// Writes the members into an object being serialized (a union writes its
-    /// branch's members inline with its own).
-    fn __serialize_members<S: ::serde::ser::SerializeStruct>(
+impl __private::Object for GuestGetTimeArgs {
+    const NAME: &'static str = "GuestGetTimeArgs";
+    fn serialize_members<S: ::serde::ser::SerializeStruct>(
         &self,
         _state: &mut S,
     ) -> Result<(), S::Error> {
@@ -168,44 +117,28 @@ impl GuestGetTimeArgs {
 }
 impl ::serde::Serialize for GuestGetTimeArgs {
     fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut state = serializer.serialize_struct("GuestGetTimeArgs", self.__member_count())?;
-        self.__serialize_members(&mut state)?;
-        ::serde::ser::SerializeStruct::end(state)
+        __private::serialize_object(self, serializer)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for GuestGetTimeArgs {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        deserializer
-            .deserialize_struct(
-                "GuestGetTimeArgs",
-                &[],
-                __private::ObjectVisitor::<__GuestGetTimeArgsSlots>::new("GuestGetTimeArgs"),
-            )
-    }
-}
-enum __GuestGetTimeArgsField {
-    __Ignore,
-}
-impl __private::FromKey for __GuestGetTimeArgsField {
-    fn from_key(key: &str) -> Self {
-        let _ = key;
-        Self::__Ignore
+        __private::deserialize_object::<__GuestGetTimeArgsSlots, D>(deserializer)
     }
 }
 #[derive(Default)]
 struct __GuestGetTimeArgsSlots {}
 impl __private::Slots for __GuestGetTimeArgsSlots {
-    type Field = __GuestGetTimeArgsField;
-    type Value = GuestGetTimeArgs;
+    type Object = GuestGetTimeArgs;
+    const MEMBERS: &'static [&'static str] = &[];
+    #[inline]
     fn entry<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
-        field: __GuestGetTimeArgsField,
+        _key: usize,
         map: &mut A,
     ) -> Result<(), A::Error> {
-        match field {
-            __GuestGetTimeArgsField::__Ignore => __private::ignore(map),
-        }
+        __private::ignore(map)
     }
+    #[inline]
     fn finish<E: ::serde::de::Error>(self) -> Result<GuestGetTimeArgs, E> {
         Ok(GuestGetTimeArgs {})
     }
@@ -219,14 +152,9 @@ pub struct GuestAgentCommandInfo {
     /// whether it replies on success
     pub success_response: bool,
 }
-impl GuestAgentCommandInfo {
-    /// The number of members [`Self::__serialize_members`] writes.
-    fn __member_count(&self) -> usize {
-        3usize
-    }
-    /// Writes the members into an object being serialized (a union writes its
-    /// branch's members inline with its own).
-    fn __serialize_members<S: ::serde::ser::SerializeStruct>(
+impl __private::Object for GuestAgentCommandInfo {
+    const NAME: &'static str = "GuestAgentCommandInfo";
+    fn serialize_members<S: ::serde::ser::SerializeStruct>(
         &self,
         state: &mut S,
     ) -> Result<(), S::Error> {
@@ -238,38 +166,12 @@ impl GuestAgentCommandInfo {
 }
 impl ::serde::Serialize for GuestAgentCommandInfo {
     fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut state = serializer
-            .serialize_struct("GuestAgentCommandInfo", self.__member_count())?;
-        self.__serialize_members(&mut state)?;
-        ::serde::ser::SerializeStruct::end(state)
+        __private::serialize_object(self, serializer)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for GuestAgentCommandInfo {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        deserializer
-            .deserialize_struct(
-                "GuestAgentCommandInfo",
-                &["name", "enabled", "success-response"],
-                __private::ObjectVisitor::<__GuestAgentCommandInfoSlots>::new(
-                    "GuestAgentCommandInfo",
-                ),
-            )
-    }
-}
-enum __GuestAgentCommandInfoField {
-    Name,
-    Enabled,
-    SuccessResponse,
-    __Ignore,
-}
-impl __private::FromKey for __GuestAgentCommandInfoField {
-    fn from_key(key: &str) -> Self {
-        match key {
-            "name" => Self::Name,
-            "enabled" => Self::Enabled,
-            "success-response" => Self::SuccessResponse,
-            _ => Self::__Ignore,
-        }
+        __private::deserialize_object::<__GuestAgentCommandInfoSlots, D>(deserializer)
     }
 }
 #[derive(Default)]
@@ -279,28 +181,22 @@ struct __GuestAgentCommandInfoSlots {
     success_response: Option<bool>,
 }
 impl __private::Slots for __GuestAgentCommandInfoSlots {
-    type Field = __GuestAgentCommandInfoField;
-    type Value = GuestAgentCommandInfo;
+    type Object = GuestAgentCommandInfo;
+    const MEMBERS: &'static [&'static str] = &["name", "enabled", "success-response"];
+    #[inline]
     fn entry<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
-        field: __GuestAgentCommandInfoField,
+        key: usize,
         map: &mut A,
     ) -> Result<(), A::Error> {
-        match field {
-            __GuestAgentCommandInfoField::Name => __private::store(&mut self.name, "name", map),
-            __GuestAgentCommandInfoField::Enabled => __private::store(
-                &mut self.enabled,
-                "enabled",
-                map,
-            ),
-            __GuestAgentCommandInfoField::SuccessResponse => __private::store(
-                &mut self.success_response,
-                "success-response",
-                map,
-            ),
-            __GuestAgentCommandInfoField::__Ignore => __private::ignore(map),
+        match key {
+            0 => __private::store(&mut self.name, "name", map),
+            1 => __private::store(&mut self.enabled, "enabled", map),
+            2 => __private::store(&mut self.success_response, "success-response", map),
+            _ => __private::ignore(map),
         }
     }
+    #[inline]
     fn finish<E: ::serde::de::Error>(self) -> Result<GuestAgentCommandInfo, E> {
         Ok(GuestAgentCommandInfo {
             name: __private::required(self.name, "name")?,
@@ -316,14 +212,9 @@ pub struct GuestAgentInfo {
     /// its commands
     pub supported_commands: Vec<GuestAgentCommandInfo>,
 }
-impl GuestAgentInfo {
-    /// The number of members [`Self::__serialize_members`] writes.
-    fn __member_count(&self) -> usize {
-        2usize
-    }
-    /// Writes the members into an object being serialized (a union writes its
-    /// branch's members inline with its own).
-    fn __serialize_members<S: ::serde::ser::SerializeStruct>(
+impl __private::Object for GuestAgentInfo {
+    const NAME: &'static str = "GuestAgentInfo";
+    fn serialize_members<S: ::serde::ser::SerializeStruct>(
         &self,
         state: &mut S,
     ) -> Result<(), S::Error> {
@@ -334,33 +225,12 @@ impl GuestAgentInfo {
 }
 impl ::serde::Serialize for GuestAgentInfo {
     fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut state = serializer.serialize_struct("GuestAgentInfo", self.__member_count())?;
-        self.__serialize_members(&mut state)?;
-        ::serde::ser::SerializeStruct::end(state)
+        __private::serialize_object(self, serializer)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for GuestAgentInfo {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        deserializer
-            .deserialize_struct(
-                "GuestAgentInfo",
-                &["version", "supported_commands"],
-                __private::ObjectVisitor::<__GuestAgentInfoSlots>::new("GuestAgentInfo"),
-            )
-    }
-}
-enum __GuestAgentInfoField {
-    Version,
-    SupportedCommands,
-    __Ignore,
-}
-impl __private::FromKey for __GuestAgentInfoField {
-    fn from_key(key: &str) -> Self {
-        match key {
-            "version" => Self::Version,
-            "supported_commands" => Self::SupportedCommands,
-            _ => Self::__Ignore,
-        }
+        __private::deserialize_object::<__GuestAgentInfoSlots, D>(deserializer)
     }
 }
 #[derive(Default)]
@@ -369,23 +239,21 @@ struct __GuestAgentInfoSlots {
     supported_commands: Option<Vec<GuestAgentCommandInfo>>,
 }
 impl __private::Slots for __GuestAgentInfoSlots {
-    type Field = __GuestAgentInfoField;
-    type Value = GuestAgentInfo;
+    type Object = GuestAgentInfo;
+    const MEMBERS: &'static [&'static str] = &["version", "supported_commands"];
+    #[inline]
     fn entry<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
-        field: __GuestAgentInfoField,
+        key: usize,
         map: &mut A,
     ) -> Result<(), A::Error> {
-        match field {
-            __GuestAgentInfoField::Version => __private::store(&mut self.version, "version", map),
-            __GuestAgentInfoField::SupportedCommands => __private::store(
-                &mut self.supported_commands,
-                "supported_commands",
-                map,
-            ),
-            __GuestAgentInfoField::__Ignore => __private::ignore(map),
+        match key {
+            0 => __private::store(&mut self.version, "version", map),
+            1 => __private::store(&mut self.supported_commands, "supported_commands", map),
+            _ => __private::ignore(map),
         }
     }
+    #[inline]
     fn finish<E: ::serde::de::Error>(self) -> Result<GuestAgentInfo, E> {
         Ok(GuestAgentInfo {
             version: __private::required(self.version, "version")?,
@@ -400,14 +268,9 @@ impl __private::Slots for __GuestAgentInfoSlots {
 /// the agent's version and commands
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct GuestInfoArgs {}
-impl GuestInfoArgs {
-    /// The number of members [`Self::__serialize_members`] writes.
-    fn __member_count(&self) -> usize {
-        0usize
-    }
-    /// Writes the members into an object being serialized (a union writes its
-    /// branch's members inline with its own).
-    fn __serialize_members<S: ::serde::ser::SerializeStruct>(
+impl __private::Object for GuestInfoArgs {
+    const NAME: &'static str = "GuestInfoArgs";
+    fn serialize_members<S: ::serde::ser::SerializeStruct>(
         &self,
         _state: &mut S,
     ) -> Result<(), S::Error> {
@@ -416,44 +279,28 @@ impl GuestInfoArgs {
 }
 impl ::serde::Serialize for GuestInfoArgs {
     fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut state = serializer.serialize_struct("GuestInfoArgs", self.__member_count())?;
-        self.__serialize_members(&mut state)?;
-        ::serde::ser::SerializeStruct::end(state)
+        __private::serialize_object(self, serializer)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for GuestInfoArgs {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        deserializer
-            .deserialize_struct(
-                "GuestInfoArgs",
-                &[],
-                __private::ObjectVisitor::<__GuestInfoArgsSlots>::new("GuestInfoArgs"),
-            )
-    }
-}
-enum __GuestInfoArgsField {
-    __Ignore,
-}
-impl __private::FromKey for __GuestInfoArgsField {
-    fn from_key(key: &str) -> Self {
-        let _ = key;
-        Self::__Ignore
+        __private::deserialize_object::<__GuestInfoArgsSlots, D>(deserializer)
     }
 }
 #[derive(Default)]
 struct __GuestInfoArgsSlots {}
 impl __private::Slots for __GuestInfoArgsSlots {
-    type Field = __GuestInfoArgsField;
-    type Value = GuestInfoArgs;
+    type Object = GuestInfoArgs;
+    const MEMBERS: &'static [&'static str] = &[];
+    #[inline]
     fn entry<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
-        field: __GuestInfoArgsField,
+        _key: usize,
         map: &mut A,
     ) -> Result<(), A::Error> {
-        match field {
-            __GuestInfoArgsField::__Ignore => __private::ignore(map),
-        }
+        __private::ignore(map)
     }
+    #[inline]
     fn finish<E: ::serde::de::Error>(self) -> Result<GuestInfoArgs, E> {
         Ok(GuestInfoArgs {})
     }
@@ -466,21 +313,9 @@ pub struct GuestOsInfo {
     /// the distribution's id
     pub id: Option<String>,
 }
-impl GuestOsInfo {
-    /// The number of members [`Self::__serialize_members`] writes.
-    fn __member_count(&self) -> usize {
-        let mut count = 0usize;
-        if self.kernel_release.is_some() {
-            count += 1;
-        }
-        if self.id.is_some() {
-            count += 1;
-        }
-        count
-    }
-    /// Writes the members into an object being serialized (a union writes its
-    /// branch's members inline with its own).
-    fn __serialize_members<S: ::serde::ser::SerializeStruct>(
+impl __private::Object for GuestOsInfo {
+    const NAME: &'static str = "GuestOsInfo";
+    fn serialize_members<S: ::serde::ser::SerializeStruct>(
         &self,
         state: &mut S,
     ) -> Result<(), S::Error> {
@@ -497,33 +332,12 @@ impl GuestOsInfo {
 }
 impl ::serde::Serialize for GuestOsInfo {
     fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut state = serializer.serialize_struct("GuestOsInfo", self.__member_count())?;
-        self.__serialize_members(&mut state)?;
-        ::serde::ser::SerializeStruct::end(state)
+        __private::serialize_object(self, serializer)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for GuestOsInfo {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        deserializer
-            .deserialize_struct(
-                "GuestOsInfo",
-                &["kernel-release", "id"],
-                __private::ObjectVisitor::<__GuestOsInfoSlots>::new("GuestOsInfo"),
-            )
-    }
-}
-enum __GuestOsInfoField {
-    KernelRelease,
-    Id,
-    __Ignore,
-}
-impl __private::FromKey for __GuestOsInfoField {
-    fn from_key(key: &str) -> Self {
-        match key {
-            "kernel-release" => Self::KernelRelease,
-            "id" => Self::Id,
-            _ => Self::__Ignore,
-        }
+        __private::deserialize_object::<__GuestOsInfoSlots, D>(deserializer)
     }
 }
 #[derive(Default)]
@@ -532,23 +346,21 @@ struct __GuestOsInfoSlots {
     id: Option<String>,
 }
 impl __private::Slots for __GuestOsInfoSlots {
-    type Field = __GuestOsInfoField;
-    type Value = GuestOsInfo;
+    type Object = GuestOsInfo;
+    const MEMBERS: &'static [&'static str] = &["kernel-release", "id"];
+    #[inline]
     fn entry<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
-        field: __GuestOsInfoField,
+        key: usize,
         map: &mut A,
     ) -> Result<(), A::Error> {
-        match field {
-            __GuestOsInfoField::KernelRelease => __private::store(
-                &mut self.kernel_release,
-                "kernel-release",
-                map,
-            ),
-            __GuestOsInfoField::Id => __private::store(&mut self.id, "id", map),
-            __GuestOsInfoField::__Ignore => __private::ignore(map),
+        match key {
+            0 => __private::store(&mut self.kernel_release, "kernel-release", map),
+            1 => __private::store(&mut self.id, "id", map),
+            _ => __private::ignore(map),
         }
     }
+    #[inline]
     fn finish<E: ::serde::de::Error>(self) -> Result<GuestOsInfo, E> {
         Ok(GuestOsInfo {
             kernel_release: self.kernel_release,
@@ -563,14 +375,9 @@ impl __private::Slots for __GuestOsInfoSlots {
 /// the guest's operating system
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct GuestGetOsinfoArgs {}
-impl GuestGetOsinfoArgs {
-    /// The number of members [`Self::__serialize_members`] writes.
-    fn __member_count(&self) -> usize {
-        0usize
-    }
-    /// Writes the members into an object being serialized (a union writes its
-    /// branch's members inline with its own).
-    fn __serialize_members<S: ::serde::ser::SerializeStruct>(
+impl __private::Object for GuestGetOsinfoArgs {
+    const NAME: &'static str = "GuestGetOsinfoArgs";
+    fn serialize_members<S: ::serde::ser::SerializeStruct>(
         &self,
         _state: &mut S,
     ) -> Result<(), S::Error> {
@@ -579,44 +386,28 @@ impl GuestGetOsinfoArgs {
 }
 impl ::serde::Serialize for GuestGetOsinfoArgs {
     fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut state = serializer.serialize_struct("GuestGetOsinfoArgs", self.__member_count())?;
-        self.__serialize_members(&mut state)?;
-        ::serde::ser::SerializeStruct::end(state)
+        __private::serialize_object(self, serializer)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for GuestGetOsinfoArgs {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        deserializer
-            .deserialize_struct(
-                "GuestGetOsinfoArgs",
-                &[],
-                __private::ObjectVisitor::<__GuestGetOsinfoArgsSlots>::new("GuestGetOsinfoArgs"),
-            )
-    }
-}
-enum __GuestGetOsinfoArgsField {
-    __Ignore,
-}
-impl __private::FromKey for __GuestGetOsinfoArgsField {
-    fn from_key(key: &str) -> Self {
-        let _ = key;
-        Self::__Ignore
+        __private::deserialize_object::<__GuestGetOsinfoArgsSlots, D>(deserializer)
     }
 }
 #[derive(Default)]
 struct __GuestGetOsinfoArgsSlots {}
 impl __private::Slots for __GuestGetOsinfoArgsSlots {
-    type Field = __GuestGetOsinfoArgsField;
-    type Value = GuestGetOsinfoArgs;
+    type Object = GuestGetOsinfoArgs;
+    const MEMBERS: &'static [&'static str] = &[];
+    #[inline]
     fn entry<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
-        field: __GuestGetOsinfoArgsField,
+        _key: usize,
         map: &mut A,
     ) -> Result<(), A::Error> {
-        match field {
-            __GuestGetOsinfoArgsField::__Ignore => __private::ignore(map),
-        }
+        __private::ignore(map)
     }
+    #[inline]
     fn finish<E: ::serde::de::Error>(self) -> Result<GuestGetOsinfoArgs, E> {
         Ok(GuestGetOsinfoArgs {})
     }
@@ -647,6 +438,7 @@ impl GuestIpAddressType {
     }
 }
 impl From<&str> for GuestIpAddressType {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "ipv4" => Self::Ipv4,
@@ -657,6 +449,7 @@ impl From<&str> for GuestIpAddressType {
 }
 impl ::std::str::FromStr for GuestIpAddressType {
     type Err = ::std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(value))
     }
@@ -671,19 +464,9 @@ impl ::serde::Serialize for GuestIpAddressType {
         serializer.serialize_str(self.as_str())
     }
 }
-impl __private::FromKey for GuestIpAddressType {
-    fn from_key(key: &str) -> Self {
-        Self::from(key)
-    }
-}
 impl<'de> ::serde::Deserialize<'de> for GuestIpAddressType {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        deserializer
-            .deserialize_enum(
-                "GuestIpAddressType",
-                Self::VALUES,
-                __private::EnumVisitor::<Self>::new("GuestIpAddressType"),
-            )
+        __private::deserialize_enum(deserializer, "GuestIpAddressType", Self::VALUES)
     }
 }
 #[derive(Clone, Debug, PartialEq)]
@@ -695,14 +478,9 @@ pub struct GuestIpAddress {
     /// the network prefix length
     pub prefix: i64,
 }
-impl GuestIpAddress {
-    /// The number of members [`Self::__serialize_members`] writes.
-    fn __member_count(&self) -> usize {
-        3usize
-    }
-    /// Writes the members into an object being serialized (a union writes its
-    /// branch's members inline with its own).
-    fn __serialize_members<S: ::serde::ser::SerializeStruct>(
+impl __private::Object for GuestIpAddress {
+    const NAME: &'static str = "GuestIpAddress";
+    fn serialize_members<S: ::serde::ser::SerializeStruct>(
         &self,
         state: &mut S,
     ) -> Result<(), S::Error> {
@@ -714,35 +492,12 @@ impl GuestIpAddress {
 }
 impl ::serde::Serialize for GuestIpAddress {
     fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut state = serializer.serialize_struct("GuestIpAddress", self.__member_count())?;
-        self.__serialize_members(&mut state)?;
-        ::serde::ser::SerializeStruct::end(state)
+        __private::serialize_object(self, serializer)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for GuestIpAddress {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        deserializer
-            .deserialize_struct(
-                "GuestIpAddress",
-                &["ip-address", "ip-address-type", "prefix"],
-                __private::ObjectVisitor::<__GuestIpAddressSlots>::new("GuestIpAddress"),
-            )
-    }
-}
-enum __GuestIpAddressField {
-    IpAddress,
-    IpAddressType,
-    Prefix,
-    __Ignore,
-}
-impl __private::FromKey for __GuestIpAddressField {
-    fn from_key(key: &str) -> Self {
-        match key {
-            "ip-address" => Self::IpAddress,
-            "ip-address-type" => Self::IpAddressType,
-            "prefix" => Self::Prefix,
-            _ => Self::__Ignore,
-        }
+        __private::deserialize_object::<__GuestIpAddressSlots, D>(deserializer)
     }
 }
 #[derive(Default)]
@@ -752,28 +507,22 @@ struct __GuestIpAddressSlots {
     prefix: Option<i64>,
 }
 impl __private::Slots for __GuestIpAddressSlots {
-    type Field = __GuestIpAddressField;
-    type Value = GuestIpAddress;
+    type Object = GuestIpAddress;
+    const MEMBERS: &'static [&'static str] = &["ip-address", "ip-address-type", "prefix"];
+    #[inline]
     fn entry<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
-        field: __GuestIpAddressField,
+        key: usize,
         map: &mut A,
     ) -> Result<(), A::Error> {
-        match field {
-            __GuestIpAddressField::IpAddress => __private::store(
-                &mut self.ip_address,
-                "ip-address",
-                map,
-            ),
-            __GuestIpAddressField::IpAddressType => __private::store(
-                &mut self.ip_address_type,
-                "ip-address-type",
-                map,
-            ),
-            __GuestIpAddressField::Prefix => __private::store(&mut self.prefix, "prefix", map),
-            __GuestIpAddressField::__Ignore => __private::ignore(map),
+        match key {
+            0 => __private::store(&mut self.ip_address, "ip-address", map),
+            1 => __private::store(&mut self.ip_address_type, "ip-address-type", map),
+            2 => __private::store(&mut self.prefix, "prefix", map),
+            _ => __private::ignore(map),
         }
     }
+    #[inline]
     fn finish<E: ::serde::de::Error>(self) -> Result<GuestIpAddress, E> {
         Ok(GuestIpAddress {
             ip_address: __private::required(self.ip_address, "ip-address")?,
@@ -791,21 +540,9 @@ pub struct GuestNetworkInterface {
     /// its addresses
     pub ip_addresses: Option<Vec<GuestIpAddress>>,
 }
-impl GuestNetworkInterface {
-    /// The number of members [`Self::__serialize_members`] writes.
-    fn __member_count(&self) -> usize {
-        let mut count = 1usize;
-        if self.hardware_address.is_some() {
-            count += 1;
-        }
-        if self.ip_addresses.is_some() {
-            count += 1;
-        }
-        count
-    }
-    /// Writes the members into an object being serialized (a union writes its
-    /// branch's members inline with its own).
-    fn __serialize_members<S: ::serde::ser::SerializeStruct>(
+impl __private::Object for GuestNetworkInterface {
+    const NAME: &'static str = "GuestNetworkInterface";
+    fn serialize_members<S: ::serde::ser::SerializeStruct>(
         &self,
         state: &mut S,
     ) -> Result<(), S::Error> {
@@ -823,38 +560,12 @@ impl GuestNetworkInterface {
 }
 impl ::serde::Serialize for GuestNetworkInterface {
     fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut state = serializer
-            .serialize_struct("GuestNetworkInterface", self.__member_count())?;
-        self.__serialize_members(&mut state)?;
-        ::serde::ser::SerializeStruct::end(state)
+        __private::serialize_object(self, serializer)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for GuestNetworkInterface {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        deserializer
-            .deserialize_struct(
-                "GuestNetworkInterface",
-                &["name", "hardware-address", "ip-addresses"],
-                __private::ObjectVisitor::<__GuestNetworkInterfaceSlots>::new(
-                    "GuestNetworkInterface",
-                ),
-            )
-    }
-}
-enum __GuestNetworkInterfaceField {
-    Name,
-    HardwareAddress,
-    IpAddresses,
-    __Ignore,
-}
-impl __private::FromKey for __GuestNetworkInterfaceField {
-    fn from_key(key: &str) -> Self {
-        match key {
-            "name" => Self::Name,
-            "hardware-address" => Self::HardwareAddress,
-            "ip-addresses" => Self::IpAddresses,
-            _ => Self::__Ignore,
-        }
+        __private::deserialize_object::<__GuestNetworkInterfaceSlots, D>(deserializer)
     }
 }
 #[derive(Default)]
@@ -864,28 +575,22 @@ struct __GuestNetworkInterfaceSlots {
     ip_addresses: Option<Vec<GuestIpAddress>>,
 }
 impl __private::Slots for __GuestNetworkInterfaceSlots {
-    type Field = __GuestNetworkInterfaceField;
-    type Value = GuestNetworkInterface;
+    type Object = GuestNetworkInterface;
+    const MEMBERS: &'static [&'static str] = &["name", "hardware-address", "ip-addresses"];
+    #[inline]
     fn entry<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
-        field: __GuestNetworkInterfaceField,
+        key: usize,
         map: &mut A,
     ) -> Result<(), A::Error> {
-        match field {
-            __GuestNetworkInterfaceField::Name => __private::store(&mut self.name, "name", map),
-            __GuestNetworkInterfaceField::HardwareAddress => __private::store(
-                &mut self.hardware_address,
-                "hardware-address",
-                map,
-            ),
-            __GuestNetworkInterfaceField::IpAddresses => __private::store(
-                &mut self.ip_addresses,
-                "ip-addresses",
-                map,
-            ),
-            __GuestNetworkInterfaceField::__Ignore => __private::ignore(map),
+        match key {
+            0 => __private::store(&mut self.name, "name", map),
+            1 => __private::store(&mut self.hardware_address, "hardware-address", map),
+            2 => __private::store(&mut self.ip_addresses, "ip-addresses", map),
+            _ => __private::ignore(map),
         }
     }
+    #[inline]
     fn finish<E: ::serde::de::Error>(self) -> Result<GuestNetworkInterface, E> {
         Ok(GuestNetworkInterface {
             name: __private::required(self.name, "name")?,
@@ -901,14 +606,9 @@ impl __private::Slots for __GuestNetworkInterfaceSlots {
 /// the guest's network interfaces
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct GuestNetworkGetInterfacesArgs {}
-impl GuestNetworkGetInterfacesArgs {
-    /// The number of members [`Self::__serialize_members`] writes.
-    fn __member_count(&self) -> usize {
-        0usize
-    }
-    /// Writes the members into an object being serialized (a union writes its
-    /// branch's members inline with its own).
-    fn __serialize_members<S: ::serde::ser::SerializeStruct>(
+impl __private::Object for GuestNetworkGetInterfacesArgs {
+    const NAME: &'static str = "GuestNetworkGetInterfacesArgs";
+    fn serialize_members<S: ::serde::ser::SerializeStruct>(
         &self,
         _state: &mut S,
     ) -> Result<(), S::Error> {
@@ -917,47 +617,28 @@ impl GuestNetworkGetInterfacesArgs {
 }
 impl ::serde::Serialize for GuestNetworkGetInterfacesArgs {
     fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut state = serializer
-            .serialize_struct("GuestNetworkGetInterfacesArgs", self.__member_count())?;
-        self.__serialize_members(&mut state)?;
-        ::serde::ser::SerializeStruct::end(state)
+        __private::serialize_object(self, serializer)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for GuestNetworkGetInterfacesArgs {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        deserializer
-            .deserialize_struct(
-                "GuestNetworkGetInterfacesArgs",
-                &[],
-                __private::ObjectVisitor::<__GuestNetworkGetInterfacesArgsSlots>::new(
-                    "GuestNetworkGetInterfacesArgs",
-                ),
-            )
-    }
-}
-enum __GuestNetworkGetInterfacesArgsField {
-    __Ignore,
-}
-impl __private::FromKey for __GuestNetworkGetInterfacesArgsField {
-    fn from_key(key: &str) -> Self {
-        let _ = key;
-        Self::__Ignore
+        __private::deserialize_object::<__GuestNetworkGetInterfacesArgsSlots, D>(deserializer)
     }
 }
 #[derive(Default)]
 struct __GuestNetworkGetInterfacesArgsSlots {}
 impl __private::Slots for __GuestNetworkGetInterfacesArgsSlots {
-    type Field = __GuestNetworkGetInterfacesArgsField;
-    type Value = GuestNetworkGetInterfacesArgs;
+    type Object = GuestNetworkGetInterfacesArgs;
+    const MEMBERS: &'static [&'static str] = &[];
+    #[inline]
     fn entry<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
-        field: __GuestNetworkGetInterfacesArgsField,
+        _key: usize,
         map: &mut A,
     ) -> Result<(), A::Error> {
-        match field {
-            __GuestNetworkGetInterfacesArgsField::__Ignore => __private::ignore(map),
-        }
+        __private::ignore(map)
     }
+    #[inline]
     fn finish<E: ::serde::de::Error>(self) -> Result<GuestNetworkGetInterfacesArgs, E> {
         Ok(GuestNetworkGetInterfacesArgs {})
     }
@@ -974,18 +655,9 @@ pub struct GuestFileOpenArgs {
     /// as fopen's
     pub mode: Option<String>,
 }
-impl GuestFileOpenArgs {
-    /// The number of members [`Self::__serialize_members`] writes.
-    fn __member_count(&self) -> usize {
-        let mut count = 1usize;
-        if self.mode.is_some() {
-            count += 1;
-        }
-        count
-    }
-    /// Writes the members into an object being serialized (a union writes its
-    /// branch's members inline with its own).
-    fn __serialize_members<S: ::serde::ser::SerializeStruct>(
+impl __private::Object for GuestFileOpenArgs {
+    const NAME: &'static str = "GuestFileOpenArgs";
+    fn serialize_members<S: ::serde::ser::SerializeStruct>(
         &self,
         state: &mut S,
     ) -> Result<(), S::Error> {
@@ -999,33 +671,12 @@ impl GuestFileOpenArgs {
 }
 impl ::serde::Serialize for GuestFileOpenArgs {
     fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut state = serializer.serialize_struct("GuestFileOpenArgs", self.__member_count())?;
-        self.__serialize_members(&mut state)?;
-        ::serde::ser::SerializeStruct::end(state)
+        __private::serialize_object(self, serializer)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for GuestFileOpenArgs {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        deserializer
-            .deserialize_struct(
-                "GuestFileOpenArgs",
-                &["path", "mode"],
-                __private::ObjectVisitor::<__GuestFileOpenArgsSlots>::new("GuestFileOpenArgs"),
-            )
-    }
-}
-enum __GuestFileOpenArgsField {
-    Path,
-    Mode,
-    __Ignore,
-}
-impl __private::FromKey for __GuestFileOpenArgsField {
-    fn from_key(key: &str) -> Self {
-        match key {
-            "path" => Self::Path,
-            "mode" => Self::Mode,
-            _ => Self::__Ignore,
-        }
+        __private::deserialize_object::<__GuestFileOpenArgsSlots, D>(deserializer)
     }
 }
 #[derive(Default)]
@@ -1034,19 +685,21 @@ struct __GuestFileOpenArgsSlots {
     mode: Option<String>,
 }
 impl __private::Slots for __GuestFileOpenArgsSlots {
-    type Field = __GuestFileOpenArgsField;
-    type Value = GuestFileOpenArgs;
+    type Object = GuestFileOpenArgs;
+    const MEMBERS: &'static [&'static str] = &["path", "mode"];
+    #[inline]
     fn entry<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
-        field: __GuestFileOpenArgsField,
+        key: usize,
         map: &mut A,
     ) -> Result<(), A::Error> {
-        match field {
-            __GuestFileOpenArgsField::Path => __private::store(&mut self.path, "path", map),
-            __GuestFileOpenArgsField::Mode => __private::store(&mut self.mode, "mode", map),
-            __GuestFileOpenArgsField::__Ignore => __private::ignore(map),
+        match key {
+            0 => __private::store(&mut self.path, "path", map),
+            1 => __private::store(&mut self.mode, "mode", map),
+            _ => __private::ignore(map),
         }
     }
+    #[inline]
     fn finish<E: ::serde::de::Error>(self) -> Result<GuestFileOpenArgs, E> {
         Ok(GuestFileOpenArgs {
             path: __private::required(self.path, "path")?,
@@ -1062,18 +715,9 @@ pub struct XPowerOffArgs {
     /// how
     pub mode: Option<String>,
 }
-impl XPowerOffArgs {
-    /// The number of members [`Self::__serialize_members`] writes.
-    fn __member_count(&self) -> usize {
-        let mut count = 0usize;
-        if self.mode.is_some() {
-            count += 1;
-        }
-        count
-    }
-    /// Writes the members into an object being serialized (a union writes its
-    /// branch's members inline with its own).
-    fn __serialize_members<S: ::serde::ser::SerializeStruct>(
+impl __private::Object for XPowerOffArgs {
+    const NAME: &'static str = "XPowerOffArgs";
+    fn serialize_members<S: ::serde::ser::SerializeStruct>(
         &self,
         state: &mut S,
     ) -> Result<(), S::Error> {
@@ -1086,31 +730,12 @@ impl XPowerOffArgs {
 }
 impl ::serde::Serialize for XPowerOffArgs {
     fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut state = serializer.serialize_struct("XPowerOffArgs", self.__member_count())?;
-        self.__serialize_members(&mut state)?;
-        ::serde::ser::SerializeStruct::end(state)
+        __private::serialize_object(self, serializer)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for XPowerOffArgs {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        deserializer
-            .deserialize_struct(
-                "XPowerOffArgs",
-                &["mode"],
-                __private::ObjectVisitor::<__XPowerOffArgsSlots>::new("XPowerOffArgs"),
-            )
-    }
-}
-enum __XPowerOffArgsField {
-    Mode,
-    __Ignore,
-}
-impl __private::FromKey for __XPowerOffArgsField {
-    fn from_key(key: &str) -> Self {
-        match key {
-            "mode" => Self::Mode,
-            _ => Self::__Ignore,
-        }
+        __private::deserialize_object::<__XPowerOffArgsSlots, D>(deserializer)
     }
 }
 #[derive(Default)]
@@ -1118,18 +743,20 @@ struct __XPowerOffArgsSlots {
     mode: Option<String>,
 }
 impl __private::Slots for __XPowerOffArgsSlots {
-    type Field = __XPowerOffArgsField;
-    type Value = XPowerOffArgs;
+    type Object = XPowerOffArgs;
+    const MEMBERS: &'static [&'static str] = &["mode"];
+    #[inline]
     fn entry<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
-        field: __XPowerOffArgsField,
+        key: usize,
         map: &mut A,
     ) -> Result<(), A::Error> {
-        match field {
-            __XPowerOffArgsField::Mode => __private::store(&mut self.mode, "mode", map),
-            __XPowerOffArgsField::__Ignore => __private::ignore(map),
+        match key {
+            0 => __private::store(&mut self.mode, "mode", map),
+            _ => __private::ignore(map),
         }
     }
+    #[inline]
     fn finish<E: ::serde::de::Error>(self) -> Result<XPowerOffArgs, E> {
         Ok(XPowerOffArgs {
             mode: self.mode,
@@ -1607,110 +1234,4 @@ impl<C: ::qapi_runtime::client::AsyncExecute> AsyncClient<C> {
         .await
     }
 }
-/// Helpers of the generated `Deserialize` impls.
-mod __private {
-    use ::serde::de;
-    use ::std::fmt;
-    use ::std::marker::PhantomData;
-    /// A member name or enum value, made from its wire string.
-    pub(super) trait FromKey {
-        fn from_key(key: &str) -> Self;
-    }
-    /// Decodes a member name or enum value with `deserialize_identifier`.
-    pub(super) struct Key<T>(pub(super) T);
-    impl<'de, T: FromKey> de::Deserialize<'de> for Key<T> {
-        fn deserialize<D: de::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-            deserializer.deserialize_identifier(KeyVisitor(PhantomData))
-        }
-    }
-    struct KeyVisitor<T>(PhantomData<T>);
-    impl<T: FromKey> de::Visitor<'_> for KeyVisitor<T> {
-        type Value = Key<T>;
-        fn expecting(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
-            formatter.write_str("a string")
-        }
-        fn visit_str<E: de::Error>(self, value: &str) -> Result<Key<T>, E> {
-            Ok(Key(T::from_key(value)))
-        }
-    }
-    /// One `Option` per member of an object being decoded.
-    pub(super) trait Slots: Default {
-        type Field: FromKey;
-        type Value;
-        /// Decodes the value of one member.
-        fn entry<'de, A: de::MapAccess<'de>>(
-            &mut self,
-            field: Self::Field,
-            map: &mut A,
-        ) -> Result<(), A::Error>;
-        /// The object, once every member has been seen.
-        fn finish<E: de::Error>(self) -> Result<Self::Value, E>;
-    }
-    /// Decodes an object whose members come in any order.
-    pub(super) struct ObjectVisitor<S> {
-        name: &'static str,
-        slots: PhantomData<S>,
-    }
-    impl<S> ObjectVisitor<S> {
-        pub(super) fn new(name: &'static str) -> Self {
-            ObjectVisitor { name, slots: PhantomData }
-        }
-    }
-    impl<'de, S: Slots> de::Visitor<'de> for ObjectVisitor<S> {
-        type Value = S::Value;
-        fn expecting(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
-            write!(formatter, "an object {}", self.name)
-        }
-        fn visit_map<A: de::MapAccess<'de>>(self, mut map: A) -> Result<S::Value, A::Error> {
-            let mut slots = S::default();
-            while let Some(Key(field)) = map.next_key::<Key<S::Field>>()? {
-                slots.entry(field, &mut map)?;
-            }
-            slots.finish()
-        }
-    }
-    /// Decodes a member's value into its slot; a member given twice is an error.
-    pub(super) fn store<'de, T: de::Deserialize<'de>, A: de::MapAccess<'de>>(
-        slot: &mut Option<T>,
-        name: &'static str,
-        map: &mut A,
-    ) -> Result<(), A::Error> {
-        if slot.is_some() {
-            return Err(de::Error::duplicate_field(name));
-        }
-        *slot = Some(map.next_value()?);
-        Ok(())
-    }
-    /// Skips the value of a member this code does not know.
-    pub(super) fn ignore<'de, A: de::MapAccess<'de>>(map: &mut A) -> Result<(), A::Error> {
-        map.next_value::<de::IgnoredAny>().map(|_| ())
-    }
-    /// The value of a required member, or `missing_field`.
-    pub(super) fn required<T, E: de::Error>(slot: Option<T>, name: &'static str) -> Result<T, E> {
-        slot.ok_or_else(|| E::missing_field(name))
-    }
-    /// Decodes an enum value from a string, or from a unit variant.
-    pub(super) struct EnumVisitor<T> {
-        name: &'static str,
-        value: PhantomData<T>,
-    }
-    impl<T> EnumVisitor<T> {
-        pub(super) fn new(name: &'static str) -> Self {
-            EnumVisitor { name, value: PhantomData }
-        }
-    }
-    impl<'de, T: FromKey> de::Visitor<'de> for EnumVisitor<T> {
-        type Value = T;
-        fn expecting(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
-            write!(formatter, "a value of enum {}", self.name)
-        }
-        fn visit_str<E: de::Error>(self, value: &str) -> Result<T, E> {
-            Ok(T::from_key(value))
-        }
-        fn visit_enum<A: de::EnumAccess<'de>>(self, data: A) -> Result<T, A::Error> {
-            let (Key(value), variant) = data.variant::<Key<T>>()?;
-            de::VariantAccess::unit_variant(variant)?;
-            Ok(value)
-        }
-    }
-}
+use ::qapi_runtime::__private;

@@ -5,14 +5,9 @@ pub struct Info {
     /// the version
     pub version: String,
 }
-impl Info {
-    /// The number of members [`Self::__serialize_members`] writes.
-    fn __member_count(&self) -> usize {
-        1usize
-    }
-    /// Writes the members into an object being serialized (a union writes its
-    /// branch's members inline with its own).
-    fn __serialize_members<S: ::serde::ser::SerializeStruct>(
+impl __private::Object for Info {
+    const NAME: &'static str = "Info";
+    fn serialize_members<S: ::serde::ser::SerializeStruct>(
         &self,
         state: &mut S,
     ) -> Result<(), S::Error> {
@@ -22,31 +17,12 @@ impl Info {
 }
 impl ::serde::Serialize for Info {
     fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut state = serializer.serialize_struct("Info", self.__member_count())?;
-        self.__serialize_members(&mut state)?;
-        ::serde::ser::SerializeStruct::end(state)
+        __private::serialize_object(self, serializer)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for Info {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        deserializer
-            .deserialize_struct(
-                "Info",
-                &["version"],
-                __private::ObjectVisitor::<__InfoSlots>::new("Info"),
-            )
-    }
-}
-enum __InfoField {
-    Version,
-    __Ignore,
-}
-impl __private::FromKey for __InfoField {
-    fn from_key(key: &str) -> Self {
-        match key {
-            "version" => Self::Version,
-            _ => Self::__Ignore,
-        }
+        __private::deserialize_object::<__InfoSlots, D>(deserializer)
     }
 }
 #[derive(Default)]
@@ -54,18 +30,20 @@ struct __InfoSlots {
     version: Option<String>,
 }
 impl __private::Slots for __InfoSlots {
-    type Field = __InfoField;
-    type Value = Info;
+    type Object = Info;
+    const MEMBERS: &'static [&'static str] = &["version"];
+    #[inline]
     fn entry<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
-        field: __InfoField,
+        key: usize,
         map: &mut A,
     ) -> Result<(), A::Error> {
-        match field {
-            __InfoField::Version => __private::store(&mut self.version, "version", map),
-            __InfoField::__Ignore => __private::ignore(map),
+        match key {
+            0 => __private::store(&mut self.version, "version", map),
+            _ => __private::ignore(map),
         }
     }
+    #[inline]
     fn finish<E: ::serde::de::Error>(self) -> Result<Info, E> {
         Ok(Info {
             version: __private::required(self.version, "version")?,
@@ -79,14 +57,9 @@ impl __private::Slots for __InfoSlots {
 /// what the server is
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct GetInfoArgs {}
-impl GetInfoArgs {
-    /// The number of members [`Self::__serialize_members`] writes.
-    fn __member_count(&self) -> usize {
-        0usize
-    }
-    /// Writes the members into an object being serialized (a union writes its
-    /// branch's members inline with its own).
-    fn __serialize_members<S: ::serde::ser::SerializeStruct>(
+impl __private::Object for GetInfoArgs {
+    const NAME: &'static str = "GetInfoArgs";
+    fn serialize_members<S: ::serde::ser::SerializeStruct>(
         &self,
         _state: &mut S,
     ) -> Result<(), S::Error> {
@@ -95,44 +68,28 @@ impl GetInfoArgs {
 }
 impl ::serde::Serialize for GetInfoArgs {
     fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut state = serializer.serialize_struct("GetInfoArgs", self.__member_count())?;
-        self.__serialize_members(&mut state)?;
-        ::serde::ser::SerializeStruct::end(state)
+        __private::serialize_object(self, serializer)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for GetInfoArgs {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        deserializer
-            .deserialize_struct(
-                "GetInfoArgs",
-                &[],
-                __private::ObjectVisitor::<__GetInfoArgsSlots>::new("GetInfoArgs"),
-            )
-    }
-}
-enum __GetInfoArgsField {
-    __Ignore,
-}
-impl __private::FromKey for __GetInfoArgsField {
-    fn from_key(key: &str) -> Self {
-        let _ = key;
-        Self::__Ignore
+        __private::deserialize_object::<__GetInfoArgsSlots, D>(deserializer)
     }
 }
 #[derive(Default)]
 struct __GetInfoArgsSlots {}
 impl __private::Slots for __GetInfoArgsSlots {
-    type Field = __GetInfoArgsField;
-    type Value = GetInfoArgs;
+    type Object = GetInfoArgs;
+    const MEMBERS: &'static [&'static str] = &[];
+    #[inline]
     fn entry<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
-        field: __GetInfoArgsField,
+        _key: usize,
         map: &mut A,
     ) -> Result<(), A::Error> {
-        match field {
-            __GetInfoArgsField::__Ignore => __private::ignore(map),
-        }
+        __private::ignore(map)
     }
+    #[inline]
     fn finish<E: ::serde::de::Error>(self) -> Result<GetInfoArgs, E> {
         Ok(GetInfoArgs {})
     }
@@ -151,18 +108,9 @@ pub struct ReadFileArgs {
     /// how much to read
     pub count: Option<i64>,
 }
-impl ReadFileArgs {
-    /// The number of members [`Self::__serialize_members`] writes.
-    fn __member_count(&self) -> usize {
-        let mut count = 1usize;
-        if self.count.is_some() {
-            count += 1;
-        }
-        count
-    }
-    /// Writes the members into an object being serialized (a union writes its
-    /// branch's members inline with its own).
-    fn __serialize_members<S: ::serde::ser::SerializeStruct>(
+impl __private::Object for ReadFileArgs {
+    const NAME: &'static str = "ReadFileArgs";
+    fn serialize_members<S: ::serde::ser::SerializeStruct>(
         &self,
         state: &mut S,
     ) -> Result<(), S::Error> {
@@ -176,33 +124,12 @@ impl ReadFileArgs {
 }
 impl ::serde::Serialize for ReadFileArgs {
     fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut state = serializer.serialize_struct("ReadFileArgs", self.__member_count())?;
-        self.__serialize_members(&mut state)?;
-        ::serde::ser::SerializeStruct::end(state)
+        __private::serialize_object(self, serializer)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for ReadFileArgs {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        deserializer
-            .deserialize_struct(
-                "ReadFileArgs",
-                &["handle", "count"],
-                __private::ObjectVisitor::<__ReadFileArgsSlots>::new("ReadFileArgs"),
-            )
-    }
-}
-enum __ReadFileArgsField {
-    Handle,
-    Count,
-    __Ignore,
-}
-impl __private::FromKey for __ReadFileArgsField {
-    fn from_key(key: &str) -> Self {
-        match key {
-            "handle" => Self::Handle,
-            "count" => Self::Count,
-            _ => Self::__Ignore,
-        }
+        __private::deserialize_object::<__ReadFileArgsSlots, D>(deserializer)
     }
 }
 #[derive(Default)]
@@ -211,19 +138,21 @@ struct __ReadFileArgsSlots {
     count: Option<i64>,
 }
 impl __private::Slots for __ReadFileArgsSlots {
-    type Field = __ReadFileArgsField;
-    type Value = ReadFileArgs;
+    type Object = ReadFileArgs;
+    const MEMBERS: &'static [&'static str] = &["handle", "count"];
+    #[inline]
     fn entry<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
-        field: __ReadFileArgsField,
+        key: usize,
         map: &mut A,
     ) -> Result<(), A::Error> {
-        match field {
-            __ReadFileArgsField::Handle => __private::store(&mut self.handle, "handle", map),
-            __ReadFileArgsField::Count => __private::store(&mut self.count, "count", map),
-            __ReadFileArgsField::__Ignore => __private::ignore(map),
+        match key {
+            0 => __private::store(&mut self.handle, "handle", map),
+            1 => __private::store(&mut self.count, "count", map),
+            _ => __private::ignore(map),
         }
     }
+    #[inline]
     fn finish<E: ::serde::de::Error>(self) -> Result<ReadFileArgs, E> {
         Ok(ReadFileArgs {
             handle: __private::required(self.handle, "handle")?,
@@ -242,14 +171,9 @@ pub type SetInfoArgs = Info;
 /// every info
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct ListInfosArgs {}
-impl ListInfosArgs {
-    /// The number of members [`Self::__serialize_members`] writes.
-    fn __member_count(&self) -> usize {
-        0usize
-    }
-    /// Writes the members into an object being serialized (a union writes its
-    /// branch's members inline with its own).
-    fn __serialize_members<S: ::serde::ser::SerializeStruct>(
+impl __private::Object for ListInfosArgs {
+    const NAME: &'static str = "ListInfosArgs";
+    fn serialize_members<S: ::serde::ser::SerializeStruct>(
         &self,
         _state: &mut S,
     ) -> Result<(), S::Error> {
@@ -258,44 +182,28 @@ impl ListInfosArgs {
 }
 impl ::serde::Serialize for ListInfosArgs {
     fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut state = serializer.serialize_struct("ListInfosArgs", self.__member_count())?;
-        self.__serialize_members(&mut state)?;
-        ::serde::ser::SerializeStruct::end(state)
+        __private::serialize_object(self, serializer)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for ListInfosArgs {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        deserializer
-            .deserialize_struct(
-                "ListInfosArgs",
-                &[],
-                __private::ObjectVisitor::<__ListInfosArgsSlots>::new("ListInfosArgs"),
-            )
-    }
-}
-enum __ListInfosArgsField {
-    __Ignore,
-}
-impl __private::FromKey for __ListInfosArgsField {
-    fn from_key(key: &str) -> Self {
-        let _ = key;
-        Self::__Ignore
+        __private::deserialize_object::<__ListInfosArgsSlots, D>(deserializer)
     }
 }
 #[derive(Default)]
 struct __ListInfosArgsSlots {}
 impl __private::Slots for __ListInfosArgsSlots {
-    type Field = __ListInfosArgsField;
-    type Value = ListInfosArgs;
+    type Object = ListInfosArgs;
+    const MEMBERS: &'static [&'static str] = &[];
+    #[inline]
     fn entry<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
-        field: __ListInfosArgsField,
+        _key: usize,
         map: &mut A,
     ) -> Result<(), A::Error> {
-        match field {
-            __ListInfosArgsField::__Ignore => __private::ignore(map),
-        }
+        __private::ignore(map)
     }
+    #[inline]
     fn finish<E: ::serde::de::Error>(self) -> Result<ListInfosArgs, E> {
         Ok(ListInfosArgs {})
     }
@@ -305,14 +213,9 @@ impl __private::Slots for __ListInfosArgsSlots {
 /// Turns the machine off without a reply.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct PowerOffArgs {}
-impl PowerOffArgs {
-    /// The number of members [`Self::__serialize_members`] writes.
-    fn __member_count(&self) -> usize {
-        0usize
-    }
-    /// Writes the members into an object being serialized (a union writes its
-    /// branch's members inline with its own).
-    fn __serialize_members<S: ::serde::ser::SerializeStruct>(
+impl __private::Object for PowerOffArgs {
+    const NAME: &'static str = "PowerOffArgs";
+    fn serialize_members<S: ::serde::ser::SerializeStruct>(
         &self,
         _state: &mut S,
     ) -> Result<(), S::Error> {
@@ -321,44 +224,28 @@ impl PowerOffArgs {
 }
 impl ::serde::Serialize for PowerOffArgs {
     fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut state = serializer.serialize_struct("PowerOffArgs", self.__member_count())?;
-        self.__serialize_members(&mut state)?;
-        ::serde::ser::SerializeStruct::end(state)
+        __private::serialize_object(self, serializer)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for PowerOffArgs {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        deserializer
-            .deserialize_struct(
-                "PowerOffArgs",
-                &[],
-                __private::ObjectVisitor::<__PowerOffArgsSlots>::new("PowerOffArgs"),
-            )
-    }
-}
-enum __PowerOffArgsField {
-    __Ignore,
-}
-impl __private::FromKey for __PowerOffArgsField {
-    fn from_key(key: &str) -> Self {
-        let _ = key;
-        Self::__Ignore
+        __private::deserialize_object::<__PowerOffArgsSlots, D>(deserializer)
     }
 }
 #[derive(Default)]
 struct __PowerOffArgsSlots {}
 impl __private::Slots for __PowerOffArgsSlots {
-    type Field = __PowerOffArgsField;
-    type Value = PowerOffArgs;
+    type Object = PowerOffArgs;
+    const MEMBERS: &'static [&'static str] = &[];
+    #[inline]
     fn entry<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
-        field: __PowerOffArgsField,
+        _key: usize,
         map: &mut A,
     ) -> Result<(), A::Error> {
-        match field {
-            __PowerOffArgsField::__Ignore => __private::ignore(map),
-        }
+        __private::ignore(map)
     }
+    #[inline]
     fn finish<E: ::serde::de::Error>(self) -> Result<PowerOffArgs, E> {
         Ok(PowerOffArgs {})
     }
@@ -370,14 +257,9 @@ impl __private::Slots for __PowerOffArgsSlots {
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct OldCommandArgs {}
 #[allow(deprecated)]
-impl OldCommandArgs {
-    /// The number of members [`Self::__serialize_members`] writes.
-    fn __member_count(&self) -> usize {
-        0usize
-    }
-    /// Writes the members into an object being serialized (a union writes its
-    /// branch's members inline with its own).
-    fn __serialize_members<S: ::serde::ser::SerializeStruct>(
+impl __private::Object for OldCommandArgs {
+    const NAME: &'static str = "OldCommandArgs";
+    fn serialize_members<S: ::serde::ser::SerializeStruct>(
         &self,
         _state: &mut S,
     ) -> Result<(), S::Error> {
@@ -387,46 +269,30 @@ impl OldCommandArgs {
 #[allow(deprecated)]
 impl ::serde::Serialize for OldCommandArgs {
     fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut state = serializer.serialize_struct("OldCommandArgs", self.__member_count())?;
-        self.__serialize_members(&mut state)?;
-        ::serde::ser::SerializeStruct::end(state)
+        __private::serialize_object(self, serializer)
     }
 }
 #[allow(deprecated)]
 impl<'de> ::serde::Deserialize<'de> for OldCommandArgs {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        deserializer
-            .deserialize_struct(
-                "OldCommandArgs",
-                &[],
-                __private::ObjectVisitor::<__OldCommandArgsSlots>::new("OldCommandArgs"),
-            )
-    }
-}
-enum __OldCommandArgsField {
-    __Ignore,
-}
-impl __private::FromKey for __OldCommandArgsField {
-    fn from_key(key: &str) -> Self {
-        let _ = key;
-        Self::__Ignore
+        __private::deserialize_object::<__OldCommandArgsSlots, D>(deserializer)
     }
 }
 #[derive(Default)]
 struct __OldCommandArgsSlots {}
 #[allow(deprecated)]
 impl __private::Slots for __OldCommandArgsSlots {
-    type Field = __OldCommandArgsField;
-    type Value = OldCommandArgs;
+    type Object = OldCommandArgs;
+    const MEMBERS: &'static [&'static str] = &[];
+    #[inline]
     fn entry<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
-        field: __OldCommandArgsField,
+        _key: usize,
         map: &mut A,
     ) -> Result<(), A::Error> {
-        match field {
-            __OldCommandArgsField::__Ignore => __private::ignore(map),
-        }
+        __private::ignore(map)
     }
+    #[inline]
     fn finish<E: ::serde::de::Error>(self) -> Result<OldCommandArgs, E> {
         Ok(OldCommandArgs {})
     }
@@ -656,86 +522,4 @@ impl<C: ::qapi_runtime::client::Execute> Client<C> {
         ::core::result::Result::Ok(())
     }
 }
-/// Helpers of the generated `Deserialize` impls.
-mod __private {
-    use ::serde::de;
-    use ::std::fmt;
-    use ::std::marker::PhantomData;
-    /// A member name or enum value, made from its wire string.
-    pub(super) trait FromKey {
-        fn from_key(key: &str) -> Self;
-    }
-    /// Decodes a member name or enum value with `deserialize_identifier`.
-    pub(super) struct Key<T>(pub(super) T);
-    impl<'de, T: FromKey> de::Deserialize<'de> for Key<T> {
-        fn deserialize<D: de::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-            deserializer.deserialize_identifier(KeyVisitor(PhantomData))
-        }
-    }
-    struct KeyVisitor<T>(PhantomData<T>);
-    impl<T: FromKey> de::Visitor<'_> for KeyVisitor<T> {
-        type Value = Key<T>;
-        fn expecting(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
-            formatter.write_str("a string")
-        }
-        fn visit_str<E: de::Error>(self, value: &str) -> Result<Key<T>, E> {
-            Ok(Key(T::from_key(value)))
-        }
-    }
-    /// One `Option` per member of an object being decoded.
-    pub(super) trait Slots: Default {
-        type Field: FromKey;
-        type Value;
-        /// Decodes the value of one member.
-        fn entry<'de, A: de::MapAccess<'de>>(
-            &mut self,
-            field: Self::Field,
-            map: &mut A,
-        ) -> Result<(), A::Error>;
-        /// The object, once every member has been seen.
-        fn finish<E: de::Error>(self) -> Result<Self::Value, E>;
-    }
-    /// Decodes an object whose members come in any order.
-    pub(super) struct ObjectVisitor<S> {
-        name: &'static str,
-        slots: PhantomData<S>,
-    }
-    impl<S> ObjectVisitor<S> {
-        pub(super) fn new(name: &'static str) -> Self {
-            ObjectVisitor { name, slots: PhantomData }
-        }
-    }
-    impl<'de, S: Slots> de::Visitor<'de> for ObjectVisitor<S> {
-        type Value = S::Value;
-        fn expecting(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
-            write!(formatter, "an object {}", self.name)
-        }
-        fn visit_map<A: de::MapAccess<'de>>(self, mut map: A) -> Result<S::Value, A::Error> {
-            let mut slots = S::default();
-            while let Some(Key(field)) = map.next_key::<Key<S::Field>>()? {
-                slots.entry(field, &mut map)?;
-            }
-            slots.finish()
-        }
-    }
-    /// Decodes a member's value into its slot; a member given twice is an error.
-    pub(super) fn store<'de, T: de::Deserialize<'de>, A: de::MapAccess<'de>>(
-        slot: &mut Option<T>,
-        name: &'static str,
-        map: &mut A,
-    ) -> Result<(), A::Error> {
-        if slot.is_some() {
-            return Err(de::Error::duplicate_field(name));
-        }
-        *slot = Some(map.next_value()?);
-        Ok(())
-    }
-    /// Skips the value of a member this code does not know.
-    pub(super) fn ignore<'de, A: de::MapAccess<'de>>(map: &mut A) -> Result<(), A::Error> {
-        map.next_value::<de::IgnoredAny>().map(|_| ())
-    }
-    /// The value of a required member, or `missing_field`.
-    pub(super) fn required<T, E: de::Error>(slot: Option<T>, name: &'static str) -> Result<T, E> {
-        slot.ok_or_else(|| E::missing_field(name))
-    }
-}
+use ::qapi_runtime::__private;

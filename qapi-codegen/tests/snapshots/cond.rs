@@ -39,6 +39,7 @@ impl Platform {
     }
 }
 impl From<&str> for Platform {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             #[cfg(target_os = "linux")]
@@ -51,6 +52,7 @@ impl From<&str> for Platform {
 }
 impl ::std::str::FromStr for Platform {
     type Err = ::std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(value))
     }
@@ -65,19 +67,9 @@ impl ::serde::Serialize for Platform {
         serializer.serialize_str(self.as_str())
     }
 }
-impl __private::FromKey for Platform {
-    fn from_key(key: &str) -> Self {
-        Self::from(key)
-    }
-}
 impl<'de> ::serde::Deserialize<'de> for Platform {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        deserializer
-            .deserialize_enum(
-                "Platform",
-                Self::VALUES,
-                __private::EnumVisitor::<Self>::new("Platform"),
-            )
+        __private::deserialize_enum(deserializer, "Platform", Self::VALUES)
     }
 }
 /// *Only available if* `CONFIG_LINUX or not CONFIG_WIN32`.
@@ -93,19 +85,9 @@ pub struct Host {
     pub kernel: Option<String>,
 }
 #[cfg(any(target_os = "linux", not(windows)))]
-impl Host {
-    /// The number of members [`Self::__serialize_members`] writes.
-    fn __member_count(&self) -> usize {
-        let mut count = 1usize;
-        #[cfg(target_os = "linux")]
-        if self.kernel.is_some() {
-            count += 1;
-        }
-        count
-    }
-    /// Writes the members into an object being serialized (a union writes its
-    /// branch's members inline with its own).
-    fn __serialize_members<S: ::serde::ser::SerializeStruct>(
+impl __private::Object for Host {
+    const NAME: &'static str = "Host";
+    fn serialize_members<S: ::serde::ser::SerializeStruct>(
         &self,
         state: &mut S,
     ) -> Result<(), S::Error> {
@@ -121,38 +103,13 @@ impl Host {
 #[cfg(any(target_os = "linux", not(windows)))]
 impl ::serde::Serialize for Host {
     fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut state = serializer.serialize_struct("Host", self.__member_count())?;
-        self.__serialize_members(&mut state)?;
-        ::serde::ser::SerializeStruct::end(state)
+        __private::serialize_object(self, serializer)
     }
 }
 #[cfg(any(target_os = "linux", not(windows)))]
 impl<'de> ::serde::Deserialize<'de> for Host {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        deserializer
-            .deserialize_struct(
-                "Host",
-                &["name", #[cfg(target_os = "linux")] "kernel"],
-                __private::ObjectVisitor::<__HostSlots>::new("Host"),
-            )
-    }
-}
-#[cfg(any(target_os = "linux", not(windows)))]
-enum __HostField {
-    Name,
-    #[cfg(target_os = "linux")]
-    Kernel,
-    __Ignore,
-}
-#[cfg(any(target_os = "linux", not(windows)))]
-impl __private::FromKey for __HostField {
-    fn from_key(key: &str) -> Self {
-        match key {
-            "name" => Self::Name,
-            #[cfg(target_os = "linux")]
-            "kernel" => Self::Kernel,
-            _ => Self::__Ignore,
-        }
+        __private::deserialize_object::<__HostSlots, D>(deserializer)
     }
 }
 #[cfg(any(target_os = "linux", not(windows)))]
@@ -164,20 +121,23 @@ struct __HostSlots {
 }
 #[cfg(any(target_os = "linux", not(windows)))]
 impl __private::Slots for __HostSlots {
-    type Field = __HostField;
-    type Value = Host;
+    type Object = Host;
+    const MEMBERS: &'static [&'static str] = &["name", "kernel"];
+    const FIELDS: &'static [&'static str] = &["name", #[cfg(target_os = "linux")] "kernel"];
+    #[inline]
     fn entry<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
-        field: __HostField,
+        key: usize,
         map: &mut A,
     ) -> Result<(), A::Error> {
-        match field {
-            __HostField::Name => __private::store(&mut self.name, "name", map),
+        match key {
+            0 => __private::store(&mut self.name, "name", map),
             #[cfg(target_os = "linux")]
-            __HostField::Kernel => __private::store(&mut self.kernel, "kernel", map),
-            __HostField::__Ignore => __private::ignore(map),
+            1 => __private::store(&mut self.kernel, "kernel", map),
+            _ => __private::ignore(map),
         }
     }
+    #[inline]
     fn finish<E: ::serde::de::Error>(self) -> Result<Host, E> {
         Ok(Host {
             name: __private::required(self.name, "name")?,
@@ -186,110 +146,213 @@ impl __private::Slots for __HostSlots {
         })
     }
 }
-/// Helpers of the generated `Deserialize` impls.
-mod __private {
-    use ::serde::de;
-    use ::std::fmt;
-    use ::std::marker::PhantomData;
-    /// A member name or enum value, made from its wire string.
-    pub(super) trait FromKey {
-        fn from_key(key: &str) -> Self;
-    }
-    /// Decodes a member name or enum value with `deserialize_identifier`.
-    pub(super) struct Key<T>(pub(super) T);
-    impl<'de, T: FromKey> de::Deserialize<'de> for Key<T> {
-        fn deserialize<D: de::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-            deserializer.deserialize_identifier(KeyVisitor(PhantomData))
-        }
-    }
-    struct KeyVisitor<T>(PhantomData<T>);
-    impl<T: FromKey> de::Visitor<'_> for KeyVisitor<T> {
-        type Value = Key<T>;
-        fn expecting(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
-            formatter.write_str("a string")
-        }
-        fn visit_str<E: de::Error>(self, value: &str) -> Result<Key<T>, E> {
-            Ok(Key(T::from_key(value)))
-        }
-    }
-    /// One `Option` per member of an object being decoded.
-    pub(super) trait Slots: Default {
-        type Field: FromKey;
-        type Value;
-        /// Decodes the value of one member.
-        fn entry<'de, A: de::MapAccess<'de>>(
-            &mut self,
-            field: Self::Field,
-            map: &mut A,
-        ) -> Result<(), A::Error>;
-        /// The object, once every member has been seen.
-        fn finish<E: de::Error>(self) -> Result<Self::Value, E>;
-    }
-    /// Decodes an object whose members come in any order.
-    pub(super) struct ObjectVisitor<S> {
-        name: &'static str,
-        slots: PhantomData<S>,
-    }
-    impl<S> ObjectVisitor<S> {
-        pub(super) fn new(name: &'static str) -> Self {
-            ObjectVisitor { name, slots: PhantomData }
-        }
-    }
-    impl<'de, S: Slots> de::Visitor<'de> for ObjectVisitor<S> {
-        type Value = S::Value;
-        fn expecting(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
-            write!(formatter, "an object {}", self.name)
-        }
-        fn visit_map<A: de::MapAccess<'de>>(self, mut map: A) -> Result<S::Value, A::Error> {
-            let mut slots = S::default();
-            while let Some(Key(field)) = map.next_key::<Key<S::Field>>()? {
-                slots.entry(field, &mut map)?;
-            }
-            slots.finish()
-        }
-    }
-    /// Decodes a member's value into its slot; a member given twice is an error.
-    pub(super) fn store<'de, T: de::Deserialize<'de>, A: de::MapAccess<'de>>(
-        slot: &mut Option<T>,
-        name: &'static str,
-        map: &mut A,
-    ) -> Result<(), A::Error> {
-        if slot.is_some() {
-            return Err(de::Error::duplicate_field(name));
-        }
-        *slot = Some(map.next_value()?);
+#[derive(Clone, Debug, PartialEq)]
+pub struct Wire {
+    /// the port
+    pub port: i64,
+}
+impl __private::Object for Wire {
+    const NAME: &'static str = "Wire";
+    fn serialize_members<S: ::serde::ser::SerializeStruct>(
+        &self,
+        state: &mut S,
+    ) -> Result<(), S::Error> {
+        state.serialize_field("port", &self.port)?;
         Ok(())
     }
-    /// Skips the value of a member this code does not know.
-    pub(super) fn ignore<'de, A: de::MapAccess<'de>>(map: &mut A) -> Result<(), A::Error> {
-        map.next_value::<de::IgnoredAny>().map(|_| ())
+}
+impl ::serde::Serialize for Wire {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        __private::serialize_object(self, serializer)
     }
-    /// The value of a required member, or `missing_field`.
-    pub(super) fn required<T, E: de::Error>(slot: Option<T>, name: &'static str) -> Result<T, E> {
-        slot.ok_or_else(|| E::missing_field(name))
+}
+impl<'de> ::serde::Deserialize<'de> for Wire {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        __private::deserialize_object::<__WireSlots, D>(deserializer)
     }
-    /// Decodes an enum value from a string, or from a unit variant.
-    pub(super) struct EnumVisitor<T> {
-        name: &'static str,
-        value: PhantomData<T>,
-    }
-    impl<T> EnumVisitor<T> {
-        pub(super) fn new(name: &'static str) -> Self {
-            EnumVisitor { name, value: PhantomData }
+}
+#[derive(Default)]
+struct __WireSlots {
+    port: Option<i64>,
+}
+impl __private::Slots for __WireSlots {
+    type Object = Wire;
+    const MEMBERS: &'static [&'static str] = &["port"];
+    #[inline]
+    fn entry<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: usize,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        match key {
+            0 => __private::store(&mut self.port, "port", map),
+            _ => __private::ignore(map),
         }
     }
-    impl<'de, T: FromKey> de::Visitor<'de> for EnumVisitor<T> {
-        type Value = T;
-        fn expecting(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
-            write!(formatter, "a value of enum {}", self.name)
-        }
-        fn visit_str<E: de::Error>(self, value: &str) -> Result<T, E> {
-            Ok(T::from_key(value))
-        }
-        fn visit_enum<A: de::EnumAccess<'de>>(self, data: A) -> Result<T, A::Error> {
-            let (Key(value), variant) = data.variant::<Key<T>>()?;
-            de::VariantAccess::unit_variant(variant)?;
-            Ok(value)
+    #[inline]
+    fn finish<E: ::serde::de::Error>(self) -> Result<Wire, E> {
+        Ok(Wire {
+            port: __private::required(self.port, "port")?,
+        })
+    }
+}
+#[derive(Clone, Debug, PartialEq)]
+pub struct Link {
+    /// the platform
+    ///
+    /// The branch selected by `platform`, with its members (inline on the wire); see [`LinkBranch`].
+    pub platform: LinkBranch,
+    /// the speed, on Linux
+    ///
+    /// *Only available if* `CONFIG_LINUX`.
+    #[cfg(target_os = "linux")]
+    pub speed: Option<i64>,
+}
+/// The branches of [`Link`], selected by its member `platform`.
+#[allow(clippy::large_enum_variant)]
+#[derive(Clone, Debug, PartialEq)]
+pub enum LinkBranch {
+    /// `linux`: the members of [`Wire`].
+    #[cfg(all(target_os = "linux", target_os = "linux"))]
+    Linux(Wire),
+    /// `windows`: no further members.
+    #[cfg(all(windows, windows))]
+    Windows,
+    /// A `platform` value this code does not know; the branch's members are not kept.
+    Other(String),
+}
+impl LinkBranch {
+    /// The discriminator value that selects this branch.
+    pub fn discriminator(&self) -> Platform {
+        match self {
+            #[cfg(all(target_os = "linux", target_os = "linux"))]
+            Self::Linux(_) => Platform::Linux,
+            #[cfg(all(windows, windows))]
+            Self::Windows => Platform::Windows,
+            Self::Other(value) => Platform::Other(value.clone()),
         }
     }
 }
+impl __private::Object for Link {
+    const NAME: &'static str = "Link";
+    fn serialize_members<S: ::serde::ser::SerializeStruct>(
+        &self,
+        state: &mut S,
+    ) -> Result<(), S::Error> {
+        state.serialize_field("platform", &self.platform.discriminator())?;
+        #[cfg(target_os = "linux")]
+        match &self.speed {
+            Some(value) => state.serialize_field("speed", value)?,
+            None => state.skip_field("speed")?,
+        }
+        #[cfg(all(target_os = "linux", target_os = "linux"))]
+        if let LinkBranch::Linux(value) = &self.platform {
+            __private::Object::serialize_members(value, state)?;
+        }
+        Ok(())
+    }
+}
+impl ::serde::Serialize for Link {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        __private::serialize_object(self, serializer)
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for Link {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        __private::deserialize_object::<__LinkSlots, D>(deserializer)
+    }
+}
+#[derive(Default)]
+struct __LinkSlots {
+    #[cfg(target_os = "linux")]
+    speed: Option<i64>,
+    __branch: Option<__LinkBranchSlots>,
+    __pending: __private::Pending,
+}
+impl __private::Slots for __LinkSlots {
+    type Object = Link;
+    const MEMBERS: &'static [&'static str] = &["platform", "speed", "port"];
+    const FIELDS: &'static [&'static str] = &[
+        "platform",
+        #[cfg(target_os = "linux")]
+        "speed",
+        "port",
+    ];
+    #[inline]
+    fn entry<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: usize,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        match key {
+            0 => __private::discriminator(&mut self.__branch, &mut self.__pending, "platform", map),
+            #[cfg(target_os = "linux")]
+            1 => __private::store(&mut self.speed, "speed", map),
+            key @ 2.. => __private::branch_member(
+                &mut self.__branch,
+                &mut self.__pending,
+                Self::MEMBERS,
+                key,
+                map,
+            ),
+            #[allow(unreachable_patterns)]
+            _ => __private::ignore(map),
+        }
+    }
+    #[inline]
+    fn finish<E: ::serde::de::Error>(self) -> Result<Link, E> {
+        let __branch = __private::required(self.__branch, "platform")?;
+        #[cfg(target_os = "linux")]
+        let speed = self.speed;
+        let platform = __private::BranchSlots::finish(__branch)?;
+        Ok(Link {
+            platform,
+            #[cfg(target_os = "linux")]
+            speed,
+        })
+    }
+}
+#[allow(clippy::large_enum_variant)]
+enum __LinkBranchSlots {
+    #[cfg(all(target_os = "linux", target_os = "linux"))]
+    Linux(__WireSlots),
+    #[cfg(all(windows, windows))]
+    Windows,
+    Other(String),
+}
+impl __private::BranchSlots for __LinkBranchSlots {
+    type Discriminator = Platform;
+    type Branch = LinkBranch;
+    fn new(value: Platform) -> Self {
+        match value {
+            #[cfg(all(target_os = "linux", target_os = "linux"))]
+            Platform::Linux => Self::Linux(Default::default()),
+            #[cfg(all(windows, windows))]
+            Platform::Windows => Self::Windows,
+            Platform::Other(value) => Self::Other(value),
+        }
+    }
+    fn entry<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        match self {
+            #[cfg(all(target_os = "linux", target_os = "linux"))]
+            Self::Linux(slots) => {
+                __private::branch_entry(slots, key, map)
+            }
+            _ => __private::ignore(map),
+        }
+    }
+    fn finish<E: ::serde::de::Error>(self) -> Result<LinkBranch, E> {
+        Ok(match self {
+            #[cfg(all(target_os = "linux", target_os = "linux"))]
+            Self::Linux(slots) => LinkBranch::Linux(__private::Slots::finish(slots)?),
+            #[cfg(all(windows, windows))]
+            Self::Windows => LinkBranch::Windows,
+            Self::Other(value) => LinkBranch::Other(value),
+        })
+    }
+}
+use ::qapi_runtime::__private;

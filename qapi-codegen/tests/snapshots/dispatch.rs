@@ -9,14 +9,9 @@ pub struct GuestFileRead {
     /// whether the end of the file was reached
     pub eof: bool,
 }
-impl GuestFileRead {
-    /// The number of members [`Self::__serialize_members`] writes.
-    fn __member_count(&self) -> usize {
-        3usize
-    }
-    /// Writes the members into an object being serialized (a union writes its
-    /// branch's members inline with its own).
-    fn __serialize_members<S: ::serde::ser::SerializeStruct>(
+impl __private::Object for GuestFileRead {
+    const NAME: &'static str = "GuestFileRead";
+    fn serialize_members<S: ::serde::ser::SerializeStruct>(
         &self,
         state: &mut S,
     ) -> Result<(), S::Error> {
@@ -28,35 +23,12 @@ impl GuestFileRead {
 }
 impl ::serde::Serialize for GuestFileRead {
     fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut state = serializer.serialize_struct("GuestFileRead", self.__member_count())?;
-        self.__serialize_members(&mut state)?;
-        ::serde::ser::SerializeStruct::end(state)
+        __private::serialize_object(self, serializer)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for GuestFileRead {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        deserializer
-            .deserialize_struct(
-                "GuestFileRead",
-                &["count", "buf-b64", "eof"],
-                __private::ObjectVisitor::<__GuestFileReadSlots>::new("GuestFileRead"),
-            )
-    }
-}
-enum __GuestFileReadField {
-    Count,
-    BufB64,
-    Eof,
-    __Ignore,
-}
-impl __private::FromKey for __GuestFileReadField {
-    fn from_key(key: &str) -> Self {
-        match key {
-            "count" => Self::Count,
-            "buf-b64" => Self::BufB64,
-            "eof" => Self::Eof,
-            _ => Self::__Ignore,
-        }
+        __private::deserialize_object::<__GuestFileReadSlots, D>(deserializer)
     }
 }
 #[derive(Default)]
@@ -66,20 +38,22 @@ struct __GuestFileReadSlots {
     eof: Option<bool>,
 }
 impl __private::Slots for __GuestFileReadSlots {
-    type Field = __GuestFileReadField;
-    type Value = GuestFileRead;
+    type Object = GuestFileRead;
+    const MEMBERS: &'static [&'static str] = &["count", "buf-b64", "eof"];
+    #[inline]
     fn entry<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
-        field: __GuestFileReadField,
+        key: usize,
         map: &mut A,
     ) -> Result<(), A::Error> {
-        match field {
-            __GuestFileReadField::Count => __private::store(&mut self.count, "count", map),
-            __GuestFileReadField::BufB64 => __private::store(&mut self.buf_b64, "buf-b64", map),
-            __GuestFileReadField::Eof => __private::store(&mut self.eof, "eof", map),
-            __GuestFileReadField::__Ignore => __private::ignore(map),
+        match key {
+            0 => __private::store(&mut self.count, "count", map),
+            1 => __private::store(&mut self.buf_b64, "buf-b64", map),
+            2 => __private::store(&mut self.eof, "eof", map),
+            _ => __private::ignore(map),
         }
     }
+    #[inline]
     fn finish<E: ::serde::de::Error>(self) -> Result<GuestFileRead, E> {
         Ok(GuestFileRead {
             count: __private::required(self.count, "count")?,
@@ -114,6 +88,7 @@ impl GuestExecKind {
     }
 }
 impl From<&str> for GuestExecKind {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "path" => Self::Path,
@@ -124,6 +99,7 @@ impl From<&str> for GuestExecKind {
 }
 impl ::std::str::FromStr for GuestExecKind {
     type Err = ::std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(value))
     }
@@ -138,19 +114,9 @@ impl ::serde::Serialize for GuestExecKind {
         serializer.serialize_str(self.as_str())
     }
 }
-impl __private::FromKey for GuestExecKind {
-    fn from_key(key: &str) -> Self {
-        Self::from(key)
-    }
-}
 impl<'de> ::serde::Deserialize<'de> for GuestExecKind {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        deserializer
-            .deserialize_enum(
-                "GuestExecKind",
-                Self::VALUES,
-                __private::EnumVisitor::<Self>::new("GuestExecKind"),
-            )
+        __private::deserialize_enum(deserializer, "GuestExecKind", Self::VALUES)
     }
 }
 #[derive(Clone, Debug, PartialEq)]
@@ -160,18 +126,9 @@ pub struct GuestExecPath {
     /// its arguments
     pub arg: Option<Vec<String>>,
 }
-impl GuestExecPath {
-    /// The number of members [`Self::__serialize_members`] writes.
-    fn __member_count(&self) -> usize {
-        let mut count = 1usize;
-        if self.arg.is_some() {
-            count += 1;
-        }
-        count
-    }
-    /// Writes the members into an object being serialized (a union writes its
-    /// branch's members inline with its own).
-    fn __serialize_members<S: ::serde::ser::SerializeStruct>(
+impl __private::Object for GuestExecPath {
+    const NAME: &'static str = "GuestExecPath";
+    fn serialize_members<S: ::serde::ser::SerializeStruct>(
         &self,
         state: &mut S,
     ) -> Result<(), S::Error> {
@@ -185,33 +142,12 @@ impl GuestExecPath {
 }
 impl ::serde::Serialize for GuestExecPath {
     fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut state = serializer.serialize_struct("GuestExecPath", self.__member_count())?;
-        self.__serialize_members(&mut state)?;
-        ::serde::ser::SerializeStruct::end(state)
+        __private::serialize_object(self, serializer)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for GuestExecPath {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        deserializer
-            .deserialize_struct(
-                "GuestExecPath",
-                &["path", "arg"],
-                __private::ObjectVisitor::<__GuestExecPathSlots>::new("GuestExecPath"),
-            )
-    }
-}
-enum __GuestExecPathField {
-    Path,
-    Arg,
-    __Ignore,
-}
-impl __private::FromKey for __GuestExecPathField {
-    fn from_key(key: &str) -> Self {
-        match key {
-            "path" => Self::Path,
-            "arg" => Self::Arg,
-            _ => Self::__Ignore,
-        }
+        __private::deserialize_object::<__GuestExecPathSlots, D>(deserializer)
     }
 }
 #[derive(Default)]
@@ -220,19 +156,21 @@ struct __GuestExecPathSlots {
     arg: Option<Vec<String>>,
 }
 impl __private::Slots for __GuestExecPathSlots {
-    type Field = __GuestExecPathField;
-    type Value = GuestExecPath;
+    type Object = GuestExecPath;
+    const MEMBERS: &'static [&'static str] = &["path", "arg"];
+    #[inline]
     fn entry<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
-        field: __GuestExecPathField,
+        key: usize,
         map: &mut A,
     ) -> Result<(), A::Error> {
-        match field {
-            __GuestExecPathField::Path => __private::store(&mut self.path, "path", map),
-            __GuestExecPathField::Arg => __private::store(&mut self.arg, "arg", map),
-            __GuestExecPathField::__Ignore => __private::ignore(map),
+        match key {
+            0 => __private::store(&mut self.path, "path", map),
+            1 => __private::store(&mut self.arg, "arg", map),
+            _ => __private::ignore(map),
         }
     }
+    #[inline]
     fn finish<E: ::serde::de::Error>(self) -> Result<GuestExecPath, E> {
         Ok(GuestExecPath {
             path: __private::required(self.path, "path")?,
@@ -245,14 +183,9 @@ pub struct GuestExecShell {
     /// the command line
     pub line: String,
 }
-impl GuestExecShell {
-    /// The number of members [`Self::__serialize_members`] writes.
-    fn __member_count(&self) -> usize {
-        1usize
-    }
-    /// Writes the members into an object being serialized (a union writes its
-    /// branch's members inline with its own).
-    fn __serialize_members<S: ::serde::ser::SerializeStruct>(
+impl __private::Object for GuestExecShell {
+    const NAME: &'static str = "GuestExecShell";
+    fn serialize_members<S: ::serde::ser::SerializeStruct>(
         &self,
         state: &mut S,
     ) -> Result<(), S::Error> {
@@ -262,31 +195,12 @@ impl GuestExecShell {
 }
 impl ::serde::Serialize for GuestExecShell {
     fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut state = serializer.serialize_struct("GuestExecShell", self.__member_count())?;
-        self.__serialize_members(&mut state)?;
-        ::serde::ser::SerializeStruct::end(state)
+        __private::serialize_object(self, serializer)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for GuestExecShell {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        deserializer
-            .deserialize_struct(
-                "GuestExecShell",
-                &["line"],
-                __private::ObjectVisitor::<__GuestExecShellSlots>::new("GuestExecShell"),
-            )
-    }
-}
-enum __GuestExecShellField {
-    Line,
-    __Ignore,
-}
-impl __private::FromKey for __GuestExecShellField {
-    fn from_key(key: &str) -> Self {
-        match key {
-            "line" => Self::Line,
-            _ => Self::__Ignore,
-        }
+        __private::deserialize_object::<__GuestExecShellSlots, D>(deserializer)
     }
 }
 #[derive(Default)]
@@ -294,18 +208,20 @@ struct __GuestExecShellSlots {
     line: Option<String>,
 }
 impl __private::Slots for __GuestExecShellSlots {
-    type Field = __GuestExecShellField;
-    type Value = GuestExecShell;
+    type Object = GuestExecShell;
+    const MEMBERS: &'static [&'static str] = &["line"];
+    #[inline]
     fn entry<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
-        field: __GuestExecShellField,
+        key: usize,
         map: &mut A,
     ) -> Result<(), A::Error> {
-        match field {
-            __GuestExecShellField::Line => __private::store(&mut self.line, "line", map),
-            __GuestExecShellField::__Ignore => __private::ignore(map),
+        match key {
+            0 => __private::store(&mut self.line, "line", map),
+            _ => __private::ignore(map),
         }
     }
+    #[inline]
     fn finish<E: ::serde::de::Error>(self) -> Result<GuestExecShell, E> {
         Ok(GuestExecShell {
             line: __private::required(self.line, "line")?,
@@ -340,27 +256,20 @@ impl GuestExecRequestBranch {
         }
     }
 }
-impl GuestExecRequest {
-    /// The number of members [`Self::__serialize_members`] writes.
-    fn __member_count(&self) -> usize {
-        let mut count = 1usize;
-        count += match &self.kind {
-            GuestExecRequestBranch::Path(value) => value.__member_count(),
-            GuestExecRequestBranch::Shell(value) => value.__member_count(),
-            _ => 0,
-        };
-        count
-    }
-    /// Writes the members into an object being serialized (a union writes its
-    /// branch's members inline with its own).
-    fn __serialize_members<S: ::serde::ser::SerializeStruct>(
+impl __private::Object for GuestExecRequest {
+    const NAME: &'static str = "GuestExecRequest";
+    fn serialize_members<S: ::serde::ser::SerializeStruct>(
         &self,
         state: &mut S,
     ) -> Result<(), S::Error> {
         state.serialize_field("kind", &self.kind.discriminator())?;
         match &self.kind {
-            GuestExecRequestBranch::Path(value) => value.__serialize_members(state)?,
-            GuestExecRequestBranch::Shell(value) => value.__serialize_members(state)?,
+            GuestExecRequestBranch::Path(
+                value,
+            ) => __private::Object::serialize_members(value, state)?,
+            GuestExecRequestBranch::Shell(
+                value,
+            ) => __private::Object::serialize_members(value, state)?,
             _ => {}
         }
         Ok(())
@@ -368,33 +277,12 @@ impl GuestExecRequest {
 }
 impl ::serde::Serialize for GuestExecRequest {
     fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut state = serializer.serialize_struct("GuestExecRequest", self.__member_count())?;
-        self.__serialize_members(&mut state)?;
-        ::serde::ser::SerializeStruct::end(state)
+        __private::serialize_object(self, serializer)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for GuestExecRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        deserializer
-            .deserialize_struct(
-                "GuestExecRequest",
-                &["kind", "path", "arg", "line"],
-                __private::ObjectVisitor::<__GuestExecRequestSlots>::new("GuestExecRequest"),
-            )
-    }
-}
-enum __GuestExecRequestField {
-    Kind,
-    __Branch(String),
-    __Ignore,
-}
-impl __private::FromKey for __GuestExecRequestField {
-    fn from_key(key: &str) -> Self {
-        match key {
-            "kind" => Self::Kind,
-            "path" | "arg" | "line" => Self::__Branch(key.to_owned()),
-            _ => Self::__Ignore,
-        }
+        __private::deserialize_object::<__GuestExecRequestSlots, D>(deserializer)
     }
 }
 #[derive(Default)]
@@ -403,40 +291,29 @@ struct __GuestExecRequestSlots {
     __pending: __private::Pending,
 }
 impl __private::Slots for __GuestExecRequestSlots {
-    type Field = __GuestExecRequestField;
-    type Value = GuestExecRequest;
+    type Object = GuestExecRequest;
+    const MEMBERS: &'static [&'static str] = &["kind", "path", "arg", "line"];
+    #[inline]
     fn entry<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
-        field: __GuestExecRequestField,
+        key: usize,
         map: &mut A,
     ) -> Result<(), A::Error> {
-        match field {
-            __GuestExecRequestField::Kind => {
-                if self.__branch.is_some() {
-                    return Err(::serde::de::Error::duplicate_field("kind"));
-                }
-                let mut branch = __GuestExecRequestBranchSlots::new(map.next_value()?);
-                __private::replay(::std::mem::take(&mut self.__pending), |key, map| {
-                    branch.entry(key, map)
-                })?;
-                self.__branch = Some(branch);
-                Ok(())
-            }
-            __GuestExecRequestField::__Branch(key) => match &mut self.__branch {
-                Some(branch) => branch.entry(&key, map),
-                None => {
-                    self.__pending.push((key, map.next_value()?));
-                    Ok(())
-                }
-            },
-            __GuestExecRequestField::__Ignore => __private::ignore(map),
+        match key {
+            0 => __private::discriminator(&mut self.__branch, &mut self.__pending, "kind", map),
+            key @ 1.. => __private::branch_member(
+                &mut self.__branch,
+                &mut self.__pending,
+                Self::MEMBERS,
+                key,
+                map,
+            ),
         }
     }
+    #[inline]
     fn finish<E: ::serde::de::Error>(self) -> Result<GuestExecRequest, E> {
-        let Some(__branch) = self.__branch else {
-            return Err(E::missing_field("kind"));
-        };
-        let kind = __branch.finish()?;
+        let __branch = __private::required(self.__branch, "kind")?;
+        let kind = __private::BranchSlots::finish(__branch)?;
         Ok(GuestExecRequest {
             kind,
         })
@@ -448,7 +325,9 @@ enum __GuestExecRequestBranchSlots {
     Shell(__GuestExecShellSlots),
     Other(String),
 }
-impl __GuestExecRequestBranchSlots {
+impl __private::BranchSlots for __GuestExecRequestBranchSlots {
+    type Discriminator = GuestExecKind;
+    type Branch = GuestExecRequestBranch;
     fn new(value: GuestExecKind) -> Self {
         match value {
             GuestExecKind::Path => Self::Path(Default::default()),
@@ -463,10 +342,10 @@ impl __GuestExecRequestBranchSlots {
     ) -> Result<(), A::Error> {
         match self {
             Self::Path(slots) => {
-                __private::Slots::entry(slots, __private::FromKey::from_key(key), map)
+                __private::branch_entry(slots, key, map)
             }
             Self::Shell(slots) => {
-                __private::Slots::entry(slots, __private::FromKey::from_key(key), map)
+                __private::branch_entry(slots, key, map)
             }
             _ => __private::ignore(map),
         }
@@ -484,14 +363,9 @@ pub struct GuestExecStarted {
     /// the process id
     pub pid: i64,
 }
-impl GuestExecStarted {
-    /// The number of members [`Self::__serialize_members`] writes.
-    fn __member_count(&self) -> usize {
-        1usize
-    }
-    /// Writes the members into an object being serialized (a union writes its
-    /// branch's members inline with its own).
-    fn __serialize_members<S: ::serde::ser::SerializeStruct>(
+impl __private::Object for GuestExecStarted {
+    const NAME: &'static str = "GuestExecStarted";
+    fn serialize_members<S: ::serde::ser::SerializeStruct>(
         &self,
         state: &mut S,
     ) -> Result<(), S::Error> {
@@ -501,31 +375,12 @@ impl GuestExecStarted {
 }
 impl ::serde::Serialize for GuestExecStarted {
     fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut state = serializer.serialize_struct("GuestExecStarted", self.__member_count())?;
-        self.__serialize_members(&mut state)?;
-        ::serde::ser::SerializeStruct::end(state)
+        __private::serialize_object(self, serializer)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for GuestExecStarted {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        deserializer
-            .deserialize_struct(
-                "GuestExecStarted",
-                &["pid"],
-                __private::ObjectVisitor::<__GuestExecStartedSlots>::new("GuestExecStarted"),
-            )
-    }
-}
-enum __GuestExecStartedField {
-    Pid,
-    __Ignore,
-}
-impl __private::FromKey for __GuestExecStartedField {
-    fn from_key(key: &str) -> Self {
-        match key {
-            "pid" => Self::Pid,
-            _ => Self::__Ignore,
-        }
+        __private::deserialize_object::<__GuestExecStartedSlots, D>(deserializer)
     }
 }
 #[derive(Default)]
@@ -533,18 +388,20 @@ struct __GuestExecStartedSlots {
     pid: Option<i64>,
 }
 impl __private::Slots for __GuestExecStartedSlots {
-    type Field = __GuestExecStartedField;
-    type Value = GuestExecStarted;
+    type Object = GuestExecStarted;
+    const MEMBERS: &'static [&'static str] = &["pid"];
+    #[inline]
     fn entry<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
-        field: __GuestExecStartedField,
+        key: usize,
         map: &mut A,
     ) -> Result<(), A::Error> {
-        match field {
-            __GuestExecStartedField::Pid => __private::store(&mut self.pid, "pid", map),
-            __GuestExecStartedField::__Ignore => __private::ignore(map),
+        match key {
+            0 => __private::store(&mut self.pid, "pid", map),
+            _ => __private::ignore(map),
         }
     }
+    #[inline]
     fn finish<E: ::serde::de::Error>(self) -> Result<GuestExecStarted, E> {
         Ok(GuestExecStarted {
             pid: __private::required(self.pid, "pid")?,
@@ -556,14 +413,9 @@ impl __private::Slots for __GuestExecStartedSlots {
 /// Checks the agent is alive.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct GuestPingArgs {}
-impl GuestPingArgs {
-    /// The number of members [`Self::__serialize_members`] writes.
-    fn __member_count(&self) -> usize {
-        0usize
-    }
-    /// Writes the members into an object being serialized (a union writes its
-    /// branch's members inline with its own).
-    fn __serialize_members<S: ::serde::ser::SerializeStruct>(
+impl __private::Object for GuestPingArgs {
+    const NAME: &'static str = "GuestPingArgs";
+    fn serialize_members<S: ::serde::ser::SerializeStruct>(
         &self,
         _state: &mut S,
     ) -> Result<(), S::Error> {
@@ -572,44 +424,28 @@ impl GuestPingArgs {
 }
 impl ::serde::Serialize for GuestPingArgs {
     fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut state = serializer.serialize_struct("GuestPingArgs", self.__member_count())?;
-        self.__serialize_members(&mut state)?;
-        ::serde::ser::SerializeStruct::end(state)
+        __private::serialize_object(self, serializer)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for GuestPingArgs {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        deserializer
-            .deserialize_struct(
-                "GuestPingArgs",
-                &[],
-                __private::ObjectVisitor::<__GuestPingArgsSlots>::new("GuestPingArgs"),
-            )
-    }
-}
-enum __GuestPingArgsField {
-    __Ignore,
-}
-impl __private::FromKey for __GuestPingArgsField {
-    fn from_key(key: &str) -> Self {
-        let _ = key;
-        Self::__Ignore
+        __private::deserialize_object::<__GuestPingArgsSlots, D>(deserializer)
     }
 }
 #[derive(Default)]
 struct __GuestPingArgsSlots {}
 impl __private::Slots for __GuestPingArgsSlots {
-    type Field = __GuestPingArgsField;
-    type Value = GuestPingArgs;
+    type Object = GuestPingArgs;
+    const MEMBERS: &'static [&'static str] = &[];
+    #[inline]
     fn entry<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
-        field: __GuestPingArgsField,
+        _key: usize,
         map: &mut A,
     ) -> Result<(), A::Error> {
-        match field {
-            __GuestPingArgsField::__Ignore => __private::ignore(map),
-        }
+        __private::ignore(map)
     }
+    #[inline]
     fn finish<E: ::serde::de::Error>(self) -> Result<GuestPingArgs, E> {
         Ok(GuestPingArgs {})
     }
@@ -626,14 +462,9 @@ pub struct GuestSyncArgs {
     /// any number
     pub id: i64,
 }
-impl GuestSyncArgs {
-    /// The number of members [`Self::__serialize_members`] writes.
-    fn __member_count(&self) -> usize {
-        1usize
-    }
-    /// Writes the members into an object being serialized (a union writes its
-    /// branch's members inline with its own).
-    fn __serialize_members<S: ::serde::ser::SerializeStruct>(
+impl __private::Object for GuestSyncArgs {
+    const NAME: &'static str = "GuestSyncArgs";
+    fn serialize_members<S: ::serde::ser::SerializeStruct>(
         &self,
         state: &mut S,
     ) -> Result<(), S::Error> {
@@ -643,31 +474,12 @@ impl GuestSyncArgs {
 }
 impl ::serde::Serialize for GuestSyncArgs {
     fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut state = serializer.serialize_struct("GuestSyncArgs", self.__member_count())?;
-        self.__serialize_members(&mut state)?;
-        ::serde::ser::SerializeStruct::end(state)
+        __private::serialize_object(self, serializer)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for GuestSyncArgs {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        deserializer
-            .deserialize_struct(
-                "GuestSyncArgs",
-                &["id"],
-                __private::ObjectVisitor::<__GuestSyncArgsSlots>::new("GuestSyncArgs"),
-            )
-    }
-}
-enum __GuestSyncArgsField {
-    Id,
-    __Ignore,
-}
-impl __private::FromKey for __GuestSyncArgsField {
-    fn from_key(key: &str) -> Self {
-        match key {
-            "id" => Self::Id,
-            _ => Self::__Ignore,
-        }
+        __private::deserialize_object::<__GuestSyncArgsSlots, D>(deserializer)
     }
 }
 #[derive(Default)]
@@ -675,18 +487,20 @@ struct __GuestSyncArgsSlots {
     id: Option<i64>,
 }
 impl __private::Slots for __GuestSyncArgsSlots {
-    type Field = __GuestSyncArgsField;
-    type Value = GuestSyncArgs;
+    type Object = GuestSyncArgs;
+    const MEMBERS: &'static [&'static str] = &["id"];
+    #[inline]
     fn entry<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
-        field: __GuestSyncArgsField,
+        key: usize,
         map: &mut A,
     ) -> Result<(), A::Error> {
-        match field {
-            __GuestSyncArgsField::Id => __private::store(&mut self.id, "id", map),
-            __GuestSyncArgsField::__Ignore => __private::ignore(map),
+        match key {
+            0 => __private::store(&mut self.id, "id", map),
+            _ => __private::ignore(map),
         }
     }
+    #[inline]
     fn finish<E: ::serde::de::Error>(self) -> Result<GuestSyncArgs, E> {
         Ok(GuestSyncArgs {
             id: __private::required(self.id, "id")?,
@@ -707,18 +521,9 @@ pub struct GuestFileReadArgs {
     /// at most this many bytes
     pub count: Option<i64>,
 }
-impl GuestFileReadArgs {
-    /// The number of members [`Self::__serialize_members`] writes.
-    fn __member_count(&self) -> usize {
-        let mut count = 1usize;
-        if self.count.is_some() {
-            count += 1;
-        }
-        count
-    }
-    /// Writes the members into an object being serialized (a union writes its
-    /// branch's members inline with its own).
-    fn __serialize_members<S: ::serde::ser::SerializeStruct>(
+impl __private::Object for GuestFileReadArgs {
+    const NAME: &'static str = "GuestFileReadArgs";
+    fn serialize_members<S: ::serde::ser::SerializeStruct>(
         &self,
         state: &mut S,
     ) -> Result<(), S::Error> {
@@ -732,33 +537,12 @@ impl GuestFileReadArgs {
 }
 impl ::serde::Serialize for GuestFileReadArgs {
     fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut state = serializer.serialize_struct("GuestFileReadArgs", self.__member_count())?;
-        self.__serialize_members(&mut state)?;
-        ::serde::ser::SerializeStruct::end(state)
+        __private::serialize_object(self, serializer)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for GuestFileReadArgs {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        deserializer
-            .deserialize_struct(
-                "GuestFileReadArgs",
-                &["handle", "count"],
-                __private::ObjectVisitor::<__GuestFileReadArgsSlots>::new("GuestFileReadArgs"),
-            )
-    }
-}
-enum __GuestFileReadArgsField {
-    Handle,
-    Count,
-    __Ignore,
-}
-impl __private::FromKey for __GuestFileReadArgsField {
-    fn from_key(key: &str) -> Self {
-        match key {
-            "handle" => Self::Handle,
-            "count" => Self::Count,
-            _ => Self::__Ignore,
-        }
+        __private::deserialize_object::<__GuestFileReadArgsSlots, D>(deserializer)
     }
 }
 #[derive(Default)]
@@ -767,19 +551,21 @@ struct __GuestFileReadArgsSlots {
     count: Option<i64>,
 }
 impl __private::Slots for __GuestFileReadArgsSlots {
-    type Field = __GuestFileReadArgsField;
-    type Value = GuestFileReadArgs;
+    type Object = GuestFileReadArgs;
+    const MEMBERS: &'static [&'static str] = &["handle", "count"];
+    #[inline]
     fn entry<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
-        field: __GuestFileReadArgsField,
+        key: usize,
         map: &mut A,
     ) -> Result<(), A::Error> {
-        match field {
-            __GuestFileReadArgsField::Handle => __private::store(&mut self.handle, "handle", map),
-            __GuestFileReadArgsField::Count => __private::store(&mut self.count, "count", map),
-            __GuestFileReadArgsField::__Ignore => __private::ignore(map),
+        match key {
+            0 => __private::store(&mut self.handle, "handle", map),
+            1 => __private::store(&mut self.count, "count", map),
+            _ => __private::ignore(map),
         }
     }
+    #[inline]
     fn finish<E: ::serde::de::Error>(self) -> Result<GuestFileReadArgs, E> {
         Ok(GuestFileReadArgs {
             handle: __private::required(self.handle, "handle")?,
@@ -807,18 +593,9 @@ pub struct GuestShutdownArgs {
     /// how
     pub mode: Option<String>,
 }
-impl GuestShutdownArgs {
-    /// The number of members [`Self::__serialize_members`] writes.
-    fn __member_count(&self) -> usize {
-        let mut count = 0usize;
-        if self.mode.is_some() {
-            count += 1;
-        }
-        count
-    }
-    /// Writes the members into an object being serialized (a union writes its
-    /// branch's members inline with its own).
-    fn __serialize_members<S: ::serde::ser::SerializeStruct>(
+impl __private::Object for GuestShutdownArgs {
+    const NAME: &'static str = "GuestShutdownArgs";
+    fn serialize_members<S: ::serde::ser::SerializeStruct>(
         &self,
         state: &mut S,
     ) -> Result<(), S::Error> {
@@ -831,31 +608,12 @@ impl GuestShutdownArgs {
 }
 impl ::serde::Serialize for GuestShutdownArgs {
     fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut state = serializer.serialize_struct("GuestShutdownArgs", self.__member_count())?;
-        self.__serialize_members(&mut state)?;
-        ::serde::ser::SerializeStruct::end(state)
+        __private::serialize_object(self, serializer)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for GuestShutdownArgs {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        deserializer
-            .deserialize_struct(
-                "GuestShutdownArgs",
-                &["mode"],
-                __private::ObjectVisitor::<__GuestShutdownArgsSlots>::new("GuestShutdownArgs"),
-            )
-    }
-}
-enum __GuestShutdownArgsField {
-    Mode,
-    __Ignore,
-}
-impl __private::FromKey for __GuestShutdownArgsField {
-    fn from_key(key: &str) -> Self {
-        match key {
-            "mode" => Self::Mode,
-            _ => Self::__Ignore,
-        }
+        __private::deserialize_object::<__GuestShutdownArgsSlots, D>(deserializer)
     }
 }
 #[derive(Default)]
@@ -863,18 +621,20 @@ struct __GuestShutdownArgsSlots {
     mode: Option<String>,
 }
 impl __private::Slots for __GuestShutdownArgsSlots {
-    type Field = __GuestShutdownArgsField;
-    type Value = GuestShutdownArgs;
+    type Object = GuestShutdownArgs;
+    const MEMBERS: &'static [&'static str] = &["mode"];
+    #[inline]
     fn entry<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
-        field: __GuestShutdownArgsField,
+        key: usize,
         map: &mut A,
     ) -> Result<(), A::Error> {
-        match field {
-            __GuestShutdownArgsField::Mode => __private::store(&mut self.mode, "mode", map),
-            __GuestShutdownArgsField::__Ignore => __private::ignore(map),
+        match key {
+            0 => __private::store(&mut self.mode, "mode", map),
+            _ => __private::ignore(map),
         }
     }
+    #[inline]
     fn finish<E: ::serde::de::Error>(self) -> Result<GuestShutdownArgs, E> {
         Ok(GuestShutdownArgs {
             mode: self.mode,
@@ -893,14 +653,9 @@ pub struct GuestOldArgs {
     pub level: i64,
 }
 #[allow(deprecated)]
-impl GuestOldArgs {
-    /// The number of members [`Self::__serialize_members`] writes.
-    fn __member_count(&self) -> usize {
-        1usize
-    }
-    /// Writes the members into an object being serialized (a union writes its
-    /// branch's members inline with its own).
-    fn __serialize_members<S: ::serde::ser::SerializeStruct>(
+impl __private::Object for GuestOldArgs {
+    const NAME: &'static str = "GuestOldArgs";
+    fn serialize_members<S: ::serde::ser::SerializeStruct>(
         &self,
         state: &mut S,
     ) -> Result<(), S::Error> {
@@ -911,32 +666,13 @@ impl GuestOldArgs {
 #[allow(deprecated)]
 impl ::serde::Serialize for GuestOldArgs {
     fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut state = serializer.serialize_struct("GuestOldArgs", self.__member_count())?;
-        self.__serialize_members(&mut state)?;
-        ::serde::ser::SerializeStruct::end(state)
+        __private::serialize_object(self, serializer)
     }
 }
 #[allow(deprecated)]
 impl<'de> ::serde::Deserialize<'de> for GuestOldArgs {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        deserializer
-            .deserialize_struct(
-                "GuestOldArgs",
-                &["level"],
-                __private::ObjectVisitor::<__GuestOldArgsSlots>::new("GuestOldArgs"),
-            )
-    }
-}
-enum __GuestOldArgsField {
-    Level,
-    __Ignore,
-}
-impl __private::FromKey for __GuestOldArgsField {
-    fn from_key(key: &str) -> Self {
-        match key {
-            "level" => Self::Level,
-            _ => Self::__Ignore,
-        }
+        __private::deserialize_object::<__GuestOldArgsSlots, D>(deserializer)
     }
 }
 #[derive(Default)]
@@ -945,18 +681,20 @@ struct __GuestOldArgsSlots {
 }
 #[allow(deprecated)]
 impl __private::Slots for __GuestOldArgsSlots {
-    type Field = __GuestOldArgsField;
-    type Value = GuestOldArgs;
+    type Object = GuestOldArgs;
+    const MEMBERS: &'static [&'static str] = &["level"];
+    #[inline]
     fn entry<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
-        field: __GuestOldArgsField,
+        key: usize,
         map: &mut A,
     ) -> Result<(), A::Error> {
-        match field {
-            __GuestOldArgsField::Level => __private::store(&mut self.level, "level", map),
-            __GuestOldArgsField::__Ignore => __private::ignore(map),
+        match key {
+            0 => __private::store(&mut self.level, "level", map),
+            _ => __private::ignore(map),
         }
     }
+    #[inline]
     fn finish<E: ::serde::de::Error>(self) -> Result<GuestOldArgs, E> {
         Ok(GuestOldArgs {
             level: __private::required(self.level, "level")?,
@@ -971,14 +709,9 @@ pub struct DeviceAddArgs {
     /// the driver
     pub driver: String,
 }
-impl DeviceAddArgs {
-    /// The number of members [`Self::__serialize_members`] writes.
-    fn __member_count(&self) -> usize {
-        1usize
-    }
-    /// Writes the members into an object being serialized (a union writes its
-    /// branch's members inline with its own).
-    fn __serialize_members<S: ::serde::ser::SerializeStruct>(
+impl __private::Object for DeviceAddArgs {
+    const NAME: &'static str = "DeviceAddArgs";
+    fn serialize_members<S: ::serde::ser::SerializeStruct>(
         &self,
         state: &mut S,
     ) -> Result<(), S::Error> {
@@ -988,31 +721,12 @@ impl DeviceAddArgs {
 }
 impl ::serde::Serialize for DeviceAddArgs {
     fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut state = serializer.serialize_struct("DeviceAddArgs", self.__member_count())?;
-        self.__serialize_members(&mut state)?;
-        ::serde::ser::SerializeStruct::end(state)
+        __private::serialize_object(self, serializer)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for DeviceAddArgs {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        deserializer
-            .deserialize_struct(
-                "DeviceAddArgs",
-                &["driver"],
-                __private::ObjectVisitor::<__DeviceAddArgsSlots>::new("DeviceAddArgs"),
-            )
-    }
-}
-enum __DeviceAddArgsField {
-    Driver,
-    __Ignore,
-}
-impl __private::FromKey for __DeviceAddArgsField {
-    fn from_key(key: &str) -> Self {
-        match key {
-            "driver" => Self::Driver,
-            _ => Self::__Ignore,
-        }
+        __private::deserialize_object::<__DeviceAddArgsSlots, D>(deserializer)
     }
 }
 #[derive(Default)]
@@ -1020,18 +734,20 @@ struct __DeviceAddArgsSlots {
     driver: Option<String>,
 }
 impl __private::Slots for __DeviceAddArgsSlots {
-    type Field = __DeviceAddArgsField;
-    type Value = DeviceAddArgs;
+    type Object = DeviceAddArgs;
+    const MEMBERS: &'static [&'static str] = &["driver"];
+    #[inline]
     fn entry<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
-        field: __DeviceAddArgsField,
+        key: usize,
         map: &mut A,
     ) -> Result<(), A::Error> {
-        match field {
-            __DeviceAddArgsField::Driver => __private::store(&mut self.driver, "driver", map),
-            __DeviceAddArgsField::__Ignore => __private::ignore(map),
+        match key {
+            0 => __private::store(&mut self.driver, "driver", map),
+            _ => __private::ignore(map),
         }
     }
+    #[inline]
     fn finish<E: ::serde::de::Error>(self) -> Result<DeviceAddArgs, E> {
         Ok(DeviceAddArgs {
             driver: __private::required(self.driver, "driver")?,
@@ -1047,14 +763,9 @@ impl __private::Slots for __DeviceAddArgsSlots {
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct GuestNeverArgs {}
 #[cfg(any())]
-impl GuestNeverArgs {
-    /// The number of members [`Self::__serialize_members`] writes.
-    fn __member_count(&self) -> usize {
-        0usize
-    }
-    /// Writes the members into an object being serialized (a union writes its
-    /// branch's members inline with its own).
-    fn __serialize_members<S: ::serde::ser::SerializeStruct>(
+impl __private::Object for GuestNeverArgs {
+    const NAME: &'static str = "GuestNeverArgs";
+    fn serialize_members<S: ::serde::ser::SerializeStruct>(
         &self,
         _state: &mut S,
     ) -> Result<(), S::Error> {
@@ -1064,31 +775,13 @@ impl GuestNeverArgs {
 #[cfg(any())]
 impl ::serde::Serialize for GuestNeverArgs {
     fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut state = serializer.serialize_struct("GuestNeverArgs", self.__member_count())?;
-        self.__serialize_members(&mut state)?;
-        ::serde::ser::SerializeStruct::end(state)
+        __private::serialize_object(self, serializer)
     }
 }
 #[cfg(any())]
 impl<'de> ::serde::Deserialize<'de> for GuestNeverArgs {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        deserializer
-            .deserialize_struct(
-                "GuestNeverArgs",
-                &[],
-                __private::ObjectVisitor::<__GuestNeverArgsSlots>::new("GuestNeverArgs"),
-            )
-    }
-}
-#[cfg(any())]
-enum __GuestNeverArgsField {
-    __Ignore,
-}
-#[cfg(any())]
-impl __private::FromKey for __GuestNeverArgsField {
-    fn from_key(key: &str) -> Self {
-        let _ = key;
-        Self::__Ignore
+        __private::deserialize_object::<__GuestNeverArgsSlots, D>(deserializer)
     }
 }
 #[cfg(any())]
@@ -1096,17 +789,17 @@ impl __private::FromKey for __GuestNeverArgsField {
 struct __GuestNeverArgsSlots {}
 #[cfg(any())]
 impl __private::Slots for __GuestNeverArgsSlots {
-    type Field = __GuestNeverArgsField;
-    type Value = GuestNeverArgs;
+    type Object = GuestNeverArgs;
+    const MEMBERS: &'static [&'static str] = &[];
+    #[inline]
     fn entry<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
-        field: __GuestNeverArgsField,
+        _key: usize,
         map: &mut A,
     ) -> Result<(), A::Error> {
-        match field {
-            __GuestNeverArgsField::__Ignore => __private::ignore(map),
-        }
+        __private::ignore(map)
     }
+    #[inline]
     fn finish<E: ::serde::de::Error>(self) -> Result<GuestNeverArgs, E> {
         Ok(GuestNeverArgs {})
     }
@@ -1116,14 +809,9 @@ impl __private::Slots for __GuestNeverArgsSlots {
 /// The test server does not implement this one.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct GuestUnimplementedArgs {}
-impl GuestUnimplementedArgs {
-    /// The number of members [`Self::__serialize_members`] writes.
-    fn __member_count(&self) -> usize {
-        0usize
-    }
-    /// Writes the members into an object being serialized (a union writes its
-    /// branch's members inline with its own).
-    fn __serialize_members<S: ::serde::ser::SerializeStruct>(
+impl __private::Object for GuestUnimplementedArgs {
+    const NAME: &'static str = "GuestUnimplementedArgs";
+    fn serialize_members<S: ::serde::ser::SerializeStruct>(
         &self,
         _state: &mut S,
     ) -> Result<(), S::Error> {
@@ -1132,47 +820,28 @@ impl GuestUnimplementedArgs {
 }
 impl ::serde::Serialize for GuestUnimplementedArgs {
     fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut state = serializer
-            .serialize_struct("GuestUnimplementedArgs", self.__member_count())?;
-        self.__serialize_members(&mut state)?;
-        ::serde::ser::SerializeStruct::end(state)
+        __private::serialize_object(self, serializer)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for GuestUnimplementedArgs {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        deserializer
-            .deserialize_struct(
-                "GuestUnimplementedArgs",
-                &[],
-                __private::ObjectVisitor::<__GuestUnimplementedArgsSlots>::new(
-                    "GuestUnimplementedArgs",
-                ),
-            )
-    }
-}
-enum __GuestUnimplementedArgsField {
-    __Ignore,
-}
-impl __private::FromKey for __GuestUnimplementedArgsField {
-    fn from_key(key: &str) -> Self {
-        let _ = key;
-        Self::__Ignore
+        __private::deserialize_object::<__GuestUnimplementedArgsSlots, D>(deserializer)
     }
 }
 #[derive(Default)]
 struct __GuestUnimplementedArgsSlots {}
 impl __private::Slots for __GuestUnimplementedArgsSlots {
-    type Field = __GuestUnimplementedArgsField;
-    type Value = GuestUnimplementedArgs;
+    type Object = GuestUnimplementedArgs;
+    const MEMBERS: &'static [&'static str] = &[];
+    #[inline]
     fn entry<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
-        field: __GuestUnimplementedArgsField,
+        _key: usize,
         map: &mut A,
     ) -> Result<(), A::Error> {
-        match field {
-            __GuestUnimplementedArgsField::__Ignore => __private::ignore(map),
-        }
+        __private::ignore(map)
     }
+    #[inline]
     fn finish<E: ::serde::de::Error>(self) -> Result<GuestUnimplementedArgs, E> {
         Ok(GuestUnimplementedArgs {})
     }
@@ -1565,128 +1234,4 @@ impl<C: ::qapi_runtime::client::Execute> Client<C> {
         ::core::result::Result::Ok(())
     }
 }
-/// Helpers of the generated `Deserialize` impls.
-mod __private {
-    use ::serde::de;
-    use ::std::fmt;
-    use ::std::marker::PhantomData;
-    /// A member name or enum value, made from its wire string.
-    pub(super) trait FromKey {
-        fn from_key(key: &str) -> Self;
-    }
-    /// Decodes a member name or enum value with `deserialize_identifier`.
-    pub(super) struct Key<T>(pub(super) T);
-    impl<'de, T: FromKey> de::Deserialize<'de> for Key<T> {
-        fn deserialize<D: de::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-            deserializer.deserialize_identifier(KeyVisitor(PhantomData))
-        }
-    }
-    struct KeyVisitor<T>(PhantomData<T>);
-    impl<T: FromKey> de::Visitor<'_> for KeyVisitor<T> {
-        type Value = Key<T>;
-        fn expecting(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
-            formatter.write_str("a string")
-        }
-        fn visit_str<E: de::Error>(self, value: &str) -> Result<Key<T>, E> {
-            Ok(Key(T::from_key(value)))
-        }
-    }
-    /// One `Option` per member of an object being decoded.
-    pub(super) trait Slots: Default {
-        type Field: FromKey;
-        type Value;
-        /// Decodes the value of one member.
-        fn entry<'de, A: de::MapAccess<'de>>(
-            &mut self,
-            field: Self::Field,
-            map: &mut A,
-        ) -> Result<(), A::Error>;
-        /// The object, once every member has been seen.
-        fn finish<E: de::Error>(self) -> Result<Self::Value, E>;
-    }
-    /// Decodes an object whose members come in any order.
-    pub(super) struct ObjectVisitor<S> {
-        name: &'static str,
-        slots: PhantomData<S>,
-    }
-    impl<S> ObjectVisitor<S> {
-        pub(super) fn new(name: &'static str) -> Self {
-            ObjectVisitor { name, slots: PhantomData }
-        }
-    }
-    impl<'de, S: Slots> de::Visitor<'de> for ObjectVisitor<S> {
-        type Value = S::Value;
-        fn expecting(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
-            write!(formatter, "an object {}", self.name)
-        }
-        fn visit_map<A: de::MapAccess<'de>>(self, mut map: A) -> Result<S::Value, A::Error> {
-            let mut slots = S::default();
-            while let Some(Key(field)) = map.next_key::<Key<S::Field>>()? {
-                slots.entry(field, &mut map)?;
-            }
-            slots.finish()
-        }
-    }
-    /// Decodes a member's value into its slot; a member given twice is an error.
-    pub(super) fn store<'de, T: de::Deserialize<'de>, A: de::MapAccess<'de>>(
-        slot: &mut Option<T>,
-        name: &'static str,
-        map: &mut A,
-    ) -> Result<(), A::Error> {
-        if slot.is_some() {
-            return Err(de::Error::duplicate_field(name));
-        }
-        *slot = Some(map.next_value()?);
-        Ok(())
-    }
-    /// Skips the value of a member this code does not know.
-    pub(super) fn ignore<'de, A: de::MapAccess<'de>>(map: &mut A) -> Result<(), A::Error> {
-        map.next_value::<de::IgnoredAny>().map(|_| ())
-    }
-    /// The value of a required member, or `missing_field`.
-    pub(super) fn required<T, E: de::Error>(slot: Option<T>, name: &'static str) -> Result<T, E> {
-        slot.ok_or_else(|| E::missing_field(name))
-    }
-    /// Decodes an enum value from a string, or from a unit variant.
-    pub(super) struct EnumVisitor<T> {
-        name: &'static str,
-        value: PhantomData<T>,
-    }
-    impl<T> EnumVisitor<T> {
-        pub(super) fn new(name: &'static str) -> Self {
-            EnumVisitor { name, value: PhantomData }
-        }
-    }
-    impl<'de, T: FromKey> de::Visitor<'de> for EnumVisitor<T> {
-        type Value = T;
-        fn expecting(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
-            write!(formatter, "a value of enum {}", self.name)
-        }
-        fn visit_str<E: de::Error>(self, value: &str) -> Result<T, E> {
-            Ok(T::from_key(value))
-        }
-        fn visit_enum<A: de::EnumAccess<'de>>(self, data: A) -> Result<T, A::Error> {
-            let (Key(value), variant) = data.variant::<Key<T>>()?;
-            de::VariantAccess::unit_variant(variant)?;
-            Ok(value)
-        }
-    }
-    /// Union branch members that came before the discriminator, as JSON values.
-    pub(super) type Pending = Vec<(String, ::serde_json::Value)>;
-    /// The pending members, read again as a map.
-    pub(super) type Replay = de::value::MapDeserializer<'static, ::std::vec::IntoIter<(
-        String,
-        ::serde_json::Value,
-    )>, ::serde_json::Error,>;
-    /// Hands each pending member to the branch, once the discriminator is known.
-    pub(super) fn replay<E: de::Error>(
-        pending: Pending,
-        mut entry: impl FnMut(&str, &mut Replay) -> Result<(), ::serde_json::Error>,
-    ) -> Result<(), E> {
-        let mut map = de::value::MapDeserializer::new(pending.into_iter());
-        while let Some(key) = de::MapAccess::next_key::<String>(&mut map).map_err(E::custom)? {
-            entry(&key, &mut map).map_err(E::custom)?;
-        }
-        Ok(())
-    }
-}
+use ::qapi_runtime::__private;

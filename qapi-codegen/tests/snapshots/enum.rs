@@ -55,6 +55,7 @@ impl Colour {
 }
 #[allow(deprecated)]
 impl From<&str> for Colour {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "red" => Self::Red,
@@ -70,6 +71,7 @@ impl From<&str> for Colour {
 }
 impl ::std::str::FromStr for Colour {
     type Err = ::std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(value))
     }
@@ -84,69 +86,9 @@ impl ::serde::Serialize for Colour {
         serializer.serialize_str(self.as_str())
     }
 }
-impl __private::FromKey for Colour {
-    fn from_key(key: &str) -> Self {
-        Self::from(key)
-    }
-}
 impl<'de> ::serde::Deserialize<'de> for Colour {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        deserializer
-            .deserialize_enum(
-                "Colour",
-                Self::VALUES,
-                __private::EnumVisitor::<Self>::new("Colour"),
-            )
+        __private::deserialize_enum(deserializer, "Colour", Self::VALUES)
     }
 }
-/// Helpers of the generated `Deserialize` impls.
-mod __private {
-    use ::serde::de;
-    use ::std::fmt;
-    use ::std::marker::PhantomData;
-    /// A member name or enum value, made from its wire string.
-    pub(super) trait FromKey {
-        fn from_key(key: &str) -> Self;
-    }
-    /// Decodes a member name or enum value with `deserialize_identifier`.
-    pub(super) struct Key<T>(pub(super) T);
-    impl<'de, T: FromKey> de::Deserialize<'de> for Key<T> {
-        fn deserialize<D: de::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-            deserializer.deserialize_identifier(KeyVisitor(PhantomData))
-        }
-    }
-    struct KeyVisitor<T>(PhantomData<T>);
-    impl<T: FromKey> de::Visitor<'_> for KeyVisitor<T> {
-        type Value = Key<T>;
-        fn expecting(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
-            formatter.write_str("a string")
-        }
-        fn visit_str<E: de::Error>(self, value: &str) -> Result<Key<T>, E> {
-            Ok(Key(T::from_key(value)))
-        }
-    }
-    /// Decodes an enum value from a string, or from a unit variant.
-    pub(super) struct EnumVisitor<T> {
-        name: &'static str,
-        value: PhantomData<T>,
-    }
-    impl<T> EnumVisitor<T> {
-        pub(super) fn new(name: &'static str) -> Self {
-            EnumVisitor { name, value: PhantomData }
-        }
-    }
-    impl<'de, T: FromKey> de::Visitor<'de> for EnumVisitor<T> {
-        type Value = T;
-        fn expecting(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
-            write!(formatter, "a value of enum {}", self.name)
-        }
-        fn visit_str<E: de::Error>(self, value: &str) -> Result<T, E> {
-            Ok(T::from_key(value))
-        }
-        fn visit_enum<A: de::EnumAccess<'de>>(self, data: A) -> Result<T, A::Error> {
-            let (Key(value), variant) = data.variant::<Key<T>>()?;
-            de::VariantAccess::unit_variant(variant)?;
-            Ok(value)
-        }
-    }
-}
+use ::qapi_runtime::__private;

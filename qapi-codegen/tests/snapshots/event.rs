@@ -5,14 +5,9 @@ pub struct Reason {
     /// the host
     pub host: String,
 }
-impl Reason {
-    /// The number of members [`Self::__serialize_members`] writes.
-    fn __member_count(&self) -> usize {
-        1usize
-    }
-    /// Writes the members into an object being serialized (a union writes its
-    /// branch's members inline with its own).
-    fn __serialize_members<S: ::serde::ser::SerializeStruct>(
+impl __private::Object for Reason {
+    const NAME: &'static str = "Reason";
+    fn serialize_members<S: ::serde::ser::SerializeStruct>(
         &self,
         state: &mut S,
     ) -> Result<(), S::Error> {
@@ -22,31 +17,12 @@ impl Reason {
 }
 impl ::serde::Serialize for Reason {
     fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut state = serializer.serialize_struct("Reason", self.__member_count())?;
-        self.__serialize_members(&mut state)?;
-        ::serde::ser::SerializeStruct::end(state)
+        __private::serialize_object(self, serializer)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for Reason {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        deserializer
-            .deserialize_struct(
-                "Reason",
-                &["host"],
-                __private::ObjectVisitor::<__ReasonSlots>::new("Reason"),
-            )
-    }
-}
-enum __ReasonField {
-    Host,
-    __Ignore,
-}
-impl __private::FromKey for __ReasonField {
-    fn from_key(key: &str) -> Self {
-        match key {
-            "host" => Self::Host,
-            _ => Self::__Ignore,
-        }
+        __private::deserialize_object::<__ReasonSlots, D>(deserializer)
     }
 }
 #[derive(Default)]
@@ -54,18 +30,20 @@ struct __ReasonSlots {
     host: Option<String>,
 }
 impl __private::Slots for __ReasonSlots {
-    type Field = __ReasonField;
-    type Value = Reason;
+    type Object = Reason;
+    const MEMBERS: &'static [&'static str] = &["host"];
+    #[inline]
     fn entry<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
-        field: __ReasonField,
+        key: usize,
         map: &mut A,
     ) -> Result<(), A::Error> {
-        match field {
-            __ReasonField::Host => __private::store(&mut self.host, "host", map),
-            __ReasonField::__Ignore => __private::ignore(map),
+        match key {
+            0 => __private::store(&mut self.host, "host", map),
+            _ => __private::ignore(map),
         }
     }
+    #[inline]
     fn finish<E: ::serde::de::Error>(self) -> Result<Reason, E> {
         Ok(Reason {
             host: __private::required(self.host, "host")?,
@@ -80,14 +58,9 @@ pub struct ShutdownEvent {
     /// whether the guest asked for it
     pub guest: bool,
 }
-impl ShutdownEvent {
-    /// The number of members [`Self::__serialize_members`] writes.
-    fn __member_count(&self) -> usize {
-        1usize
-    }
-    /// Writes the members into an object being serialized (a union writes its
-    /// branch's members inline with its own).
-    fn __serialize_members<S: ::serde::ser::SerializeStruct>(
+impl __private::Object for ShutdownEvent {
+    const NAME: &'static str = "ShutdownEvent";
+    fn serialize_members<S: ::serde::ser::SerializeStruct>(
         &self,
         state: &mut S,
     ) -> Result<(), S::Error> {
@@ -97,31 +70,12 @@ impl ShutdownEvent {
 }
 impl ::serde::Serialize for ShutdownEvent {
     fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut state = serializer.serialize_struct("ShutdownEvent", self.__member_count())?;
-        self.__serialize_members(&mut state)?;
-        ::serde::ser::SerializeStruct::end(state)
+        __private::serialize_object(self, serializer)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for ShutdownEvent {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        deserializer
-            .deserialize_struct(
-                "ShutdownEvent",
-                &["guest"],
-                __private::ObjectVisitor::<__ShutdownEventSlots>::new("ShutdownEvent"),
-            )
-    }
-}
-enum __ShutdownEventField {
-    Guest,
-    __Ignore,
-}
-impl __private::FromKey for __ShutdownEventField {
-    fn from_key(key: &str) -> Self {
-        match key {
-            "guest" => Self::Guest,
-            _ => Self::__Ignore,
-        }
+        __private::deserialize_object::<__ShutdownEventSlots, D>(deserializer)
     }
 }
 #[derive(Default)]
@@ -129,18 +83,20 @@ struct __ShutdownEventSlots {
     guest: Option<bool>,
 }
 impl __private::Slots for __ShutdownEventSlots {
-    type Field = __ShutdownEventField;
-    type Value = ShutdownEvent;
+    type Object = ShutdownEvent;
+    const MEMBERS: &'static [&'static str] = &["guest"];
+    #[inline]
     fn entry<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
-        field: __ShutdownEventField,
+        key: usize,
         map: &mut A,
     ) -> Result<(), A::Error> {
-        match field {
-            __ShutdownEventField::Guest => __private::store(&mut self.guest, "guest", map),
-            __ShutdownEventField::__Ignore => __private::ignore(map),
+        match key {
+            0 => __private::store(&mut self.guest, "guest", map),
+            _ => __private::ignore(map),
         }
     }
+    #[inline]
     fn finish<E: ::serde::de::Error>(self) -> Result<ShutdownEvent, E> {
         Ok(ShutdownEvent {
             guest: __private::required(self.guest, "guest")?,
@@ -152,14 +108,9 @@ impl __private::Slots for __ShutdownEventSlots {
 /// Emitted when the machine resumes.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct ResumeEvent {}
-impl ResumeEvent {
-    /// The number of members [`Self::__serialize_members`] writes.
-    fn __member_count(&self) -> usize {
-        0usize
-    }
-    /// Writes the members into an object being serialized (a union writes its
-    /// branch's members inline with its own).
-    fn __serialize_members<S: ::serde::ser::SerializeStruct>(
+impl __private::Object for ResumeEvent {
+    const NAME: &'static str = "ResumeEvent";
+    fn serialize_members<S: ::serde::ser::SerializeStruct>(
         &self,
         _state: &mut S,
     ) -> Result<(), S::Error> {
@@ -168,44 +119,28 @@ impl ResumeEvent {
 }
 impl ::serde::Serialize for ResumeEvent {
     fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut state = serializer.serialize_struct("ResumeEvent", self.__member_count())?;
-        self.__serialize_members(&mut state)?;
-        ::serde::ser::SerializeStruct::end(state)
+        __private::serialize_object(self, serializer)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for ResumeEvent {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        deserializer
-            .deserialize_struct(
-                "ResumeEvent",
-                &[],
-                __private::ObjectVisitor::<__ResumeEventSlots>::new("ResumeEvent"),
-            )
-    }
-}
-enum __ResumeEventField {
-    __Ignore,
-}
-impl __private::FromKey for __ResumeEventField {
-    fn from_key(key: &str) -> Self {
-        let _ = key;
-        Self::__Ignore
+        __private::deserialize_object::<__ResumeEventSlots, D>(deserializer)
     }
 }
 #[derive(Default)]
 struct __ResumeEventSlots {}
 impl __private::Slots for __ResumeEventSlots {
-    type Field = __ResumeEventField;
-    type Value = ResumeEvent;
+    type Object = ResumeEvent;
+    const MEMBERS: &'static [&'static str] = &[];
+    #[inline]
     fn entry<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
-        field: __ResumeEventField,
+        _key: usize,
         map: &mut A,
     ) -> Result<(), A::Error> {
-        match field {
-            __ResumeEventField::__Ignore => __private::ignore(map),
-        }
+        __private::ignore(map)
     }
+    #[inline]
     fn finish<E: ::serde::de::Error>(self) -> Result<ResumeEvent, E> {
         Ok(ResumeEvent {})
     }
@@ -245,6 +180,7 @@ impl Event {
     /// Decodes the event `name` with `data` (`None` when the message had none, which
     /// decodes as `{}`). An unknown name gives [`Event::Other`]; data that does not
     /// fit the event's type is serde's error.
+    #[inline]
     pub fn decode(
         name: &str,
         data: ::core::option::Option<::serde_json::Value>,
@@ -263,6 +199,7 @@ impl Event {
     /// Decodes an event as a QMP client received it; its timestamp stays in
     /// `message`. Data that does not fit is
     /// `ProtocolError::UnexpectedEventData`.
+    #[inline]
     pub fn from_message(
         message: &::qapi_runtime::client::qmp::QmpEvent,
     ) -> ::core::result::Result<Event, ::qapi_runtime::ProtocolError> {
@@ -273,86 +210,4 @@ impl Event {
             },)
     }
 }
-/// Helpers of the generated `Deserialize` impls.
-mod __private {
-    use ::serde::de;
-    use ::std::fmt;
-    use ::std::marker::PhantomData;
-    /// A member name or enum value, made from its wire string.
-    pub(super) trait FromKey {
-        fn from_key(key: &str) -> Self;
-    }
-    /// Decodes a member name or enum value with `deserialize_identifier`.
-    pub(super) struct Key<T>(pub(super) T);
-    impl<'de, T: FromKey> de::Deserialize<'de> for Key<T> {
-        fn deserialize<D: de::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-            deserializer.deserialize_identifier(KeyVisitor(PhantomData))
-        }
-    }
-    struct KeyVisitor<T>(PhantomData<T>);
-    impl<T: FromKey> de::Visitor<'_> for KeyVisitor<T> {
-        type Value = Key<T>;
-        fn expecting(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
-            formatter.write_str("a string")
-        }
-        fn visit_str<E: de::Error>(self, value: &str) -> Result<Key<T>, E> {
-            Ok(Key(T::from_key(value)))
-        }
-    }
-    /// One `Option` per member of an object being decoded.
-    pub(super) trait Slots: Default {
-        type Field: FromKey;
-        type Value;
-        /// Decodes the value of one member.
-        fn entry<'de, A: de::MapAccess<'de>>(
-            &mut self,
-            field: Self::Field,
-            map: &mut A,
-        ) -> Result<(), A::Error>;
-        /// The object, once every member has been seen.
-        fn finish<E: de::Error>(self) -> Result<Self::Value, E>;
-    }
-    /// Decodes an object whose members come in any order.
-    pub(super) struct ObjectVisitor<S> {
-        name: &'static str,
-        slots: PhantomData<S>,
-    }
-    impl<S> ObjectVisitor<S> {
-        pub(super) fn new(name: &'static str) -> Self {
-            ObjectVisitor { name, slots: PhantomData }
-        }
-    }
-    impl<'de, S: Slots> de::Visitor<'de> for ObjectVisitor<S> {
-        type Value = S::Value;
-        fn expecting(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
-            write!(formatter, "an object {}", self.name)
-        }
-        fn visit_map<A: de::MapAccess<'de>>(self, mut map: A) -> Result<S::Value, A::Error> {
-            let mut slots = S::default();
-            while let Some(Key(field)) = map.next_key::<Key<S::Field>>()? {
-                slots.entry(field, &mut map)?;
-            }
-            slots.finish()
-        }
-    }
-    /// Decodes a member's value into its slot; a member given twice is an error.
-    pub(super) fn store<'de, T: de::Deserialize<'de>, A: de::MapAccess<'de>>(
-        slot: &mut Option<T>,
-        name: &'static str,
-        map: &mut A,
-    ) -> Result<(), A::Error> {
-        if slot.is_some() {
-            return Err(de::Error::duplicate_field(name));
-        }
-        *slot = Some(map.next_value()?);
-        Ok(())
-    }
-    /// Skips the value of a member this code does not know.
-    pub(super) fn ignore<'de, A: de::MapAccess<'de>>(map: &mut A) -> Result<(), A::Error> {
-        map.next_value::<de::IgnoredAny>().map(|_| ())
-    }
-    /// The value of a required member, or `missing_field`.
-    pub(super) fn required<T, E: de::Error>(slot: Option<T>, name: &'static str) -> Result<T, E> {
-        slot.ok_or_else(|| E::missing_field(name))
-    }
-}
+use ::qapi_runtime::__private;

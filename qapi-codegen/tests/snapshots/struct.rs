@@ -6,14 +6,9 @@ pub struct Base {
     /// the identifier
     pub id: i64,
 }
-impl Base {
-    /// The number of members [`Self::__serialize_members`] writes.
-    fn __member_count(&self) -> usize {
-        1usize
-    }
-    /// Writes the members into an object being serialized (a union writes its
-    /// branch's members inline with its own).
-    fn __serialize_members<S: ::serde::ser::SerializeStruct>(
+impl __private::Object for Base {
+    const NAME: &'static str = "Base";
+    fn serialize_members<S: ::serde::ser::SerializeStruct>(
         &self,
         state: &mut S,
     ) -> Result<(), S::Error> {
@@ -23,31 +18,12 @@ impl Base {
 }
 impl ::serde::Serialize for Base {
     fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut state = serializer.serialize_struct("Base", self.__member_count())?;
-        self.__serialize_members(&mut state)?;
-        ::serde::ser::SerializeStruct::end(state)
+        __private::serialize_object(self, serializer)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for Base {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        deserializer
-            .deserialize_struct(
-                "Base",
-                &["id"],
-                __private::ObjectVisitor::<__BaseSlots>::new("Base"),
-            )
-    }
-}
-enum __BaseField {
-    Id,
-    __Ignore,
-}
-impl __private::FromKey for __BaseField {
-    fn from_key(key: &str) -> Self {
-        match key {
-            "id" => Self::Id,
-            _ => Self::__Ignore,
-        }
+        __private::deserialize_object::<__BaseSlots, D>(deserializer)
     }
 }
 #[derive(Default)]
@@ -55,18 +31,20 @@ struct __BaseSlots {
     id: Option<i64>,
 }
 impl __private::Slots for __BaseSlots {
-    type Field = __BaseField;
-    type Value = Base;
+    type Object = Base;
+    const MEMBERS: &'static [&'static str] = &["id"];
+    #[inline]
     fn entry<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
-        field: __BaseField,
+        key: usize,
         map: &mut A,
     ) -> Result<(), A::Error> {
-        match field {
-            __BaseField::Id => __private::store(&mut self.id, "id", map),
-            __BaseField::__Ignore => __private::ignore(map),
+        match key {
+            0 => __private::store(&mut self.id, "id", map),
+            _ => __private::ignore(map),
         }
     }
+    #[inline]
     fn finish<E: ::serde::de::Error>(self) -> Result<Base, E> {
         Ok(Base {
             id: __private::required(self.id, "id")?,
@@ -109,21 +87,9 @@ pub struct Everything {
     pub old: Option<i64>,
 }
 #[allow(deprecated)]
-impl Everything {
-    /// The number of members [`Self::__serialize_members`] writes.
-    fn __member_count(&self) -> usize {
-        let mut count = 11usize;
-        if self.maybe.is_some() {
-            count += 1;
-        }
-        if self.old.is_some() {
-            count += 1;
-        }
-        count
-    }
-    /// Writes the members into an object being serialized (a union writes its
-    /// branch's members inline with its own).
-    fn __serialize_members<S: ::serde::ser::SerializeStruct>(
+impl __private::Object for Everything {
+    const NAME: &'static str = "Everything";
+    fn serialize_members<S: ::serde::ser::SerializeStruct>(
         &self,
         state: &mut S,
     ) -> Result<(), S::Error> {
@@ -152,70 +118,13 @@ impl Everything {
 #[allow(deprecated)]
 impl ::serde::Serialize for Everything {
     fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut state = serializer.serialize_struct("Everything", self.__member_count())?;
-        self.__serialize_members(&mut state)?;
-        ::serde::ser::SerializeStruct::end(state)
+        __private::serialize_object(self, serializer)
     }
 }
 #[allow(deprecated)]
 impl<'de> ::serde::Deserialize<'de> for Everything {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        deserializer
-            .deserialize_struct(
-                "Everything",
-                &[
-                    "id",
-                    "name",
-                    "flag",
-                    "small",
-                    "unsigned",
-                    "size",
-                    "ratio",
-                    "any",
-                    "nothing",
-                    "tags",
-                    "child",
-                    "maybe",
-                    "old",
-                ],
-                __private::ObjectVisitor::<__EverythingSlots>::new("Everything"),
-            )
-    }
-}
-enum __EverythingField {
-    Id,
-    Name,
-    Flag,
-    Small,
-    Unsigned,
-    Size,
-    Ratio,
-    Any,
-    Nothing,
-    Tags,
-    Child,
-    Maybe,
-    Old,
-    __Ignore,
-}
-impl __private::FromKey for __EverythingField {
-    fn from_key(key: &str) -> Self {
-        match key {
-            "id" => Self::Id,
-            "name" => Self::Name,
-            "flag" => Self::Flag,
-            "small" => Self::Small,
-            "unsigned" => Self::Unsigned,
-            "size" => Self::Size,
-            "ratio" => Self::Ratio,
-            "any" => Self::Any,
-            "nothing" => Self::Nothing,
-            "tags" => Self::Tags,
-            "child" => Self::Child,
-            "maybe" => Self::Maybe,
-            "old" => Self::Old,
-            _ => Self::__Ignore,
-        }
+        __private::deserialize_object::<__EverythingSlots, D>(deserializer)
     }
 }
 #[derive(Default)]
@@ -236,30 +145,46 @@ struct __EverythingSlots {
 }
 #[allow(deprecated)]
 impl __private::Slots for __EverythingSlots {
-    type Field = __EverythingField;
-    type Value = Everything;
+    type Object = Everything;
+    const MEMBERS: &'static [&'static str] = &[
+        "id",
+        "name",
+        "flag",
+        "small",
+        "unsigned",
+        "size",
+        "ratio",
+        "any",
+        "nothing",
+        "tags",
+        "child",
+        "maybe",
+        "old",
+    ];
+    #[inline]
     fn entry<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
-        field: __EverythingField,
+        key: usize,
         map: &mut A,
     ) -> Result<(), A::Error> {
-        match field {
-            __EverythingField::Id => __private::store(&mut self.id, "id", map),
-            __EverythingField::Name => __private::store(&mut self.name, "name", map),
-            __EverythingField::Flag => __private::store(&mut self.flag, "flag", map),
-            __EverythingField::Small => __private::store(&mut self.small, "small", map),
-            __EverythingField::Unsigned => __private::store(&mut self.unsigned, "unsigned", map),
-            __EverythingField::Size => __private::store(&mut self.size, "size", map),
-            __EverythingField::Ratio => __private::store(&mut self.ratio, "ratio", map),
-            __EverythingField::Any => __private::store(&mut self.any, "any", map),
-            __EverythingField::Nothing => __private::store(&mut self.nothing, "nothing", map),
-            __EverythingField::Tags => __private::store(&mut self.tags, "tags", map),
-            __EverythingField::Child => __private::store(&mut self.child, "child", map),
-            __EverythingField::Maybe => __private::store(&mut self.maybe, "maybe", map),
-            __EverythingField::Old => __private::store(&mut self.old, "old", map),
-            __EverythingField::__Ignore => __private::ignore(map),
+        match key {
+            0 => __private::store(&mut self.id, "id", map),
+            1 => __private::store(&mut self.name, "name", map),
+            2 => __private::store(&mut self.flag, "flag", map),
+            3 => __private::store(&mut self.small, "small", map),
+            4 => __private::store(&mut self.unsigned, "unsigned", map),
+            5 => __private::store(&mut self.size, "size", map),
+            6 => __private::store(&mut self.ratio, "ratio", map),
+            7 => __private::store(&mut self.any, "any", map),
+            8 => __private::store(&mut self.nothing, "nothing", map),
+            9 => __private::store(&mut self.tags, "tags", map),
+            10 => __private::store(&mut self.child, "child", map),
+            11 => __private::store(&mut self.maybe, "maybe", map),
+            12 => __private::store(&mut self.old, "old", map),
+            _ => __private::ignore(map),
         }
     }
+    #[inline]
     fn finish<E: ::serde::de::Error>(self) -> Result<Everything, E> {
         Ok(Everything {
             id: __private::required(self.id, "id")?,
@@ -288,18 +213,9 @@ pub struct Tree {
     /// all subtrees
     pub children: Vec<Tree>,
 }
-impl Tree {
-    /// The number of members [`Self::__serialize_members`] writes.
-    fn __member_count(&self) -> usize {
-        let mut count = 2usize;
-        if self.left.is_some() {
-            count += 1;
-        }
-        count
-    }
-    /// Writes the members into an object being serialized (a union writes its
-    /// branch's members inline with its own).
-    fn __serialize_members<S: ::serde::ser::SerializeStruct>(
+impl __private::Object for Tree {
+    const NAME: &'static str = "Tree";
+    fn serialize_members<S: ::serde::ser::SerializeStruct>(
         &self,
         state: &mut S,
     ) -> Result<(), S::Error> {
@@ -314,35 +230,12 @@ impl Tree {
 }
 impl ::serde::Serialize for Tree {
     fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut state = serializer.serialize_struct("Tree", self.__member_count())?;
-        self.__serialize_members(&mut state)?;
-        ::serde::ser::SerializeStruct::end(state)
+        __private::serialize_object(self, serializer)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for Tree {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        deserializer
-            .deserialize_struct(
-                "Tree",
-                &["value", "left", "children"],
-                __private::ObjectVisitor::<__TreeSlots>::new("Tree"),
-            )
-    }
-}
-enum __TreeField {
-    Value,
-    Left,
-    Children,
-    __Ignore,
-}
-impl __private::FromKey for __TreeField {
-    fn from_key(key: &str) -> Self {
-        match key {
-            "value" => Self::Value,
-            "left" => Self::Left,
-            "children" => Self::Children,
-            _ => Self::__Ignore,
-        }
+        __private::deserialize_object::<__TreeSlots, D>(deserializer)
     }
 }
 #[derive(Default)]
@@ -352,20 +245,22 @@ struct __TreeSlots {
     children: Option<Vec<Tree>>,
 }
 impl __private::Slots for __TreeSlots {
-    type Field = __TreeField;
-    type Value = Tree;
+    type Object = Tree;
+    const MEMBERS: &'static [&'static str] = &["value", "left", "children"];
+    #[inline]
     fn entry<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
-        field: __TreeField,
+        key: usize,
         map: &mut A,
     ) -> Result<(), A::Error> {
-        match field {
-            __TreeField::Value => __private::store(&mut self.value, "value", map),
-            __TreeField::Left => __private::store(&mut self.left, "left", map),
-            __TreeField::Children => __private::store(&mut self.children, "children", map),
-            __TreeField::__Ignore => __private::ignore(map),
+        match key {
+            0 => __private::store(&mut self.value, "value", map),
+            1 => __private::store(&mut self.left, "left", map),
+            2 => __private::store(&mut self.children, "children", map),
+            _ => __private::ignore(map),
         }
     }
+    #[inline]
     fn finish<E: ::serde::de::Error>(self) -> Result<Tree, E> {
         Ok(Tree {
             value: __private::required(self.value, "value")?,
@@ -374,86 +269,4 @@ impl __private::Slots for __TreeSlots {
         })
     }
 }
-/// Helpers of the generated `Deserialize` impls.
-mod __private {
-    use ::serde::de;
-    use ::std::fmt;
-    use ::std::marker::PhantomData;
-    /// A member name or enum value, made from its wire string.
-    pub(super) trait FromKey {
-        fn from_key(key: &str) -> Self;
-    }
-    /// Decodes a member name or enum value with `deserialize_identifier`.
-    pub(super) struct Key<T>(pub(super) T);
-    impl<'de, T: FromKey> de::Deserialize<'de> for Key<T> {
-        fn deserialize<D: de::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-            deserializer.deserialize_identifier(KeyVisitor(PhantomData))
-        }
-    }
-    struct KeyVisitor<T>(PhantomData<T>);
-    impl<T: FromKey> de::Visitor<'_> for KeyVisitor<T> {
-        type Value = Key<T>;
-        fn expecting(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
-            formatter.write_str("a string")
-        }
-        fn visit_str<E: de::Error>(self, value: &str) -> Result<Key<T>, E> {
-            Ok(Key(T::from_key(value)))
-        }
-    }
-    /// One `Option` per member of an object being decoded.
-    pub(super) trait Slots: Default {
-        type Field: FromKey;
-        type Value;
-        /// Decodes the value of one member.
-        fn entry<'de, A: de::MapAccess<'de>>(
-            &mut self,
-            field: Self::Field,
-            map: &mut A,
-        ) -> Result<(), A::Error>;
-        /// The object, once every member has been seen.
-        fn finish<E: de::Error>(self) -> Result<Self::Value, E>;
-    }
-    /// Decodes an object whose members come in any order.
-    pub(super) struct ObjectVisitor<S> {
-        name: &'static str,
-        slots: PhantomData<S>,
-    }
-    impl<S> ObjectVisitor<S> {
-        pub(super) fn new(name: &'static str) -> Self {
-            ObjectVisitor { name, slots: PhantomData }
-        }
-    }
-    impl<'de, S: Slots> de::Visitor<'de> for ObjectVisitor<S> {
-        type Value = S::Value;
-        fn expecting(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
-            write!(formatter, "an object {}", self.name)
-        }
-        fn visit_map<A: de::MapAccess<'de>>(self, mut map: A) -> Result<S::Value, A::Error> {
-            let mut slots = S::default();
-            while let Some(Key(field)) = map.next_key::<Key<S::Field>>()? {
-                slots.entry(field, &mut map)?;
-            }
-            slots.finish()
-        }
-    }
-    /// Decodes a member's value into its slot; a member given twice is an error.
-    pub(super) fn store<'de, T: de::Deserialize<'de>, A: de::MapAccess<'de>>(
-        slot: &mut Option<T>,
-        name: &'static str,
-        map: &mut A,
-    ) -> Result<(), A::Error> {
-        if slot.is_some() {
-            return Err(de::Error::duplicate_field(name));
-        }
-        *slot = Some(map.next_value()?);
-        Ok(())
-    }
-    /// Skips the value of a member this code does not know.
-    pub(super) fn ignore<'de, A: de::MapAccess<'de>>(map: &mut A) -> Result<(), A::Error> {
-        map.next_value::<de::IgnoredAny>().map(|_| ())
-    }
-    /// The value of a required member, or `missing_field`.
-    pub(super) fn required<T, E: de::Error>(slot: Option<T>, name: &'static str) -> Result<T, E> {
-        slot.ok_or_else(|| E::missing_field(name))
-    }
-}
+use ::qapi_runtime::__private;

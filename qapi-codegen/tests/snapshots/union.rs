@@ -29,6 +29,7 @@ impl Kind {
     }
 }
 impl From<&str> for Kind {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "file" => Self::File,
@@ -40,6 +41,7 @@ impl From<&str> for Kind {
 }
 impl ::std::str::FromStr for Kind {
     type Err = ::std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(value))
     }
@@ -54,15 +56,9 @@ impl ::serde::Serialize for Kind {
         serializer.serialize_str(self.as_str())
     }
 }
-impl __private::FromKey for Kind {
-    fn from_key(key: &str) -> Self {
-        Self::from(key)
-    }
-}
 impl<'de> ::serde::Deserialize<'de> for Kind {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        deserializer
-            .deserialize_enum("Kind", Self::VALUES, __private::EnumVisitor::<Self>::new("Kind"),)
+        __private::deserialize_enum(deserializer, "Kind", Self::VALUES)
     }
 }
 #[derive(Clone, Debug, PartialEq)]
@@ -70,14 +66,9 @@ pub struct FileOptions {
     /// the path
     pub path: String,
 }
-impl FileOptions {
-    /// The number of members [`Self::__serialize_members`] writes.
-    fn __member_count(&self) -> usize {
-        1usize
-    }
-    /// Writes the members into an object being serialized (a union writes its
-    /// branch's members inline with its own).
-    fn __serialize_members<S: ::serde::ser::SerializeStruct>(
+impl __private::Object for FileOptions {
+    const NAME: &'static str = "FileOptions";
+    fn serialize_members<S: ::serde::ser::SerializeStruct>(
         &self,
         state: &mut S,
     ) -> Result<(), S::Error> {
@@ -87,31 +78,12 @@ impl FileOptions {
 }
 impl ::serde::Serialize for FileOptions {
     fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut state = serializer.serialize_struct("FileOptions", self.__member_count())?;
-        self.__serialize_members(&mut state)?;
-        ::serde::ser::SerializeStruct::end(state)
+        __private::serialize_object(self, serializer)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for FileOptions {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        deserializer
-            .deserialize_struct(
-                "FileOptions",
-                &["path"],
-                __private::ObjectVisitor::<__FileOptionsSlots>::new("FileOptions"),
-            )
-    }
-}
-enum __FileOptionsField {
-    Path,
-    __Ignore,
-}
-impl __private::FromKey for __FileOptionsField {
-    fn from_key(key: &str) -> Self {
-        match key {
-            "path" => Self::Path,
-            _ => Self::__Ignore,
-        }
+        __private::deserialize_object::<__FileOptionsSlots, D>(deserializer)
     }
 }
 #[derive(Default)]
@@ -119,18 +91,20 @@ struct __FileOptionsSlots {
     path: Option<String>,
 }
 impl __private::Slots for __FileOptionsSlots {
-    type Field = __FileOptionsField;
-    type Value = FileOptions;
+    type Object = FileOptions;
+    const MEMBERS: &'static [&'static str] = &["path"];
+    #[inline]
     fn entry<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
-        field: __FileOptionsField,
+        key: usize,
         map: &mut A,
     ) -> Result<(), A::Error> {
-        match field {
-            __FileOptionsField::Path => __private::store(&mut self.path, "path", map),
-            __FileOptionsField::__Ignore => __private::ignore(map),
+        match key {
+            0 => __private::store(&mut self.path, "path", map),
+            _ => __private::ignore(map),
         }
     }
+    #[inline]
     fn finish<E: ::serde::de::Error>(self) -> Result<FileOptions, E> {
         Ok(FileOptions {
             path: __private::required(self.path, "path")?,
@@ -144,18 +118,9 @@ pub struct SocketOptions {
     /// the port
     pub port: Option<u16>,
 }
-impl SocketOptions {
-    /// The number of members [`Self::__serialize_members`] writes.
-    fn __member_count(&self) -> usize {
-        let mut count = 1usize;
-        if self.port.is_some() {
-            count += 1;
-        }
-        count
-    }
-    /// Writes the members into an object being serialized (a union writes its
-    /// branch's members inline with its own).
-    fn __serialize_members<S: ::serde::ser::SerializeStruct>(
+impl __private::Object for SocketOptions {
+    const NAME: &'static str = "SocketOptions";
+    fn serialize_members<S: ::serde::ser::SerializeStruct>(
         &self,
         state: &mut S,
     ) -> Result<(), S::Error> {
@@ -169,33 +134,12 @@ impl SocketOptions {
 }
 impl ::serde::Serialize for SocketOptions {
     fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut state = serializer.serialize_struct("SocketOptions", self.__member_count())?;
-        self.__serialize_members(&mut state)?;
-        ::serde::ser::SerializeStruct::end(state)
+        __private::serialize_object(self, serializer)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for SocketOptions {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        deserializer
-            .deserialize_struct(
-                "SocketOptions",
-                &["host", "port"],
-                __private::ObjectVisitor::<__SocketOptionsSlots>::new("SocketOptions"),
-            )
-    }
-}
-enum __SocketOptionsField {
-    Host,
-    Port,
-    __Ignore,
-}
-impl __private::FromKey for __SocketOptionsField {
-    fn from_key(key: &str) -> Self {
-        match key {
-            "host" => Self::Host,
-            "port" => Self::Port,
-            _ => Self::__Ignore,
-        }
+        __private::deserialize_object::<__SocketOptionsSlots, D>(deserializer)
     }
 }
 #[derive(Default)]
@@ -204,19 +148,21 @@ struct __SocketOptionsSlots {
     port: Option<u16>,
 }
 impl __private::Slots for __SocketOptionsSlots {
-    type Field = __SocketOptionsField;
-    type Value = SocketOptions;
+    type Object = SocketOptions;
+    const MEMBERS: &'static [&'static str] = &["host", "port"];
+    #[inline]
     fn entry<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
-        field: __SocketOptionsField,
+        key: usize,
         map: &mut A,
     ) -> Result<(), A::Error> {
-        match field {
-            __SocketOptionsField::Host => __private::store(&mut self.host, "host", map),
-            __SocketOptionsField::Port => __private::store(&mut self.port, "port", map),
-            __SocketOptionsField::__Ignore => __private::ignore(map),
+        match key {
+            0 => __private::store(&mut self.host, "host", map),
+            1 => __private::store(&mut self.port, "port", map),
+            _ => __private::ignore(map),
         }
     }
+    #[inline]
     fn finish<E: ::serde::de::Error>(self) -> Result<SocketOptions, E> {
         Ok(SocketOptions {
             host: __private::required(self.host, "host")?,
@@ -258,28 +204,17 @@ impl BackendBranch {
         }
     }
 }
-impl Backend {
-    /// The number of members [`Self::__serialize_members`] writes.
-    fn __member_count(&self) -> usize {
-        let mut count = 2usize;
-        count += match &self.kind {
-            BackendBranch::File(value) => value.__member_count(),
-            BackendBranch::Socket(value) => value.__member_count(),
-            _ => 0,
-        };
-        count
-    }
-    /// Writes the members into an object being serialized (a union writes its
-    /// branch's members inline with its own).
-    fn __serialize_members<S: ::serde::ser::SerializeStruct>(
+impl __private::Object for Backend {
+    const NAME: &'static str = "Backend";
+    fn serialize_members<S: ::serde::ser::SerializeStruct>(
         &self,
         state: &mut S,
     ) -> Result<(), S::Error> {
         state.serialize_field("kind", &self.kind.discriminator())?;
         state.serialize_field("id", &self.id)?;
         match &self.kind {
-            BackendBranch::File(value) => value.__serialize_members(state)?,
-            BackendBranch::Socket(value) => value.__serialize_members(state)?,
+            BackendBranch::File(value) => __private::Object::serialize_members(value, state)?,
+            BackendBranch::Socket(value) => __private::Object::serialize_members(value, state)?,
             _ => {}
         }
         Ok(())
@@ -287,35 +222,12 @@ impl Backend {
 }
 impl ::serde::Serialize for Backend {
     fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut state = serializer.serialize_struct("Backend", self.__member_count())?;
-        self.__serialize_members(&mut state)?;
-        ::serde::ser::SerializeStruct::end(state)
+        __private::serialize_object(self, serializer)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for Backend {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        deserializer
-            .deserialize_struct(
-                "Backend",
-                &["kind", "id", "path", "host", "port"],
-                __private::ObjectVisitor::<__BackendSlots>::new("Backend"),
-            )
-    }
-}
-enum __BackendField {
-    Kind,
-    Id,
-    __Branch(String),
-    __Ignore,
-}
-impl __private::FromKey for __BackendField {
-    fn from_key(key: &str) -> Self {
-        match key {
-            "kind" => Self::Kind,
-            "id" => Self::Id,
-            "path" | "host" | "port" => Self::__Branch(key.to_owned()),
-            _ => Self::__Ignore,
-        }
+        __private::deserialize_object::<__BackendSlots, D>(deserializer)
     }
 }
 #[derive(Default)]
@@ -325,42 +237,31 @@ struct __BackendSlots {
     __pending: __private::Pending,
 }
 impl __private::Slots for __BackendSlots {
-    type Field = __BackendField;
-    type Value = Backend;
+    type Object = Backend;
+    const MEMBERS: &'static [&'static str] = &["kind", "id", "path", "host", "port"];
+    #[inline]
     fn entry<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
-        field: __BackendField,
+        key: usize,
         map: &mut A,
     ) -> Result<(), A::Error> {
-        match field {
-            __BackendField::Kind => {
-                if self.__branch.is_some() {
-                    return Err(::serde::de::Error::duplicate_field("kind"));
-                }
-                let mut branch = __BackendBranchSlots::new(map.next_value()?);
-                __private::replay(::std::mem::take(&mut self.__pending), |key, map| {
-                    branch.entry(key, map)
-                })?;
-                self.__branch = Some(branch);
-                Ok(())
-            }
-            __BackendField::Id => __private::store(&mut self.id, "id", map),
-            __BackendField::__Branch(key) => match &mut self.__branch {
-                Some(branch) => branch.entry(&key, map),
-                None => {
-                    self.__pending.push((key, map.next_value()?));
-                    Ok(())
-                }
-            },
-            __BackendField::__Ignore => __private::ignore(map),
+        match key {
+            0 => __private::discriminator(&mut self.__branch, &mut self.__pending, "kind", map),
+            1 => __private::store(&mut self.id, "id", map),
+            key @ 2.. => __private::branch_member(
+                &mut self.__branch,
+                &mut self.__pending,
+                Self::MEMBERS,
+                key,
+                map,
+            ),
         }
     }
+    #[inline]
     fn finish<E: ::serde::de::Error>(self) -> Result<Backend, E> {
-        let Some(__branch) = self.__branch else {
-            return Err(E::missing_field("kind"));
-        };
+        let __branch = __private::required(self.__branch, "kind")?;
         let id = __private::required(self.id, "id")?;
-        let kind = __branch.finish()?;
+        let kind = __private::BranchSlots::finish(__branch)?;
         Ok(Backend {
             kind,
             id,
@@ -374,7 +275,9 @@ enum __BackendBranchSlots {
     None,
     Other(String),
 }
-impl __BackendBranchSlots {
+impl __private::BranchSlots for __BackendBranchSlots {
+    type Discriminator = Kind;
+    type Branch = BackendBranch;
     fn new(value: Kind) -> Self {
         match value {
             Kind::File => Self::File(Default::default()),
@@ -390,10 +293,10 @@ impl __BackendBranchSlots {
     ) -> Result<(), A::Error> {
         match self {
             Self::File(slots) => {
-                __private::Slots::entry(slots, __private::FromKey::from_key(key), map)
+                __private::branch_entry(slots, key, map)
             }
             Self::Socket(slots) => {
-                __private::Slots::entry(slots, __private::FromKey::from_key(key), map)
+                __private::branch_entry(slots, key, map)
             }
             _ => __private::ignore(map),
         }
@@ -407,128 +310,4 @@ impl __BackendBranchSlots {
         })
     }
 }
-/// Helpers of the generated `Deserialize` impls.
-mod __private {
-    use ::serde::de;
-    use ::std::fmt;
-    use ::std::marker::PhantomData;
-    /// A member name or enum value, made from its wire string.
-    pub(super) trait FromKey {
-        fn from_key(key: &str) -> Self;
-    }
-    /// Decodes a member name or enum value with `deserialize_identifier`.
-    pub(super) struct Key<T>(pub(super) T);
-    impl<'de, T: FromKey> de::Deserialize<'de> for Key<T> {
-        fn deserialize<D: de::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-            deserializer.deserialize_identifier(KeyVisitor(PhantomData))
-        }
-    }
-    struct KeyVisitor<T>(PhantomData<T>);
-    impl<T: FromKey> de::Visitor<'_> for KeyVisitor<T> {
-        type Value = Key<T>;
-        fn expecting(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
-            formatter.write_str("a string")
-        }
-        fn visit_str<E: de::Error>(self, value: &str) -> Result<Key<T>, E> {
-            Ok(Key(T::from_key(value)))
-        }
-    }
-    /// One `Option` per member of an object being decoded.
-    pub(super) trait Slots: Default {
-        type Field: FromKey;
-        type Value;
-        /// Decodes the value of one member.
-        fn entry<'de, A: de::MapAccess<'de>>(
-            &mut self,
-            field: Self::Field,
-            map: &mut A,
-        ) -> Result<(), A::Error>;
-        /// The object, once every member has been seen.
-        fn finish<E: de::Error>(self) -> Result<Self::Value, E>;
-    }
-    /// Decodes an object whose members come in any order.
-    pub(super) struct ObjectVisitor<S> {
-        name: &'static str,
-        slots: PhantomData<S>,
-    }
-    impl<S> ObjectVisitor<S> {
-        pub(super) fn new(name: &'static str) -> Self {
-            ObjectVisitor { name, slots: PhantomData }
-        }
-    }
-    impl<'de, S: Slots> de::Visitor<'de> for ObjectVisitor<S> {
-        type Value = S::Value;
-        fn expecting(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
-            write!(formatter, "an object {}", self.name)
-        }
-        fn visit_map<A: de::MapAccess<'de>>(self, mut map: A) -> Result<S::Value, A::Error> {
-            let mut slots = S::default();
-            while let Some(Key(field)) = map.next_key::<Key<S::Field>>()? {
-                slots.entry(field, &mut map)?;
-            }
-            slots.finish()
-        }
-    }
-    /// Decodes a member's value into its slot; a member given twice is an error.
-    pub(super) fn store<'de, T: de::Deserialize<'de>, A: de::MapAccess<'de>>(
-        slot: &mut Option<T>,
-        name: &'static str,
-        map: &mut A,
-    ) -> Result<(), A::Error> {
-        if slot.is_some() {
-            return Err(de::Error::duplicate_field(name));
-        }
-        *slot = Some(map.next_value()?);
-        Ok(())
-    }
-    /// Skips the value of a member this code does not know.
-    pub(super) fn ignore<'de, A: de::MapAccess<'de>>(map: &mut A) -> Result<(), A::Error> {
-        map.next_value::<de::IgnoredAny>().map(|_| ())
-    }
-    /// The value of a required member, or `missing_field`.
-    pub(super) fn required<T, E: de::Error>(slot: Option<T>, name: &'static str) -> Result<T, E> {
-        slot.ok_or_else(|| E::missing_field(name))
-    }
-    /// Decodes an enum value from a string, or from a unit variant.
-    pub(super) struct EnumVisitor<T> {
-        name: &'static str,
-        value: PhantomData<T>,
-    }
-    impl<T> EnumVisitor<T> {
-        pub(super) fn new(name: &'static str) -> Self {
-            EnumVisitor { name, value: PhantomData }
-        }
-    }
-    impl<'de, T: FromKey> de::Visitor<'de> for EnumVisitor<T> {
-        type Value = T;
-        fn expecting(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
-            write!(formatter, "a value of enum {}", self.name)
-        }
-        fn visit_str<E: de::Error>(self, value: &str) -> Result<T, E> {
-            Ok(T::from_key(value))
-        }
-        fn visit_enum<A: de::EnumAccess<'de>>(self, data: A) -> Result<T, A::Error> {
-            let (Key(value), variant) = data.variant::<Key<T>>()?;
-            de::VariantAccess::unit_variant(variant)?;
-            Ok(value)
-        }
-    }
-    /// Union branch members that came before the discriminator, as JSON values.
-    pub(super) type Pending = Vec<(String, ::serde_json::Value)>;
-    /// The pending members, read again as a map.
-    pub(super) type Replay = de::value::MapDeserializer<'static, ::std::vec::IntoIter<(
-        String,
-        ::serde_json::Value,
-    )>, ::serde_json::Error,>;
-    /// Hands each pending member to the branch, once the discriminator is known.
-    pub(super) fn replay<E: de::Error>(
-        pending: Pending,
-        mut entry: impl FnMut(&str, &mut Replay) -> Result<(), ::serde_json::Error>,
-    ) -> Result<(), E> {
-        let mut map = de::value::MapDeserializer::new(pending.into_iter());
-        while let Some(key) = de::MapAccess::next_key::<String>(&mut map).map_err(E::custom)? {
-            entry(&key, &mut map).map_err(E::custom)?;
-        }
-        Ok(())
-    }
-}
+use ::qapi_runtime::__private;

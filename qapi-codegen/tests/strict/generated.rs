@@ -26,6 +26,7 @@ impl QgaSeek {
     }
 }
 impl From<&str> for QgaSeek {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "set" => Self::Set,
@@ -37,6 +38,7 @@ impl From<&str> for QgaSeek {
 }
 impl ::std::str::FromStr for QgaSeek {
     type Err = ::std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(value))
     }
@@ -51,19 +53,9 @@ impl ::serde::Serialize for QgaSeek {
         serializer.serialize_str(self.as_str())
     }
 }
-impl __private::FromKey for QgaSeek {
-    fn from_key(key: &str) -> Self {
-        Self::from(key)
-    }
-}
 impl<'de> ::serde::Deserialize<'de> for QgaSeek {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        deserializer
-            .deserialize_enum(
-                "QGASeek",
-                Self::VALUES,
-                __private::EnumVisitor::<Self>::new("QGASeek"),
-            )
+        __private::deserialize_enum(deserializer, "QGASeek", Self::VALUES)
     }
 }
 #[derive(Clone, Debug, PartialEq)]
@@ -123,18 +115,9 @@ pub struct GuestLogicalProcessor {
     pub online: bool,
     pub can_offline: Option<bool>,
 }
-impl GuestLogicalProcessor {
-    /// The number of members [`Self::__serialize_members`] writes.
-    fn __member_count(&self) -> usize {
-        let mut count = 2usize;
-        if self.can_offline.is_some() {
-            count += 1;
-        }
-        count
-    }
-    /// Writes the members into an object being serialized (a union writes its
-    /// branch's members inline with its own).
-    fn __serialize_members<S: ::serde::ser::SerializeStruct>(
+impl __private::Object for GuestLogicalProcessor {
+    const NAME: &'static str = "GuestLogicalProcessor";
+    fn serialize_members<S: ::serde::ser::SerializeStruct>(
         &self,
         state: &mut S,
     ) -> Result<(), S::Error> {
@@ -149,38 +132,12 @@ impl GuestLogicalProcessor {
 }
 impl ::serde::Serialize for GuestLogicalProcessor {
     fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut state = serializer
-            .serialize_struct("GuestLogicalProcessor", self.__member_count())?;
-        self.__serialize_members(&mut state)?;
-        ::serde::ser::SerializeStruct::end(state)
+        __private::serialize_object(self, serializer)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for GuestLogicalProcessor {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        deserializer
-            .deserialize_struct(
-                "GuestLogicalProcessor",
-                &["logical-id", "online", "can-offline"],
-                __private::ObjectVisitor::<__GuestLogicalProcessorSlots>::new(
-                    "GuestLogicalProcessor",
-                ),
-            )
-    }
-}
-enum __GuestLogicalProcessorField {
-    LogicalId,
-    Online,
-    CanOffline,
-    __Ignore,
-}
-impl __private::FromKey for __GuestLogicalProcessorField {
-    fn from_key(key: &str) -> Self {
-        match key {
-            "logical-id" => Self::LogicalId,
-            "online" => Self::Online,
-            "can-offline" => Self::CanOffline,
-            _ => Self::__Ignore,
-        }
+        __private::deserialize_object::<__GuestLogicalProcessorSlots, D>(deserializer)
     }
 }
 #[derive(Default)]
@@ -190,32 +147,22 @@ struct __GuestLogicalProcessorSlots {
     can_offline: Option<bool>,
 }
 impl __private::Slots for __GuestLogicalProcessorSlots {
-    type Field = __GuestLogicalProcessorField;
-    type Value = GuestLogicalProcessor;
+    type Object = GuestLogicalProcessor;
+    const MEMBERS: &'static [&'static str] = &["logical-id", "online", "can-offline"];
+    #[inline]
     fn entry<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
-        field: __GuestLogicalProcessorField,
+        key: usize,
         map: &mut A,
     ) -> Result<(), A::Error> {
-        match field {
-            __GuestLogicalProcessorField::LogicalId => __private::store(
-                &mut self.logical_id,
-                "logical-id",
-                map,
-            ),
-            __GuestLogicalProcessorField::Online => __private::store(
-                &mut self.online,
-                "online",
-                map,
-            ),
-            __GuestLogicalProcessorField::CanOffline => __private::store(
-                &mut self.can_offline,
-                "can-offline",
-                map,
-            ),
-            __GuestLogicalProcessorField::__Ignore => __private::ignore(map),
+        match key {
+            0 => __private::store(&mut self.logical_id, "logical-id", map),
+            1 => __private::store(&mut self.online, "online", map),
+            2 => __private::store(&mut self.can_offline, "can-offline", map),
+            _ => __private::ignore(map),
         }
     }
+    #[inline]
     fn finish<E: ::serde::de::Error>(self) -> Result<GuestLogicalProcessor, E> {
         Ok(GuestLogicalProcessor {
             logical_id: __private::required(self.logical_id, "logical-id")?,
@@ -250,6 +197,7 @@ impl DeviceType {
     }
 }
 impl From<&str> for DeviceType {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "pci" => Self::Pci,
@@ -261,6 +209,7 @@ impl From<&str> for DeviceType {
 }
 impl ::std::str::FromStr for DeviceType {
     type Err = ::std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(value))
     }
@@ -275,19 +224,9 @@ impl ::serde::Serialize for DeviceType {
         serializer.serialize_str(self.as_str())
     }
 }
-impl __private::FromKey for DeviceType {
-    fn from_key(key: &str) -> Self {
-        Self::from(key)
-    }
-}
 impl<'de> ::serde::Deserialize<'de> for DeviceType {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        deserializer
-            .deserialize_enum(
-                "DeviceType",
-                Self::VALUES,
-                __private::EnumVisitor::<Self>::new("DeviceType"),
-            )
+        __private::deserialize_enum(deserializer, "DeviceType", Self::VALUES)
     }
 }
 #[derive(Clone, Debug, PartialEq)]
@@ -295,14 +234,9 @@ pub struct PciDevice {
     pub vendor: u16,
     pub device: u16,
 }
-impl PciDevice {
-    /// The number of members [`Self::__serialize_members`] writes.
-    fn __member_count(&self) -> usize {
-        2usize
-    }
-    /// Writes the members into an object being serialized (a union writes its
-    /// branch's members inline with its own).
-    fn __serialize_members<S: ::serde::ser::SerializeStruct>(
+impl __private::Object for PciDevice {
+    const NAME: &'static str = "PciDevice";
+    fn serialize_members<S: ::serde::ser::SerializeStruct>(
         &self,
         state: &mut S,
     ) -> Result<(), S::Error> {
@@ -313,33 +247,12 @@ impl PciDevice {
 }
 impl ::serde::Serialize for PciDevice {
     fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut state = serializer.serialize_struct("PciDevice", self.__member_count())?;
-        self.__serialize_members(&mut state)?;
-        ::serde::ser::SerializeStruct::end(state)
+        __private::serialize_object(self, serializer)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for PciDevice {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        deserializer
-            .deserialize_struct(
-                "PciDevice",
-                &["vendor", "device"],
-                __private::ObjectVisitor::<__PciDeviceSlots>::new("PciDevice"),
-            )
-    }
-}
-enum __PciDeviceField {
-    Vendor,
-    Device,
-    __Ignore,
-}
-impl __private::FromKey for __PciDeviceField {
-    fn from_key(key: &str) -> Self {
-        match key {
-            "vendor" => Self::Vendor,
-            "device" => Self::Device,
-            _ => Self::__Ignore,
-        }
+        __private::deserialize_object::<__PciDeviceSlots, D>(deserializer)
     }
 }
 #[derive(Default)]
@@ -348,19 +261,21 @@ struct __PciDeviceSlots {
     device: Option<u16>,
 }
 impl __private::Slots for __PciDeviceSlots {
-    type Field = __PciDeviceField;
-    type Value = PciDevice;
+    type Object = PciDevice;
+    const MEMBERS: &'static [&'static str] = &["vendor", "device"];
+    #[inline]
     fn entry<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
-        field: __PciDeviceField,
+        key: usize,
         map: &mut A,
     ) -> Result<(), A::Error> {
-        match field {
-            __PciDeviceField::Vendor => __private::store(&mut self.vendor, "vendor", map),
-            __PciDeviceField::Device => __private::store(&mut self.device, "device", map),
-            __PciDeviceField::__Ignore => __private::ignore(map),
+        match key {
+            0 => __private::store(&mut self.vendor, "vendor", map),
+            1 => __private::store(&mut self.device, "device", map),
+            _ => __private::ignore(map),
         }
     }
+    #[inline]
     fn finish<E: ::serde::de::Error>(self) -> Result<PciDevice, E> {
         Ok(PciDevice {
             vendor: __private::required(self.vendor, "vendor")?,
@@ -372,14 +287,9 @@ impl __private::Slots for __PciDeviceSlots {
 pub struct UsbDevice {
     pub port: i64,
 }
-impl UsbDevice {
-    /// The number of members [`Self::__serialize_members`] writes.
-    fn __member_count(&self) -> usize {
-        1usize
-    }
-    /// Writes the members into an object being serialized (a union writes its
-    /// branch's members inline with its own).
-    fn __serialize_members<S: ::serde::ser::SerializeStruct>(
+impl __private::Object for UsbDevice {
+    const NAME: &'static str = "UsbDevice";
+    fn serialize_members<S: ::serde::ser::SerializeStruct>(
         &self,
         state: &mut S,
     ) -> Result<(), S::Error> {
@@ -389,31 +299,12 @@ impl UsbDevice {
 }
 impl ::serde::Serialize for UsbDevice {
     fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut state = serializer.serialize_struct("UsbDevice", self.__member_count())?;
-        self.__serialize_members(&mut state)?;
-        ::serde::ser::SerializeStruct::end(state)
+        __private::serialize_object(self, serializer)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for UsbDevice {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        deserializer
-            .deserialize_struct(
-                "UsbDevice",
-                &["port"],
-                __private::ObjectVisitor::<__UsbDeviceSlots>::new("UsbDevice"),
-            )
-    }
-}
-enum __UsbDeviceField {
-    Port,
-    __Ignore,
-}
-impl __private::FromKey for __UsbDeviceField {
-    fn from_key(key: &str) -> Self {
-        match key {
-            "port" => Self::Port,
-            _ => Self::__Ignore,
-        }
+        __private::deserialize_object::<__UsbDeviceSlots, D>(deserializer)
     }
 }
 #[derive(Default)]
@@ -421,18 +312,20 @@ struct __UsbDeviceSlots {
     port: Option<i64>,
 }
 impl __private::Slots for __UsbDeviceSlots {
-    type Field = __UsbDeviceField;
-    type Value = UsbDevice;
+    type Object = UsbDevice;
+    const MEMBERS: &'static [&'static str] = &["port"];
+    #[inline]
     fn entry<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
-        field: __UsbDeviceField,
+        key: usize,
         map: &mut A,
     ) -> Result<(), A::Error> {
-        match field {
-            __UsbDeviceField::Port => __private::store(&mut self.port, "port", map),
-            __UsbDeviceField::__Ignore => __private::ignore(map),
+        match key {
+            0 => __private::store(&mut self.port, "port", map),
+            _ => __private::ignore(map),
         }
     }
+    #[inline]
     fn finish<E: ::serde::de::Error>(self) -> Result<UsbDevice, E> {
         Ok(UsbDevice {
             port: __private::required(self.port, "port")?,
@@ -469,28 +362,17 @@ impl DeviceBranch {
         }
     }
 }
-impl Device {
-    /// The number of members [`Self::__serialize_members`] writes.
-    fn __member_count(&self) -> usize {
-        let mut count = 2usize;
-        count += match &self.r#type {
-            DeviceBranch::Pci(value) => value.__member_count(),
-            DeviceBranch::Usb(value) => value.__member_count(),
-            _ => 0,
-        };
-        count
-    }
-    /// Writes the members into an object being serialized (a union writes its
-    /// branch's members inline with its own).
-    fn __serialize_members<S: ::serde::ser::SerializeStruct>(
+impl __private::Object for Device {
+    const NAME: &'static str = "Device";
+    fn serialize_members<S: ::serde::ser::SerializeStruct>(
         &self,
         state: &mut S,
     ) -> Result<(), S::Error> {
         state.serialize_field("id", &self.id)?;
         state.serialize_field("type", &self.r#type.discriminator())?;
         match &self.r#type {
-            DeviceBranch::Pci(value) => value.__serialize_members(state)?,
-            DeviceBranch::Usb(value) => value.__serialize_members(state)?,
+            DeviceBranch::Pci(value) => __private::Object::serialize_members(value, state)?,
+            DeviceBranch::Usb(value) => __private::Object::serialize_members(value, state)?,
             _ => {}
         }
         Ok(())
@@ -498,35 +380,12 @@ impl Device {
 }
 impl ::serde::Serialize for Device {
     fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut state = serializer.serialize_struct("Device", self.__member_count())?;
-        self.__serialize_members(&mut state)?;
-        ::serde::ser::SerializeStruct::end(state)
+        __private::serialize_object(self, serializer)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for Device {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        deserializer
-            .deserialize_struct(
-                "Device",
-                &["id", "type", "vendor", "device", "port"],
-                __private::ObjectVisitor::<__DeviceSlots>::new("Device"),
-            )
-    }
-}
-enum __DeviceField {
-    Id,
-    Type,
-    __Branch(String),
-    __Ignore,
-}
-impl __private::FromKey for __DeviceField {
-    fn from_key(key: &str) -> Self {
-        match key {
-            "id" => Self::Id,
-            "type" => Self::Type,
-            "vendor" | "device" | "port" => Self::__Branch(key.to_owned()),
-            _ => Self::__Ignore,
-        }
+        __private::deserialize_object::<__DeviceSlots, D>(deserializer)
     }
 }
 #[derive(Default)]
@@ -536,42 +395,31 @@ struct __DeviceSlots {
     __pending: __private::Pending,
 }
 impl __private::Slots for __DeviceSlots {
-    type Field = __DeviceField;
-    type Value = Device;
+    type Object = Device;
+    const MEMBERS: &'static [&'static str] = &["id", "type", "vendor", "device", "port"];
+    #[inline]
     fn entry<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
-        field: __DeviceField,
+        key: usize,
         map: &mut A,
     ) -> Result<(), A::Error> {
-        match field {
-            __DeviceField::Id => __private::store(&mut self.id, "id", map),
-            __DeviceField::Type => {
-                if self.__branch.is_some() {
-                    return Err(::serde::de::Error::duplicate_field("type"));
-                }
-                let mut branch = __DeviceBranchSlots::new(map.next_value()?);
-                __private::replay(::std::mem::take(&mut self.__pending), |key, map| {
-                    branch.entry(key, map)
-                })?;
-                self.__branch = Some(branch);
-                Ok(())
-            }
-            __DeviceField::__Branch(key) => match &mut self.__branch {
-                Some(branch) => branch.entry(&key, map),
-                None => {
-                    self.__pending.push((key, map.next_value()?));
-                    Ok(())
-                }
-            },
-            __DeviceField::__Ignore => __private::ignore(map),
+        match key {
+            0 => __private::store(&mut self.id, "id", map),
+            1 => __private::discriminator(&mut self.__branch, &mut self.__pending, "type", map),
+            key @ 2.. => __private::branch_member(
+                &mut self.__branch,
+                &mut self.__pending,
+                Self::MEMBERS,
+                key,
+                map,
+            ),
         }
     }
+    #[inline]
     fn finish<E: ::serde::de::Error>(self) -> Result<Device, E> {
         let id = __private::required(self.id, "id")?;
-        let Some(__branch) = self.__branch else {
-            return Err(E::missing_field("type"));
-        };
-        let r#type = __branch.finish()?;
+        let __branch = __private::required(self.__branch, "type")?;
+        let r#type = __private::BranchSlots::finish(__branch)?;
         Ok(Device {
             id,
             r#type,
@@ -585,7 +433,9 @@ enum __DeviceBranchSlots {
     Virtual,
     Other(String),
 }
-impl __DeviceBranchSlots {
+impl __private::BranchSlots for __DeviceBranchSlots {
+    type Discriminator = DeviceType;
+    type Branch = DeviceBranch;
     fn new(value: DeviceType) -> Self {
         match value {
             DeviceType::Pci => Self::Pci(Default::default()),
@@ -601,10 +451,10 @@ impl __DeviceBranchSlots {
     ) -> Result<(), A::Error> {
         match self {
             Self::Pci(slots) => {
-                __private::Slots::entry(slots, __private::FromKey::from_key(key), map)
+                __private::branch_entry(slots, key, map)
             }
             Self::Usb(slots) => {
-                __private::Slots::entry(slots, __private::FromKey::from_key(key), map)
+                __private::branch_entry(slots, key, map)
             }
             _ => __private::ignore(map),
         }
@@ -648,61 +498,28 @@ impl DiskBranch {
         }
     }
 }
-impl Disk {
-    /// The number of members [`Self::__serialize_members`] writes.
-    fn __member_count(&self) -> usize {
-        let mut count = 2usize;
-        count += match &self.driver {
-            DiskBranch::Usb(value) => value.__member_count(),
-            _ => 0,
-        };
-        count
-    }
-    /// Writes the members into an object being serialized (a union writes its
-    /// branch's members inline with its own).
-    fn __serialize_members<S: ::serde::ser::SerializeStruct>(
+impl __private::Object for Disk {
+    const NAME: &'static str = "Disk";
+    fn serialize_members<S: ::serde::ser::SerializeStruct>(
         &self,
         state: &mut S,
     ) -> Result<(), S::Error> {
         state.serialize_field("driver", &self.driver.discriminator())?;
         state.serialize_field("node", &self.node)?;
         if let DiskBranch::Usb(value) = &self.driver {
-            value.__serialize_members(state)?;
+            __private::Object::serialize_members(value, state)?;
         }
         Ok(())
     }
 }
 impl ::serde::Serialize for Disk {
     fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut state = serializer.serialize_struct("Disk", self.__member_count())?;
-        self.__serialize_members(&mut state)?;
-        ::serde::ser::SerializeStruct::end(state)
+        __private::serialize_object(self, serializer)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for Disk {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        deserializer
-            .deserialize_struct(
-                "Disk",
-                &["driver", "node", "port"],
-                __private::ObjectVisitor::<__DiskSlots>::new("Disk"),
-            )
-    }
-}
-enum __DiskField {
-    Driver,
-    Node,
-    __Branch(String),
-    __Ignore,
-}
-impl __private::FromKey for __DiskField {
-    fn from_key(key: &str) -> Self {
-        match key {
-            "driver" => Self::Driver,
-            "node" => Self::Node,
-            "port" => Self::__Branch(key.to_owned()),
-            _ => Self::__Ignore,
-        }
+        __private::deserialize_object::<__DiskSlots, D>(deserializer)
     }
 }
 #[derive(Default)]
@@ -712,42 +529,31 @@ struct __DiskSlots {
     __pending: __private::Pending,
 }
 impl __private::Slots for __DiskSlots {
-    type Field = __DiskField;
-    type Value = Disk;
+    type Object = Disk;
+    const MEMBERS: &'static [&'static str] = &["driver", "node", "port"];
+    #[inline]
     fn entry<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
-        field: __DiskField,
+        key: usize,
         map: &mut A,
     ) -> Result<(), A::Error> {
-        match field {
-            __DiskField::Driver => {
-                if self.__branch.is_some() {
-                    return Err(::serde::de::Error::duplicate_field("driver"));
-                }
-                let mut branch = __DiskBranchSlots::new(map.next_value()?);
-                __private::replay(::std::mem::take(&mut self.__pending), |key, map| {
-                    branch.entry(key, map)
-                })?;
-                self.__branch = Some(branch);
-                Ok(())
-            }
-            __DiskField::Node => __private::store(&mut self.node, "node", map),
-            __DiskField::__Branch(key) => match &mut self.__branch {
-                Some(branch) => branch.entry(&key, map),
-                None => {
-                    self.__pending.push((key, map.next_value()?));
-                    Ok(())
-                }
-            },
-            __DiskField::__Ignore => __private::ignore(map),
+        match key {
+            0 => __private::discriminator(&mut self.__branch, &mut self.__pending, "driver", map),
+            1 => __private::store(&mut self.node, "node", map),
+            key @ 2.. => __private::branch_member(
+                &mut self.__branch,
+                &mut self.__pending,
+                Self::MEMBERS,
+                key,
+                map,
+            ),
         }
     }
+    #[inline]
     fn finish<E: ::serde::de::Error>(self) -> Result<Disk, E> {
-        let Some(__branch) = self.__branch else {
-            return Err(E::missing_field("driver"));
-        };
+        let __branch = __private::required(self.__branch, "driver")?;
         let node = __private::required(self.node, "node")?;
-        let driver = __branch.finish()?;
+        let driver = __private::BranchSlots::finish(__branch)?;
         Ok(Disk {
             driver,
             node,
@@ -761,7 +567,9 @@ enum __DiskBranchSlots {
     Virtual,
     Other(String),
 }
-impl __DiskBranchSlots {
+impl __private::BranchSlots for __DiskBranchSlots {
+    type Discriminator = DeviceType;
+    type Branch = DiskBranch;
     fn new(value: DeviceType) -> Self {
         match value {
             DeviceType::Pci => Self::Pci,
@@ -777,7 +585,7 @@ impl __DiskBranchSlots {
     ) -> Result<(), A::Error> {
         match self {
             Self::Usb(slots) => {
-                __private::Slots::entry(slots, __private::FromKey::from_key(key), map)
+                __private::branch_entry(slots, key, map)
             }
             _ => __private::ignore(map),
         }
@@ -848,14 +656,9 @@ impl<'de> ::serde::de::Visitor<'de> for __DeviceRefVisitor {
 pub struct GuestSyncArgs {
     pub id: i64,
 }
-impl GuestSyncArgs {
-    /// The number of members [`Self::__serialize_members`] writes.
-    fn __member_count(&self) -> usize {
-        1usize
-    }
-    /// Writes the members into an object being serialized (a union writes its
-    /// branch's members inline with its own).
-    fn __serialize_members<S: ::serde::ser::SerializeStruct>(
+impl __private::Object for GuestSyncArgs {
+    const NAME: &'static str = "GuestSyncArgs";
+    fn serialize_members<S: ::serde::ser::SerializeStruct>(
         &self,
         state: &mut S,
     ) -> Result<(), S::Error> {
@@ -865,31 +668,12 @@ impl GuestSyncArgs {
 }
 impl ::serde::Serialize for GuestSyncArgs {
     fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut state = serializer.serialize_struct("GuestSyncArgs", self.__member_count())?;
-        self.__serialize_members(&mut state)?;
-        ::serde::ser::SerializeStruct::end(state)
+        __private::serialize_object(self, serializer)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for GuestSyncArgs {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        deserializer
-            .deserialize_struct(
-                "GuestSyncArgs",
-                &["id"],
-                __private::ObjectVisitor::<__GuestSyncArgsSlots>::new("GuestSyncArgs"),
-            )
-    }
-}
-enum __GuestSyncArgsField {
-    Id,
-    __Ignore,
-}
-impl __private::FromKey for __GuestSyncArgsField {
-    fn from_key(key: &str) -> Self {
-        match key {
-            "id" => Self::Id,
-            _ => Self::__Ignore,
-        }
+        __private::deserialize_object::<__GuestSyncArgsSlots, D>(deserializer)
     }
 }
 #[derive(Default)]
@@ -897,18 +681,20 @@ struct __GuestSyncArgsSlots {
     id: Option<i64>,
 }
 impl __private::Slots for __GuestSyncArgsSlots {
-    type Field = __GuestSyncArgsField;
-    type Value = GuestSyncArgs;
+    type Object = GuestSyncArgs;
+    const MEMBERS: &'static [&'static str] = &["id"];
+    #[inline]
     fn entry<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
-        field: __GuestSyncArgsField,
+        key: usize,
         map: &mut A,
     ) -> Result<(), A::Error> {
-        match field {
-            __GuestSyncArgsField::Id => __private::store(&mut self.id, "id", map),
-            __GuestSyncArgsField::__Ignore => __private::ignore(map),
+        match key {
+            0 => __private::store(&mut self.id, "id", map),
+            _ => __private::ignore(map),
         }
     }
+    #[inline]
     fn finish<E: ::serde::de::Error>(self) -> Result<GuestSyncArgs, E> {
         Ok(GuestSyncArgs {
             id: __private::required(self.id, "id")?,
@@ -924,27 +710,9 @@ pub struct GuestExecArgs {
     pub input_data: Option<String>,
     pub capture_output: Option<bool>,
 }
-impl GuestExecArgs {
-    /// The number of members [`Self::__serialize_members`] writes.
-    fn __member_count(&self) -> usize {
-        let mut count = 1usize;
-        if self.arg.is_some() {
-            count += 1;
-        }
-        if self.env.is_some() {
-            count += 1;
-        }
-        if self.input_data.is_some() {
-            count += 1;
-        }
-        if self.capture_output.is_some() {
-            count += 1;
-        }
-        count
-    }
-    /// Writes the members into an object being serialized (a union writes its
-    /// branch's members inline with its own).
-    fn __serialize_members<S: ::serde::ser::SerializeStruct>(
+impl __private::Object for GuestExecArgs {
+    const NAME: &'static str = "GuestExecArgs";
+    fn serialize_members<S: ::serde::ser::SerializeStruct>(
         &self,
         state: &mut S,
     ) -> Result<(), S::Error> {
@@ -970,39 +738,12 @@ impl GuestExecArgs {
 }
 impl ::serde::Serialize for GuestExecArgs {
     fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut state = serializer.serialize_struct("GuestExecArgs", self.__member_count())?;
-        self.__serialize_members(&mut state)?;
-        ::serde::ser::SerializeStruct::end(state)
+        __private::serialize_object(self, serializer)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for GuestExecArgs {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        deserializer
-            .deserialize_struct(
-                "GuestExecArgs",
-                &["path", "arg", "env", "input-data", "capture-output"],
-                __private::ObjectVisitor::<__GuestExecArgsSlots>::new("GuestExecArgs"),
-            )
-    }
-}
-enum __GuestExecArgsField {
-    Path,
-    Arg,
-    Env,
-    InputData,
-    CaptureOutput,
-    __Ignore,
-}
-impl __private::FromKey for __GuestExecArgsField {
-    fn from_key(key: &str) -> Self {
-        match key {
-            "path" => Self::Path,
-            "arg" => Self::Arg,
-            "env" => Self::Env,
-            "input-data" => Self::InputData,
-            "capture-output" => Self::CaptureOutput,
-            _ => Self::__Ignore,
-        }
+        __private::deserialize_object::<__GuestExecArgsSlots, D>(deserializer)
     }
 }
 #[derive(Default)]
@@ -1014,30 +755,30 @@ struct __GuestExecArgsSlots {
     capture_output: Option<bool>,
 }
 impl __private::Slots for __GuestExecArgsSlots {
-    type Field = __GuestExecArgsField;
-    type Value = GuestExecArgs;
+    type Object = GuestExecArgs;
+    const MEMBERS: &'static [&'static str] = &[
+        "path",
+        "arg",
+        "env",
+        "input-data",
+        "capture-output",
+    ];
+    #[inline]
     fn entry<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
-        field: __GuestExecArgsField,
+        key: usize,
         map: &mut A,
     ) -> Result<(), A::Error> {
-        match field {
-            __GuestExecArgsField::Path => __private::store(&mut self.path, "path", map),
-            __GuestExecArgsField::Arg => __private::store(&mut self.arg, "arg", map),
-            __GuestExecArgsField::Env => __private::store(&mut self.env, "env", map),
-            __GuestExecArgsField::InputData => __private::store(
-                &mut self.input_data,
-                "input-data",
-                map,
-            ),
-            __GuestExecArgsField::CaptureOutput => __private::store(
-                &mut self.capture_output,
-                "capture-output",
-                map,
-            ),
-            __GuestExecArgsField::__Ignore => __private::ignore(map),
+        match key {
+            0 => __private::store(&mut self.path, "path", map),
+            1 => __private::store(&mut self.arg, "arg", map),
+            2 => __private::store(&mut self.env, "env", map),
+            3 => __private::store(&mut self.input_data, "input-data", map),
+            4 => __private::store(&mut self.capture_output, "capture-output", map),
+            _ => __private::ignore(map),
         }
     }
+    #[inline]
     fn finish<E: ::serde::de::Error>(self) -> Result<GuestExecArgs, E> {
         Ok(GuestExecArgs {
             path: __private::required(self.path, "path")?,
@@ -1055,18 +796,9 @@ pub struct GuestFileWriteArgs {
     pub buf_b64: String,
     pub count: Option<i64>,
 }
-impl GuestFileWriteArgs {
-    /// The number of members [`Self::__serialize_members`] writes.
-    fn __member_count(&self) -> usize {
-        let mut count = 2usize;
-        if self.count.is_some() {
-            count += 1;
-        }
-        count
-    }
-    /// Writes the members into an object being serialized (a union writes its
-    /// branch's members inline with its own).
-    fn __serialize_members<S: ::serde::ser::SerializeStruct>(
+impl __private::Object for GuestFileWriteArgs {
+    const NAME: &'static str = "GuestFileWriteArgs";
+    fn serialize_members<S: ::serde::ser::SerializeStruct>(
         &self,
         state: &mut S,
     ) -> Result<(), S::Error> {
@@ -1081,35 +813,12 @@ impl GuestFileWriteArgs {
 }
 impl ::serde::Serialize for GuestFileWriteArgs {
     fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut state = serializer.serialize_struct("GuestFileWriteArgs", self.__member_count())?;
-        self.__serialize_members(&mut state)?;
-        ::serde::ser::SerializeStruct::end(state)
+        __private::serialize_object(self, serializer)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for GuestFileWriteArgs {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        deserializer
-            .deserialize_struct(
-                "GuestFileWriteArgs",
-                &["handle", "buf-b64", "count"],
-                __private::ObjectVisitor::<__GuestFileWriteArgsSlots>::new("GuestFileWriteArgs"),
-            )
-    }
-}
-enum __GuestFileWriteArgsField {
-    Handle,
-    BufB64,
-    Count,
-    __Ignore,
-}
-impl __private::FromKey for __GuestFileWriteArgsField {
-    fn from_key(key: &str) -> Self {
-        match key {
-            "handle" => Self::Handle,
-            "buf-b64" => Self::BufB64,
-            "count" => Self::Count,
-            _ => Self::__Ignore,
-        }
+        __private::deserialize_object::<__GuestFileWriteArgsSlots, D>(deserializer)
     }
 }
 #[derive(Default)]
@@ -1119,24 +828,22 @@ struct __GuestFileWriteArgsSlots {
     count: Option<i64>,
 }
 impl __private::Slots for __GuestFileWriteArgsSlots {
-    type Field = __GuestFileWriteArgsField;
-    type Value = GuestFileWriteArgs;
+    type Object = GuestFileWriteArgs;
+    const MEMBERS: &'static [&'static str] = &["handle", "buf-b64", "count"];
+    #[inline]
     fn entry<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
-        field: __GuestFileWriteArgsField,
+        key: usize,
         map: &mut A,
     ) -> Result<(), A::Error> {
-        match field {
-            __GuestFileWriteArgsField::Handle => __private::store(&mut self.handle, "handle", map),
-            __GuestFileWriteArgsField::BufB64 => __private::store(
-                &mut self.buf_b64,
-                "buf-b64",
-                map,
-            ),
-            __GuestFileWriteArgsField::Count => __private::store(&mut self.count, "count", map),
-            __GuestFileWriteArgsField::__Ignore => __private::ignore(map),
+        match key {
+            0 => __private::store(&mut self.handle, "handle", map),
+            1 => __private::store(&mut self.buf_b64, "buf-b64", map),
+            2 => __private::store(&mut self.count, "count", map),
+            _ => __private::ignore(map),
         }
     }
+    #[inline]
     fn finish<E: ::serde::de::Error>(self) -> Result<GuestFileWriteArgs, E> {
         Ok(GuestFileWriteArgs {
             handle: __private::required(self.handle, "handle")?,
@@ -1152,14 +859,9 @@ pub struct GuestFileSeekArgs {
     pub offset: i64,
     pub whence: GuestFileWhence,
 }
-impl GuestFileSeekArgs {
-    /// The number of members [`Self::__serialize_members`] writes.
-    fn __member_count(&self) -> usize {
-        3usize
-    }
-    /// Writes the members into an object being serialized (a union writes its
-    /// branch's members inline with its own).
-    fn __serialize_members<S: ::serde::ser::SerializeStruct>(
+impl __private::Object for GuestFileSeekArgs {
+    const NAME: &'static str = "GuestFileSeekArgs";
+    fn serialize_members<S: ::serde::ser::SerializeStruct>(
         &self,
         state: &mut S,
     ) -> Result<(), S::Error> {
@@ -1171,35 +873,12 @@ impl GuestFileSeekArgs {
 }
 impl ::serde::Serialize for GuestFileSeekArgs {
     fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut state = serializer.serialize_struct("GuestFileSeekArgs", self.__member_count())?;
-        self.__serialize_members(&mut state)?;
-        ::serde::ser::SerializeStruct::end(state)
+        __private::serialize_object(self, serializer)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for GuestFileSeekArgs {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        deserializer
-            .deserialize_struct(
-                "GuestFileSeekArgs",
-                &["handle", "offset", "whence"],
-                __private::ObjectVisitor::<__GuestFileSeekArgsSlots>::new("GuestFileSeekArgs"),
-            )
-    }
-}
-enum __GuestFileSeekArgsField {
-    Handle,
-    Offset,
-    Whence,
-    __Ignore,
-}
-impl __private::FromKey for __GuestFileSeekArgsField {
-    fn from_key(key: &str) -> Self {
-        match key {
-            "handle" => Self::Handle,
-            "offset" => Self::Offset,
-            "whence" => Self::Whence,
-            _ => Self::__Ignore,
-        }
+        __private::deserialize_object::<__GuestFileSeekArgsSlots, D>(deserializer)
     }
 }
 #[derive(Default)]
@@ -1209,20 +888,22 @@ struct __GuestFileSeekArgsSlots {
     whence: Option<GuestFileWhence>,
 }
 impl __private::Slots for __GuestFileSeekArgsSlots {
-    type Field = __GuestFileSeekArgsField;
-    type Value = GuestFileSeekArgs;
+    type Object = GuestFileSeekArgs;
+    const MEMBERS: &'static [&'static str] = &["handle", "offset", "whence"];
+    #[inline]
     fn entry<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
-        field: __GuestFileSeekArgsField,
+        key: usize,
         map: &mut A,
     ) -> Result<(), A::Error> {
-        match field {
-            __GuestFileSeekArgsField::Handle => __private::store(&mut self.handle, "handle", map),
-            __GuestFileSeekArgsField::Offset => __private::store(&mut self.offset, "offset", map),
-            __GuestFileSeekArgsField::Whence => __private::store(&mut self.whence, "whence", map),
-            __GuestFileSeekArgsField::__Ignore => __private::ignore(map),
+        match key {
+            0 => __private::store(&mut self.handle, "handle", map),
+            1 => __private::store(&mut self.offset, "offset", map),
+            2 => __private::store(&mut self.whence, "whence", map),
+            _ => __private::ignore(map),
         }
     }
+    #[inline]
     fn finish<E: ::serde::de::Error>(self) -> Result<GuestFileSeekArgs, E> {
         Ok(GuestFileSeekArgs {
             handle: __private::required(self.handle, "handle")?,
@@ -1236,14 +917,9 @@ impl __private::Slots for __GuestFileSeekArgsSlots {
 pub struct GuestSetVcpusArgs {
     pub vcpus: Vec<GuestLogicalProcessor>,
 }
-impl GuestSetVcpusArgs {
-    /// The number of members [`Self::__serialize_members`] writes.
-    fn __member_count(&self) -> usize {
-        1usize
-    }
-    /// Writes the members into an object being serialized (a union writes its
-    /// branch's members inline with its own).
-    fn __serialize_members<S: ::serde::ser::SerializeStruct>(
+impl __private::Object for GuestSetVcpusArgs {
+    const NAME: &'static str = "GuestSetVcpusArgs";
+    fn serialize_members<S: ::serde::ser::SerializeStruct>(
         &self,
         state: &mut S,
     ) -> Result<(), S::Error> {
@@ -1253,31 +929,12 @@ impl GuestSetVcpusArgs {
 }
 impl ::serde::Serialize for GuestSetVcpusArgs {
     fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut state = serializer.serialize_struct("GuestSetVcpusArgs", self.__member_count())?;
-        self.__serialize_members(&mut state)?;
-        ::serde::ser::SerializeStruct::end(state)
+        __private::serialize_object(self, serializer)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for GuestSetVcpusArgs {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        deserializer
-            .deserialize_struct(
-                "GuestSetVcpusArgs",
-                &["vcpus"],
-                __private::ObjectVisitor::<__GuestSetVcpusArgsSlots>::new("GuestSetVcpusArgs"),
-            )
-    }
-}
-enum __GuestSetVcpusArgsField {
-    Vcpus,
-    __Ignore,
-}
-impl __private::FromKey for __GuestSetVcpusArgsField {
-    fn from_key(key: &str) -> Self {
-        match key {
-            "vcpus" => Self::Vcpus,
-            _ => Self::__Ignore,
-        }
+        __private::deserialize_object::<__GuestSetVcpusArgsSlots, D>(deserializer)
     }
 }
 #[derive(Default)]
@@ -1285,18 +942,20 @@ struct __GuestSetVcpusArgsSlots {
     vcpus: Option<Vec<GuestLogicalProcessor>>,
 }
 impl __private::Slots for __GuestSetVcpusArgsSlots {
-    type Field = __GuestSetVcpusArgsField;
-    type Value = GuestSetVcpusArgs;
+    type Object = GuestSetVcpusArgs;
+    const MEMBERS: &'static [&'static str] = &["vcpus"];
+    #[inline]
     fn entry<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
-        field: __GuestSetVcpusArgsField,
+        key: usize,
         map: &mut A,
     ) -> Result<(), A::Error> {
-        match field {
-            __GuestSetVcpusArgsField::Vcpus => __private::store(&mut self.vcpus, "vcpus", map),
-            __GuestSetVcpusArgsField::__Ignore => __private::ignore(map),
+        match key {
+            0 => __private::store(&mut self.vcpus, "vcpus", map),
+            _ => __private::ignore(map),
         }
     }
+    #[inline]
     fn finish<E: ::serde::de::Error>(self) -> Result<GuestSetVcpusArgs, E> {
         Ok(GuestSetVcpusArgs {
             vcpus: __private::required(self.vcpus, "vcpus")?,
@@ -1315,36 +974,9 @@ pub struct AddDevicesArgs {
     pub nothing: Option<()>,
     pub seek: Option<QgaSeek>,
 }
-impl AddDevicesArgs {
-    /// The number of members [`Self::__serialize_members`] writes.
-    fn __member_count(&self) -> usize {
-        let mut count = 1usize;
-        if self.refs.is_some() {
-            count += 1;
-        }
-        if self.bytes.is_some() {
-            count += 1;
-        }
-        if self.size.is_some() {
-            count += 1;
-        }
-        if self.ratio.is_some() {
-            count += 1;
-        }
-        if self.extra.is_some() {
-            count += 1;
-        }
-        if self.nothing.is_some() {
-            count += 1;
-        }
-        if self.seek.is_some() {
-            count += 1;
-        }
-        count
-    }
-    /// Writes the members into an object being serialized (a union writes its
-    /// branch's members inline with its own).
-    fn __serialize_members<S: ::serde::ser::SerializeStruct>(
+impl __private::Object for AddDevicesArgs {
+    const NAME: &'static str = "AddDevicesArgs";
+    fn serialize_members<S: ::serde::ser::SerializeStruct>(
         &self,
         state: &mut S,
     ) -> Result<(), S::Error> {
@@ -1382,45 +1014,12 @@ impl AddDevicesArgs {
 }
 impl ::serde::Serialize for AddDevicesArgs {
     fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut state = serializer.serialize_struct("AddDevicesArgs", self.__member_count())?;
-        self.__serialize_members(&mut state)?;
-        ::serde::ser::SerializeStruct::end(state)
+        __private::serialize_object(self, serializer)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for AddDevicesArgs {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        deserializer
-            .deserialize_struct(
-                "AddDevicesArgs",
-                &["devices", "refs", "bytes", "size", "ratio", "extra", "nothing", "seek"],
-                __private::ObjectVisitor::<__AddDevicesArgsSlots>::new("AddDevicesArgs"),
-            )
-    }
-}
-enum __AddDevicesArgsField {
-    Devices,
-    Refs,
-    Bytes,
-    Size,
-    Ratio,
-    Extra,
-    Nothing,
-    Seek,
-    __Ignore,
-}
-impl __private::FromKey for __AddDevicesArgsField {
-    fn from_key(key: &str) -> Self {
-        match key {
-            "devices" => Self::Devices,
-            "refs" => Self::Refs,
-            "bytes" => Self::Bytes,
-            "size" => Self::Size,
-            "ratio" => Self::Ratio,
-            "extra" => Self::Extra,
-            "nothing" => Self::Nothing,
-            "seek" => Self::Seek,
-            _ => Self::__Ignore,
-        }
+        __private::deserialize_object::<__AddDevicesArgsSlots, D>(deserializer)
     }
 }
 #[derive(Default)]
@@ -1435,25 +1034,36 @@ struct __AddDevicesArgsSlots {
     seek: Option<QgaSeek>,
 }
 impl __private::Slots for __AddDevicesArgsSlots {
-    type Field = __AddDevicesArgsField;
-    type Value = AddDevicesArgs;
+    type Object = AddDevicesArgs;
+    const MEMBERS: &'static [&'static str] = &[
+        "devices",
+        "refs",
+        "bytes",
+        "size",
+        "ratio",
+        "extra",
+        "nothing",
+        "seek",
+    ];
+    #[inline]
     fn entry<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
-        field: __AddDevicesArgsField,
+        key: usize,
         map: &mut A,
     ) -> Result<(), A::Error> {
-        match field {
-            __AddDevicesArgsField::Devices => __private::store(&mut self.devices, "devices", map),
-            __AddDevicesArgsField::Refs => __private::store(&mut self.refs, "refs", map),
-            __AddDevicesArgsField::Bytes => __private::store(&mut self.bytes, "bytes", map),
-            __AddDevicesArgsField::Size => __private::store(&mut self.size, "size", map),
-            __AddDevicesArgsField::Ratio => __private::store(&mut self.ratio, "ratio", map),
-            __AddDevicesArgsField::Extra => __private::store(&mut self.extra, "extra", map),
-            __AddDevicesArgsField::Nothing => __private::store(&mut self.nothing, "nothing", map),
-            __AddDevicesArgsField::Seek => __private::store(&mut self.seek, "seek", map),
-            __AddDevicesArgsField::__Ignore => __private::ignore(map),
+        match key {
+            0 => __private::store(&mut self.devices, "devices", map),
+            1 => __private::store(&mut self.refs, "refs", map),
+            2 => __private::store(&mut self.bytes, "bytes", map),
+            3 => __private::store(&mut self.size, "size", map),
+            4 => __private::store(&mut self.ratio, "ratio", map),
+            5 => __private::store(&mut self.extra, "extra", map),
+            6 => __private::store(&mut self.nothing, "nothing", map),
+            7 => __private::store(&mut self.seek, "seek", map),
+            _ => __private::ignore(map),
         }
     }
+    #[inline]
     fn finish<E: ::serde::de::Error>(self) -> Result<AddDevicesArgs, E> {
         Ok(AddDevicesArgs {
             devices: __private::required(self.devices, "devices")?,
@@ -1521,21 +1131,9 @@ pub struct SeekAllArgs {
     pub r#ref: Option<DeviceRef>,
     pub limit: Option<SizeOrFlag>,
 }
-impl SeekAllArgs {
-    /// The number of members [`Self::__serialize_members`] writes.
-    fn __member_count(&self) -> usize {
-        let mut count = 1usize;
-        if self.r#ref.is_some() {
-            count += 1;
-        }
-        if self.limit.is_some() {
-            count += 1;
-        }
-        count
-    }
-    /// Writes the members into an object being serialized (a union writes its
-    /// branch's members inline with its own).
-    fn __serialize_members<S: ::serde::ser::SerializeStruct>(
+impl __private::Object for SeekAllArgs {
+    const NAME: &'static str = "SeekAllArgs";
+    fn serialize_members<S: ::serde::ser::SerializeStruct>(
         &self,
         state: &mut S,
     ) -> Result<(), S::Error> {
@@ -1553,35 +1151,12 @@ impl SeekAllArgs {
 }
 impl ::serde::Serialize for SeekAllArgs {
     fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut state = serializer.serialize_struct("SeekAllArgs", self.__member_count())?;
-        self.__serialize_members(&mut state)?;
-        ::serde::ser::SerializeStruct::end(state)
+        __private::serialize_object(self, serializer)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for SeekAllArgs {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        deserializer
-            .deserialize_struct(
-                "SeekAllArgs",
-                &["whences", "ref", "limit"],
-                __private::ObjectVisitor::<__SeekAllArgsSlots>::new("SeekAllArgs"),
-            )
-    }
-}
-enum __SeekAllArgsField {
-    Whences,
-    Ref,
-    Limit,
-    __Ignore,
-}
-impl __private::FromKey for __SeekAllArgsField {
-    fn from_key(key: &str) -> Self {
-        match key {
-            "whences" => Self::Whences,
-            "ref" => Self::Ref,
-            "limit" => Self::Limit,
-            _ => Self::__Ignore,
-        }
+        __private::deserialize_object::<__SeekAllArgsSlots, D>(deserializer)
     }
 }
 #[derive(Default)]
@@ -1591,20 +1166,22 @@ struct __SeekAllArgsSlots {
     limit: Option<SizeOrFlag>,
 }
 impl __private::Slots for __SeekAllArgsSlots {
-    type Field = __SeekAllArgsField;
-    type Value = SeekAllArgs;
+    type Object = SeekAllArgs;
+    const MEMBERS: &'static [&'static str] = &["whences", "ref", "limit"];
+    #[inline]
     fn entry<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
-        field: __SeekAllArgsField,
+        key: usize,
         map: &mut A,
     ) -> Result<(), A::Error> {
-        match field {
-            __SeekAllArgsField::Whences => __private::store(&mut self.whences, "whences", map),
-            __SeekAllArgsField::Ref => __private::store(&mut self.r#ref, "ref", map),
-            __SeekAllArgsField::Limit => __private::store(&mut self.limit, "limit", map),
-            __SeekAllArgsField::__Ignore => __private::ignore(map),
+        match key {
+            0 => __private::store(&mut self.whences, "whences", map),
+            1 => __private::store(&mut self.r#ref, "ref", map),
+            2 => __private::store(&mut self.limit, "limit", map),
+            _ => __private::ignore(map),
         }
     }
+    #[inline]
     fn finish<E: ::serde::de::Error>(self) -> Result<SeekAllArgs, E> {
         Ok(SeekAllArgs {
             whences: __private::required(self.whences, "whences")?,
@@ -1616,14 +1193,9 @@ impl __private::Slots for __SeekAllArgsSlots {
 /// Arguments of the command `guest-ping`.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct GuestPingArgs {}
-impl GuestPingArgs {
-    /// The number of members [`Self::__serialize_members`] writes.
-    fn __member_count(&self) -> usize {
-        0usize
-    }
-    /// Writes the members into an object being serialized (a union writes its
-    /// branch's members inline with its own).
-    fn __serialize_members<S: ::serde::ser::SerializeStruct>(
+impl __private::Object for GuestPingArgs {
+    const NAME: &'static str = "GuestPingArgs";
+    fn serialize_members<S: ::serde::ser::SerializeStruct>(
         &self,
         _state: &mut S,
     ) -> Result<(), S::Error> {
@@ -1632,44 +1204,28 @@ impl GuestPingArgs {
 }
 impl ::serde::Serialize for GuestPingArgs {
     fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut state = serializer.serialize_struct("GuestPingArgs", self.__member_count())?;
-        self.__serialize_members(&mut state)?;
-        ::serde::ser::SerializeStruct::end(state)
+        __private::serialize_object(self, serializer)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for GuestPingArgs {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        deserializer
-            .deserialize_struct(
-                "GuestPingArgs",
-                &[],
-                __private::ObjectVisitor::<__GuestPingArgsSlots>::new("GuestPingArgs"),
-            )
-    }
-}
-enum __GuestPingArgsField {
-    __Ignore,
-}
-impl __private::FromKey for __GuestPingArgsField {
-    fn from_key(key: &str) -> Self {
-        let _ = key;
-        Self::__Ignore
+        __private::deserialize_object::<__GuestPingArgsSlots, D>(deserializer)
     }
 }
 #[derive(Default)]
 struct __GuestPingArgsSlots {}
 impl __private::Slots for __GuestPingArgsSlots {
-    type Field = __GuestPingArgsField;
-    type Value = GuestPingArgs;
+    type Object = GuestPingArgs;
+    const MEMBERS: &'static [&'static str] = &[];
+    #[inline]
     fn entry<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
-        field: __GuestPingArgsField,
+        _key: usize,
         map: &mut A,
     ) -> Result<(), A::Error> {
-        match field {
-            __GuestPingArgsField::__Ignore => __private::ignore(map),
-        }
+        __private::ignore(map)
     }
+    #[inline]
     fn finish<E: ::serde::de::Error>(self) -> Result<GuestPingArgs, E> {
         Ok(GuestPingArgs {})
     }
@@ -1970,128 +1526,4 @@ impl<C: ::qapi_runtime::client::Execute> Client<C> {
         ::core::result::Result::Ok(())
     }
 }
-/// Helpers of the generated `Deserialize` impls.
-mod __private {
-    use ::serde::de;
-    use ::std::fmt;
-    use ::std::marker::PhantomData;
-    /// A member name or enum value, made from its wire string.
-    pub(super) trait FromKey {
-        fn from_key(key: &str) -> Self;
-    }
-    /// Decodes a member name or enum value with `deserialize_identifier`.
-    pub(super) struct Key<T>(pub(super) T);
-    impl<'de, T: FromKey> de::Deserialize<'de> for Key<T> {
-        fn deserialize<D: de::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-            deserializer.deserialize_identifier(KeyVisitor(PhantomData))
-        }
-    }
-    struct KeyVisitor<T>(PhantomData<T>);
-    impl<T: FromKey> de::Visitor<'_> for KeyVisitor<T> {
-        type Value = Key<T>;
-        fn expecting(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
-            formatter.write_str("a string")
-        }
-        fn visit_str<E: de::Error>(self, value: &str) -> Result<Key<T>, E> {
-            Ok(Key(T::from_key(value)))
-        }
-    }
-    /// One `Option` per member of an object being decoded.
-    pub(super) trait Slots: Default {
-        type Field: FromKey;
-        type Value;
-        /// Decodes the value of one member.
-        fn entry<'de, A: de::MapAccess<'de>>(
-            &mut self,
-            field: Self::Field,
-            map: &mut A,
-        ) -> Result<(), A::Error>;
-        /// The object, once every member has been seen.
-        fn finish<E: de::Error>(self) -> Result<Self::Value, E>;
-    }
-    /// Decodes an object whose members come in any order.
-    pub(super) struct ObjectVisitor<S> {
-        name: &'static str,
-        slots: PhantomData<S>,
-    }
-    impl<S> ObjectVisitor<S> {
-        pub(super) fn new(name: &'static str) -> Self {
-            ObjectVisitor { name, slots: PhantomData }
-        }
-    }
-    impl<'de, S: Slots> de::Visitor<'de> for ObjectVisitor<S> {
-        type Value = S::Value;
-        fn expecting(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
-            write!(formatter, "an object {}", self.name)
-        }
-        fn visit_map<A: de::MapAccess<'de>>(self, mut map: A) -> Result<S::Value, A::Error> {
-            let mut slots = S::default();
-            while let Some(Key(field)) = map.next_key::<Key<S::Field>>()? {
-                slots.entry(field, &mut map)?;
-            }
-            slots.finish()
-        }
-    }
-    /// Decodes a member's value into its slot; a member given twice is an error.
-    pub(super) fn store<'de, T: de::Deserialize<'de>, A: de::MapAccess<'de>>(
-        slot: &mut Option<T>,
-        name: &'static str,
-        map: &mut A,
-    ) -> Result<(), A::Error> {
-        if slot.is_some() {
-            return Err(de::Error::duplicate_field(name));
-        }
-        *slot = Some(map.next_value()?);
-        Ok(())
-    }
-    /// Skips the value of a member this code does not know.
-    pub(super) fn ignore<'de, A: de::MapAccess<'de>>(map: &mut A) -> Result<(), A::Error> {
-        map.next_value::<de::IgnoredAny>().map(|_| ())
-    }
-    /// The value of a required member, or `missing_field`.
-    pub(super) fn required<T, E: de::Error>(slot: Option<T>, name: &'static str) -> Result<T, E> {
-        slot.ok_or_else(|| E::missing_field(name))
-    }
-    /// Decodes an enum value from a string, or from a unit variant.
-    pub(super) struct EnumVisitor<T> {
-        name: &'static str,
-        value: PhantomData<T>,
-    }
-    impl<T> EnumVisitor<T> {
-        pub(super) fn new(name: &'static str) -> Self {
-            EnumVisitor { name, value: PhantomData }
-        }
-    }
-    impl<'de, T: FromKey> de::Visitor<'de> for EnumVisitor<T> {
-        type Value = T;
-        fn expecting(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
-            write!(formatter, "a value of enum {}", self.name)
-        }
-        fn visit_str<E: de::Error>(self, value: &str) -> Result<T, E> {
-            Ok(T::from_key(value))
-        }
-        fn visit_enum<A: de::EnumAccess<'de>>(self, data: A) -> Result<T, A::Error> {
-            let (Key(value), variant) = data.variant::<Key<T>>()?;
-            de::VariantAccess::unit_variant(variant)?;
-            Ok(value)
-        }
-    }
-    /// Union branch members that came before the discriminator, as JSON values.
-    pub(super) type Pending = Vec<(String, ::serde_json::Value)>;
-    /// The pending members, read again as a map.
-    pub(super) type Replay = de::value::MapDeserializer<'static, ::std::vec::IntoIter<(
-        String,
-        ::serde_json::Value,
-    )>, ::serde_json::Error,>;
-    /// Hands each pending member to the branch, once the discriminator is known.
-    pub(super) fn replay<E: de::Error>(
-        pending: Pending,
-        mut entry: impl FnMut(&str, &mut Replay) -> Result<(), ::serde_json::Error>,
-    ) -> Result<(), E> {
-        let mut map = de::value::MapDeserializer::new(pending.into_iter());
-        while let Some(key) = de::MapAccess::next_key::<String>(&mut map).map_err(E::custom)? {
-            entry(&key, &mut map).map_err(E::custom)?;
-        }
-        Ok(())
-    }
-}
+use ::qapi_runtime::__private;
