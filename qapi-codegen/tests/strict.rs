@@ -446,3 +446,29 @@ fn union_base_members_before_branch() {
         })
     );
 }
+
+/// An unsigned branch of an alternate takes a negative number wrapped around, as QEMU's
+/// `visit_type_uint64` does "for backward compatibility", and a narrower one range-checks it
+/// afterwards; plain serde_json decoding (a client's) agrees.
+#[test]
+fn alternate_unsigned_branches_wrap_negative_numbers() {
+    assert_eq!(
+        decode::<SetLimitsArgs>(json!({"count": -1, "byte": 255})),
+        Ok(SetLimitsArgs {
+            count: Some(CountOrAll::Count(u64::MAX)),
+            byte: Some(ByteOrName::Byte(255)),
+        })
+    );
+    assert_eq!(
+        serde_json::from_value::<CountOrAll>(json!(-2)).unwrap(),
+        CountOrAll::Count(u64::MAX - 1)
+    );
+    assert_eq!(
+        error::<SetLimitsArgs>(json!({"byte": -1})),
+        "Parameter 'byte' expects uint8_t"
+    );
+    assert_eq!(
+        error::<SetLimitsArgs>(json!({"byte": 256})),
+        "Parameter 'byte' expects uint8_t"
+    );
+}

@@ -540,7 +540,14 @@ pub fn emit_alternate(
                 } else {
                     "a number"
                 });
-                let signed = wrap(quote! { ::serde::de::value::I64Deserializer::new(value) });
+                // QEMU's input visitor takes a negative number for an unsigned integer,
+                // wrapped around, "for backward compatibility" (and then range-checks the
+                // narrower ones), as `qapi_runtime::strict` does for members.
+                let signed = if is_unsigned(ty) {
+                    wrap(quote! { ::serde::de::value::U64Deserializer::new(value as u64) })
+                } else {
+                    wrap(quote! { ::serde::de::value::I64Deserializer::new(value) })
+                };
                 let unsigned = wrap(quote! { ::serde::de::value::U64Deserializer::new(value) });
                 methods.push(quote! {
                     #branch_cfg
@@ -614,6 +621,17 @@ pub fn emit_alternate(
             #(#methods)*
         }
     }
+}
+
+/// Whether a branch's type is one of the unsigned integer builtins.
+fn is_unsigned(ty: &Type) -> bool {
+    matches!(
+        ty,
+        Type::Builtin(builtin) if matches!(
+            builtin.kind,
+            Builtin::Uint8 | Builtin::Uint16 | Builtin::Uint32 | Builtin::Uint64 | Builtin::Size
+        )
+    )
 }
 
 /// The JSON type of a branch, as QEMU's `QType`: every integer type and `number` are one

@@ -1230,6 +1230,155 @@ impl __private::Slots for __GuestPingArgsSlots {
         Ok(GuestPingArgs {})
     }
 }
+#[derive(Clone, Debug, PartialEq)]
+pub enum CountOrAll {
+    Count(u64),
+    All(bool),
+}
+impl ::serde::Serialize for CountOrAll {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Self::Count(value) => ::serde::Serialize::serialize(value, serializer),
+            Self::All(value) => ::serde::Serialize::serialize(value, serializer),
+        }
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for CountOrAll {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserializer.deserialize_newtype_struct("CountOrAll", __CountOrAllVisitor)
+    }
+}
+struct __CountOrAllVisitor;
+impl<'de> ::serde::de::Visitor<'de> for __CountOrAllVisitor {
+    type Value = CountOrAll;
+    fn expecting(&self, formatter: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        formatter.write_str("CountOrAll (an integer or a boolean)")
+    }
+    fn visit_newtype_struct<D: ::serde::Deserializer<'de>>(
+        self,
+        deserializer: D,
+    ) -> Result<CountOrAll, D::Error> {
+        deserializer.deserialize_any(self)
+    }
+    fn visit_i64<E: ::serde::de::Error>(self, value: i64) -> Result<CountOrAll, E> {
+        ::serde::Deserialize::deserialize(::serde::de::value::U64Deserializer::new(value as u64))
+            .map(CountOrAll::Count)
+    }
+    fn visit_u64<E: ::serde::de::Error>(self, value: u64) -> Result<CountOrAll, E> {
+        ::serde::Deserialize::deserialize(::serde::de::value::U64Deserializer::new(value))
+            .map(CountOrAll::Count)
+    }
+    fn visit_bool<E: ::serde::de::Error>(self, value: bool) -> Result<CountOrAll, E> {
+        ::serde::Deserialize::deserialize(::serde::de::value::BoolDeserializer::new(value))
+            .map(CountOrAll::All)
+    }
+}
+#[derive(Clone, Debug, PartialEq)]
+pub enum ByteOrName {
+    Byte(u8),
+    None,
+}
+impl ::serde::Serialize for ByteOrName {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Self::Byte(value) => ::serde::Serialize::serialize(value, serializer),
+            Self::None => serializer.serialize_unit(),
+        }
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for ByteOrName {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserializer.deserialize_newtype_struct("ByteOrName", __ByteOrNameVisitor)
+    }
+}
+struct __ByteOrNameVisitor;
+impl<'de> ::serde::de::Visitor<'de> for __ByteOrNameVisitor {
+    type Value = ByteOrName;
+    fn expecting(&self, formatter: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        formatter.write_str("ByteOrName (an integer or null)")
+    }
+    fn visit_newtype_struct<D: ::serde::Deserializer<'de>>(
+        self,
+        deserializer: D,
+    ) -> Result<ByteOrName, D::Error> {
+        deserializer.deserialize_any(self)
+    }
+    fn visit_i64<E: ::serde::de::Error>(self, value: i64) -> Result<ByteOrName, E> {
+        ::serde::Deserialize::deserialize(::serde::de::value::U64Deserializer::new(value as u64))
+            .map(ByteOrName::Byte)
+    }
+    fn visit_u64<E: ::serde::de::Error>(self, value: u64) -> Result<ByteOrName, E> {
+        ::serde::Deserialize::deserialize(::serde::de::value::U64Deserializer::new(value))
+            .map(ByteOrName::Byte)
+    }
+    fn visit_unit<E: ::serde::de::Error>(self) -> Result<ByteOrName, E> {
+        Ok(ByteOrName::None)
+    }
+    fn visit_none<E: ::serde::de::Error>(self) -> Result<ByteOrName, E> {
+        Ok(ByteOrName::None)
+    }
+}
+/// Arguments of the command `set-limits`.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct SetLimitsArgs {
+    pub count: Option<CountOrAll>,
+    pub byte: Option<ByteOrName>,
+}
+impl __private::Object for SetLimitsArgs {
+    const NAME: &'static str = "SetLimitsArgs";
+    fn serialize_members<S: ::serde::ser::SerializeStruct>(
+        &self,
+        state: &mut S,
+    ) -> Result<(), S::Error> {
+        match &self.count {
+            Some(value) => state.serialize_field("count", value)?,
+            None => state.skip_field("count")?,
+        }
+        match &self.byte {
+            Some(value) => state.serialize_field("byte", value)?,
+            None => state.skip_field("byte")?,
+        }
+        Ok(())
+    }
+}
+impl ::serde::Serialize for SetLimitsArgs {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        __private::serialize_object(self, serializer)
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for SetLimitsArgs {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        __private::deserialize_object::<__SetLimitsArgsSlots, D>(deserializer)
+    }
+}
+#[derive(Default)]
+struct __SetLimitsArgsSlots {
+    count: Option<CountOrAll>,
+    byte: Option<ByteOrName>,
+}
+impl __private::Slots for __SetLimitsArgsSlots {
+    type Object = SetLimitsArgs;
+    const MEMBERS: &'static [&'static str] = &["count", "byte"];
+    #[inline]
+    fn entry<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: usize,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        match key {
+            0 => __private::store(&mut self.count, "count", map),
+            1 => __private::store(&mut self.byte, "byte", map),
+            _ => __private::ignore(map),
+        }
+    }
+    #[inline]
+    fn finish<E: ::serde::de::Error>(self) -> Result<SetLimitsArgs, E> {
+        Ok(SetLimitsArgs {
+            count: self.count,
+            byte: self.byte,
+        })
+    }
+}
 /// The server side of the schema's commands: one method per command.
 ///
 /// Implement the commands the server supports; the others answer `GenericError` "this feature or command is not currently supported". Run requests with [`dispatch`].
@@ -1281,6 +1430,11 @@ pub trait Server {
     }
     /// The command `guest-ping`.
     fn guest_ping(&self) -> Result<(), ::qapi_runtime::QapiError> {
+        Err(::qapi_runtime::dispatch::unsupported())
+    }
+    /// The command `set-limits`.
+    fn set_limits(&self, args: SetLimitsArgs) -> Result<(), ::qapi_runtime::QapiError> {
+        let _ = args;
         Err(::qapi_runtime::dispatch::unsupported())
     }
 }
@@ -1346,6 +1500,12 @@ pub const COMMANDS: &[::qapi_runtime::dispatch::CommandInfo] = &[
         allow_oob: false,
         deprecated: false,
     },
+    ::qapi_runtime::dispatch::CommandInfo {
+        name: "set-limits",
+        success_response: true,
+        allow_oob: false,
+        deprecated: false,
+    },
 ];
 /// Answers one request: checks its envelope against `table`, decodes the arguments
 /// strictly, runs the command on `server` and returns the reply to send, if any.
@@ -1401,6 +1561,11 @@ pub fn dispatch<S: Server + ?Sized>(
         "guest-ping" => ::qapi_runtime::strict::no_arguments(call.arguments())
             .and_then(|()| server.guest_ping())
             .map(|()| ::qapi_runtime::dispatch::empty_return()),
+        "set-limits" => ::qapi_runtime::strict::from_arguments::<SetLimitsArgs>(
+            call.take_arguments(),
+        )
+        .and_then(|args| server.set_limits(args))
+        .map(|()| ::qapi_runtime::dispatch::empty_return()),
         name => Err(::qapi_runtime::QapiError::command_not_found(name)),
     };
     call.reply(result)
@@ -1523,6 +1688,15 @@ impl<C: ::qapi_runtime::client::Execute> Client<C> {
     pub fn guest_ping(&mut self) -> ::core::result::Result<(), ::qapi_runtime::ClientError> {
         let arguments = ::core::option::Option::None;
         ::qapi_runtime::client::Execute::execute(&mut self.runtime, "guest-ping", arguments)?;
+        ::core::result::Result::Ok(())
+    }
+    /// Runs the command `set-limits`.
+    pub fn set_limits(
+        &mut self,
+        args: SetLimitsArgs,
+    ) -> ::core::result::Result<(), ::qapi_runtime::ClientError> {
+        let arguments = ::qapi_runtime::client::encode_arguments("set-limits", &args)?;
+        ::qapi_runtime::client::Execute::execute(&mut self.runtime, "set-limits", arguments)?;
         ::core::result::Result::Ok(())
     }
 }
