@@ -10,7 +10,7 @@ pub fn doc_comment(tokens: &[Token], inner: bool) -> Option<String> {
     let [Token::Ident(name), Token::Punct('=', _), Token::Literal(literal)] = tokens else {
         return None;
     };
-    if name != "doc" {
+    if *name != "doc" {
         return None;
     }
     let text = string_value(literal)?;
@@ -79,7 +79,7 @@ mod tests {
     use quote::quote;
 
     fn comment(tokens: proc_macro2::TokenStream, inner: bool) -> Option<String> {
-        doc_comment(&crate::output::tree::tree(tokens), inner)
+        doc_comment(&crate::output::tree::Tree::new(tokens).tokens(), inner)
     }
 
     #[test]

@@ -17,7 +17,7 @@ use super::tokens::{
     generic_after_word, has_top_level, is_group, is_keyword, is_punct, operator_len, operator_text,
     split_at_commas, Angles,
 };
-use super::tree::{tree, Group, Token};
+use super::tree::{Group, Token, Tree};
 use proc_macro2::{Delimiter, TokenStream};
 
 /// Lines are kept within this many columns where an argument list can be broken.
@@ -28,8 +28,14 @@ const INDENT: &str = "    ";
 /// The text of `tokens`, a sequence of items, each starting a line at no indentation; ends
 /// with a line break unless empty.
 pub fn print(tokens: TokenStream) -> String {
-    let tokens = tree(tokens);
-    let mut printer = Printer::default();
+    let tree = Tree::new(tokens);
+    let tokens = tree.tokens();
+    // The text is about its names and literals and two bytes a token (punctuation,
+    // spaces, indentation): reserved at once, it is not copied as it grows.
+    let mut printer = Printer {
+        out: String::with_capacity(tree.text_len() + 2 * tree.len()),
+        ..Printer::default()
+    };
     printer.lines(&tokens, Body::Items);
     printer.out
 }
@@ -75,12 +81,19 @@ enum Brace {
 struct Printer {
     out: String,
     indent: usize,
-    /// The column where `out` starts, when it is a scratch rendering of part of a line.
-    column_offset: usize,
+    /// Where the innermost trial (see [`Printer::trial`]) started.
+    trial: Trial,
     /// Inside a definition's body, where braces are variants' fields, never literals.
     in_definition: bool,
     /// Measuring how wide a group is on one line: no list is broken.
     measuring: bool,
+}
+
+/// Where a trial printing starts: its position in the output, and its column.
+#[derive(Clone, Copy, Default)]
+struct Trial {
+    start: usize,
+    column: usize,
 }
 
 /// What one line's layout has seen so far, in one token list.
@@ -224,12 +237,12 @@ impl Printer {
             return;
         }
         let column = self.column();
-        let text = self.scratch(|printer| {
+        let start = self.trial(|printer| {
             printer.measuring = true;
             printer.inline(tokens, &mut Line::default());
             printer.measuring = false;
         });
-        let width = text.find('\n').unwrap_or(text.len());
+        let width = self.take_back(start);
         if column + width <= MAX_WIDTH {
             self.inline(tokens, &mut Line::default());
             return;
@@ -419,15 +432,16 @@ impl Printer {
                     && !is_punct(tokens.last(), ',')
                 {
                     let column = self.column();
-                    let text = self.scratch(|printer| {
+                    let start = self.trial(|printer| {
                         printer.out.push_str("{ ");
                         printer.inline(tokens, &mut Line::default());
                         printer.out.push_str(" }");
                     });
+                    let text = &self.out[start..];
                     if column + text.len() <= MAX_WIDTH && !text.contains('\n') {
-                        self.out.push_str(&text);
                         return;
                     }
+                    self.out.truncate(start);
                 }
                 self.block(tokens, Body::Fields);
             }
@@ -475,20 +489,17 @@ impl Printer {
                 // Measured with nothing in it broken: if the group does not fit whole on the
                 // line, it is the one broken, not a list inside it.
                 let column = self.column();
-                let text = self.scratch(|printer| {
+                let start = self.trial(|printer| {
                     printer.measuring = true;
                     printer.out.push(open);
                     printer.inline(tokens, &mut Line::default());
                     printer.out.push(close);
                     printer.measuring = false;
                 });
-                match text.find('\n') {
-                    Some(first_line) => column + first_line <= MAX_WIDTH,
-                    None => {
-                        column + text.len() <= MAX_WIDTH
-                            && column + text.len() + self.tail_width(rest) <= MAX_WIDTH
-                    }
-                }
+                let one_line = !self.out[start..].contains('\n');
+                let width = self.take_back(start);
+                column + width <= MAX_WIDTH
+                    && (!one_line || column + width + self.tail_width(rest) <= MAX_WIDTH)
             };
         if fits {
             self.out.push(open);
@@ -539,7 +550,7 @@ impl Printer {
             }
             index += angles.step(rest, index);
         }
-        let text = self.scratch(|printer| {
+        let start = self.trial(|printer| {
             printer.measuring = true;
             let mut line = Line {
                 prev: Prev::Operand,
@@ -548,7 +559,7 @@ impl Printer {
             printer.inline(&rest[..index], &mut line);
             printer.measuring = false;
         });
-        text.find('\n').unwrap_or(text.len()) + end_width
+        self.take_back(start) + end_width
     }
 
     fn push_indent(&mut self) {
@@ -561,25 +572,38 @@ impl Printer {
     fn column(&self) -> usize {
         match self.out.rfind('\n') {
             Some(newline) => self.out.len() - newline - 1,
-            None => self.column_offset + self.out.len(),
+            None => self.out.len(),
         }
     }
 
     /// Whether a measurement has seen all it needs: the first line ended, or it is past the
     /// width already. Measuring stops there, so it costs a line, not a whole group.
     fn measured_enough(&self) -> bool {
-        self.measuring
-            && (self.column_offset + self.out.len() > MAX_WIDTH || self.out.contains('\n'))
+        self.measuring && {
+            let text = &self.out[self.trial.start..];
+            self.trial.column + text.len() > MAX_WIDTH || text.contains('\n')
+        }
     }
 
-    /// What `render` prints from the current column, kept apart from the output.
-    fn scratch(&mut self, render: impl FnOnce(&mut Printer)) -> String {
+    /// Prints what `render` prints at the end of the output, as a trial: returns where its
+    /// text starts, for the caller to look at and then keep or take back. Printing in place
+    /// rather than into a string of its own allocates nothing.
+    fn trial(&mut self, render: impl FnOnce(&mut Printer)) -> usize {
+        let start = self.out.len();
         let column = self.column();
-        let out = std::mem::take(&mut self.out);
-        let offset = std::mem::replace(&mut self.column_offset, column);
+        let outer = std::mem::replace(&mut self.trial, Trial { start, column });
         render(self);
-        self.column_offset = offset;
-        std::mem::replace(&mut self.out, out)
+        self.trial = outer;
+        start
+    }
+
+    /// Takes a trial's text (from `start`) back out of the output; returns the width of its
+    /// first line.
+    fn take_back(&mut self, start: usize) -> usize {
+        let text = &self.out[start..];
+        let width = text.find('\n').unwrap_or(text.len());
+        self.out.truncate(start);
+        width
     }
 }
 
@@ -642,7 +666,7 @@ fn method_calls(tokens: &[Token]) -> Vec<usize> {
         let len = operator_len(tokens, index);
         if len == 1 && is_punct(tokens.get(index), '.') {
             if let Some(Token::Ident(name)) = tokens.get(index + 1) {
-                if name == "await"
+                if *name == "await"
                     || is_group(tokens.get(index + 2), Delimiter::Parenthesis)
                     || is_punct(tokens.get(index + 2), ':')
                 {
@@ -659,7 +683,7 @@ fn method_calls(tokens: &[Token]) -> Vec<usize> {
 /// than a new one starting (with a name, a literal, a group or a prefix operator).
 fn continues_after_block(next: Option<&Token>) -> bool {
     match next {
-        Some(Token::Ident(ident)) => ident == "else" || ident == "as",
+        Some(Token::Ident(ident)) => *ident == "else" || *ident == "as",
         Some(Token::Punct(ch, _)) => {
             !matches!(ch, '*' | '&' | '!' | '-' | '#' | ':' | '<' | '|' | '\'')
         }
@@ -689,7 +713,7 @@ fn header(tokens: &[Token]) -> Option<Brace> {
             return None;
         };
         index += 1;
-        match ident.as_str() {
+        match *ident {
             "pub" => {
                 if is_group(tokens.get(index), Delimiter::Parenthesis) {
                     index += 1;

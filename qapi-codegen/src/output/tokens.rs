@@ -109,7 +109,8 @@ pub fn is_group(token: Option<&Token>, delimiter: Delimiter) -> bool {
 pub fn generic_after_word(word: &str, declared: bool) -> bool {
     declared
         || word
-            .trim_start_matches("r#")
+            .strip_prefix("r#")
+            .unwrap_or(word)
             .starts_with(|ch: char| ch.is_ascii_uppercase())
 }
 
@@ -135,12 +136,10 @@ impl Angles {
             Token::Ident(word) => {
                 let keyword = is_keyword(word);
                 self.generic_word = !keyword && generic_after_word(word, self.declaring)
-                    || word == "impl"
-                    || word == "for";
-                self.declaring = matches!(
-                    word.as_str(),
-                    "fn" | "struct" | "enum" | "union" | "trait" | "type"
-                );
+                    || *word == "impl"
+                    || *word == "for";
+                self.declaring =
+                    matches!(*word, "fn" | "struct" | "enum" | "union" | "trait" | "type");
                 self.operand = !keyword;
                 1
             }
@@ -193,7 +192,7 @@ impl Angles {
 
 /// Splits a list at its top-level commas (not those inside `<…>`), each part keeping its
 /// comma.
-pub fn split_at_commas(tokens: &[Token]) -> Vec<&[Token]> {
+pub fn split_at_commas<'s, 't>(tokens: &'s [Token<'t>]) -> Vec<&'s [Token<'t>]> {
     let mut parts = Vec::new();
     let mut angles = Angles::default();
     let mut start = 0;
@@ -228,7 +227,7 @@ pub fn has_top_level(tokens: &[Token], ch: char) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::output::tree::tree as list;
+    use crate::output::tree::Tree;
     use quote::quote;
 
     /// The tokens as proc_macro2 shows them: spaced, but after joint punctuation.
@@ -268,7 +267,8 @@ mod tests {
 
     #[test]
     fn commas_inside_generics_do_not_split() {
-        let tokens = list(quote! { a: Result<A, B>, b: Vec<(C, D)>, c: x < y, d: e > f });
+        let tree = Tree::new(quote! { a: Result<A, B>, b: Vec<(C, D)>, c: x < y, d: e > f });
+        let tokens = tree.tokens();
         assert_eq!(
             texts(split_at_commas(&tokens)),
             [
@@ -282,7 +282,8 @@ mod tests {
 
     #[test]
     fn arrows_and_turbofish_are_not_angles() {
-        let tokens = list(quote! { A => f::<X, Y>(), B -> C, D });
+        let tree = Tree::new(quote! { A => f::<X, Y>(), B -> C, D });
+        let tokens = tree.tokens();
         assert_eq!(
             texts(split_at_commas(&tokens)),
             ["A => f :: < X , Y > () ,", "B -> C ,", "D"]
@@ -291,7 +292,8 @@ mod tests {
 
     #[test]
     fn operators_are_runs_of_joint_punctuation() {
-        let tokens = list(quote! { :: -> &'a >> > });
+        let tree = Tree::new(quote! { :: -> &'a >> > });
+        let tokens = tree.tokens();
         assert_eq!(operator_len(&tokens, 0), 2);
         assert_eq!(operator_len(&tokens, 2), 2);
         assert_eq!(operator_len(&tokens, 4), 1);
