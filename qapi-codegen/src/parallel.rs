@@ -50,9 +50,10 @@ where
                 texts: Vec::new(),
                 needs: Needs::default(),
             };
+            let mut formatter = output::Formatter::default();
             while let Some(&index) = order.get(next.fetch_add(1, Ordering::Relaxed)) {
                 let tokens = emit::emit_piece(context, pieces[index], &mut done.needs);
-                done.texts.push((index, output::format_piece(tokens)));
+                done.texts.push((index, formatter.piece(tokens)));
             }
             Ok(done)
         }
@@ -87,6 +88,7 @@ where
         needs.merge(done.needs);
     }
     let mut file = output::header(schema_name);
+    file.reserve(texts.iter().flatten().map(String::len).sum());
     for text in texts {
         let text = text.ok_or_else(|| Error::Internal {
             message: "a piece of the file was not emitted".to_owned(),

@@ -79,7 +79,7 @@ mod tests {
     use quote::quote;
 
     fn comment(tokens: proc_macro2::TokenStream, inner: bool) -> Option<String> {
-        doc_comment(&crate::output::tree::Tree::new(tokens).tokens(), inner)
+        doc_comment(crate::output::tree::Tree::new(tokens).tokens().top(), inner)
     }
 
     #[test]

@@ -14,8 +14,8 @@
 use super::doc::doc_comment;
 use super::spacing::{self, OperatorSpacing, Prev};
 use super::tokens::{
-    generic_after_word, has_top_level, is_group, is_keyword, is_punct, operator_len, operator_text,
-    split_at_commas, Angles,
+    generic_after_word, is_group, is_keyword, is_punct, operator_len, operator_text,
+    split_at_commas, top_level_separators, Angles,
 };
 use super::tree::{Group, Token, Tree};
 use proc_macro2::{Delimiter, TokenStream};
@@ -26,17 +26,19 @@ pub const MAX_WIDTH: usize = 100;
 const INDENT: &str = "    ";
 
 /// The text of `tokens`, a sequence of items, each starting a line at no indentation; ends
-/// with a line break unless empty.
-pub fn print(tokens: TokenStream) -> String {
-    let tree = Tree::new(tokens);
+/// with a line break unless empty. `tree` is where they are taken apart.
+pub fn print(tree: &mut Tree, tokens: TokenStream) -> String {
+    tree.refill(tokens);
     let tokens = tree.tokens();
+    let all = tokens.all();
     // The text is about its names and literals and two bytes a token (punctuation,
     // spaces, indentation): reserved at once, it is not copied as it grows.
     let mut printer = Printer {
         out: String::with_capacity(tree.text_len() + 2 * tree.len()),
+        all,
         ..Printer::default()
     };
-    printer.lines(&tokens, Body::Items);
+    printer.lines(tokens.top(), Body::Items);
     printer.out
 }
 
@@ -78,7 +80,9 @@ enum Brace {
 }
 
 #[derive(Default)]
-struct Printer {
+struct Printer<'a, 't> {
+    /// All the tokens, which groups' tokens are ranges of.
+    all: &'a [Token<'t>],
     out: String,
     indent: usize,
     /// Where the innermost trial (see [`Printer::trial`]) started.
@@ -94,6 +98,8 @@ struct Printer {
 struct Trial {
     start: usize,
     column: usize,
+    /// How far the output is known to hold no line break (see `measured_enough`).
+    scanned: usize,
 }
 
 /// What one line's layout has seen so far, in one token list.
@@ -127,7 +133,7 @@ struct Line {
     impl_generics: Option<usize>,
 }
 
-impl Printer {
+impl<'a, 't> Printer<'a, 't> {
     /// Each entry of `tokens` on lines of its own, at the current indentation.
     fn lines(&mut self, tokens: &[Token], body: Body) {
         let mut start = 0;
@@ -179,12 +185,12 @@ impl Printer {
         let Some(Token::Group(group)) = tokens.last() else {
             return;
         };
-        if let Some(comment) = doc_comment(&group.tokens, inner) {
+        if let Some(comment) = doc_comment(group.tokens(self.all), inner) {
             self.out.push_str(&comment);
             return;
         }
         self.out.push_str(if inner { "#![" } else { "#[" });
-        self.inline(&group.tokens, &mut Line::default());
+        self.inline(group.tokens(self.all), &mut Line::default());
         self.out.push(']');
     }
 
@@ -217,7 +223,7 @@ impl Printer {
                 Token::Punct(..) => {
                     let len = operator_len(tokens, index).max(1);
                     let text = operator_text(&tokens[index..index + len]);
-                    self.operator(text.as_str(), line);
+                    self.operator(text.as_bytes(), line);
                     index += len;
                 }
                 Token::Group(group) => {
@@ -301,13 +307,13 @@ impl Printer {
         line.paren_touches = matches!(word, "pub" | "fn");
     }
 
-    fn operator(&mut self, text: &str, line: &mut Line) {
+    fn operator(&mut self, text: &[u8], line: &mut Line) {
         let prev = line.prev;
         let operand = prev == Prev::Operand;
         let generic_word = line.generic_word;
         let after_hash = line.hash;
         let spacing = match text {
-            "<" if generic_word || !operand => {
+            b"<" if generic_word || !operand => {
                 if prev == Prev::Keyword && line.impl_generics.is_none() {
                     line.impl_generics = Some(line.depth);
                 }
@@ -317,7 +323,7 @@ impl Printer {
                     after: Prev::Tight,
                 }
             }
-            ">" | ">>" if line.depth >= text.len() => {
+            b">" | b">>" if line.depth >= text.len() => {
                 line.depth -= text.len();
                 let after = if line.impl_generics == Some(line.depth) {
                     line.impl_generics = None;
@@ -330,43 +336,44 @@ impl Printer {
                     after,
                 }
             }
-            "|" if line.closure_params => {
+            b"|" if line.closure_params => {
                 line.closure_params = false;
                 OperatorSpacing {
                     space_before: false,
                     after: Prev::Spaced,
                 }
             }
-            "|" if !operand => {
+            b"|" if !operand => {
                 line.closure_params = true;
                 spacing::operator(text, prev, true)
             }
-            "||" if !operand => OperatorSpacing {
+            b"||" if !operand => OperatorSpacing {
                 space_before: matches!(prev, Prev::Keyword | Prev::Spaced),
                 after: Prev::Spaced,
             },
             // `?Sized`.
-            "?" if !operand => OperatorSpacing {
+            b"?" if !operand => OperatorSpacing {
                 space_before: matches!(prev, Prev::Keyword | Prev::Spaced),
                 after: Prev::Tight,
             },
             // A macro's `!` touches its name and its arguments.
-            "!" if operand => OperatorSpacing {
+            b"!" if operand => OperatorSpacing {
                 space_before: false,
                 after: Prev::Tight,
             },
-            "&" | "&&" | "*" | "-" | "!" => spacing::operator(text, prev, !operand),
+            b"&" | b"&&" | b"*" | b"-" | b"!" => spacing::operator(text, prev, !operand),
             _ => spacing::operator(text, prev, false),
         };
         if spacing.space_before {
             self.out.push(' ');
         }
-        self.out.push_str(text);
+        // ASCII, a byte a character.
+        self.out.extend(text.iter().copied().map(char::from));
         line.after(spacing.after);
-        line.generic_word = text == "::";
-        line.bang = text == "!" && operand;
-        line.hash = text == "#" || (text == "!" && after_hash);
-        if text == "=>" {
+        line.generic_word = text == b"::";
+        line.bang = text == b"!" && operand;
+        line.hash = text == b"#" || (text == b"!" && after_hash);
+        if text == b"=>" {
             line.control = None;
         }
     }
@@ -374,7 +381,7 @@ impl Printer {
     fn group(&mut self, group: &Group, rest: &[Token], line: &mut Line) {
         match group.delimiter {
             Delimiter::None => {
-                self.inline(&group.tokens, line);
+                self.inline(group.tokens(self.all), line);
                 return;
             }
             Delimiter::Brace => {
@@ -414,7 +421,7 @@ impl Printer {
     }
 
     fn brace(&mut self, group: &Group, kind: Brace) {
-        let tokens = &group.tokens;
+        let tokens = group.tokens(self.all);
         if tokens.is_empty() {
             self.out.push_str("{}");
             return;
@@ -475,15 +482,14 @@ impl Printer {
         } else {
             ('[', ']')
         };
-        let tokens = &group.tokens;
+        let tokens = group.tokens(self.all);
         let call = list == List::Call && group.delimiter == Delimiter::Parenthesis;
         // An element with attributes (`#[cfg]`) is laid out as an entry, on lines of its own.
         let attributes = attribute_at(tokens).is_some();
-        let breakable = !self.measuring
-            && !attribute
-            && !tokens.is_empty()
-            && (call || attributes || has_top_level(tokens, ','))
-            && !has_top_level(tokens, ';');
+        let breakable = !self.measuring && !attribute && !tokens.is_empty() && {
+            let (comma, semicolon) = top_level_separators(tokens);
+            (call || attributes || comma) && !semicolon
+        };
         let fits = !breakable
             || !attributes && {
                 // Measured with nothing in it broken: if the group does not fit whole on the
@@ -578,20 +584,36 @@ impl Printer {
 
     /// Whether a measurement has seen all it needs: the first line ended, or it is past the
     /// width already. Measuring stops there, so it costs a line, not a whole group.
-    fn measured_enough(&self) -> bool {
-        self.measuring && {
-            let text = &self.out[self.trial.start..];
-            self.trial.column + text.len() > MAX_WIDTH || text.contains('\n')
+    fn measured_enough(&mut self) -> bool {
+        if !self.measuring {
+            return false;
         }
+        if self.trial.column + self.out.len().saturating_sub(self.trial.start) > MAX_WIDTH {
+            return true;
+        }
+        // Only what was printed since the last look can hold a new line break.
+        let from = self.trial.scanned.max(self.trial.start).min(self.out.len());
+        if self.out.as_bytes()[from..].contains(&b'\n') {
+            return true;
+        }
+        self.trial.scanned = self.out.len();
+        false
     }
 
     /// Prints what `render` prints at the end of the output, as a trial: returns where its
     /// text starts, for the caller to look at and then keep or take back. Printing in place
     /// rather than into a string of its own allocates nothing.
-    fn trial(&mut self, render: impl FnOnce(&mut Printer)) -> usize {
+    fn trial(&mut self, render: impl FnOnce(&mut Self)) -> usize {
         let start = self.out.len();
         let column = self.column();
-        let outer = std::mem::replace(&mut self.trial, Trial { start, column });
+        let outer = std::mem::replace(
+            &mut self.trial,
+            Trial {
+                start,
+                column,
+                scanned: start,
+            },
+        );
         render(self);
         self.trial = outer;
         start
@@ -738,6 +760,10 @@ fn header(tokens: &[Token]) -> Option<Brace> {
 mod tests {
     use super::*;
     use quote::quote;
+
+    fn print(tokens: TokenStream) -> String {
+        super::print(&mut Tree::default(), tokens)
+    }
 
     #[test]
     fn items_fields_and_docs_go_one_per_line() {

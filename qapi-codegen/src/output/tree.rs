@@ -3,25 +3,57 @@
 //! it again clone nothing and format no identifier twice.
 //!
 //! Taking them apart allocates little: every name's and literal's text is written into one
-//! string (no string per token), and each group's tokens into one vector of their own.
+//! string (no string per token), and all tokens into one vector.
 
 use proc_macro2::{Delimiter, Spacing, TokenStream, TokenTree};
 use std::fmt::Write;
 
+#[derive(Clone, Copy)]
 pub enum Token<'t> {
     Ident(&'t str),
     Literal(&'t str),
     Punct(char, Spacing),
-    Group(Group<'t>),
+    Group(Group),
 }
 
-pub struct Group<'t> {
+/// A group: its delimiter, and where its tokens are among all of a [`Tokens`]'.
+#[derive(Clone, Copy)]
+pub struct Group {
     pub delimiter: Delimiter,
-    pub tokens: Vec<Token<'t>>,
+    start: usize,
+    end: usize,
+}
+
+impl Group {
+    /// Its tokens, in `all` (of the [`Tokens`] it is from).
+    pub fn tokens<'a, 't>(&self, all: &'a [Token<'t>]) -> &'a [Token<'t>] {
+        all.get(self.start..self.end).unwrap_or(&[])
+    }
+}
+
+/// The tokens of a [`Tree`], all in one vector: the top level's first, then each group's
+/// together, so that a group is a range of it.
+pub struct Tokens<'t> {
+    all: Vec<Token<'t>>,
+    top: usize,
+}
+
+impl<'t> Tokens<'t> {
+    /// The top-level tokens.
+    pub fn top(&self) -> &[Token<'t>] {
+        &self.all[..self.top]
+    }
+
+    /// All tokens, which groups' tokens are ranges of.
+    pub fn all(&self) -> &[Token<'t>] {
+        &self.all
+    }
 }
 
 /// A token stream taken apart: the text of its names and literals, and its tokens in
-/// order (a group before its own tokens), each naming its text by position.
+/// order (a group before its own tokens), each naming its text by position. Kept from one
+/// stream to the next, its buffers are not grown again for each.
+#[derive(Default)]
 pub struct Tree {
     text: String,
     flat: Vec<Flat>,
@@ -39,14 +71,18 @@ enum Flat {
 
 impl Tree {
     /// The tokens of `stream`, consumed.
+    #[cfg(test)]
     pub fn new(stream: TokenStream) -> Tree {
-        let mut tree = Tree {
-            text: String::new(),
-            flat: Vec::new(),
-            top: 0,
-        };
-        tree.top = tree.take_apart(stream);
+        let mut tree = Tree::default();
+        tree.refill(stream);
         tree
+    }
+
+    /// Takes the tokens of `stream` apart in place of those it held.
+    pub fn refill(&mut self, stream: TokenStream) {
+        self.text.clear();
+        self.flat.clear();
+        self.top = self.take_apart(stream);
     }
 
     /// How many bytes its names and literals take.
@@ -95,31 +131,39 @@ impl Tree {
         count
     }
 
-    /// The top-level tokens, their text borrowed from the tree.
-    pub fn tokens(&self) -> Vec<Token<'_>> {
+    /// The tokens, their text borrowed from the tree.
+    pub fn tokens(&self) -> Tokens<'_> {
+        let mut all = Vec::with_capacity(self.flat.len());
         let mut at = 0;
-        self.build(&mut at, self.top)
+        self.build(&mut at, self.top, &mut all);
+        Tokens { all, top: self.top }
     }
 
-    /// The `len` tokens from `flat[*at]` on (and those of their groups), moving `at` past.
-    fn build(&self, at: &mut usize, len: usize) -> Vec<Token<'_>> {
-        let mut tokens = Vec::with_capacity(len);
-        for _ in 0..len {
+    /// Appends the `len` tokens from `flat[*at]` on to `all`, together, then those of their
+    /// groups; moves `at` past them all. Returns where the `len` tokens are in `all`.
+    fn build<'t>(&'t self, at: &mut usize, len: usize, all: &mut Vec<Token<'t>>) -> Group {
+        let start = all.len();
+        all.resize(start + len, Token::Punct(' ', Spacing::Alone));
+        for index in start..start + len {
             let Some(flat) = self.flat.get(*at) else {
                 break;
             };
             *at += 1;
-            tokens.push(match *flat {
+            all[index] = match *flat {
                 Flat::Ident(start, end) => Token::Ident(self.text(start, end)),
                 Flat::Literal(start, end) => Token::Literal(self.text(start, end)),
                 Flat::Punct(ch, spacing) => Token::Punct(ch, spacing),
                 Flat::Group(delimiter, len) => Token::Group(Group {
                     delimiter,
-                    tokens: self.build(at, len),
+                    ..self.build(at, len, all)
                 }),
-            });
+            };
         }
-        tokens
+        Group {
+            delimiter: Delimiter::None,
+            start,
+            end: start + len,
+        }
     }
 
     fn text(&self, start: usize, end: usize) -> &str {
