@@ -11,7 +11,7 @@
 //! the spacing of punctuation (`impl<'de>` joins `<` and `'`) and the trailing commas added
 //! to lists laid out one per line (the tests in `roundtrip` hold it to that).
 
-use super::doc::doc_comment;
+use super::doc::push_doc_comment;
 use super::spacing::{self, OperatorSpacing, Prev};
 use super::tokens::{
     generic_after_word, is_group, is_keyword, is_punct, operator_len, operator_text,
@@ -185,8 +185,7 @@ impl<'a, 't> Printer<'a, 't> {
         let Some(Token::Group(group)) = tokens.last() else {
             return;
         };
-        if let Some(comment) = doc_comment(group.tokens(self.all), inner) {
-            self.out.push_str(&comment);
+        if push_doc_comment(&mut self.out, group.tokens(self.all), inner) {
             return;
         }
         self.out.push_str(if inner { "#![" } else { "#[" });
