@@ -3,9 +3,10 @@
 //! Emitting the tokens and printing them is most of the generator's time, and every piece
 //! (a definition and its impls, the clients, …) is emitted and printed on its own (see
 //! [`crate::output::format_piece`]), so the pieces are shared out among threads.
-//! proc_macro2's tokens are neither `Send` nor `Sync`, so no token crosses
-//! a thread: each thread makes its own [`Context`] from the shared schema, takes the next
-//! piece from a shared counter, emits and formats it, and keeps the text. The texts, joined in
+//! proc_macro2's tokens are neither `Send` nor `Sync`, so no token crosses a thread: each
+//! thread makes its own [`Context`] from the shared schema (and its names from their text),
+//! takes the next piece from a shared counter, emits and formats it (keeping the printer's
+//! buffers from piece to piece), and keeps the text. The texts, joined in
 //! the order of the pieces, are the file: the same bytes whatever the number of threads and
 //! whichever thread took which piece.
 
