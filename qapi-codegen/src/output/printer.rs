@@ -242,13 +242,17 @@ impl<'a, 't> Printer<'a, 't> {
             return;
         }
         let column = self.column();
-        let start = self.trial(|printer| {
-            printer.measuring = true;
-            printer.inline(tokens, &mut Line::default());
-            printer.measuring = false;
-        });
-        let width = self.take_back(start);
-        if column + width <= MAX_WIDTH {
+        let budget = MAX_WIDTH.saturating_sub(column);
+        // What surely fits is not printed as a trial first.
+        let fits = width_bound(self.all, tokens, budget) <= budget || {
+            let start = self.trial(|printer| {
+                printer.measuring = true;
+                printer.inline(tokens, &mut Line::default());
+                printer.measuring = false;
+            });
+            column + self.take_back(start) <= MAX_WIDTH
+        };
+        if fits {
             self.inline(tokens, &mut Line::default());
             return;
         }
@@ -494,17 +498,19 @@ impl<'a, 't> Printer<'a, 't> {
                 // Measured with nothing in it broken: if the group does not fit whole on the
                 // line, it is the one broken, not a list inside it.
                 let column = self.column();
-                let start = self.trial(|printer| {
-                    printer.measuring = true;
-                    printer.out.push(open);
-                    printer.inline(tokens, &mut Line::default());
-                    printer.out.push(close);
-                    printer.measuring = false;
-                });
-                let one_line = !self.out[start..].contains('\n');
-                let width = self.take_back(start);
-                column + width <= MAX_WIDTH
-                    && (!one_line || column + width + self.tail_width(rest) <= MAX_WIDTH)
+                self.surely_fits(tokens, rest, column) || {
+                    let start = self.trial(|printer| {
+                        printer.measuring = true;
+                        printer.out.push(open);
+                        printer.inline(tokens, &mut Line::default());
+                        printer.out.push(close);
+                        printer.measuring = false;
+                    });
+                    let one_line = !self.out[start..].contains('\n');
+                    let width = self.take_back(start);
+                    column + width <= MAX_WIDTH
+                        && (!one_line || column + width + self.tail_width(rest) <= MAX_WIDTH)
+                }
             };
         if fits {
             self.out.push(open);
@@ -540,21 +546,7 @@ impl<'a, 't> Printer<'a, 't> {
     /// How wide what follows a group on its line is: up to the end of the statement, the
     /// next comma (not one inside generics), or the opening of a block.
     fn tail_width(&mut self, rest: &[Token]) -> usize {
-        let mut angles = Angles::default();
-        let mut index = 0;
-        let mut end_width = 0;
-        while index < rest.len() {
-            match &rest[index] {
-                Token::Punct(';', _) => end_width = 1,
-                Token::Punct(',', _) if angles.depth == 0 => end_width = 1,
-                Token::Group(group) if group.delimiter == Delimiter::Brace => end_width = 2,
-                _ => {}
-            }
-            if end_width > 0 {
-                break;
-            }
-            index += angles.step(rest, index);
-        }
+        let (index, end_width) = tail_end(rest);
         let start = self.trial(|printer| {
             printer.measuring = true;
             let mut line = Line {
@@ -565,6 +557,20 @@ impl<'a, 't> Printer<'a, 't> {
             printer.measuring = false;
         });
         self.take_back(start) + end_width
+    }
+
+    /// Whether a group holding `tokens`, at `column` and followed by `rest`, surely fits on
+    /// the line, by an upper bound of its width (and of what follows it on the line): what
+    /// the trial in `delimited` would find then.
+    fn surely_fits(&self, tokens: &[Token], rest: &[Token], column: usize) -> bool {
+        let budget = MAX_WIDTH.saturating_sub(column);
+        let group = 2 + width_bound(self.all, tokens, budget);
+        group <= budget && {
+            let (index, end_width) = tail_end(rest);
+            let left = budget - group;
+            end_width <= left
+                && width_bound(self.all, &rest[..index], left - end_width) <= left - end_width
+        }
     }
 
     fn push_indent(&mut self) {
@@ -639,6 +645,47 @@ impl Line {
         self.bang = false;
         self.hash = false;
     }
+}
+
+/// Where what follows a group on its line ends in `rest` (see [`Printer::tail_width`]), and
+/// the width of the end (`;`, `,` or ` {`).
+fn tail_end(rest: &[Token]) -> (usize, usize) {
+    let mut angles = Angles::default();
+    let mut index = 0;
+    while index < rest.len() {
+        let end_width = match &rest[index] {
+            Token::Punct(';', _) => 1,
+            Token::Punct(',', _) if angles.depth == 0 => 1,
+            Token::Group(group) if group.delimiter == Delimiter::Brace => 2,
+            _ => 0,
+        };
+        if end_width > 0 {
+            return (index, end_width);
+        }
+        index += angles.step(rest, index);
+    }
+    (rest.len(), 0)
+}
+
+/// An upper bound of the width of `tokens` printed on one line with nothing broken (or of
+/// its first line), counted only until it passes `limit`: a name or literal with a space
+/// before it, punctuation with one, a group's delimiters with a space before and the spaces
+/// inside a struct literal's braces. Cheaper than printing them as a trial.
+fn width_bound(all: &[Token], tokens: &[Token], limit: usize) -> usize {
+    let mut width = 0;
+    for token in tokens {
+        width += match token {
+            Token::Ident(text) | Token::Literal(text) => text.len() + 1,
+            Token::Punct(..) => 2,
+            Token::Group(group) => {
+                5 + width_bound(all, group.tokens(all), limit.saturating_sub(width + 5))
+            }
+        };
+        if width > limit {
+            break;
+        }
+    }
+    width
 }
 
 /// Where the entry starting at `start` ends (exclusive).
@@ -915,6 +962,20 @@ fn a_function_with_a_long_name(
 ) -> Result<Vec<SomeVeryLongTypeName>, some::module::path::Error> {}
 "#
         );
+    }
+
+    #[test]
+    fn the_width_bound_is_never_below_the_width() {
+        let tree = Tree::new(quote! { f(a, b::C<'a>) });
+        let tokens = tree.tokens();
+        // `f` 2, the group 5 + `a` 2, `,` 2, `b` 2, `::` 4, `C` 2, `<` 2, `'a` 4, `>` 2.
+        assert_eq!(width_bound(tokens.all(), tokens.top(), MAX_WIDTH), 27);
+        assert_eq!("f(a, b::C<'a>)".len(), 14);
+        // Counting stops once past the limit: after `f`, before the group.
+        assert_eq!(width_bound(tokens.all(), tokens.top(), 1), 2);
+        let tree = Tree::new(quote! { a b c d });
+        let tokens = tree.tokens();
+        assert_eq!(width_bound(tokens.all(), tokens.top(), 3), 4);
     }
 
     #[test]
