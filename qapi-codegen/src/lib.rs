@@ -352,8 +352,9 @@ impl Builder {
                 })
             }
         };
-        // Checked here, on this thread, for the diagnostics; each worker names the schema
-        // again for itself (see `parallel`).
+        // Checked here, on this thread, for the diagnostics; each worker makes the same names
+        // again from their text (an identifier cannot be sent to it), which is much quicker
+        // than naming the schema again (see `parallel`).
         let names = names::Names::new(schema).map_err(|diagnostics| Error::Schema {
             rendered: render(&diagnostics, &checked.sources),
         })?;
@@ -365,10 +366,9 @@ impl Builder {
             .schema
             .file_name()
             .map_or_else(String::new, |name| name.to_string_lossy().into_owned());
+        let name_texts = names.texts();
         let text = parallel::emit_and_format(&pieces, threads, &schema_name, &context, |work| {
-            let names = names::Names::new(schema).map_err(|_| Error::Internal {
-                message: "the schema's names clash on a second look".to_owned(),
-            })?;
+            let names = names::Names::from_texts(&name_texts);
             let cfg = self.cfg_map()?;
             let context = self.context(schema, &names, &cfg)?;
             work(&context)

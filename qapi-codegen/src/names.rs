@@ -264,6 +264,63 @@ impl Names {
     pub fn event_variant(&self, id: EventId) -> &Ident {
         &self.event_variants[&id]
     }
+
+    /// The names as text, for another thread (see [`NameTexts`]).
+    pub(crate) fn texts(&self) -> NameTexts {
+        NameTexts {
+            types: texts(&self.types),
+            catch_alls: texts(&self.catch_alls),
+            command_args: texts(&self.command_args),
+            command_methods: texts(&self.command_methods),
+            event_data: texts(&self.event_data),
+            event_variants: texts(&self.event_variants),
+        }
+    }
+
+    /// The names `texts` holds, made again (on the thread that calls this).
+    pub(crate) fn from_texts(texts: &NameTexts) -> Names {
+        Names {
+            types: idents(&texts.types),
+            catch_alls: idents(&texts.catch_alls),
+            command_args: idents(&texts.command_args),
+            command_methods: idents(&texts.command_methods),
+            event_data: idents(&texts.event_data),
+            event_variants: idents(&texts.event_variants),
+        }
+    }
+}
+
+/// A schema's [`Names`] as text, which can go to another thread where an [`Ident`] cannot:
+/// there, [`Names::from_texts`] makes the same names again without converting the schema's
+/// names and looking for clashes once more.
+pub(crate) struct NameTexts {
+    types: Vec<(TypeId, String)>,
+    catch_alls: Vec<(TypeId, String)>,
+    command_args: Vec<(CommandId, String)>,
+    command_methods: Vec<(CommandId, String)>,
+    event_data: Vec<(EventId, String)>,
+    event_variants: Vec<(EventId, String)>,
+}
+
+fn texts<K: Copy>(idents: &BTreeMap<K, Ident>) -> Vec<(K, String)> {
+    idents
+        .iter()
+        .map(|(key, ident)| (*key, ident.to_string()))
+        .collect()
+}
+
+/// The identifiers of `texts`, as [`Ident`]'s `Display` wrote them (`r#type` is raw).
+fn idents<K: Copy + Ord>(texts: &[(K, String)]) -> BTreeMap<K, Ident> {
+    texts
+        .iter()
+        .map(|(key, text)| {
+            let ident = match text.strip_prefix("r#") {
+                Some(raw) => Ident::new_raw(raw, TokenSpan::call_site()),
+                None => Ident::new(text, TokenSpan::call_site()),
+            };
+            (*key, ident)
+        })
+        .collect()
 }
 
 /// `{Name}{suffix}` as a type identifier.
@@ -397,6 +454,52 @@ mod tests {
         assert_eq!(variant("1").to_string(), "_1");
         assert_eq!(variant("x86_64").to_string(), "X8664");
         assert_eq!(variant("self").to_string(), "Self_");
+    }
+
+    #[test]
+    fn names_made_again_from_their_texts_are_the_same() {
+        let fs = qapi_parser::MemoryFileSystem::new().with_file(
+            "s.json",
+            "{ 'enum': 'String', 'data': ['a'] }\n{ 'command': 'type' }\n\
+             { 'event': 'SHUTDOWN' }\n",
+        );
+        let checked =
+            qapi_parser::check_with(&fs, std::path::Path::new("s.json"), &Default::default());
+        assert!(!checked.has_errors(), "{:?}", checked.diagnostics);
+        let schema = checked.schema.unwrap();
+        let names = Names::new(&schema).unwrap();
+        let again = Names::from_texts(&names.texts());
+        // The enum `String` (its identifier escaped), the command and the event.
+        let ty = *names
+            .types
+            .iter()
+            .find(|(_, ident)| *ident == "String_")
+            .unwrap()
+            .0;
+        let command = *names.command_args.keys().next().unwrap();
+        let event = *names.event_data.keys().next().unwrap();
+        let shown = |names: &Names| {
+            [
+                names.ty(ty).unwrap().to_string(),
+                names.catch_all(ty).to_string(),
+                names.command_args(command).to_string(),
+                names.command_method(command).to_string(),
+                names.event_data(event).to_string(),
+                names.event_variant(event).to_string(),
+            ]
+        };
+        assert_eq!(
+            shown(&again),
+            [
+                "String_",
+                "Other",
+                "TypeArgs",
+                "r#type",
+                "ShutdownEvent",
+                "Shutdown"
+            ]
+        );
+        assert_eq!(shown(&again), shown(&names));
     }
 
     #[test]

@@ -26,7 +26,20 @@ pub fn header(schema_name: &str) -> String {
 /// are the text of the file printed whole (a test in `lib.rs` holds it to that on the seed
 /// schema).
 pub fn format_piece(tokens: TokenStream) -> String {
-    printer::print(tokens)
+    Formatter::default().piece(tokens)
+}
+
+/// Formats pieces one after the other (as [`format_piece`] does), keeping its buffers from
+/// one to the next.
+#[derive(Default)]
+pub struct Formatter {
+    tree: tree::Tree,
+}
+
+impl Formatter {
+    pub fn piece(&mut self, tokens: TokenStream) -> String {
+        printer::print(&mut self.tree, tokens)
+    }
 }
 
 /// Makes the file at `path` hold `text`.

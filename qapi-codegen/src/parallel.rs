@@ -3,9 +3,10 @@
 //! Emitting the tokens and printing them is most of the generator's time, and every piece
 //! (a definition and its impls, the clients, …) is emitted and printed on its own (see
 //! [`crate::output::format_piece`]), so the pieces are shared out among threads.
-//! proc_macro2's tokens are neither `Send` nor `Sync`, so no token crosses
-//! a thread: each thread makes its own [`Context`] from the shared schema, takes the next
-//! piece from a shared counter, emits and formats it, and keeps the text. The texts, joined in
+//! proc_macro2's tokens are neither `Send` nor `Sync`, so no token crosses a thread: each
+//! thread makes its own [`Context`] from the shared schema (and its names from their text),
+//! takes the next piece from a shared counter, emits and formats it (keeping the printer's
+//! buffers from piece to piece), and keeps the text. The texts, joined in
 //! the order of the pieces, are the file: the same bytes whatever the number of threads and
 //! whichever thread took which piece.
 
@@ -50,9 +51,10 @@ where
                 texts: Vec::new(),
                 needs: Needs::default(),
             };
+            let mut formatter = output::Formatter::default();
             while let Some(&index) = order.get(next.fetch_add(1, Ordering::Relaxed)) {
                 let tokens = emit::emit_piece(context, pieces[index], &mut done.needs);
-                done.texts.push((index, output::format_piece(tokens)));
+                done.texts.push((index, formatter.piece(tokens)));
             }
             Ok(done)
         }
@@ -87,6 +89,7 @@ where
         needs.merge(done.needs);
     }
     let mut file = output::header(schema_name);
+    file.reserve(texts.iter().flatten().map(String::len).sum());
     for text in texts {
         let text = text.ok_or_else(|| Error::Internal {
             message: "a piece of the file was not emitted".to_owned(),

@@ -3,37 +3,55 @@
 
 use super::tree::Token;
 
-/// The comment line (without indentation or line break) for an attribute whose bracketed
-/// part holds `tokens`, or `None` when it is not a plain doc string that a comment can hold:
-/// a line break or carriage return ends a comment early, and `////…` is not a doc comment.
-pub fn doc_comment(tokens: &[Token], inner: bool) -> Option<String> {
+/// Appends to `out` the comment line (without indentation or line break) for an attribute
+/// whose bracketed part holds `tokens`; `false`, with `out` left as it was, when it is not a
+/// plain doc string that a comment can hold: a line break or carriage return ends a comment
+/// early, and `////…` is not a doc comment. Written in place, a line costs no allocation.
+pub fn push_doc_comment(out: &mut String, tokens: &[Token], inner: bool) -> bool {
     let [Token::Ident(name), Token::Punct('=', _), Token::Literal(literal)] = tokens else {
-        return None;
+        return false;
     };
-    if name != "doc" {
-        return None;
+    if *name != "doc" {
+        return false;
     }
-    let text = string_value(literal)?;
-    if text.contains(['\n', '\r']) || (!inner && text.starts_with('/')) {
-        return None;
+    let start = out.len();
+    out.push_str(if inner { "//!" } else { "///" });
+    let text_start = out.len();
+    let plain = push_string_value(out, literal).is_some() && {
+        let text = &out[text_start..];
+        !text.contains(['\n', '\r']) && (inner || !text.starts_with('/'))
+    };
+    if !plain {
+        out.truncate(start);
     }
-    let mut line = String::with_capacity(text.len() + 3);
-    line.push_str(if inner { "//!" } else { "///" });
-    line.push_str(&text);
-    Some(line)
+    plain
 }
 
 /// The value of a string literal's source text (`"a\"b"` and `r#"a"b"#` → `a"b`); `None`
 /// for byte or C strings, suffixes, and escapes that cannot be decoded.
+#[cfg(test)]
 pub fn string_value(source: &str) -> Option<String> {
+    let mut value = String::new();
+    push_string_value(&mut value, source)?;
+    Some(value)
+}
+
+/// Appends the value of a string literal's source text to `value` (see [`string_value`]);
+/// `None` (with part of it perhaps appended) where `string_value` is `None`.
+fn push_string_value(value: &mut String, source: &str) -> Option<()> {
     if let Some(raw) = source.strip_prefix('r') {
         let hashes = raw.len() - raw.trim_start_matches('#').len();
         let body = raw[hashes..].strip_prefix('"')?;
         let body = body.strip_suffix(&raw[..hashes])?.strip_suffix('"')?;
-        return Some(body.to_owned());
+        value.push_str(body);
+        return Some(());
     }
     let body = source.strip_prefix('"')?.strip_suffix('"')?;
-    let mut value = String::with_capacity(body.len());
+    if !body.contains('\\') {
+        value.push_str(body);
+        return Some(());
+    }
+    value.reserve(body.len());
     let mut chars = body.chars();
     while let Some(ch) = chars.next() {
         if ch != '\\' {
@@ -70,7 +88,7 @@ pub fn string_value(source: &str) -> Option<String> {
             _ => return None,
         }
     }
-    Some(value)
+    Some(())
 }
 
 #[cfg(test)]
@@ -78,8 +96,18 @@ mod tests {
     use super::*;
     use quote::quote;
 
+    /// The comment, written after text that must stay as it is, also when there is none.
     fn comment(tokens: proc_macro2::TokenStream, inner: bool) -> Option<String> {
-        doc_comment(&crate::output::tree::tree(tokens), inner)
+        let tree = crate::output::tree::Tree::new(tokens);
+        let mut out = "before".to_owned();
+        let plain = push_doc_comment(&mut out, tree.tokens().top(), inner);
+        let line = out.strip_prefix("before").unwrap();
+        if plain {
+            Some(line.to_owned())
+        } else {
+            assert_eq!(line, "", "a comment it cannot hold was left in the output");
+            None
+        }
     }
 
     #[test]

@@ -11,13 +11,13 @@
 //! the spacing of punctuation (`impl<'de>` joins `<` and `'`) and the trailing commas added
 //! to lists laid out one per line (the tests in `roundtrip` hold it to that).
 
-use super::doc::doc_comment;
+use super::doc::push_doc_comment;
 use super::spacing::{self, OperatorSpacing, Prev};
 use super::tokens::{
-    generic_after_word, has_top_level, is_group, is_keyword, is_punct, operator_len, operator_text,
-    split_at_commas, Angles,
+    generic_after_word, is_group, is_keyword, is_punct, operator_len, operator_text,
+    split_at_commas, top_level_separators, Angles,
 };
-use super::tree::{tree, Group, Token};
+use super::tree::{Group, Token, Tree};
 use proc_macro2::{Delimiter, TokenStream};
 
 /// Lines are kept within this many columns where an argument list can be broken.
@@ -26,11 +26,19 @@ pub const MAX_WIDTH: usize = 100;
 const INDENT: &str = "    ";
 
 /// The text of `tokens`, a sequence of items, each starting a line at no indentation; ends
-/// with a line break unless empty.
-pub fn print(tokens: TokenStream) -> String {
-    let tokens = tree(tokens);
-    let mut printer = Printer::default();
-    printer.lines(&tokens, Body::Items);
+/// with a line break unless empty. `tree` is where they are taken apart.
+pub fn print(tree: &mut Tree, tokens: TokenStream) -> String {
+    tree.refill(tokens);
+    let tokens = tree.tokens();
+    let all = tokens.all();
+    // The text is about its names and literals and two bytes a token (punctuation,
+    // spaces, indentation): reserved at once, it is not copied as it grows.
+    let mut printer = Printer {
+        out: String::with_capacity(tree.text_len() + 2 * tree.len()),
+        all,
+        ..Printer::default()
+    };
+    printer.lines(tokens.top(), Body::Items);
     printer.out
 }
 
@@ -72,15 +80,26 @@ enum Brace {
 }
 
 #[derive(Default)]
-struct Printer {
+struct Printer<'a, 't> {
+    /// All the tokens, which groups' tokens are ranges of.
+    all: &'a [Token<'t>],
     out: String,
     indent: usize,
-    /// The column where `out` starts, when it is a scratch rendering of part of a line.
-    column_offset: usize,
+    /// Where the innermost trial (see [`Printer::trial`]) started.
+    trial: Trial,
     /// Inside a definition's body, where braces are variants' fields, never literals.
     in_definition: bool,
     /// Measuring how wide a group is on one line: no list is broken.
     measuring: bool,
+}
+
+/// Where a trial printing starts: its position in the output, and its column.
+#[derive(Clone, Copy, Default)]
+struct Trial {
+    start: usize,
+    column: usize,
+    /// How far the output is known to hold no line break (see `measured_enough`).
+    scanned: usize,
 }
 
 /// What one line's layout has seen so far, in one token list.
@@ -114,7 +133,7 @@ struct Line {
     impl_generics: Option<usize>,
 }
 
-impl Printer {
+impl<'a, 't> Printer<'a, 't> {
     /// Each entry of `tokens` on lines of its own, at the current indentation.
     fn lines(&mut self, tokens: &[Token], body: Body) {
         let mut start = 0;
@@ -166,12 +185,11 @@ impl Printer {
         let Some(Token::Group(group)) = tokens.last() else {
             return;
         };
-        if let Some(comment) = doc_comment(&group.tokens, inner) {
-            self.out.push_str(&comment);
+        if push_doc_comment(&mut self.out, group.tokens(self.all), inner) {
             return;
         }
         self.out.push_str(if inner { "#![" } else { "#[" });
-        self.inline(&group.tokens, &mut Line::default());
+        self.inline(group.tokens(self.all), &mut Line::default());
         self.out.push(']');
     }
 
@@ -204,7 +222,7 @@ impl Printer {
                 Token::Punct(..) => {
                     let len = operator_len(tokens, index).max(1);
                     let text = operator_text(&tokens[index..index + len]);
-                    self.operator(text.as_str(), line);
+                    self.operator(text.as_bytes(), line);
                     index += len;
                 }
                 Token::Group(group) => {
@@ -224,13 +242,17 @@ impl Printer {
             return;
         }
         let column = self.column();
-        let text = self.scratch(|printer| {
-            printer.measuring = true;
-            printer.inline(tokens, &mut Line::default());
-            printer.measuring = false;
-        });
-        let width = text.find('\n').unwrap_or(text.len());
-        if column + width <= MAX_WIDTH {
+        let budget = MAX_WIDTH.saturating_sub(column);
+        // What surely fits is not printed as a trial first.
+        let fits = width_bound(self.all, tokens, budget) <= budget || {
+            let start = self.trial(|printer| {
+                printer.measuring = true;
+                printer.inline(tokens, &mut Line::default());
+                printer.measuring = false;
+            });
+            column + self.take_back(start) <= MAX_WIDTH
+        };
+        if fits {
             self.inline(tokens, &mut Line::default());
             return;
         }
@@ -288,13 +310,13 @@ impl Printer {
         line.paren_touches = matches!(word, "pub" | "fn");
     }
 
-    fn operator(&mut self, text: &str, line: &mut Line) {
+    fn operator(&mut self, text: &[u8], line: &mut Line) {
         let prev = line.prev;
         let operand = prev == Prev::Operand;
         let generic_word = line.generic_word;
         let after_hash = line.hash;
         let spacing = match text {
-            "<" if generic_word || !operand => {
+            b"<" if generic_word || !operand => {
                 if prev == Prev::Keyword && line.impl_generics.is_none() {
                     line.impl_generics = Some(line.depth);
                 }
@@ -304,7 +326,7 @@ impl Printer {
                     after: Prev::Tight,
                 }
             }
-            ">" | ">>" if line.depth >= text.len() => {
+            b">" | b">>" if line.depth >= text.len() => {
                 line.depth -= text.len();
                 let after = if line.impl_generics == Some(line.depth) {
                     line.impl_generics = None;
@@ -317,43 +339,44 @@ impl Printer {
                     after,
                 }
             }
-            "|" if line.closure_params => {
+            b"|" if line.closure_params => {
                 line.closure_params = false;
                 OperatorSpacing {
                     space_before: false,
                     after: Prev::Spaced,
                 }
             }
-            "|" if !operand => {
+            b"|" if !operand => {
                 line.closure_params = true;
                 spacing::operator(text, prev, true)
             }
-            "||" if !operand => OperatorSpacing {
+            b"||" if !operand => OperatorSpacing {
                 space_before: matches!(prev, Prev::Keyword | Prev::Spaced),
                 after: Prev::Spaced,
             },
             // `?Sized`.
-            "?" if !operand => OperatorSpacing {
+            b"?" if !operand => OperatorSpacing {
                 space_before: matches!(prev, Prev::Keyword | Prev::Spaced),
                 after: Prev::Tight,
             },
             // A macro's `!` touches its name and its arguments.
-            "!" if operand => OperatorSpacing {
+            b"!" if operand => OperatorSpacing {
                 space_before: false,
                 after: Prev::Tight,
             },
-            "&" | "&&" | "*" | "-" | "!" => spacing::operator(text, prev, !operand),
+            b"&" | b"&&" | b"*" | b"-" | b"!" => spacing::operator(text, prev, !operand),
             _ => spacing::operator(text, prev, false),
         };
         if spacing.space_before {
             self.out.push(' ');
         }
-        self.out.push_str(text);
+        // ASCII, a byte a character.
+        self.out.extend(text.iter().copied().map(char::from));
         line.after(spacing.after);
-        line.generic_word = text == "::";
-        line.bang = text == "!" && operand;
-        line.hash = text == "#" || (text == "!" && after_hash);
-        if text == "=>" {
+        line.generic_word = text == b"::";
+        line.bang = text == b"!" && operand;
+        line.hash = text == b"#" || (text == b"!" && after_hash);
+        if text == b"=>" {
             line.control = None;
         }
     }
@@ -361,7 +384,7 @@ impl Printer {
     fn group(&mut self, group: &Group, rest: &[Token], line: &mut Line) {
         match group.delimiter {
             Delimiter::None => {
-                self.inline(&group.tokens, line);
+                self.inline(group.tokens(self.all), line);
                 return;
             }
             Delimiter::Brace => {
@@ -401,7 +424,7 @@ impl Printer {
     }
 
     fn brace(&mut self, group: &Group, kind: Brace) {
-        let tokens = &group.tokens;
+        let tokens = group.tokens(self.all);
         if tokens.is_empty() {
             self.out.push_str("{}");
             return;
@@ -419,15 +442,16 @@ impl Printer {
                     && !is_punct(tokens.last(), ',')
                 {
                     let column = self.column();
-                    let text = self.scratch(|printer| {
+                    let start = self.trial(|printer| {
                         printer.out.push_str("{ ");
                         printer.inline(tokens, &mut Line::default());
                         printer.out.push_str(" }");
                     });
+                    let text = &self.out[start..];
                     if column + text.len() <= MAX_WIDTH && !text.contains('\n') {
-                        self.out.push_str(&text);
                         return;
                     }
+                    self.out.truncate(start);
                 }
                 self.block(tokens, Body::Fields);
             }
@@ -461,33 +485,31 @@ impl Printer {
         } else {
             ('[', ']')
         };
-        let tokens = &group.tokens;
+        let tokens = group.tokens(self.all);
         let call = list == List::Call && group.delimiter == Delimiter::Parenthesis;
         // An element with attributes (`#[cfg]`) is laid out as an entry, on lines of its own.
         let attributes = attribute_at(tokens).is_some();
-        let breakable = !self.measuring
-            && !attribute
-            && !tokens.is_empty()
-            && (call || attributes || has_top_level(tokens, ','))
-            && !has_top_level(tokens, ';');
+        let breakable = !self.measuring && !attribute && !tokens.is_empty() && {
+            let (comma, semicolon) = top_level_separators(tokens);
+            (call || attributes || comma) && !semicolon
+        };
         let fits = !breakable
             || !attributes && {
                 // Measured with nothing in it broken: if the group does not fit whole on the
                 // line, it is the one broken, not a list inside it.
                 let column = self.column();
-                let text = self.scratch(|printer| {
-                    printer.measuring = true;
-                    printer.out.push(open);
-                    printer.inline(tokens, &mut Line::default());
-                    printer.out.push(close);
-                    printer.measuring = false;
-                });
-                match text.find('\n') {
-                    Some(first_line) => column + first_line <= MAX_WIDTH,
-                    None => {
-                        column + text.len() <= MAX_WIDTH
-                            && column + text.len() + self.tail_width(rest) <= MAX_WIDTH
-                    }
+                self.surely_fits(tokens, rest, column) || {
+                    let start = self.trial(|printer| {
+                        printer.measuring = true;
+                        printer.out.push(open);
+                        printer.inline(tokens, &mut Line::default());
+                        printer.out.push(close);
+                        printer.measuring = false;
+                    });
+                    let one_line = !self.out[start..].contains('\n');
+                    let width = self.take_back(start);
+                    column + width <= MAX_WIDTH
+                        && (!one_line || column + width + self.tail_width(rest) <= MAX_WIDTH)
                 }
             };
         if fits {
@@ -524,22 +546,8 @@ impl Printer {
     /// How wide what follows a group on its line is: up to the end of the statement, the
     /// next comma (not one inside generics), or the opening of a block.
     fn tail_width(&mut self, rest: &[Token]) -> usize {
-        let mut angles = Angles::default();
-        let mut index = 0;
-        let mut end_width = 0;
-        while index < rest.len() {
-            match &rest[index] {
-                Token::Punct(';', _) => end_width = 1,
-                Token::Punct(',', _) if angles.depth == 0 => end_width = 1,
-                Token::Group(group) if group.delimiter == Delimiter::Brace => end_width = 2,
-                _ => {}
-            }
-            if end_width > 0 {
-                break;
-            }
-            index += angles.step(rest, index);
-        }
-        let text = self.scratch(|printer| {
+        let (index, end_width) = tail_end(rest);
+        let start = self.trial(|printer| {
             printer.measuring = true;
             let mut line = Line {
                 prev: Prev::Operand,
@@ -548,7 +556,21 @@ impl Printer {
             printer.inline(&rest[..index], &mut line);
             printer.measuring = false;
         });
-        text.find('\n').unwrap_or(text.len()) + end_width
+        self.take_back(start) + end_width
+    }
+
+    /// Whether a group holding `tokens`, at `column` and followed by `rest`, surely fits on
+    /// the line, by an upper bound of its width (and of what follows it on the line): what
+    /// the trial in `delimited` would find then.
+    fn surely_fits(&self, tokens: &[Token], rest: &[Token], column: usize) -> bool {
+        let budget = MAX_WIDTH.saturating_sub(column);
+        let group = 2 + width_bound(self.all, tokens, budget);
+        group <= budget && {
+            let (index, end_width) = tail_end(rest);
+            let left = budget - group;
+            end_width <= left
+                && width_bound(self.all, &rest[..index], left - end_width) <= left - end_width
+        }
     }
 
     fn push_indent(&mut self) {
@@ -561,25 +583,54 @@ impl Printer {
     fn column(&self) -> usize {
         match self.out.rfind('\n') {
             Some(newline) => self.out.len() - newline - 1,
-            None => self.column_offset + self.out.len(),
+            None => self.out.len(),
         }
     }
 
     /// Whether a measurement has seen all it needs: the first line ended, or it is past the
     /// width already. Measuring stops there, so it costs a line, not a whole group.
-    fn measured_enough(&self) -> bool {
-        self.measuring
-            && (self.column_offset + self.out.len() > MAX_WIDTH || self.out.contains('\n'))
+    fn measured_enough(&mut self) -> bool {
+        if !self.measuring {
+            return false;
+        }
+        if self.trial.column + self.out.len().saturating_sub(self.trial.start) > MAX_WIDTH {
+            return true;
+        }
+        // Only what was printed since the last look can hold a new line break.
+        let from = self.trial.scanned.max(self.trial.start).min(self.out.len());
+        if self.out.as_bytes()[from..].contains(&b'\n') {
+            return true;
+        }
+        self.trial.scanned = self.out.len();
+        false
     }
 
-    /// What `render` prints from the current column, kept apart from the output.
-    fn scratch(&mut self, render: impl FnOnce(&mut Printer)) -> String {
+    /// Prints what `render` prints at the end of the output, as a trial: returns where its
+    /// text starts, for the caller to look at and then keep or take back. Printing in place
+    /// rather than into a string of its own allocates nothing.
+    fn trial(&mut self, render: impl FnOnce(&mut Self)) -> usize {
+        let start = self.out.len();
         let column = self.column();
-        let out = std::mem::take(&mut self.out);
-        let offset = std::mem::replace(&mut self.column_offset, column);
+        let outer = std::mem::replace(
+            &mut self.trial,
+            Trial {
+                start,
+                column,
+                scanned: start,
+            },
+        );
         render(self);
-        self.column_offset = offset;
-        std::mem::replace(&mut self.out, out)
+        self.trial = outer;
+        start
+    }
+
+    /// Takes a trial's text (from `start`) back out of the output; returns the width of its
+    /// first line.
+    fn take_back(&mut self, start: usize) -> usize {
+        let text = &self.out[start..];
+        let width = text.find('\n').unwrap_or(text.len());
+        self.out.truncate(start);
+        width
     }
 }
 
@@ -594,6 +645,47 @@ impl Line {
         self.bang = false;
         self.hash = false;
     }
+}
+
+/// Where what follows a group on its line ends in `rest` (see [`Printer::tail_width`]), and
+/// the width of the end (`;`, `,` or ` {`).
+fn tail_end(rest: &[Token]) -> (usize, usize) {
+    let mut angles = Angles::default();
+    let mut index = 0;
+    while index < rest.len() {
+        let end_width = match &rest[index] {
+            Token::Punct(';', _) => 1,
+            Token::Punct(',', _) if angles.depth == 0 => 1,
+            Token::Group(group) if group.delimiter == Delimiter::Brace => 2,
+            _ => 0,
+        };
+        if end_width > 0 {
+            return (index, end_width);
+        }
+        index += angles.step(rest, index);
+    }
+    (rest.len(), 0)
+}
+
+/// An upper bound of the width of `tokens` printed on one line with nothing broken (or of
+/// its first line), counted only until it passes `limit`: a name or literal with a space
+/// before it, punctuation with one, a group's delimiters with a space before and the spaces
+/// inside a struct literal's braces. Cheaper than printing them as a trial.
+fn width_bound(all: &[Token], tokens: &[Token], limit: usize) -> usize {
+    let mut width = 0;
+    for token in tokens {
+        width += match token {
+            Token::Ident(text) | Token::Literal(text) => text.len() + 1,
+            Token::Punct(..) => 2,
+            Token::Group(group) => {
+                5 + width_bound(all, group.tokens(all), limit.saturating_sub(width + 5))
+            }
+        };
+        if width > limit {
+            break;
+        }
+    }
+    width
 }
 
 /// Where the entry starting at `start` ends (exclusive).
@@ -642,7 +734,7 @@ fn method_calls(tokens: &[Token]) -> Vec<usize> {
         let len = operator_len(tokens, index);
         if len == 1 && is_punct(tokens.get(index), '.') {
             if let Some(Token::Ident(name)) = tokens.get(index + 1) {
-                if name == "await"
+                if *name == "await"
                     || is_group(tokens.get(index + 2), Delimiter::Parenthesis)
                     || is_punct(tokens.get(index + 2), ':')
                 {
@@ -659,7 +751,7 @@ fn method_calls(tokens: &[Token]) -> Vec<usize> {
 /// than a new one starting (with a name, a literal, a group or a prefix operator).
 fn continues_after_block(next: Option<&Token>) -> bool {
     match next {
-        Some(Token::Ident(ident)) => ident == "else" || ident == "as",
+        Some(Token::Ident(ident)) => *ident == "else" || *ident == "as",
         Some(Token::Punct(ch, _)) => {
             !matches!(ch, '*' | '&' | '!' | '-' | '#' | ':' | '<' | '|' | '\'')
         }
@@ -689,7 +781,7 @@ fn header(tokens: &[Token]) -> Option<Brace> {
             return None;
         };
         index += 1;
-        match ident.as_str() {
+        match *ident {
             "pub" => {
                 if is_group(tokens.get(index), Delimiter::Parenthesis) {
                     index += 1;
@@ -714,6 +806,10 @@ fn header(tokens: &[Token]) -> Option<Brace> {
 mod tests {
     use super::*;
     use quote::quote;
+
+    fn print(tokens: TokenStream) -> String {
+        super::print(&mut Tree::default(), tokens)
+    }
 
     #[test]
     fn items_fields_and_docs_go_one_per_line() {
@@ -866,6 +962,20 @@ fn a_function_with_a_long_name(
 ) -> Result<Vec<SomeVeryLongTypeName>, some::module::path::Error> {}
 "#
         );
+    }
+
+    #[test]
+    fn the_width_bound_is_never_below_the_width() {
+        let tree = Tree::new(quote! { f(a, b::C<'a>) });
+        let tokens = tree.tokens();
+        // `f` 2, the group 5 + `a` 2, `,` 2, `b` 2, `::` 4, `C` 2, `<` 2, `'a` 4, `>` 2.
+        assert_eq!(width_bound(tokens.all(), tokens.top(), MAX_WIDTH), 27);
+        assert_eq!("f(a, b::C<'a>)".len(), 14);
+        // Counting stops once past the limit: after `f`, before the group.
+        assert_eq!(width_bound(tokens.all(), tokens.top(), 1), 2);
+        let tree = Tree::new(quote! { a b c d });
+        let tokens = tree.tokens();
+        assert_eq!(width_bound(tokens.all(), tokens.top(), 3), 4);
     }
 
     #[test]

@@ -11,7 +11,7 @@
 //! `///` comment in the emitters' source.
 
 use super::doc::string_value;
-use super::printer::print;
+use super::format_piece as print;
 use crate::Builder;
 use proc_macro2::{Delimiter, Literal, Spacing, TokenStream, TokenTree};
 use std::path::{Path, PathBuf};

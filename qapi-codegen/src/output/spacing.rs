@@ -52,25 +52,25 @@ pub struct OperatorSpacing {
 
 /// Spacing of the operators that only take one form (the context-dependent ones, `<`, `>`,
 /// `|`, `&`, `*`, `-`, `!`, are decided by the printer and passed here as `prefix`).
-pub fn operator(text: &str, prev: Prev, prefix: bool) -> OperatorSpacing {
+pub fn operator(text: &[u8], prev: Prev, prefix: bool) -> OperatorSpacing {
     let tight_after = |space_before| OperatorSpacing {
         space_before,
         after: Prev::Tight,
     };
     match text {
-        "," | ";" | ":" => OperatorSpacing {
+        b"," | b";" | b":" => OperatorSpacing {
             space_before: false,
             after: Prev::Spaced,
         },
-        "." => tight_after(false),
-        "?" => OperatorSpacing {
+        b"." => tight_after(false),
+        b"?" => OperatorSpacing {
             space_before: false,
             after: Prev::Operand,
         },
         // `::x` and `..x` touch what they begin, and after an operand they touch it too
         // (`a::b`, `0..n`).
-        "::" | ".." | "..=" => tight_after(matches!(prev, Prev::Keyword | Prev::Spaced)),
-        "#" => tight_after(space_before_word(prev)),
+        b"::" | b".." | b"..=" => tight_after(matches!(prev, Prev::Keyword | Prev::Spaced)),
+        b"#" => tight_after(space_before_word(prev)),
         _ if prefix => tight_after(matches!(prev, Prev::Keyword | Prev::Spaced)),
         _ => OperatorSpacing {
             space_before: prev != Prev::Start,
@@ -85,17 +85,17 @@ mod tests {
 
     #[test]
     fn binary_operators_have_spaces_and_prefixes_touch() {
-        let binary = operator("==", Prev::Operand, false);
+        let binary = operator(b"==", Prev::Operand, false);
         assert!(binary.space_before);
         assert_eq!(binary.after, Prev::Spaced);
-        let prefix = operator("&", Prev::Spaced, true);
+        let prefix = operator(b"&", Prev::Spaced, true);
         assert!(prefix.space_before);
         assert_eq!(prefix.after, Prev::Tight);
-        assert!(!operator("&", Prev::Start, true).space_before);
-        assert!(!operator("::", Prev::Operand, false).space_before);
-        assert!(operator("::", Prev::Keyword, false).space_before);
-        assert!(!operator("?", Prev::Operand, false).space_before);
-        assert!(!operator(",", Prev::Operand, false).space_before);
+        assert!(!operator(b"&", Prev::Start, true).space_before);
+        assert!(!operator(b"::", Prev::Operand, false).space_before);
+        assert!(operator(b"::", Prev::Keyword, false).space_before);
+        assert!(!operator(b"?", Prev::Operand, false).space_before);
+        assert!(!operator(b",", Prev::Operand, false).space_before);
     }
 
     #[test]

@@ -62,15 +62,16 @@ pub fn operator_len(tokens: &[Token], index: usize) -> usize {
     len
 }
 
-/// An operator's text, such as `::` or `=>`, kept without an allocation.
+/// An operator's text, such as `::` or `=>`, kept without an allocation. It is ASCII,
+/// and matched as bytes: as a `str` it would be checked to be UTF-8 at every operator.
 pub struct OperatorText {
     bytes: [u8; 4],
     len: usize,
 }
 
 impl OperatorText {
-    pub fn as_str(&self) -> &str {
-        std::str::from_utf8(&self.bytes[..self.len]).unwrap_or("")
+    pub fn as_bytes(&self) -> &[u8] {
+        &self.bytes[..self.len]
     }
 }
 
@@ -109,7 +110,8 @@ pub fn is_group(token: Option<&Token>, delimiter: Delimiter) -> bool {
 pub fn generic_after_word(word: &str, declared: bool) -> bool {
     declared
         || word
-            .trim_start_matches("r#")
+            .strip_prefix("r#")
+            .unwrap_or(word)
             .starts_with(|ch: char| ch.is_ascii_uppercase())
 }
 
@@ -135,12 +137,10 @@ impl Angles {
             Token::Ident(word) => {
                 let keyword = is_keyword(word);
                 self.generic_word = !keyword && generic_after_word(word, self.declaring)
-                    || word == "impl"
-                    || word == "for";
-                self.declaring = matches!(
-                    word.as_str(),
-                    "fn" | "struct" | "enum" | "union" | "trait" | "type"
-                );
+                    || *word == "impl"
+                    || *word == "for";
+                self.declaring =
+                    matches!(*word, "fn" | "struct" | "enum" | "union" | "trait" | "type");
                 self.operand = !keyword;
                 1
             }
@@ -165,24 +165,24 @@ impl Angles {
             Token::Punct(..) => {
                 let len = operator_len(tokens, index).max(1);
                 let text = operator_text(&tokens[index..index + len]);
-                let text = text.as_str();
+                let text = text.as_bytes();
                 let was_operand = self.operand;
                 let was_generic_word = self.generic_word;
                 self.operand = false;
                 self.generic_word = false;
                 self.declaring = false;
                 match text {
-                    "<" if was_generic_word || !was_operand => self.depth += 1,
-                    ">" if self.depth > 0 => {
+                    b"<" if was_generic_word || !was_operand => self.depth += 1,
+                    b">" if self.depth > 0 => {
                         self.depth -= 1;
                         self.operand = true;
                     }
-                    ">>" if self.depth > 1 => {
+                    b">>" if self.depth > 1 => {
                         self.depth -= 2;
                         self.operand = true;
                     }
-                    "::" => self.generic_word = true,
-                    "?" => self.operand = true,
+                    b"::" => self.generic_word = true,
+                    b"?" => self.operand = true,
                     _ => {}
                 }
                 len
@@ -193,7 +193,7 @@ impl Angles {
 
 /// Splits a list at its top-level commas (not those inside `<…>`), each part keeping its
 /// comma.
-pub fn split_at_commas(tokens: &[Token]) -> Vec<&[Token]> {
+pub fn split_at_commas<'s, 't>(tokens: &'s [Token<'t>]) -> Vec<&'s [Token<'t>]> {
     let mut parts = Vec::new();
     let mut angles = Angles::default();
     let mut start = 0;
@@ -212,27 +212,33 @@ pub fn split_at_commas(tokens: &[Token]) -> Vec<&[Token]> {
     parts
 }
 
-/// Whether a list has a comma or a `;` at its top level.
-pub fn has_top_level(tokens: &[Token], ch: char) -> bool {
+/// Whether a list has a comma, and whether it has a `;`, at its top level (not inside
+/// `<…>`), in one walk. The walk stops at the first `;`.
+pub fn top_level_separators(tokens: &[Token]) -> (bool, bool) {
     let mut angles = Angles::default();
+    let mut comma = false;
     let mut index = 0;
     while index < tokens.len() {
-        if angles.depth == 0 && is_punct(tokens.get(index), ch) {
-            return true;
+        if angles.depth == 0 {
+            match tokens[index] {
+                Token::Punct(',', _) => comma = true,
+                Token::Punct(';', _) => return (comma, true),
+                _ => {}
+            }
         }
         index += angles.step(tokens, index);
     }
-    false
+    (comma, false)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::output::tree::tree as list;
+    use crate::output::tree::Tree;
     use quote::quote;
 
     /// The tokens as proc_macro2 shows them: spaced, but after joint punctuation.
-    fn text(tokens: &[Token]) -> String {
+    fn text(all: &[Token], tokens: &[Token]) -> String {
         let mut text = String::new();
         let mut joint = true;
         for token in tokens {
@@ -254,7 +260,7 @@ mod tests {
                         Delimiter::None => ("", ""),
                     };
                     text.push_str(open);
-                    text.push_str(&self::text(&group.tokens));
+                    text.push_str(&self::text(all, group.tokens(all)));
                     text.push_str(close);
                 }
             }
@@ -262,15 +268,16 @@ mod tests {
         text
     }
 
-    fn texts(parts: Vec<&[Token]>) -> Vec<String> {
-        parts.into_iter().map(text).collect()
+    fn texts(all: &[Token], parts: Vec<&[Token]>) -> Vec<String> {
+        parts.into_iter().map(|part| text(all, part)).collect()
     }
 
     #[test]
     fn commas_inside_generics_do_not_split() {
-        let tokens = list(quote! { a: Result<A, B>, b: Vec<(C, D)>, c: x < y, d: e > f });
+        let tree = Tree::new(quote! { a: Result<A, B>, b: Vec<(C, D)>, c: x < y, d: e > f });
+        let tokens = tree.tokens();
         assert_eq!(
-            texts(split_at_commas(&tokens)),
+            texts(tokens.all(), split_at_commas(tokens.top())),
             [
                 "a : Result < A , B > ,",
                 "b : Vec < (C , D) > ,",
@@ -282,21 +289,23 @@ mod tests {
 
     #[test]
     fn arrows_and_turbofish_are_not_angles() {
-        let tokens = list(quote! { A => f::<X, Y>(), B -> C, D });
+        let tree = Tree::new(quote! { A => f::<X, Y>(), B -> C, D });
+        let tokens = tree.tokens();
         assert_eq!(
-            texts(split_at_commas(&tokens)),
+            texts(tokens.all(), split_at_commas(tokens.top())),
             ["A => f :: < X , Y > () ,", "B -> C ,", "D"]
         );
     }
 
     #[test]
     fn operators_are_runs_of_joint_punctuation() {
-        let tokens = list(quote! { :: -> &'a >> > });
-        assert_eq!(operator_len(&tokens, 0), 2);
-        assert_eq!(operator_len(&tokens, 2), 2);
-        assert_eq!(operator_len(&tokens, 4), 1);
-        assert_eq!(operator_len(&tokens, 5), 0);
-        assert_eq!(operator_len(&tokens, 7), 2);
-        assert_eq!(operator_len(&tokens, 9), 1);
+        let tree = Tree::new(quote! { :: -> &'a >> > });
+        let tokens = tree.tokens();
+        assert_eq!(operator_len(tokens.top(), 0), 2);
+        assert_eq!(operator_len(tokens.top(), 2), 2);
+        assert_eq!(operator_len(tokens.top(), 4), 1);
+        assert_eq!(operator_len(tokens.top(), 5), 0);
+        assert_eq!(operator_len(tokens.top(), 7), 2);
+        assert_eq!(operator_len(tokens.top(), 9), 1);
     }
 }
