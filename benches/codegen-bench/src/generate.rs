@@ -18,9 +18,12 @@ pub struct Row {
     pub schema: String,
     /// qapi-codegen, parse + validate only (`qapi_parser::check_file`).
     pub ours_check: Duration,
-    /// qapi-codegen, the whole pipeline.
+    /// qapi-codegen, the whole pipeline, with the Builder's defaults.
     pub ours: Duration,
     pub ours_bytes: usize,
+    /// qapi-codegen, the whole pipeline, generating what qapi-rs generates: types, client
+    /// stubs and events, without the server side (`dispatch(false)`).
+    pub ours_client: Duration,
     /// The crates.io generator, or why it could not generate this schema.
     pub theirs: Result<Duration, String>,
     pub theirs_bytes: usize,
@@ -67,6 +70,7 @@ pub fn run(schemas: &[(String, PathBuf)], runs: usize) -> Result<Vec<Row>> {
 
         let mut check_times = Vec::new();
         let mut times = Vec::new();
+        let mut client_times = Vec::new();
         let mut ours_bytes = 0;
         for _ in 0..runs {
             // Interleaved with the other generator so that load changes affect both alike.
@@ -84,6 +88,14 @@ pub fn run(schemas: &[(String, PathBuf)], runs: usize) -> Result<Vec<Row>> {
             std::fs::write(&ours_out, &text)?;
             times.push(start.elapsed());
             ours_bytes = text.len();
+
+            let start = Instant::now();
+            let text = qapi_codegen::Builder::new(&schema)
+                .dispatch(false)
+                .generate_to_string()
+                .map_err(|error| anyhow::anyhow!("{error:?}"))?;
+            std::fs::write(&ours_out, &text)?;
+            client_times.push(start.elapsed());
         }
         let theirs = run_driver(&driver, dir, &theirs_out, runs)?;
         let theirs_bytes = std::fs::metadata(&theirs_out).map_or(0, |m| m.len() as usize);
@@ -92,6 +104,7 @@ pub fn run(schemas: &[(String, PathBuf)], runs: usize) -> Result<Vec<Row>> {
             ours_check: median(&mut check_times),
             ours: median(&mut times),
             ours_bytes,
+            ours_client: median(&mut client_times),
             theirs,
             theirs_bytes,
         });
