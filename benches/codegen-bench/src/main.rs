@@ -22,65 +22,65 @@
 //!
 //! # Results
 //!
-//! Run on 2026-12-02 on the project's sandbox (2 cores, nothing else running, Rust 1.95) with
-//! `cargo run --release -p codegen-bench -- all`, after generation was split into pieces
-//! formatted on every core:
+//! Run on 2026-12-02 on the project's sandbox (2 cores, Rust 1.95, no other build running but
+//! a shared host: repeated runs differ by up to 30% in absolute figures, less in ratios), after
+//! generation moved to our own token printer, the generated code to `qapi_runtime::__private`,
+//! and the parser to lexing comments in Rust. Each table comes from one run of
+//! `cargo run --release -p codegen-bench -- generate | decode | compile`.
 //!
 //! ### (a) schema → Rust, median of 5 runs
 //!
-//! | schema | qapi-codegen: parse + validate | qapi-codegen: whole pipeline | output | qapi-rs codegen 0.11.3 | output | qapi-codegen / qapi-rs |
-//! | --- | ---: | ---: | ---: | ---: | ---: | ---: |
-//! | QMP 10.0.2 | 25.6 ms | 268.9 ms | 4829 KiB | 39.7 ms | 717 KiB | 6.77× |
-//! | QMP 9.1 (qapi-qmp's) | 25.5 ms | 257.8 ms | 4749 KiB | 37.4 ms | 705 KiB | 6.90× |
+//! | schema | qapi-codegen: parse + validate | qapi-codegen: whole pipeline | output | without server side | qapi-rs codegen 0.11.3 | output | qapi-codegen / qapi-rs | without server side / qapi-rs |
+//! | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |
+//! | QMP 10.0.2 | 31.7 ms | 149.2 ms | 3655 KiB | 132.1 ms | 49.7 ms | 717 KiB | 3.00× | 2.66× |
+//! | QMP 9.1 (qapi-qmp's) | 30.8 ms | 119.2 ms | 3595 KiB | 116.3 ms | 48.1 ms | 705 KiB | 2.48× | 2.42× |
 //!
-//! qapi-codegen writes 6.7 times as much code (hand-written serde impls, rustdoc from the QAPI
-//! docs, the server trait, dispatch and both clients) and lays it out as readable Rust; qapi-rs
-//! writes unformatted `#[derive]` structs as it parses and validates nothing. (The figures above
-//! were taken when the layout was syn + prettyplease, then most of the pipeline: about 2.5 G of
-//! the 4.5 G instructions. qapi-codegen now prints the tokens with its own printer, with no
-//! parse; building the tokens and printing them are spread over the cores.) QEMU's
-//! Python generator was not measured (see above); the figure of about 1 s for it is
-//! context only.
+//! qapi-codegen writes five times as much code (hand-written serde impls, rustdoc from the QAPI
+//! docs, dispatch and both clients) and lays it out as readable Rust; qapi-rs writes
+//! unformatted `#[derive]` structs as it parses, and validates nothing. "Without server side"
+//! is `Builder::dispatch(false)`: types, client stubs and events, what qapi-rs generates.
+//! Earlier the same day, with syn + prettyplease laying out the tokens, the whole pipeline took
+//! 268.9 ms against 39.7 ms (6.77×). Where the time goes now (single thread, QMP 10.0.2):
+//! parse + validate about 20–30 ms, building the tokens with `quote` about 100 ms, laying them
+//! out about 75 ms, of which about 45 ms is freeing the tokens; a quarter of all cycles is
+//! malloc and free. QEMU's Python generator was not measured (see above); the figure
+//! of about 1 s for it is context only.
 //!
 //! ### (b) cold release compile time, seconds
 //!
 //! | crate | cold, with deps | crate alone | of which build script | of which library |
 //! | --- | ---: | ---: | ---: | ---: |
-//! | qmp-schema | 31.8 | 13.9 | 1.1 | 12.7 |
-//! | qapi-qmp | 28.6 | 22.4 | 0.4 | 22.0 |
-//! | qga-schema | 18.7 | 0.7 | 0.2 | 0.4 |
-//! | qapi-qga | 9.1 | 1.8 | 0.3 | 1.5 |
+//! | qmp-schema | 36.7 | 11.6 | 0.8 | 10.7 |
+//! | qapi-qmp | 37.6 | 27.9 | 0.4 | 27.4 |
+//! | qga-schema | 24.5 | 0.8 | 0.3 | 0.5 |
+//! | qapi-qga | 10.7 | 2.3 | 0.4 | 1.9 |
 //!
 //! | ours / qapi-rs | crate alone | library |
 //! | --- | ---: | ---: |
-//! | qmp-schema / qapi-qmp | 0.62× | 0.58× |
-//! | qga-schema / qapi-qga | 0.39× | 0.29× |
+//! | qmp-schema / qapi-qmp | 0.41× | 0.39× |
+//! | qga-schema / qapi-qga | 0.34× | 0.24× |
 //!
-//! (Measured with `-- compile` after qmp-schema's server side moved behind its `server`
-//! feature; qapi-qmp has no server side either. With it, the QMP library took 14.9 s, 0.60×.)
-//!
-//! "Cold, with deps" differs in what is built (our side compiles pest and syn for qapi-codegen,
-//! and prettyplease when these figures were taken; theirs syn and serde_derive) and is disturbed
-//! by other work on the shared cores:
-//! context only. The comparison is "crate alone". qapi-qmp and qapi-qga build QEMU 9.1's QMP and
-//! their own QGA schema, ours QEMU 10.0.2's QMP and the seed.
+//! Before the generated code called `qapi_runtime::__private`, qmp-schema took 0.62× of
+//! qapi-qmp. Most of its machine code came from `Event::decode`, a non-generic function that
+//! compiled every event's decoder in the bindings crate; it and the enums' `From<&str>` are now
+//! `#[inline]`, so, like generic code, they are compiled in the crate that calls them, and only
+//! what it calls. "Cold, with deps" differs in what is built (our side compiles pest and syn
+//! for qapi-codegen, theirs syn and serde_derive) and is context only. qapi-qmp and qapi-qga
+//! build QEMU 9.1's QMP and their own QGA schema, ours QEMU 10.0.2's QMP and the seed.
 //!
 //! ### (c) decode throughput of qemu-ga 7.2 replies, MB/s, fastest of 60 samples
 //!
 //! | reply | bytes | generated | serde_derive | Value | generated / derive | generated / Value |
 //! | --- | ---: | ---: | ---: | ---: | ---: | ---: |
-//! | guest-network-get-interfaces | 931 | 706 | 716 | 174 | 0.99× | 4.07× |
-//! | guest-get-fsinfo | 263 | 600 | 597 | 166 | 1.01× | 3.62× |
-//! | guest-info | 3219 | 704 | 772 | 183 | 0.91× | 3.84× |
-//! | guest-get-memory-blocks | 11034 | 921 | 912 | 151 | 1.01× | 6.10× |
+//! | guest-network-get-interfaces | 931 | 752 | 745 | 180 | 1.01× | 4.17× |
+//! | guest-get-fsinfo | 263 | 572 | 584 | 155 | 0.98× | 3.68× |
+//! | guest-info | 3219 | 861 | 826 | 270 | 1.04× | 3.18× |
+//! | guest-get-memory-blocks | 11034 | 949 | 938 | 222 | 1.01× | 4.28× |
 //!
-//! On a loaded machine, three runs in a row gave generated / derive of 0.94–0.97× for guest-info and
-//! guest-network-get-interfaces and 0.97–1.02× for the other two. `Value` is an `IndexMap`
-//! here (the workspace enables serde_json's `preserve_order`). A profile (`perf record` of
-//! `codegen-bench decode`) shows both typed decoders fully inlined into serde_json's
-//! `deserialize_struct`, their time spent in serde_json's string and number parsing; `#[inline]`
-//! on the generated `FromKey::from_key` (the one non-generic function of a decode) was tried and
-//! changed nothing measurable.
+//! A second run gave 1.00×, 0.97×, 1.04× and 1.01×. guest-get-fsinfo stays 2–3% behind: its
+//! enum member keeps an unknown value as `Other(String)` (the derive equivalent drops it with
+//! `#[serde(other)]`), which makes each element larger. `Value` is an `IndexMap` here (the
+//! workspace enables serde_json's `preserve_order`).
 
 mod compile;
 mod decode;
