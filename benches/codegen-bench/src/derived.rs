@@ -1,7 +1,8 @@
 //! The serde_derive equivalents of the seed types the decode benchmark reads: the same members,
 //! the same Rust types, optional members as `Option`, members unknown to the seed ignored (serde's
-//! default, as the generated impls do). An enum value outside the schema becomes `Other` here
-//! (the generated enums keep its text in `Other(String)`); the captures hold none.
+//! default, as the generated impls do). An enum value outside the schema is kept as its text in
+//! `Other(String)`, an untagged variant, as the generated enums keep it (the captures hold
+//! none, but the variant makes the enum, and whatever holds it, as large as the generated one).
 
 use serde::{Deserialize, Serialize};
 
@@ -24,8 +25,8 @@ pub struct GuestAgentInfo {
 pub enum GuestIpAddressType {
     Ipv4,
     Ipv6,
-    #[serde(other)]
-    Other,
+    #[serde(untagged)]
+    Other(String),
 }
 
 #[derive(Debug, Deserialize, Serialize)]
@@ -76,8 +77,8 @@ pub enum GuestDiskBusType {
     Mmc,
     Virtual,
     FileBackedVirtual,
-    #[serde(other)]
-    Other,
+    #[serde(untagged)]
+    Other(String),
 }
 
 #[derive(Debug, Deserialize, Serialize)]

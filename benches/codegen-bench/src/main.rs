@@ -72,15 +72,20 @@
 //!
 //! | reply | bytes | generated | serde_derive | Value | generated / derive | generated / Value |
 //! | --- | ---: | ---: | ---: | ---: | ---: | ---: |
-//! | guest-network-get-interfaces | 931 | 752 | 745 | 180 | 1.01× | 4.17× |
-//! | guest-get-fsinfo | 263 | 572 | 584 | 155 | 0.98× | 3.68× |
-//! | guest-info | 3219 | 861 | 826 | 270 | 1.04× | 3.18× |
-//! | guest-get-memory-blocks | 11034 | 949 | 938 | 222 | 1.01× | 4.28× |
+//! | guest-network-get-interfaces | 931 | 777 | 730 | 190 | 1.06× | 4.09× |
+//! | guest-get-fsinfo | 263 | 600 | 594 | 166 | 1.01× | 3.62× |
+//! | guest-info | 3219 | 833 | 826 | 267 | 1.01× | 3.12× |
+//! | guest-get-memory-blocks | 11034 | 886 | 912 | 229 | 0.97× | 3.87× |
 //!
-//! A second run gave 1.00×, 0.97×, 1.04× and 1.01×. guest-get-fsinfo stays 2–3% behind: its
-//! enum member keeps an unknown value as `Other(String)` (the derive equivalent drops it with
-//! `#[serde(other)]`), which makes each element larger. `Value` is an `IndexMap` here (the
-//! workspace enables serde_json's `preserve_order`).
+//! Run to run, generated / derive moves by about ±4% (the run before gave 1.06×, 1.02×,
+//! 0.99×, 0.96×), more than the decoders differ. Counted in instructions (cachegrind, 1000
+//! decodes of each reply less a run with none, with a throwaway driver over the same types),
+//! the generated decoders take 2.4%, 0.5% and 1.6% fewer than serde_derive's for
+//! guest-network-get-interfaces, guest-get-fsinfo and guest-get-memory-blocks, and 0.6% more
+//! for guest-info. The derive equivalents keep an unknown enum value as `Other(String)`, an
+//! untagged variant, as the generated enums do: with a unit `#[serde(other)]` instead they
+//! were 2–3% faster on guest-get-fsinfo, whose elements hold such an enum. `Value` is an
+//! `IndexMap` here (the workspace enables serde_json's `preserve_order`).
 
 mod compile;
 mod decode;
