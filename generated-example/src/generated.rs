@@ -291,10 +291,7 @@ impl __private::Object for GuestSetTimeArgs {
         &self,
         state: &mut S,
     ) -> Result<(), S::Error> {
-        match &self.time {
-            Some(value) => state.serialize_field("time", value)?,
-            None => state.skip_field("time")?,
-        }
+        __private::serialize_optional(state, "time", &self.time)?;
         Ok(())
     }
 }
@@ -528,10 +525,7 @@ impl __private::Object for GuestShutdownArgs {
         &self,
         state: &mut S,
     ) -> Result<(), S::Error> {
-        match &self.mode {
-            Some(value) => state.serialize_field("mode", value)?,
-            None => state.skip_field("mode")?,
-        }
+        __private::serialize_optional(state, "mode", &self.mode)?;
         Ok(())
     }
 }
@@ -592,10 +586,7 @@ impl __private::Object for GuestFileOpenArgs {
         state: &mut S,
     ) -> Result<(), S::Error> {
         state.serialize_field("path", &self.path)?;
-        match &self.mode {
-            Some(value) => state.serialize_field("mode", value)?,
-            None => state.skip_field("mode")?,
-        }
+        __private::serialize_optional(state, "mode", &self.mode)?;
         Ok(())
     }
 }
@@ -785,10 +776,7 @@ impl __private::Object for GuestFileReadArgs {
         state: &mut S,
     ) -> Result<(), S::Error> {
         state.serialize_field("handle", &self.handle)?;
-        match &self.count {
-            Some(value) => state.serialize_field("count", value)?,
-            None => state.skip_field("count")?,
-        }
+        __private::serialize_optional(state, "count", &self.count)?;
         Ok(())
     }
 }
@@ -917,10 +905,7 @@ impl __private::Object for GuestFileWriteArgs {
     ) -> Result<(), S::Error> {
         state.serialize_field("handle", &self.handle)?;
         state.serialize_field("buf-b64", &self.buf_b64)?;
-        match &self.count {
-            Some(value) => state.serialize_field("count", value)?,
-            None => state.skip_field("count")?,
-        }
+        __private::serialize_optional(state, "count", &self.count)?;
         Ok(())
     }
 }
@@ -1338,10 +1323,7 @@ impl __private::Object for GuestFsfreezeFreezeListArgs {
         &self,
         state: &mut S,
     ) -> Result<(), S::Error> {
-        match &self.mountpoints {
-            Some(value) => state.serialize_field("mountpoints", value)?,
-            None => state.skip_field("mountpoints")?,
-        }
+        __private::serialize_optional(state, "mountpoints", &self.mountpoints)?;
         Ok(())
     }
 }
@@ -1453,18 +1435,9 @@ impl __private::Object for GuestFilesystemTrimResult {
         state: &mut S,
     ) -> Result<(), S::Error> {
         state.serialize_field("path", &self.path)?;
-        match &self.trimmed {
-            Some(value) => state.serialize_field("trimmed", value)?,
-            None => state.skip_field("trimmed")?,
-        }
-        match &self.minimum {
-            Some(value) => state.serialize_field("minimum", value)?,
-            None => state.skip_field("minimum")?,
-        }
-        match &self.error {
-            Some(value) => state.serialize_field("error", value)?,
-            None => state.skip_field("error")?,
-        }
+        __private::serialize_optional(state, "trimmed", &self.trimmed)?;
+        __private::serialize_optional(state, "minimum", &self.minimum)?;
+        __private::serialize_optional(state, "error", &self.error)?;
         Ok(())
     }
 }
@@ -1589,10 +1562,7 @@ impl __private::Object for GuestFstrimArgs {
         &self,
         state: &mut S,
     ) -> Result<(), S::Error> {
-        match &self.minimum {
-            Some(value) => state.serialize_field("minimum", value)?,
-            None => state.skip_field("minimum")?,
-        }
+        __private::serialize_optional(state, "minimum", &self.minimum)?;
         Ok(())
     }
 }
@@ -1963,14 +1933,8 @@ impl __private::Object for GuestNetworkInterface {
         state: &mut S,
     ) -> Result<(), S::Error> {
         state.serialize_field("name", &self.name)?;
-        match &self.hardware_address {
-            Some(value) => state.serialize_field("hardware-address", value)?,
-            None => state.skip_field("hardware-address")?,
-        }
-        match &self.ip_addresses {
-            Some(value) => state.serialize_field("ip-addresses", value)?,
-            None => state.skip_field("ip-addresses")?,
-        }
+        __private::serialize_optional(state, "hardware-address", &self.hardware_address)?;
+        __private::serialize_optional(state, "ip-addresses", &self.ip_addresses)?;
         Ok(())
     }
 }
@@ -2085,10 +2049,7 @@ impl __private::Object for GuestLogicalProcessor {
     ) -> Result<(), S::Error> {
         state.serialize_field("logical-id", &self.logical_id)?;
         state.serialize_field("online", &self.online)?;
-        match &self.can_offline {
-            Some(value) => state.serialize_field("can-offline", value)?,
-            None => state.skip_field("can-offline")?,
-        }
+        __private::serialize_optional(state, "can-offline", &self.can_offline)?;
         Ok(())
     }
 }
@@ -2786,10 +2747,7 @@ impl __private::Object for GuestMemoryBlock {
     ) -> Result<(), S::Error> {
         state.serialize_field("phys-index", &self.phys_index)?;
         state.serialize_field("online", &self.online)?;
-        match &self.can_offline {
-            Some(value) => state.serialize_field("can-offline", value)?,
-            None => state.skip_field("can-offline")?,
-        }
+        __private::serialize_optional(state, "can-offline", &self.can_offline)?;
         Ok(())
     }
 }
@@ -2982,10 +2940,7 @@ impl __private::Object for GuestMemoryBlockResponse {
     ) -> Result<(), S::Error> {
         state.serialize_field("phys-index", &self.phys_index)?;
         state.serialize_field("response", &self.response)?;
-        match &self.error_code {
-            Some(value) => state.serialize_field("error-code", value)?,
-            None => state.skip_field("error-code")?,
-        }
+        __private::serialize_optional(state, "error-code", &self.error_code)?;
         Ok(())
     }
 }
@@ -3238,30 +3193,12 @@ impl __private::Object for GuestExecStatus {
         state: &mut S,
     ) -> Result<(), S::Error> {
         state.serialize_field("exited", &self.exited)?;
-        match &self.exitcode {
-            Some(value) => state.serialize_field("exitcode", value)?,
-            None => state.skip_field("exitcode")?,
-        }
-        match &self.signal {
-            Some(value) => state.serialize_field("signal", value)?,
-            None => state.skip_field("signal")?,
-        }
-        match &self.out_data {
-            Some(value) => state.serialize_field("out-data", value)?,
-            None => state.skip_field("out-data")?,
-        }
-        match &self.err_data {
-            Some(value) => state.serialize_field("err-data", value)?,
-            None => state.skip_field("err-data")?,
-        }
-        match &self.out_truncated {
-            Some(value) => state.serialize_field("out-truncated", value)?,
-            None => state.skip_field("out-truncated")?,
-        }
-        match &self.err_truncated {
-            Some(value) => state.serialize_field("err-truncated", value)?,
-            None => state.skip_field("err-truncated")?,
-        }
+        __private::serialize_optional(state, "exitcode", &self.exitcode)?;
+        __private::serialize_optional(state, "signal", &self.signal)?;
+        __private::serialize_optional(state, "out-data", &self.out_data)?;
+        __private::serialize_optional(state, "err-data", &self.err_data)?;
+        __private::serialize_optional(state, "out-truncated", &self.out_truncated)?;
+        __private::serialize_optional(state, "err-truncated", &self.err_truncated)?;
         Ok(())
     }
 }
@@ -3467,22 +3404,10 @@ impl __private::Object for GuestExecArgs {
         state: &mut S,
     ) -> Result<(), S::Error> {
         state.serialize_field("path", &self.path)?;
-        match &self.arg {
-            Some(value) => state.serialize_field("arg", value)?,
-            None => state.skip_field("arg")?,
-        }
-        match &self.env {
-            Some(value) => state.serialize_field("env", value)?,
-            None => state.skip_field("env")?,
-        }
-        match &self.input_data {
-            Some(value) => state.serialize_field("input-data", value)?,
-            None => state.skip_field("input-data")?,
-        }
-        match &self.capture_output {
-            Some(value) => state.serialize_field("capture-output", value)?,
-            None => state.skip_field("capture-output")?,
-        }
+        __private::serialize_optional(state, "arg", &self.arg)?;
+        __private::serialize_optional(state, "env", &self.env)?;
+        __private::serialize_optional(state, "input-data", &self.input_data)?;
+        __private::serialize_optional(state, "capture-output", &self.capture_output)?;
         Ok(())
     }
 }

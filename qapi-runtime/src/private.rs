@@ -84,6 +84,20 @@ pub fn serialize_object<T: Object, S: Serializer>(
     state.end()
 }
 
+/// Writes an optional member: its value if present, else `skip_field` (one call rather
+/// than a `match` in every generated `serialize_members`).
+#[inline]
+pub fn serialize_optional<S: SerializeStruct, T: Serialize>(
+    state: &mut S,
+    name: &'static str,
+    value: &Option<T>,
+) -> Result<(), S::Error> {
+    match value {
+        Some(value) => state.serialize_field(name, value),
+        None => state.skip_field(name),
+    }
+}
+
 /// Counts the members written into it, without looking at their values (members skipped with
 /// `skip_field` are not counted).
 struct MemberCount(usize);
@@ -354,10 +368,7 @@ mod tests {
 
         fn serialize_members<S: SerializeStruct>(&self, state: &mut S) -> Result<(), S::Error> {
             state.serialize_field("a", &self.a)?;
-            match &self.b {
-                Some(value) => state.serialize_field("b", value),
-                None => state.skip_field("b"),
-            }
+            serialize_optional(state, "b", &self.b)
         }
     }
 

@@ -86,7 +86,12 @@ pub fn emit_object(
         .iter()
         .map(|member| member.name.as_str())
         .chain(branch_keys.iter().map(String::as_str));
-    let fields = if shape.members.iter().any(|member| member.cond.is_some()) {
+    // A member's `cfg` only takes it away when the build maps its condition to an attribute.
+    let conditional = shape
+        .members
+        .iter()
+        .any(|member| !context.cfg.attr(member.cond.as_ref()).is_empty());
+    let fields = if conditional {
         let fields = shape
             .members
             .iter()
@@ -205,7 +210,6 @@ pub fn emit_object(
     };
     // The branch members' arm takes every position from the first after the base's, so the
     // base's arms leave none over unless a `cfg` takes one of them away.
-    let conditional = shape.members.iter().any(|member| member.cond.is_some());
     let unknown_arm = match (branch_keys.is_empty(), conditional) {
         (true, _) => quote! { _ => __private::ignore(map), },
         (false, false) => TokenStream::new(),

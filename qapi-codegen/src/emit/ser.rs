@@ -82,10 +82,7 @@ fn write_member(context: &Context<'_>, shape: &ObjectShape<'_>, member: &Member)
     if member.optional {
         quote! {
             #cfg
-            match &self.#field {
-                Some(value) => state.serialize_field(#name, value)?,
-                None => state.skip_field(#name)?,
-            }
+            __private::serialize_optional(state, #name, &self.#field)?;
         }
     } else {
         quote! {

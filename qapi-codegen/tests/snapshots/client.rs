@@ -319,14 +319,8 @@ impl __private::Object for GuestOsInfo {
         &self,
         state: &mut S,
     ) -> Result<(), S::Error> {
-        match &self.kernel_release {
-            Some(value) => state.serialize_field("kernel-release", value)?,
-            None => state.skip_field("kernel-release")?,
-        }
-        match &self.id {
-            Some(value) => state.serialize_field("id", value)?,
-            None => state.skip_field("id")?,
-        }
+        __private::serialize_optional(state, "kernel-release", &self.kernel_release)?;
+        __private::serialize_optional(state, "id", &self.id)?;
         Ok(())
     }
 }
@@ -547,14 +541,8 @@ impl __private::Object for GuestNetworkInterface {
         state: &mut S,
     ) -> Result<(), S::Error> {
         state.serialize_field("name", &self.name)?;
-        match &self.hardware_address {
-            Some(value) => state.serialize_field("hardware-address", value)?,
-            None => state.skip_field("hardware-address")?,
-        }
-        match &self.ip_addresses {
-            Some(value) => state.serialize_field("ip-addresses", value)?,
-            None => state.skip_field("ip-addresses")?,
-        }
+        __private::serialize_optional(state, "hardware-address", &self.hardware_address)?;
+        __private::serialize_optional(state, "ip-addresses", &self.ip_addresses)?;
         Ok(())
     }
 }
@@ -662,10 +650,7 @@ impl __private::Object for GuestFileOpenArgs {
         state: &mut S,
     ) -> Result<(), S::Error> {
         state.serialize_field("path", &self.path)?;
-        match &self.mode {
-            Some(value) => state.serialize_field("mode", value)?,
-            None => state.skip_field("mode")?,
-        }
+        __private::serialize_optional(state, "mode", &self.mode)?;
         Ok(())
     }
 }
@@ -721,10 +706,7 @@ impl __private::Object for XPowerOffArgs {
         &self,
         state: &mut S,
     ) -> Result<(), S::Error> {
-        match &self.mode {
-            Some(value) => state.serialize_field("mode", value)?,
-            None => state.skip_field("mode")?,
-        }
+        __private::serialize_optional(state, "mode", &self.mode)?;
         Ok(())
     }
 }

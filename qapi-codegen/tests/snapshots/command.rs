@@ -115,10 +115,7 @@ impl __private::Object for ReadFileArgs {
         state: &mut S,
     ) -> Result<(), S::Error> {
         state.serialize_field("handle", &self.handle)?;
-        match &self.count {
-            Some(value) => state.serialize_field("count", value)?,
-            None => state.skip_field("count")?,
-        }
+        __private::serialize_optional(state, "count", &self.count)?;
         Ok(())
     }
 }

@@ -93,10 +93,7 @@ impl __private::Object for Host {
     ) -> Result<(), S::Error> {
         state.serialize_field("name", &self.name)?;
         #[cfg(target_os = "linux")]
-        match &self.kernel {
-            Some(value) => state.serialize_field("kernel", value)?,
-            None => state.skip_field("kernel")?,
-        }
+        __private::serialize_optional(state, "kernel", &self.kernel)?;
         Ok(())
     }
 }
@@ -241,10 +238,7 @@ impl __private::Object for Link {
     ) -> Result<(), S::Error> {
         state.serialize_field("platform", &self.platform.discriminator())?;
         #[cfg(target_os = "linux")]
-        match &self.speed {
-            Some(value) => state.serialize_field("speed", value)?,
-            None => state.skip_field("speed")?,
-        }
+        __private::serialize_optional(state, "speed", &self.speed)?;
         #[cfg(all(target_os = "linux", target_os = "linux"))]
         if let LinkBranch::Linux(value) = &self.platform {
             __private::Object::serialize_members(value, state)?;

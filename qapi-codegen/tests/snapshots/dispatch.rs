@@ -133,10 +133,7 @@ impl __private::Object for GuestExecPath {
         state: &mut S,
     ) -> Result<(), S::Error> {
         state.serialize_field("path", &self.path)?;
-        match &self.arg {
-            Some(value) => state.serialize_field("arg", value)?,
-            None => state.skip_field("arg")?,
-        }
+        __private::serialize_optional(state, "arg", &self.arg)?;
         Ok(())
     }
 }
@@ -528,10 +525,7 @@ impl __private::Object for GuestFileReadArgs {
         state: &mut S,
     ) -> Result<(), S::Error> {
         state.serialize_field("handle", &self.handle)?;
-        match &self.count {
-            Some(value) => state.serialize_field("count", value)?,
-            None => state.skip_field("count")?,
-        }
+        __private::serialize_optional(state, "count", &self.count)?;
         Ok(())
     }
 }
@@ -599,10 +593,7 @@ impl __private::Object for GuestShutdownArgs {
         &self,
         state: &mut S,
     ) -> Result<(), S::Error> {
-        match &self.mode {
-            Some(value) => state.serialize_field("mode", value)?,
-            None => state.skip_field("mode")?,
-        }
+        __private::serialize_optional(state, "mode", &self.mode)?;
         Ok(())
     }
 }

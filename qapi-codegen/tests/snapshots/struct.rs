@@ -104,14 +104,8 @@ impl __private::Object for Everything {
         state.serialize_field("nothing", &self.nothing)?;
         state.serialize_field("tags", &self.tags)?;
         state.serialize_field("child", &self.child)?;
-        match &self.maybe {
-            Some(value) => state.serialize_field("maybe", value)?,
-            None => state.skip_field("maybe")?,
-        }
-        match &self.old {
-            Some(value) => state.serialize_field("old", value)?,
-            None => state.skip_field("old")?,
-        }
+        __private::serialize_optional(state, "maybe", &self.maybe)?;
+        __private::serialize_optional(state, "old", &self.old)?;
         Ok(())
     }
 }
@@ -220,10 +214,7 @@ impl __private::Object for Tree {
         state: &mut S,
     ) -> Result<(), S::Error> {
         state.serialize_field("value", &self.value)?;
-        match &self.left {
-            Some(value) => state.serialize_field("left", value)?,
-            None => state.skip_field("left")?,
-        }
+        __private::serialize_optional(state, "left", &self.left)?;
         state.serialize_field("children", &self.children)?;
         Ok(())
     }

@@ -125,10 +125,7 @@ impl __private::Object for SocketOptions {
         state: &mut S,
     ) -> Result<(), S::Error> {
         state.serialize_field("host", &self.host)?;
-        match &self.port {
-            Some(value) => state.serialize_field("port", value)?,
-            None => state.skip_field("port")?,
-        }
+        __private::serialize_optional(state, "port", &self.port)?;
         Ok(())
     }
 }

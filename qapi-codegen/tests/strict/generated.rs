@@ -123,10 +123,7 @@ impl __private::Object for GuestLogicalProcessor {
     ) -> Result<(), S::Error> {
         state.serialize_field("logical-id", &self.logical_id)?;
         state.serialize_field("online", &self.online)?;
-        match &self.can_offline {
-            Some(value) => state.serialize_field("can-offline", value)?,
-            None => state.skip_field("can-offline")?,
-        }
+        __private::serialize_optional(state, "can-offline", &self.can_offline)?;
         Ok(())
     }
 }
@@ -717,22 +714,10 @@ impl __private::Object for GuestExecArgs {
         state: &mut S,
     ) -> Result<(), S::Error> {
         state.serialize_field("path", &self.path)?;
-        match &self.arg {
-            Some(value) => state.serialize_field("arg", value)?,
-            None => state.skip_field("arg")?,
-        }
-        match &self.env {
-            Some(value) => state.serialize_field("env", value)?,
-            None => state.skip_field("env")?,
-        }
-        match &self.input_data {
-            Some(value) => state.serialize_field("input-data", value)?,
-            None => state.skip_field("input-data")?,
-        }
-        match &self.capture_output {
-            Some(value) => state.serialize_field("capture-output", value)?,
-            None => state.skip_field("capture-output")?,
-        }
+        __private::serialize_optional(state, "arg", &self.arg)?;
+        __private::serialize_optional(state, "env", &self.env)?;
+        __private::serialize_optional(state, "input-data", &self.input_data)?;
+        __private::serialize_optional(state, "capture-output", &self.capture_output)?;
         Ok(())
     }
 }
@@ -804,10 +789,7 @@ impl __private::Object for GuestFileWriteArgs {
     ) -> Result<(), S::Error> {
         state.serialize_field("handle", &self.handle)?;
         state.serialize_field("buf-b64", &self.buf_b64)?;
-        match &self.count {
-            Some(value) => state.serialize_field("count", value)?,
-            None => state.skip_field("count")?,
-        }
+        __private::serialize_optional(state, "count", &self.count)?;
         Ok(())
     }
 }
@@ -981,34 +963,13 @@ impl __private::Object for AddDevicesArgs {
         state: &mut S,
     ) -> Result<(), S::Error> {
         state.serialize_field("devices", &self.devices)?;
-        match &self.refs {
-            Some(value) => state.serialize_field("refs", value)?,
-            None => state.skip_field("refs")?,
-        }
-        match &self.bytes {
-            Some(value) => state.serialize_field("bytes", value)?,
-            None => state.skip_field("bytes")?,
-        }
-        match &self.size {
-            Some(value) => state.serialize_field("size", value)?,
-            None => state.skip_field("size")?,
-        }
-        match &self.ratio {
-            Some(value) => state.serialize_field("ratio", value)?,
-            None => state.skip_field("ratio")?,
-        }
-        match &self.extra {
-            Some(value) => state.serialize_field("extra", value)?,
-            None => state.skip_field("extra")?,
-        }
-        match &self.nothing {
-            Some(value) => state.serialize_field("nothing", value)?,
-            None => state.skip_field("nothing")?,
-        }
-        match &self.seek {
-            Some(value) => state.serialize_field("seek", value)?,
-            None => state.skip_field("seek")?,
-        }
+        __private::serialize_optional(state, "refs", &self.refs)?;
+        __private::serialize_optional(state, "bytes", &self.bytes)?;
+        __private::serialize_optional(state, "size", &self.size)?;
+        __private::serialize_optional(state, "ratio", &self.ratio)?;
+        __private::serialize_optional(state, "extra", &self.extra)?;
+        __private::serialize_optional(state, "nothing", &self.nothing)?;
+        __private::serialize_optional(state, "seek", &self.seek)?;
         Ok(())
     }
 }
@@ -1138,14 +1099,8 @@ impl __private::Object for SeekAllArgs {
         state: &mut S,
     ) -> Result<(), S::Error> {
         state.serialize_field("whences", &self.whences)?;
-        match &self.r#ref {
-            Some(value) => state.serialize_field("ref", value)?,
-            None => state.skip_field("ref")?,
-        }
-        match &self.limit {
-            Some(value) => state.serialize_field("limit", value)?,
-            None => state.skip_field("limit")?,
-        }
+        __private::serialize_optional(state, "ref", &self.r#ref)?;
+        __private::serialize_optional(state, "limit", &self.limit)?;
         Ok(())
     }
 }
@@ -1330,14 +1285,8 @@ impl __private::Object for SetLimitsArgs {
         &self,
         state: &mut S,
     ) -> Result<(), S::Error> {
-        match &self.count {
-            Some(value) => state.serialize_field("count", value)?,
-            None => state.skip_field("count")?,
-        }
-        match &self.byte {
-            Some(value) => state.serialize_field("byte", value)?,
-            None => state.skip_field("byte")?,
-        }
+        __private::serialize_optional(state, "count", &self.count)?;
+        __private::serialize_optional(state, "byte", &self.byte)?;
         Ok(())
     }
 }
