@@ -4307,13 +4307,7 @@ impl<C: ::qapi_runtime::client::Execute> Client<C> {
         &mut self,
         args: GuestSyncDelimitedArgs,
     ) -> ::core::result::Result<i64, ::qapi_runtime::ClientError> {
-        let arguments = ::qapi_runtime::client::encode_arguments("guest-sync-delimited", &args)?;
-        let value = ::qapi_runtime::client::Execute::execute(
-            &mut self.runtime,
-            "guest-sync-delimited",
-            arguments,
-        )?;
-        ::qapi_runtime::client::decode_return("guest-sync-delimited", value)
+        ::qapi_runtime::client::call(&mut self.runtime, "guest-sync-delimited", &args)
     }
     /// Runs the command `guest-sync`.
     ///
@@ -4351,13 +4345,7 @@ impl<C: ::qapi_runtime::client::Execute> Client<C> {
         &mut self,
         args: GuestSyncArgs,
     ) -> ::core::result::Result<i64, ::qapi_runtime::ClientError> {
-        let arguments = ::qapi_runtime::client::encode_arguments("guest-sync", &args)?;
-        let value = ::qapi_runtime::client::Execute::execute(
-            &mut self.runtime,
-            "guest-sync",
-            arguments,
-        )?;
-        ::qapi_runtime::client::decode_return("guest-sync", value)
+        ::qapi_runtime::client::call(&mut self.runtime, "guest-sync", &args)
     }
     /// Runs the command `guest-ping`.
     ///
@@ -4365,9 +4353,7 @@ impl<C: ::qapi_runtime::client::Execute> Client<C> {
     ///
     /// *Since:* 0.15.0
     pub fn guest_ping(&mut self) -> ::core::result::Result<(), ::qapi_runtime::ClientError> {
-        let arguments = ::core::option::Option::None;
-        ::qapi_runtime::client::Execute::execute(&mut self.runtime, "guest-ping", arguments)?;
-        ::core::result::Result::Ok(())
+        ::qapi_runtime::client::call_ignoring_return(&mut self.runtime, "guest-ping", &())
     }
     /// Runs the command `guest-get-time`.
     ///
@@ -4380,13 +4366,7 @@ impl<C: ::qapi_runtime::client::Execute> Client<C> {
     ///
     /// *Since:* 1.5
     pub fn guest_get_time(&mut self) -> ::core::result::Result<i64, ::qapi_runtime::ClientError> {
-        let arguments = ::core::option::Option::None;
-        let value = ::qapi_runtime::client::Execute::execute(
-            &mut self.runtime,
-            "guest-get-time",
-            arguments,
-        )?;
-        ::qapi_runtime::client::decode_return("guest-get-time", value)
+        ::qapi_runtime::client::call(&mut self.runtime, "guest-get-time", &())
     }
     /// Runs the command `guest-set-time`.
     ///
@@ -4416,9 +4396,7 @@ impl<C: ::qapi_runtime::client::Execute> Client<C> {
         &mut self,
         args: GuestSetTimeArgs,
     ) -> ::core::result::Result<(), ::qapi_runtime::ClientError> {
-        let arguments = ::qapi_runtime::client::encode_arguments("guest-set-time", &args)?;
-        ::qapi_runtime::client::Execute::execute(&mut self.runtime, "guest-set-time", arguments)?;
-        ::core::result::Result::Ok(())
+        ::qapi_runtime::client::call_ignoring_return(&mut self.runtime, "guest-set-time", &args)
     }
     /// Runs the command `guest-info`.
     ///
@@ -4432,13 +4410,7 @@ impl<C: ::qapi_runtime::client::Execute> Client<C> {
     pub fn guest_info(
         &mut self,
     ) -> ::core::result::Result<GuestAgentInfo, ::qapi_runtime::ClientError> {
-        let arguments = ::core::option::Option::None;
-        let value = ::qapi_runtime::client::Execute::execute(
-            &mut self.runtime,
-            "guest-info",
-            arguments,
-        )?;
-        ::qapi_runtime::client::decode_return("guest-info", value)
+        ::qapi_runtime::client::call(&mut self.runtime, "guest-info", &())
     }
     /// Runs the command `guest-shutdown`.
     ///
@@ -4457,12 +4429,7 @@ impl<C: ::qapi_runtime::client::Execute> Client<C> {
         &mut self,
         args: GuestShutdownArgs,
     ) -> ::core::result::Result<(), ::qapi_runtime::ClientError> {
-        let arguments = ::qapi_runtime::client::encode_arguments("guest-shutdown", &args)?;
-        ::qapi_runtime::client::Execute::execute_no_reply(
-            &mut self.runtime,
-            "guest-shutdown",
-            arguments,
-        )
+        ::qapi_runtime::client::call_no_reply(&mut self.runtime, "guest-shutdown", &args)
     }
     /// Runs the command `guest-file-open`.
     ///
@@ -4477,13 +4444,7 @@ impl<C: ::qapi_runtime::client::Execute> Client<C> {
         &mut self,
         args: GuestFileOpenArgs,
     ) -> ::core::result::Result<i64, ::qapi_runtime::ClientError> {
-        let arguments = ::qapi_runtime::client::encode_arguments("guest-file-open", &args)?;
-        let value = ::qapi_runtime::client::Execute::execute(
-            &mut self.runtime,
-            "guest-file-open",
-            arguments,
-        )?;
-        ::qapi_runtime::client::decode_return("guest-file-open", value)
+        ::qapi_runtime::client::call(&mut self.runtime, "guest-file-open", &args)
     }
     /// Runs the command `guest-file-close`.
     ///
@@ -4498,9 +4459,7 @@ impl<C: ::qapi_runtime::client::Execute> Client<C> {
         &mut self,
         args: GuestFileCloseArgs,
     ) -> ::core::result::Result<(), ::qapi_runtime::ClientError> {
-        let arguments = ::qapi_runtime::client::encode_arguments("guest-file-close", &args)?;
-        ::qapi_runtime::client::Execute::execute(&mut self.runtime, "guest-file-close", arguments)?;
-        ::core::result::Result::Ok(())
+        ::qapi_runtime::client::call_ignoring_return(&mut self.runtime, "guest-file-close", &args)
     }
     /// Runs the command `guest-file-read`.
     ///
@@ -4515,13 +4474,7 @@ impl<C: ::qapi_runtime::client::Execute> Client<C> {
         &mut self,
         args: GuestFileReadArgs,
     ) -> ::core::result::Result<GuestFileRead, ::qapi_runtime::ClientError> {
-        let arguments = ::qapi_runtime::client::encode_arguments("guest-file-read", &args)?;
-        let value = ::qapi_runtime::client::Execute::execute(
-            &mut self.runtime,
-            "guest-file-read",
-            arguments,
-        )?;
-        ::qapi_runtime::client::decode_return("guest-file-read", value)
+        ::qapi_runtime::client::call(&mut self.runtime, "guest-file-read", &args)
     }
     /// Runs the command `guest-file-write`.
     ///
@@ -4536,13 +4489,7 @@ impl<C: ::qapi_runtime::client::Execute> Client<C> {
         &mut self,
         args: GuestFileWriteArgs,
     ) -> ::core::result::Result<GuestFileWrite, ::qapi_runtime::ClientError> {
-        let arguments = ::qapi_runtime::client::encode_arguments("guest-file-write", &args)?;
-        let value = ::qapi_runtime::client::Execute::execute(
-            &mut self.runtime,
-            "guest-file-write",
-            arguments,
-        )?;
-        ::qapi_runtime::client::decode_return("guest-file-write", value)
+        ::qapi_runtime::client::call(&mut self.runtime, "guest-file-write", &args)
     }
     /// Runs the command `guest-file-seek`.
     ///
@@ -4559,13 +4506,7 @@ impl<C: ::qapi_runtime::client::Execute> Client<C> {
         &mut self,
         args: GuestFileSeekArgs,
     ) -> ::core::result::Result<GuestFileSeek, ::qapi_runtime::ClientError> {
-        let arguments = ::qapi_runtime::client::encode_arguments("guest-file-seek", &args)?;
-        let value = ::qapi_runtime::client::Execute::execute(
-            &mut self.runtime,
-            "guest-file-seek",
-            arguments,
-        )?;
-        ::qapi_runtime::client::decode_return("guest-file-seek", value)
+        ::qapi_runtime::client::call(&mut self.runtime, "guest-file-seek", &args)
     }
     /// Runs the command `guest-file-flush`.
     ///
@@ -4580,9 +4521,7 @@ impl<C: ::qapi_runtime::client::Execute> Client<C> {
         &mut self,
         args: GuestFileFlushArgs,
     ) -> ::core::result::Result<(), ::qapi_runtime::ClientError> {
-        let arguments = ::qapi_runtime::client::encode_arguments("guest-file-flush", &args)?;
-        ::qapi_runtime::client::Execute::execute(&mut self.runtime, "guest-file-flush", arguments)?;
-        ::core::result::Result::Ok(())
+        ::qapi_runtime::client::call_ignoring_return(&mut self.runtime, "guest-file-flush", &args)
     }
     /// Runs the command `guest-fsfreeze-status`.
     ///
@@ -4599,13 +4538,7 @@ impl<C: ::qapi_runtime::client::Execute> Client<C> {
     pub fn guest_fsfreeze_status(
         &mut self,
     ) -> ::core::result::Result<GuestFsfreezeStatus, ::qapi_runtime::ClientError> {
-        let arguments = ::core::option::Option::None;
-        let value = ::qapi_runtime::client::Execute::execute(
-            &mut self.runtime,
-            "guest-fsfreeze-status",
-            arguments,
-        )?;
-        ::qapi_runtime::client::decode_return("guest-fsfreeze-status", value)
+        ::qapi_runtime::client::call(&mut self.runtime, "guest-fsfreeze-status", &())
     }
     /// Runs the command `guest-fsfreeze-freeze`.
     ///
@@ -4620,13 +4553,7 @@ impl<C: ::qapi_runtime::client::Execute> Client<C> {
     pub fn guest_fsfreeze_freeze(
         &mut self,
     ) -> ::core::result::Result<i64, ::qapi_runtime::ClientError> {
-        let arguments = ::core::option::Option::None;
-        let value = ::qapi_runtime::client::Execute::execute(
-            &mut self.runtime,
-            "guest-fsfreeze-freeze",
-            arguments,
-        )?;
-        ::qapi_runtime::client::decode_return("guest-fsfreeze-freeze", value)
+        ::qapi_runtime::client::call(&mut self.runtime, "guest-fsfreeze-freeze", &())
     }
     /// Runs the command `guest-fsfreeze-freeze-list`.
     ///
@@ -4642,16 +4569,7 @@ impl<C: ::qapi_runtime::client::Execute> Client<C> {
         &mut self,
         args: GuestFsfreezeFreezeListArgs,
     ) -> ::core::result::Result<i64, ::qapi_runtime::ClientError> {
-        let arguments = ::qapi_runtime::client::encode_arguments(
-            "guest-fsfreeze-freeze-list",
-            &args,
-        )?;
-        let value = ::qapi_runtime::client::Execute::execute(
-            &mut self.runtime,
-            "guest-fsfreeze-freeze-list",
-            arguments,
-        )?;
-        ::qapi_runtime::client::decode_return("guest-fsfreeze-freeze-list", value)
+        ::qapi_runtime::client::call(&mut self.runtime, "guest-fsfreeze-freeze-list", &args)
     }
     /// Runs the command `guest-fsfreeze-thaw`.
     ///
@@ -4671,13 +4589,7 @@ impl<C: ::qapi_runtime::client::Execute> Client<C> {
     pub fn guest_fsfreeze_thaw(
         &mut self,
     ) -> ::core::result::Result<i64, ::qapi_runtime::ClientError> {
-        let arguments = ::core::option::Option::None;
-        let value = ::qapi_runtime::client::Execute::execute(
-            &mut self.runtime,
-            "guest-fsfreeze-thaw",
-            arguments,
-        )?;
-        ::qapi_runtime::client::decode_return("guest-fsfreeze-thaw", value)
+        ::qapi_runtime::client::call(&mut self.runtime, "guest-fsfreeze-thaw", &())
     }
     /// Runs the command `guest-fstrim`.
     ///
@@ -4693,13 +4605,7 @@ impl<C: ::qapi_runtime::client::Execute> Client<C> {
         &mut self,
         args: GuestFstrimArgs,
     ) -> ::core::result::Result<GuestFilesystemTrimResponse, ::qapi_runtime::ClientError> {
-        let arguments = ::qapi_runtime::client::encode_arguments("guest-fstrim", &args)?;
-        let value = ::qapi_runtime::client::Execute::execute(
-            &mut self.runtime,
-            "guest-fstrim",
-            arguments,
-        )?;
-        ::qapi_runtime::client::decode_return("guest-fstrim", value)
+        ::qapi_runtime::client::call(&mut self.runtime, "guest-fstrim", &args)
     }
     /// Runs the command `guest-suspend-disk`.
     ///
@@ -4730,12 +4636,7 @@ impl<C: ::qapi_runtime::client::Execute> Client<C> {
     pub fn guest_suspend_disk(
         &mut self,
     ) -> ::core::result::Result<(), ::qapi_runtime::ClientError> {
-        let arguments = ::core::option::Option::None;
-        ::qapi_runtime::client::Execute::execute_no_reply(
-            &mut self.runtime,
-            "guest-suspend-disk",
-            arguments,
-        )
+        ::qapi_runtime::client::call_no_reply(&mut self.runtime, "guest-suspend-disk", &())
     }
     /// Runs the command `guest-suspend-ram`.
     ///
@@ -4768,12 +4669,7 @@ impl<C: ::qapi_runtime::client::Execute> Client<C> {
     ///
     /// *Since:* 1.1
     pub fn guest_suspend_ram(&mut self) -> ::core::result::Result<(), ::qapi_runtime::ClientError> {
-        let arguments = ::core::option::Option::None;
-        ::qapi_runtime::client::Execute::execute_no_reply(
-            &mut self.runtime,
-            "guest-suspend-ram",
-            arguments,
-        )
+        ::qapi_runtime::client::call_no_reply(&mut self.runtime, "guest-suspend-ram", &())
     }
     /// Runs the command `guest-suspend-hybrid`.
     ///
@@ -4803,12 +4699,7 @@ impl<C: ::qapi_runtime::client::Execute> Client<C> {
     pub fn guest_suspend_hybrid(
         &mut self,
     ) -> ::core::result::Result<(), ::qapi_runtime::ClientError> {
-        let arguments = ::core::option::Option::None;
-        ::qapi_runtime::client::Execute::execute_no_reply(
-            &mut self.runtime,
-            "guest-suspend-hybrid",
-            arguments,
-        )
+        ::qapi_runtime::client::call_no_reply(&mut self.runtime, "guest-suspend-hybrid", &())
     }
     /// Runs the command `guest-network-get-interfaces`.
     ///
@@ -4823,13 +4714,7 @@ impl<C: ::qapi_runtime::client::Execute> Client<C> {
     pub fn guest_network_get_interfaces(
         &mut self,
     ) -> ::core::result::Result<Vec<GuestNetworkInterface>, ::qapi_runtime::ClientError> {
-        let arguments = ::core::option::Option::None;
-        let value = ::qapi_runtime::client::Execute::execute(
-            &mut self.runtime,
-            "guest-network-get-interfaces",
-            arguments,
-        )?;
-        ::qapi_runtime::client::decode_return("guest-network-get-interfaces", value)
+        ::qapi_runtime::client::call(&mut self.runtime, "guest-network-get-interfaces", &())
     }
     /// Runs the command `guest-get-vcpus`.
     ///
@@ -4846,13 +4731,7 @@ impl<C: ::qapi_runtime::client::Execute> Client<C> {
     pub fn guest_get_vcpus(
         &mut self,
     ) -> ::core::result::Result<Vec<GuestLogicalProcessor>, ::qapi_runtime::ClientError> {
-        let arguments = ::core::option::Option::None;
-        let value = ::qapi_runtime::client::Execute::execute(
-            &mut self.runtime,
-            "guest-get-vcpus",
-            arguments,
-        )?;
-        ::qapi_runtime::client::decode_return("guest-get-vcpus", value)
+        ::qapi_runtime::client::call(&mut self.runtime, "guest-get-vcpus", &())
     }
     /// Runs the command `guest-set-vcpus`.
     ///
@@ -4893,13 +4772,7 @@ impl<C: ::qapi_runtime::client::Execute> Client<C> {
         &mut self,
         args: GuestSetVcpusArgs,
     ) -> ::core::result::Result<i64, ::qapi_runtime::ClientError> {
-        let arguments = ::qapi_runtime::client::encode_arguments("guest-set-vcpus", &args)?;
-        let value = ::qapi_runtime::client::Execute::execute(
-            &mut self.runtime,
-            "guest-set-vcpus",
-            arguments,
-        )?;
-        ::qapi_runtime::client::decode_return("guest-set-vcpus", value)
+        ::qapi_runtime::client::call(&mut self.runtime, "guest-set-vcpus", &args)
     }
     /// Runs the command `guest-get-fsinfo`.
     ///
@@ -4914,13 +4787,7 @@ impl<C: ::qapi_runtime::client::Execute> Client<C> {
     pub fn guest_get_fsinfo(
         &mut self,
     ) -> ::core::result::Result<Vec<GuestFilesystemInfo>, ::qapi_runtime::ClientError> {
-        let arguments = ::core::option::Option::None;
-        let value = ::qapi_runtime::client::Execute::execute(
-            &mut self.runtime,
-            "guest-get-fsinfo",
-            arguments,
-        )?;
-        ::qapi_runtime::client::decode_return("guest-get-fsinfo", value)
+        ::qapi_runtime::client::call(&mut self.runtime, "guest-get-fsinfo", &())
     }
     /// Runs the command `guest-set-user-password`.
     ///
@@ -4946,13 +4813,11 @@ impl<C: ::qapi_runtime::client::Execute> Client<C> {
         &mut self,
         args: GuestSetUserPasswordArgs,
     ) -> ::core::result::Result<(), ::qapi_runtime::ClientError> {
-        let arguments = ::qapi_runtime::client::encode_arguments("guest-set-user-password", &args)?;
-        ::qapi_runtime::client::Execute::execute(
+        ::qapi_runtime::client::call_ignoring_return(
             &mut self.runtime,
             "guest-set-user-password",
-            arguments,
-        )?;
-        ::core::result::Result::Ok(())
+            &args,
+        )
     }
     /// Runs the command `guest-get-memory-blocks`.
     ///
@@ -4970,13 +4835,7 @@ impl<C: ::qapi_runtime::client::Execute> Client<C> {
     pub fn guest_get_memory_blocks(
         &mut self,
     ) -> ::core::result::Result<Vec<GuestMemoryBlock>, ::qapi_runtime::ClientError> {
-        let arguments = ::core::option::Option::None;
-        let value = ::qapi_runtime::client::Execute::execute(
-            &mut self.runtime,
-            "guest-get-memory-blocks",
-            arguments,
-        )?;
-        ::qapi_runtime::client::decode_return("guest-get-memory-blocks", value)
+        ::qapi_runtime::client::call(&mut self.runtime, "guest-get-memory-blocks", &())
     }
     /// Runs the command `guest-set-memory-blocks`.
     ///
@@ -5006,13 +4865,7 @@ impl<C: ::qapi_runtime::client::Execute> Client<C> {
         &mut self,
         args: GuestSetMemoryBlocksArgs,
     ) -> ::core::result::Result<Vec<GuestMemoryBlockResponse>, ::qapi_runtime::ClientError> {
-        let arguments = ::qapi_runtime::client::encode_arguments("guest-set-memory-blocks", &args)?;
-        let value = ::qapi_runtime::client::Execute::execute(
-            &mut self.runtime,
-            "guest-set-memory-blocks",
-            arguments,
-        )?;
-        ::qapi_runtime::client::decode_return("guest-set-memory-blocks", value)
+        ::qapi_runtime::client::call(&mut self.runtime, "guest-set-memory-blocks", &args)
     }
     /// Runs the command `guest-get-memory-block-info`.
     ///
@@ -5030,13 +4883,7 @@ impl<C: ::qapi_runtime::client::Execute> Client<C> {
     pub fn guest_get_memory_block_info(
         &mut self,
     ) -> ::core::result::Result<GuestMemoryBlockInfo, ::qapi_runtime::ClientError> {
-        let arguments = ::core::option::Option::None;
-        let value = ::qapi_runtime::client::Execute::execute(
-            &mut self.runtime,
-            "guest-get-memory-block-info",
-            arguments,
-        )?;
-        ::qapi_runtime::client::decode_return("guest-get-memory-block-info", value)
+        ::qapi_runtime::client::call(&mut self.runtime, "guest-get-memory-block-info", &())
     }
     /// Runs the command `guest-exec-status`.
     ///
@@ -5052,13 +4899,7 @@ impl<C: ::qapi_runtime::client::Execute> Client<C> {
         &mut self,
         args: GuestExecStatusArgs,
     ) -> ::core::result::Result<GuestExecStatus, ::qapi_runtime::ClientError> {
-        let arguments = ::qapi_runtime::client::encode_arguments("guest-exec-status", &args)?;
-        let value = ::qapi_runtime::client::Execute::execute(
-            &mut self.runtime,
-            "guest-exec-status",
-            arguments,
-        )?;
-        ::qapi_runtime::client::decode_return("guest-exec-status", value)
+        ::qapi_runtime::client::call(&mut self.runtime, "guest-exec-status", &args)
     }
     /// Runs the command `guest-exec`.
     ///
@@ -5073,13 +4914,7 @@ impl<C: ::qapi_runtime::client::Execute> Client<C> {
         &mut self,
         args: GuestExecArgs,
     ) -> ::core::result::Result<GuestExec, ::qapi_runtime::ClientError> {
-        let arguments = ::qapi_runtime::client::encode_arguments("guest-exec", &args)?;
-        let value = ::qapi_runtime::client::Execute::execute(
-            &mut self.runtime,
-            "guest-exec",
-            arguments,
-        )?;
-        ::qapi_runtime::client::decode_return("guest-exec", value)
+        ::qapi_runtime::client::call(&mut self.runtime, "guest-exec", &args)
     }
 }
 /// A client of this schema's commands, one typed `async` method each, over an
@@ -5148,14 +4983,7 @@ impl<C: ::qapi_runtime::client::AsyncExecute> AsyncClient<C> {
         &mut self,
         args: GuestSyncDelimitedArgs,
     ) -> ::core::result::Result<i64, ::qapi_runtime::ClientError> {
-        let arguments = ::qapi_runtime::client::encode_arguments("guest-sync-delimited", &args)?;
-        let value = ::qapi_runtime::client::AsyncExecute::execute(
-            &mut self.runtime,
-            "guest-sync-delimited",
-            arguments,
-        )
-        .await?;
-        ::qapi_runtime::client::decode_return("guest-sync-delimited", value)
+        ::qapi_runtime::client::call_async(&mut self.runtime, "guest-sync-delimited", &args).await
     }
     /// Runs the command `guest-sync`.
     ///
@@ -5193,14 +5021,7 @@ impl<C: ::qapi_runtime::client::AsyncExecute> AsyncClient<C> {
         &mut self,
         args: GuestSyncArgs,
     ) -> ::core::result::Result<i64, ::qapi_runtime::ClientError> {
-        let arguments = ::qapi_runtime::client::encode_arguments("guest-sync", &args)?;
-        let value = ::qapi_runtime::client::AsyncExecute::execute(
-            &mut self.runtime,
-            "guest-sync",
-            arguments,
-        )
-        .await?;
-        ::qapi_runtime::client::decode_return("guest-sync", value)
+        ::qapi_runtime::client::call_async(&mut self.runtime, "guest-sync", &args).await
     }
     /// Runs the command `guest-ping`.
     ///
@@ -5208,10 +5029,8 @@ impl<C: ::qapi_runtime::client::AsyncExecute> AsyncClient<C> {
     ///
     /// *Since:* 0.15.0
     pub async fn guest_ping(&mut self) -> ::core::result::Result<(), ::qapi_runtime::ClientError> {
-        let arguments = ::core::option::Option::None;
-        ::qapi_runtime::client::AsyncExecute::execute(&mut self.runtime, "guest-ping", arguments)
-            .await?;
-        ::core::result::Result::Ok(())
+        ::qapi_runtime::client::call_ignoring_return_async(&mut self.runtime, "guest-ping", &())
+            .await
     }
     /// Runs the command `guest-get-time`.
     ///
@@ -5226,14 +5045,7 @@ impl<C: ::qapi_runtime::client::AsyncExecute> AsyncClient<C> {
     pub async fn guest_get_time(
         &mut self,
     ) -> ::core::result::Result<i64, ::qapi_runtime::ClientError> {
-        let arguments = ::core::option::Option::None;
-        let value = ::qapi_runtime::client::AsyncExecute::execute(
-            &mut self.runtime,
-            "guest-get-time",
-            arguments,
-        )
-        .await?;
-        ::qapi_runtime::client::decode_return("guest-get-time", value)
+        ::qapi_runtime::client::call_async(&mut self.runtime, "guest-get-time", &()).await
     }
     /// Runs the command `guest-set-time`.
     ///
@@ -5263,14 +5075,12 @@ impl<C: ::qapi_runtime::client::AsyncExecute> AsyncClient<C> {
         &mut self,
         args: GuestSetTimeArgs,
     ) -> ::core::result::Result<(), ::qapi_runtime::ClientError> {
-        let arguments = ::qapi_runtime::client::encode_arguments("guest-set-time", &args)?;
-        ::qapi_runtime::client::AsyncExecute::execute(
+        ::qapi_runtime::client::call_ignoring_return_async(
             &mut self.runtime,
             "guest-set-time",
-            arguments,
+            &args,
         )
-        .await?;
-        ::core::result::Result::Ok(())
+        .await
     }
     /// Runs the command `guest-info`.
     ///
@@ -5284,14 +5094,7 @@ impl<C: ::qapi_runtime::client::AsyncExecute> AsyncClient<C> {
     pub async fn guest_info(
         &mut self,
     ) -> ::core::result::Result<GuestAgentInfo, ::qapi_runtime::ClientError> {
-        let arguments = ::core::option::Option::None;
-        let value = ::qapi_runtime::client::AsyncExecute::execute(
-            &mut self.runtime,
-            "guest-info",
-            arguments,
-        )
-        .await?;
-        ::qapi_runtime::client::decode_return("guest-info", value)
+        ::qapi_runtime::client::call_async(&mut self.runtime, "guest-info", &()).await
     }
     /// Runs the command `guest-shutdown`.
     ///
@@ -5310,13 +5113,8 @@ impl<C: ::qapi_runtime::client::AsyncExecute> AsyncClient<C> {
         &mut self,
         args: GuestShutdownArgs,
     ) -> ::core::result::Result<(), ::qapi_runtime::ClientError> {
-        let arguments = ::qapi_runtime::client::encode_arguments("guest-shutdown", &args)?;
-        ::qapi_runtime::client::AsyncExecute::execute_no_reply(
-            &mut self.runtime,
-            "guest-shutdown",
-            arguments,
-        )
-        .await
+        ::qapi_runtime::client::call_no_reply_async(&mut self.runtime, "guest-shutdown", &args)
+            .await
     }
     /// Runs the command `guest-file-open`.
     ///
@@ -5331,14 +5129,7 @@ impl<C: ::qapi_runtime::client::AsyncExecute> AsyncClient<C> {
         &mut self,
         args: GuestFileOpenArgs,
     ) -> ::core::result::Result<i64, ::qapi_runtime::ClientError> {
-        let arguments = ::qapi_runtime::client::encode_arguments("guest-file-open", &args)?;
-        let value = ::qapi_runtime::client::AsyncExecute::execute(
-            &mut self.runtime,
-            "guest-file-open",
-            arguments,
-        )
-        .await?;
-        ::qapi_runtime::client::decode_return("guest-file-open", value)
+        ::qapi_runtime::client::call_async(&mut self.runtime, "guest-file-open", &args).await
     }
     /// Runs the command `guest-file-close`.
     ///
@@ -5353,14 +5144,12 @@ impl<C: ::qapi_runtime::client::AsyncExecute> AsyncClient<C> {
         &mut self,
         args: GuestFileCloseArgs,
     ) -> ::core::result::Result<(), ::qapi_runtime::ClientError> {
-        let arguments = ::qapi_runtime::client::encode_arguments("guest-file-close", &args)?;
-        ::qapi_runtime::client::AsyncExecute::execute(
+        ::qapi_runtime::client::call_ignoring_return_async(
             &mut self.runtime,
             "guest-file-close",
-            arguments,
+            &args,
         )
-        .await?;
-        ::core::result::Result::Ok(())
+        .await
     }
     /// Runs the command `guest-file-read`.
     ///
@@ -5375,14 +5164,7 @@ impl<C: ::qapi_runtime::client::AsyncExecute> AsyncClient<C> {
         &mut self,
         args: GuestFileReadArgs,
     ) -> ::core::result::Result<GuestFileRead, ::qapi_runtime::ClientError> {
-        let arguments = ::qapi_runtime::client::encode_arguments("guest-file-read", &args)?;
-        let value = ::qapi_runtime::client::AsyncExecute::execute(
-            &mut self.runtime,
-            "guest-file-read",
-            arguments,
-        )
-        .await?;
-        ::qapi_runtime::client::decode_return("guest-file-read", value)
+        ::qapi_runtime::client::call_async(&mut self.runtime, "guest-file-read", &args).await
     }
     /// Runs the command `guest-file-write`.
     ///
@@ -5397,14 +5179,7 @@ impl<C: ::qapi_runtime::client::AsyncExecute> AsyncClient<C> {
         &mut self,
         args: GuestFileWriteArgs,
     ) -> ::core::result::Result<GuestFileWrite, ::qapi_runtime::ClientError> {
-        let arguments = ::qapi_runtime::client::encode_arguments("guest-file-write", &args)?;
-        let value = ::qapi_runtime::client::AsyncExecute::execute(
-            &mut self.runtime,
-            "guest-file-write",
-            arguments,
-        )
-        .await?;
-        ::qapi_runtime::client::decode_return("guest-file-write", value)
+        ::qapi_runtime::client::call_async(&mut self.runtime, "guest-file-write", &args).await
     }
     /// Runs the command `guest-file-seek`.
     ///
@@ -5421,14 +5196,7 @@ impl<C: ::qapi_runtime::client::AsyncExecute> AsyncClient<C> {
         &mut self,
         args: GuestFileSeekArgs,
     ) -> ::core::result::Result<GuestFileSeek, ::qapi_runtime::ClientError> {
-        let arguments = ::qapi_runtime::client::encode_arguments("guest-file-seek", &args)?;
-        let value = ::qapi_runtime::client::AsyncExecute::execute(
-            &mut self.runtime,
-            "guest-file-seek",
-            arguments,
-        )
-        .await?;
-        ::qapi_runtime::client::decode_return("guest-file-seek", value)
+        ::qapi_runtime::client::call_async(&mut self.runtime, "guest-file-seek", &args).await
     }
     /// Runs the command `guest-file-flush`.
     ///
@@ -5443,14 +5211,12 @@ impl<C: ::qapi_runtime::client::AsyncExecute> AsyncClient<C> {
         &mut self,
         args: GuestFileFlushArgs,
     ) -> ::core::result::Result<(), ::qapi_runtime::ClientError> {
-        let arguments = ::qapi_runtime::client::encode_arguments("guest-file-flush", &args)?;
-        ::qapi_runtime::client::AsyncExecute::execute(
+        ::qapi_runtime::client::call_ignoring_return_async(
             &mut self.runtime,
             "guest-file-flush",
-            arguments,
+            &args,
         )
-        .await?;
-        ::core::result::Result::Ok(())
+        .await
     }
     /// Runs the command `guest-fsfreeze-status`.
     ///
@@ -5467,14 +5233,7 @@ impl<C: ::qapi_runtime::client::AsyncExecute> AsyncClient<C> {
     pub async fn guest_fsfreeze_status(
         &mut self,
     ) -> ::core::result::Result<GuestFsfreezeStatus, ::qapi_runtime::ClientError> {
-        let arguments = ::core::option::Option::None;
-        let value = ::qapi_runtime::client::AsyncExecute::execute(
-            &mut self.runtime,
-            "guest-fsfreeze-status",
-            arguments,
-        )
-        .await?;
-        ::qapi_runtime::client::decode_return("guest-fsfreeze-status", value)
+        ::qapi_runtime::client::call_async(&mut self.runtime, "guest-fsfreeze-status", &()).await
     }
     /// Runs the command `guest-fsfreeze-freeze`.
     ///
@@ -5489,14 +5248,7 @@ impl<C: ::qapi_runtime::client::AsyncExecute> AsyncClient<C> {
     pub async fn guest_fsfreeze_freeze(
         &mut self,
     ) -> ::core::result::Result<i64, ::qapi_runtime::ClientError> {
-        let arguments = ::core::option::Option::None;
-        let value = ::qapi_runtime::client::AsyncExecute::execute(
-            &mut self.runtime,
-            "guest-fsfreeze-freeze",
-            arguments,
-        )
-        .await?;
-        ::qapi_runtime::client::decode_return("guest-fsfreeze-freeze", value)
+        ::qapi_runtime::client::call_async(&mut self.runtime, "guest-fsfreeze-freeze", &()).await
     }
     /// Runs the command `guest-fsfreeze-freeze-list`.
     ///
@@ -5512,17 +5264,8 @@ impl<C: ::qapi_runtime::client::AsyncExecute> AsyncClient<C> {
         &mut self,
         args: GuestFsfreezeFreezeListArgs,
     ) -> ::core::result::Result<i64, ::qapi_runtime::ClientError> {
-        let arguments = ::qapi_runtime::client::encode_arguments(
-            "guest-fsfreeze-freeze-list",
-            &args,
-        )?;
-        let value = ::qapi_runtime::client::AsyncExecute::execute(
-            &mut self.runtime,
-            "guest-fsfreeze-freeze-list",
-            arguments,
-        )
-        .await?;
-        ::qapi_runtime::client::decode_return("guest-fsfreeze-freeze-list", value)
+        ::qapi_runtime::client::call_async(&mut self.runtime, "guest-fsfreeze-freeze-list", &args)
+            .await
     }
     /// Runs the command `guest-fsfreeze-thaw`.
     ///
@@ -5542,14 +5285,7 @@ impl<C: ::qapi_runtime::client::AsyncExecute> AsyncClient<C> {
     pub async fn guest_fsfreeze_thaw(
         &mut self,
     ) -> ::core::result::Result<i64, ::qapi_runtime::ClientError> {
-        let arguments = ::core::option::Option::None;
-        let value = ::qapi_runtime::client::AsyncExecute::execute(
-            &mut self.runtime,
-            "guest-fsfreeze-thaw",
-            arguments,
-        )
-        .await?;
-        ::qapi_runtime::client::decode_return("guest-fsfreeze-thaw", value)
+        ::qapi_runtime::client::call_async(&mut self.runtime, "guest-fsfreeze-thaw", &()).await
     }
     /// Runs the command `guest-fstrim`.
     ///
@@ -5565,14 +5301,7 @@ impl<C: ::qapi_runtime::client::AsyncExecute> AsyncClient<C> {
         &mut self,
         args: GuestFstrimArgs,
     ) -> ::core::result::Result<GuestFilesystemTrimResponse, ::qapi_runtime::ClientError> {
-        let arguments = ::qapi_runtime::client::encode_arguments("guest-fstrim", &args)?;
-        let value = ::qapi_runtime::client::AsyncExecute::execute(
-            &mut self.runtime,
-            "guest-fstrim",
-            arguments,
-        )
-        .await?;
-        ::qapi_runtime::client::decode_return("guest-fstrim", value)
+        ::qapi_runtime::client::call_async(&mut self.runtime, "guest-fstrim", &args).await
     }
     /// Runs the command `guest-suspend-disk`.
     ///
@@ -5603,13 +5332,8 @@ impl<C: ::qapi_runtime::client::AsyncExecute> AsyncClient<C> {
     pub async fn guest_suspend_disk(
         &mut self,
     ) -> ::core::result::Result<(), ::qapi_runtime::ClientError> {
-        let arguments = ::core::option::Option::None;
-        ::qapi_runtime::client::AsyncExecute::execute_no_reply(
-            &mut self.runtime,
-            "guest-suspend-disk",
-            arguments,
-        )
-        .await
+        ::qapi_runtime::client::call_no_reply_async(&mut self.runtime, "guest-suspend-disk", &())
+            .await
     }
     /// Runs the command `guest-suspend-ram`.
     ///
@@ -5644,13 +5368,8 @@ impl<C: ::qapi_runtime::client::AsyncExecute> AsyncClient<C> {
     pub async fn guest_suspend_ram(
         &mut self,
     ) -> ::core::result::Result<(), ::qapi_runtime::ClientError> {
-        let arguments = ::core::option::Option::None;
-        ::qapi_runtime::client::AsyncExecute::execute_no_reply(
-            &mut self.runtime,
-            "guest-suspend-ram",
-            arguments,
-        )
-        .await
+        ::qapi_runtime::client::call_no_reply_async(&mut self.runtime, "guest-suspend-ram", &())
+            .await
     }
     /// Runs the command `guest-suspend-hybrid`.
     ///
@@ -5680,13 +5399,8 @@ impl<C: ::qapi_runtime::client::AsyncExecute> AsyncClient<C> {
     pub async fn guest_suspend_hybrid(
         &mut self,
     ) -> ::core::result::Result<(), ::qapi_runtime::ClientError> {
-        let arguments = ::core::option::Option::None;
-        ::qapi_runtime::client::AsyncExecute::execute_no_reply(
-            &mut self.runtime,
-            "guest-suspend-hybrid",
-            arguments,
-        )
-        .await
+        ::qapi_runtime::client::call_no_reply_async(&mut self.runtime, "guest-suspend-hybrid", &())
+            .await
     }
     /// Runs the command `guest-network-get-interfaces`.
     ///
@@ -5701,14 +5415,8 @@ impl<C: ::qapi_runtime::client::AsyncExecute> AsyncClient<C> {
     pub async fn guest_network_get_interfaces(
         &mut self,
     ) -> ::core::result::Result<Vec<GuestNetworkInterface>, ::qapi_runtime::ClientError> {
-        let arguments = ::core::option::Option::None;
-        let value = ::qapi_runtime::client::AsyncExecute::execute(
-            &mut self.runtime,
-            "guest-network-get-interfaces",
-            arguments,
-        )
-        .await?;
-        ::qapi_runtime::client::decode_return("guest-network-get-interfaces", value)
+        ::qapi_runtime::client::call_async(&mut self.runtime, "guest-network-get-interfaces", &())
+            .await
     }
     /// Runs the command `guest-get-vcpus`.
     ///
@@ -5725,14 +5433,7 @@ impl<C: ::qapi_runtime::client::AsyncExecute> AsyncClient<C> {
     pub async fn guest_get_vcpus(
         &mut self,
     ) -> ::core::result::Result<Vec<GuestLogicalProcessor>, ::qapi_runtime::ClientError> {
-        let arguments = ::core::option::Option::None;
-        let value = ::qapi_runtime::client::AsyncExecute::execute(
-            &mut self.runtime,
-            "guest-get-vcpus",
-            arguments,
-        )
-        .await?;
-        ::qapi_runtime::client::decode_return("guest-get-vcpus", value)
+        ::qapi_runtime::client::call_async(&mut self.runtime, "guest-get-vcpus", &()).await
     }
     /// Runs the command `guest-set-vcpus`.
     ///
@@ -5773,14 +5474,7 @@ impl<C: ::qapi_runtime::client::AsyncExecute> AsyncClient<C> {
         &mut self,
         args: GuestSetVcpusArgs,
     ) -> ::core::result::Result<i64, ::qapi_runtime::ClientError> {
-        let arguments = ::qapi_runtime::client::encode_arguments("guest-set-vcpus", &args)?;
-        let value = ::qapi_runtime::client::AsyncExecute::execute(
-            &mut self.runtime,
-            "guest-set-vcpus",
-            arguments,
-        )
-        .await?;
-        ::qapi_runtime::client::decode_return("guest-set-vcpus", value)
+        ::qapi_runtime::client::call_async(&mut self.runtime, "guest-set-vcpus", &args).await
     }
     /// Runs the command `guest-get-fsinfo`.
     ///
@@ -5795,14 +5489,7 @@ impl<C: ::qapi_runtime::client::AsyncExecute> AsyncClient<C> {
     pub async fn guest_get_fsinfo(
         &mut self,
     ) -> ::core::result::Result<Vec<GuestFilesystemInfo>, ::qapi_runtime::ClientError> {
-        let arguments = ::core::option::Option::None;
-        let value = ::qapi_runtime::client::AsyncExecute::execute(
-            &mut self.runtime,
-            "guest-get-fsinfo",
-            arguments,
-        )
-        .await?;
-        ::qapi_runtime::client::decode_return("guest-get-fsinfo", value)
+        ::qapi_runtime::client::call_async(&mut self.runtime, "guest-get-fsinfo", &()).await
     }
     /// Runs the command `guest-set-user-password`.
     ///
@@ -5828,14 +5515,12 @@ impl<C: ::qapi_runtime::client::AsyncExecute> AsyncClient<C> {
         &mut self,
         args: GuestSetUserPasswordArgs,
     ) -> ::core::result::Result<(), ::qapi_runtime::ClientError> {
-        let arguments = ::qapi_runtime::client::encode_arguments("guest-set-user-password", &args)?;
-        ::qapi_runtime::client::AsyncExecute::execute(
+        ::qapi_runtime::client::call_ignoring_return_async(
             &mut self.runtime,
             "guest-set-user-password",
-            arguments,
+            &args,
         )
-        .await?;
-        ::core::result::Result::Ok(())
+        .await
     }
     /// Runs the command `guest-get-memory-blocks`.
     ///
@@ -5853,14 +5538,7 @@ impl<C: ::qapi_runtime::client::AsyncExecute> AsyncClient<C> {
     pub async fn guest_get_memory_blocks(
         &mut self,
     ) -> ::core::result::Result<Vec<GuestMemoryBlock>, ::qapi_runtime::ClientError> {
-        let arguments = ::core::option::Option::None;
-        let value = ::qapi_runtime::client::AsyncExecute::execute(
-            &mut self.runtime,
-            "guest-get-memory-blocks",
-            arguments,
-        )
-        .await?;
-        ::qapi_runtime::client::decode_return("guest-get-memory-blocks", value)
+        ::qapi_runtime::client::call_async(&mut self.runtime, "guest-get-memory-blocks", &()).await
     }
     /// Runs the command `guest-set-memory-blocks`.
     ///
@@ -5890,14 +5568,8 @@ impl<C: ::qapi_runtime::client::AsyncExecute> AsyncClient<C> {
         &mut self,
         args: GuestSetMemoryBlocksArgs,
     ) -> ::core::result::Result<Vec<GuestMemoryBlockResponse>, ::qapi_runtime::ClientError> {
-        let arguments = ::qapi_runtime::client::encode_arguments("guest-set-memory-blocks", &args)?;
-        let value = ::qapi_runtime::client::AsyncExecute::execute(
-            &mut self.runtime,
-            "guest-set-memory-blocks",
-            arguments,
-        )
-        .await?;
-        ::qapi_runtime::client::decode_return("guest-set-memory-blocks", value)
+        ::qapi_runtime::client::call_async(&mut self.runtime, "guest-set-memory-blocks", &args)
+            .await
     }
     /// Runs the command `guest-get-memory-block-info`.
     ///
@@ -5915,14 +5587,8 @@ impl<C: ::qapi_runtime::client::AsyncExecute> AsyncClient<C> {
     pub async fn guest_get_memory_block_info(
         &mut self,
     ) -> ::core::result::Result<GuestMemoryBlockInfo, ::qapi_runtime::ClientError> {
-        let arguments = ::core::option::Option::None;
-        let value = ::qapi_runtime::client::AsyncExecute::execute(
-            &mut self.runtime,
-            "guest-get-memory-block-info",
-            arguments,
-        )
-        .await?;
-        ::qapi_runtime::client::decode_return("guest-get-memory-block-info", value)
+        ::qapi_runtime::client::call_async(&mut self.runtime, "guest-get-memory-block-info", &())
+            .await
     }
     /// Runs the command `guest-exec-status`.
     ///
@@ -5938,14 +5604,7 @@ impl<C: ::qapi_runtime::client::AsyncExecute> AsyncClient<C> {
         &mut self,
         args: GuestExecStatusArgs,
     ) -> ::core::result::Result<GuestExecStatus, ::qapi_runtime::ClientError> {
-        let arguments = ::qapi_runtime::client::encode_arguments("guest-exec-status", &args)?;
-        let value = ::qapi_runtime::client::AsyncExecute::execute(
-            &mut self.runtime,
-            "guest-exec-status",
-            arguments,
-        )
-        .await?;
-        ::qapi_runtime::client::decode_return("guest-exec-status", value)
+        ::qapi_runtime::client::call_async(&mut self.runtime, "guest-exec-status", &args).await
     }
     /// Runs the command `guest-exec`.
     ///
@@ -5960,14 +5619,7 @@ impl<C: ::qapi_runtime::client::AsyncExecute> AsyncClient<C> {
         &mut self,
         args: GuestExecArgs,
     ) -> ::core::result::Result<GuestExec, ::qapi_runtime::ClientError> {
-        let arguments = ::qapi_runtime::client::encode_arguments("guest-exec", &args)?;
-        let value = ::qapi_runtime::client::AsyncExecute::execute(
-            &mut self.runtime,
-            "guest-exec",
-            arguments,
-        )
-        .await?;
-        ::qapi_runtime::client::decode_return("guest-exec", value)
+        ::qapi_runtime::client::call_async(&mut self.runtime, "guest-exec", &args).await
     }
 }
 use ::qapi_runtime::__private;

@@ -25,7 +25,7 @@ use super::types::is_deprecated;
 use super::Context;
 use proc_macro2::TokenStream;
 use qapi_parser::model::{Builtin, Command, Entity, Implicit, Type};
-use quote::quote;
+use quote::{format_ident, quote};
 
 /// Which clients to emit.
 #[derive(Clone, Debug)]
@@ -254,47 +254,33 @@ fn emit_method(
         TokenStream::new()
     };
 
+    // One runtime call per method; a command without arguments passes `&()`, which the
+    // runtime sends as no `arguments` at all.
     let (parameter, arguments) = if takes_arguments {
-        (
-            quote! { , args: #args_ident },
-            quote! { ::qapi_runtime::client::encode_arguments(#name, &args)? },
-        )
+        (quote! { , args: #args_ident }, quote! { &args })
     } else {
-        (TokenStream::new(), quote! { ::core::option::Option::None })
+        (TokenStream::new(), quote! { &() })
     };
-    let (asyncness, wait, runtime) = match flavour {
-        Flavour::Blocking => (
-            TokenStream::new(),
-            TokenStream::new(),
-            quote! { ::qapi_runtime::client::Execute },
-        ),
-        Flavour::Async => (
-            quote! { async },
-            quote! { .await },
-            quote! { ::qapi_runtime::client::AsyncExecute },
-        ),
+    let (output, helper) = match (&returns, *success_response) {
+        (_, false) => (quote! { () }, "call_no_reply"),
+        (Returns::Nothing, true) => (quote! { () }, "call_ignoring_return"),
+        (Returns::Value(ty), true) => (ty.clone(), "call"),
     };
-    let (output, body) = match (&returns, *success_response) {
-        (_, false) => (
-            quote! { () },
-            quote! {
-                #runtime::execute_no_reply(&mut self.runtime, #name, arguments)#wait
-            },
-        ),
-        (Returns::Nothing, true) => (
-            quote! { () },
-            quote! {
-                #runtime::execute(&mut self.runtime, #name, arguments)#wait?;
-                ::core::result::Result::Ok(())
-            },
-        ),
-        (Returns::Value(ty), true) => (
-            ty.clone(),
-            quote! {
-                let value = #runtime::execute(&mut self.runtime, #name, arguments)#wait?;
-                ::qapi_runtime::client::decode_return(#name, value)
-            },
-        ),
+    let (asyncness, call) = match flavour {
+        Flavour::Blocking => {
+            let helper = format_ident!("{helper}");
+            (
+                TokenStream::new(),
+                quote! { ::qapi_runtime::client::#helper(&mut self.runtime, #name, #arguments) },
+            )
+        }
+        Flavour::Async => {
+            let helper = format_ident!("{helper}_async");
+            (
+                quote! { async },
+                quote! { ::qapi_runtime::client::#helper(&mut self.runtime, #name, #arguments).await },
+            )
+        }
     };
     quote! {
         #attrs
@@ -303,8 +289,7 @@ fn emit_method(
         pub #asyncness fn #method(&mut self #parameter)
             -> ::core::result::Result<#output, ::qapi_runtime::ClientError>
         {
-            let arguments = #arguments;
-            #body
+            #call
         }
     }
 }
@@ -381,24 +366,18 @@ impl<C: ::qapi_runtime::client::Execute> Client<C> {
     }
     /// Runs the command `ping`.
     pub fn ping(&mut self) -> ::core::result::Result<(), ::qapi_runtime::ClientError> {
-        let arguments = ::core::option::Option::None;
-        ::qapi_runtime::client::Execute::execute(&mut self.runtime, "ping", arguments)?;
-        ::core::result::Result::Ok(())
+        ::qapi_runtime::client::call_ignoring_return(&mut self.runtime, "ping", &())
     }
     /// Runs the command `info`.
     pub fn info(&mut self) -> ::core::result::Result<Info, ::qapi_runtime::ClientError> {
-        let arguments = ::core::option::Option::None;
-        let value = ::qapi_runtime::client::Execute::execute(&mut self.runtime, "info", arguments)?;
-        ::qapi_runtime::client::decode_return("info", value)
+        ::qapi_runtime::client::call(&mut self.runtime, "info", &())
     }
     /// Runs the command `read`.
     pub fn read(
         &mut self,
         args: ReadArgs,
     ) -> ::core::result::Result<Vec<Info>, ::qapi_runtime::ClientError> {
-        let arguments = ::qapi_runtime::client::encode_arguments("read", &args)?;
-        let value = ::qapi_runtime::client::Execute::execute(&mut self.runtime, "read", arguments)?;
-        ::qapi_runtime::client::decode_return("read", value)
+        ::qapi_runtime::client::call(&mut self.runtime, "read", &args)
     }
     /// Runs the command `halt`.
     ///
@@ -407,8 +386,7 @@ impl<C: ::qapi_runtime::client::Execute> Client<C> {
         &mut self,
         args: HaltArgs,
     ) -> ::core::result::Result<(), ::qapi_runtime::ClientError> {
-        let arguments = ::qapi_runtime::client::encode_arguments("halt", &args)?;
-        ::qapi_runtime::client::Execute::execute_no_reply(&mut self.runtime, "halt", arguments)
+        ::qapi_runtime::client::call_no_reply(&mut self.runtime, "halt", &args)
     }
     /// Runs the command `old`.
     ///
@@ -422,9 +400,7 @@ impl<C: ::qapi_runtime::client::Execute> Client<C> {
         &mut self,
         args: OldArgs,
     ) -> ::core::result::Result<(), ::qapi_runtime::ClientError> {
-        let arguments = ::qapi_runtime::client::encode_arguments("old", &args)?;
-        ::qapi_runtime::client::Execute::execute(&mut self.runtime, "old", arguments)?;
-        ::core::result::Result::Ok(())
+        ::qapi_runtime::client::call_ignoring_return(&mut self.runtime, "old", &args)
     }
 }
 "#
@@ -442,19 +418,11 @@ impl<C: ::qapi_runtime::client::Execute> Client<C> {
         assert_eq!(text.matches("#[cfg(feature = \"tokio\")]\n").count(), 3);
         assert!(text.contains(
             r#"    pub async fn info(&mut self) -> ::core::result::Result<Info, ::qapi_runtime::ClientError> {
-        let arguments = ::core::option::Option::None;
-        let value = ::qapi_runtime::client::AsyncExecute::execute(
-            &mut self.runtime,
-            "info",
-            arguments,
-        )
-        .await?;
-        ::qapi_runtime::client::decode_return("info", value)
+        ::qapi_runtime::client::call_async(&mut self.runtime, "info", &()).await
     }"#
         ));
         assert!(text.contains(
-            r#"        ::qapi_runtime::client::AsyncExecute::execute_no_reply(&mut self.runtime, "halt", arguments)
-            .await
+            r#"        ::qapi_runtime::client::call_no_reply_async(&mut self.runtime, "halt", &args).await
 "#
         ));
     }

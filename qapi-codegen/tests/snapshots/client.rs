@@ -939,21 +939,13 @@ impl<C: ::qapi_runtime::client::Execute> Client<C> {
         &mut self,
         args: GuestSyncDelimitedArgs,
     ) -> ::core::result::Result<i64, ::qapi_runtime::ClientError> {
-        let arguments = ::qapi_runtime::client::encode_arguments("guest-sync-delimited", &args)?;
-        let value = ::qapi_runtime::client::Execute::execute(
-            &mut self.runtime,
-            "guest-sync-delimited",
-            arguments,
-        )?;
-        ::qapi_runtime::client::decode_return("guest-sync-delimited", value)
+        ::qapi_runtime::client::call(&mut self.runtime, "guest-sync-delimited", &args)
     }
     /// Runs the command `guest-ping`.
     ///
     /// Checks the agent is alive.
     pub fn guest_ping(&mut self) -> ::core::result::Result<(), ::qapi_runtime::ClientError> {
-        let arguments = ::core::option::Option::None;
-        ::qapi_runtime::client::Execute::execute(&mut self.runtime, "guest-ping", arguments)?;
-        ::core::result::Result::Ok(())
+        ::qapi_runtime::client::call_ignoring_return(&mut self.runtime, "guest-ping", &())
     }
     /// Runs the command `guest-get-time`.
     ///
@@ -961,13 +953,7 @@ impl<C: ::qapi_runtime::client::Execute> Client<C> {
     ///
     /// the guest's time in nanoseconds since the epoch
     pub fn guest_get_time(&mut self) -> ::core::result::Result<i64, ::qapi_runtime::ClientError> {
-        let arguments = ::core::option::Option::None;
-        let value = ::qapi_runtime::client::Execute::execute(
-            &mut self.runtime,
-            "guest-get-time",
-            arguments,
-        )?;
-        ::qapi_runtime::client::decode_return("guest-get-time", value)
+        ::qapi_runtime::client::call(&mut self.runtime, "guest-get-time", &())
     }
     /// Runs the command `guest-info`.
     ///
@@ -977,13 +963,7 @@ impl<C: ::qapi_runtime::client::Execute> Client<C> {
     pub fn guest_info(
         &mut self,
     ) -> ::core::result::Result<GuestAgentInfo, ::qapi_runtime::ClientError> {
-        let arguments = ::core::option::Option::None;
-        let value = ::qapi_runtime::client::Execute::execute(
-            &mut self.runtime,
-            "guest-info",
-            arguments,
-        )?;
-        ::qapi_runtime::client::decode_return("guest-info", value)
+        ::qapi_runtime::client::call(&mut self.runtime, "guest-info", &())
     }
     /// Runs the command `guest-get-osinfo`.
     ///
@@ -993,13 +973,7 @@ impl<C: ::qapi_runtime::client::Execute> Client<C> {
     pub fn guest_get_osinfo(
         &mut self,
     ) -> ::core::result::Result<GuestOsInfo, ::qapi_runtime::ClientError> {
-        let arguments = ::core::option::Option::None;
-        let value = ::qapi_runtime::client::Execute::execute(
-            &mut self.runtime,
-            "guest-get-osinfo",
-            arguments,
-        )?;
-        ::qapi_runtime::client::decode_return("guest-get-osinfo", value)
+        ::qapi_runtime::client::call(&mut self.runtime, "guest-get-osinfo", &())
     }
     /// Runs the command `guest-network-get-interfaces`.
     ///
@@ -1009,13 +983,7 @@ impl<C: ::qapi_runtime::client::Execute> Client<C> {
     pub fn guest_network_get_interfaces(
         &mut self,
     ) -> ::core::result::Result<Vec<GuestNetworkInterface>, ::qapi_runtime::ClientError> {
-        let arguments = ::core::option::Option::None;
-        let value = ::qapi_runtime::client::Execute::execute(
-            &mut self.runtime,
-            "guest-network-get-interfaces",
-            arguments,
-        )?;
-        ::qapi_runtime::client::decode_return("guest-network-get-interfaces", value)
+        ::qapi_runtime::client::call(&mut self.runtime, "guest-network-get-interfaces", &())
     }
     /// Runs the command `guest-file-open`.
     ///
@@ -1026,13 +994,7 @@ impl<C: ::qapi_runtime::client::Execute> Client<C> {
         &mut self,
         args: GuestFileOpenArgs,
     ) -> ::core::result::Result<i64, ::qapi_runtime::ClientError> {
-        let arguments = ::qapi_runtime::client::encode_arguments("guest-file-open", &args)?;
-        let value = ::qapi_runtime::client::Execute::execute(
-            &mut self.runtime,
-            "guest-file-open",
-            arguments,
-        )?;
-        ::qapi_runtime::client::decode_return("guest-file-open", value)
+        ::qapi_runtime::client::call(&mut self.runtime, "guest-file-open", &args)
     }
     /// Runs the command `x-power-off`.
     ///
@@ -1043,12 +1005,7 @@ impl<C: ::qapi_runtime::client::Execute> Client<C> {
         &mut self,
         args: XPowerOffArgs,
     ) -> ::core::result::Result<(), ::qapi_runtime::ClientError> {
-        let arguments = ::qapi_runtime::client::encode_arguments("x-power-off", &args)?;
-        ::qapi_runtime::client::Execute::execute_no_reply(
-            &mut self.runtime,
-            "x-power-off",
-            arguments,
-        )
+        ::qapi_runtime::client::call_no_reply(&mut self.runtime, "x-power-off", &args)
     }
 }
 /// A client of this schema's commands, one typed `async` method each, over an
@@ -1094,23 +1051,14 @@ impl<C: ::qapi_runtime::client::AsyncExecute> AsyncClient<C> {
         &mut self,
         args: GuestSyncDelimitedArgs,
     ) -> ::core::result::Result<i64, ::qapi_runtime::ClientError> {
-        let arguments = ::qapi_runtime::client::encode_arguments("guest-sync-delimited", &args)?;
-        let value = ::qapi_runtime::client::AsyncExecute::execute(
-            &mut self.runtime,
-            "guest-sync-delimited",
-            arguments,
-        )
-        .await?;
-        ::qapi_runtime::client::decode_return("guest-sync-delimited", value)
+        ::qapi_runtime::client::call_async(&mut self.runtime, "guest-sync-delimited", &args).await
     }
     /// Runs the command `guest-ping`.
     ///
     /// Checks the agent is alive.
     pub async fn guest_ping(&mut self) -> ::core::result::Result<(), ::qapi_runtime::ClientError> {
-        let arguments = ::core::option::Option::None;
-        ::qapi_runtime::client::AsyncExecute::execute(&mut self.runtime, "guest-ping", arguments)
-            .await?;
-        ::core::result::Result::Ok(())
+        ::qapi_runtime::client::call_ignoring_return_async(&mut self.runtime, "guest-ping", &())
+            .await
     }
     /// Runs the command `guest-get-time`.
     ///
@@ -1120,14 +1068,7 @@ impl<C: ::qapi_runtime::client::AsyncExecute> AsyncClient<C> {
     pub async fn guest_get_time(
         &mut self,
     ) -> ::core::result::Result<i64, ::qapi_runtime::ClientError> {
-        let arguments = ::core::option::Option::None;
-        let value = ::qapi_runtime::client::AsyncExecute::execute(
-            &mut self.runtime,
-            "guest-get-time",
-            arguments,
-        )
-        .await?;
-        ::qapi_runtime::client::decode_return("guest-get-time", value)
+        ::qapi_runtime::client::call_async(&mut self.runtime, "guest-get-time", &()).await
     }
     /// Runs the command `guest-info`.
     ///
@@ -1137,14 +1078,7 @@ impl<C: ::qapi_runtime::client::AsyncExecute> AsyncClient<C> {
     pub async fn guest_info(
         &mut self,
     ) -> ::core::result::Result<GuestAgentInfo, ::qapi_runtime::ClientError> {
-        let arguments = ::core::option::Option::None;
-        let value = ::qapi_runtime::client::AsyncExecute::execute(
-            &mut self.runtime,
-            "guest-info",
-            arguments,
-        )
-        .await?;
-        ::qapi_runtime::client::decode_return("guest-info", value)
+        ::qapi_runtime::client::call_async(&mut self.runtime, "guest-info", &()).await
     }
     /// Runs the command `guest-get-osinfo`.
     ///
@@ -1154,14 +1088,7 @@ impl<C: ::qapi_runtime::client::AsyncExecute> AsyncClient<C> {
     pub async fn guest_get_osinfo(
         &mut self,
     ) -> ::core::result::Result<GuestOsInfo, ::qapi_runtime::ClientError> {
-        let arguments = ::core::option::Option::None;
-        let value = ::qapi_runtime::client::AsyncExecute::execute(
-            &mut self.runtime,
-            "guest-get-osinfo",
-            arguments,
-        )
-        .await?;
-        ::qapi_runtime::client::decode_return("guest-get-osinfo", value)
+        ::qapi_runtime::client::call_async(&mut self.runtime, "guest-get-osinfo", &()).await
     }
     /// Runs the command `guest-network-get-interfaces`.
     ///
@@ -1171,14 +1098,8 @@ impl<C: ::qapi_runtime::client::AsyncExecute> AsyncClient<C> {
     pub async fn guest_network_get_interfaces(
         &mut self,
     ) -> ::core::result::Result<Vec<GuestNetworkInterface>, ::qapi_runtime::ClientError> {
-        let arguments = ::core::option::Option::None;
-        let value = ::qapi_runtime::client::AsyncExecute::execute(
-            &mut self.runtime,
-            "guest-network-get-interfaces",
-            arguments,
-        )
-        .await?;
-        ::qapi_runtime::client::decode_return("guest-network-get-interfaces", value)
+        ::qapi_runtime::client::call_async(&mut self.runtime, "guest-network-get-interfaces", &())
+            .await
     }
     /// Runs the command `guest-file-open`.
     ///
@@ -1189,14 +1110,7 @@ impl<C: ::qapi_runtime::client::AsyncExecute> AsyncClient<C> {
         &mut self,
         args: GuestFileOpenArgs,
     ) -> ::core::result::Result<i64, ::qapi_runtime::ClientError> {
-        let arguments = ::qapi_runtime::client::encode_arguments("guest-file-open", &args)?;
-        let value = ::qapi_runtime::client::AsyncExecute::execute(
-            &mut self.runtime,
-            "guest-file-open",
-            arguments,
-        )
-        .await?;
-        ::qapi_runtime::client::decode_return("guest-file-open", value)
+        ::qapi_runtime::client::call_async(&mut self.runtime, "guest-file-open", &args).await
     }
     /// Runs the command `x-power-off`.
     ///
@@ -1207,13 +1121,7 @@ impl<C: ::qapi_runtime::client::AsyncExecute> AsyncClient<C> {
         &mut self,
         args: XPowerOffArgs,
     ) -> ::core::result::Result<(), ::qapi_runtime::ClientError> {
-        let arguments = ::qapi_runtime::client::encode_arguments("x-power-off", &args)?;
-        ::qapi_runtime::client::AsyncExecute::execute_no_reply(
-            &mut self.runtime,
-            "x-power-off",
-            arguments,
-        )
-        .await
+        ::qapi_runtime::client::call_no_reply_async(&mut self.runtime, "x-power-off", &args).await
     }
 }
 use ::qapi_runtime::__private;

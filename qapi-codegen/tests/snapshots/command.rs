@@ -447,13 +447,7 @@ impl<C: ::qapi_runtime::client::Execute> Client<C> {
     ///
     /// what the server is
     pub fn get_info(&mut self) -> ::core::result::Result<Info, ::qapi_runtime::ClientError> {
-        let arguments = ::core::option::Option::None;
-        let value = ::qapi_runtime::client::Execute::execute(
-            &mut self.runtime,
-            "get-info",
-            arguments,
-        )?;
-        ::qapi_runtime::client::decode_return("get-info", value)
+        ::qapi_runtime::client::call(&mut self.runtime, "get-info", &())
     }
     /// Runs the command `read-file`.
     ///
@@ -466,13 +460,7 @@ impl<C: ::qapi_runtime::client::Execute> Client<C> {
         &mut self,
         args: ReadFileArgs,
     ) -> ::core::result::Result<Info, ::qapi_runtime::ClientError> {
-        let arguments = ::qapi_runtime::client::encode_arguments("read-file", &args)?;
-        let value = ::qapi_runtime::client::Execute::execute(
-            &mut self.runtime,
-            "read-file",
-            arguments,
-        )?;
-        ::qapi_runtime::client::decode_return("read-file", value)
+        ::qapi_runtime::client::call(&mut self.runtime, "read-file", &args)
     }
     /// Runs the command `set-info`.
     ///
@@ -481,9 +469,7 @@ impl<C: ::qapi_runtime::client::Execute> Client<C> {
         &mut self,
         args: SetInfoArgs,
     ) -> ::core::result::Result<(), ::qapi_runtime::ClientError> {
-        let arguments = ::qapi_runtime::client::encode_arguments("set-info", &args)?;
-        ::qapi_runtime::client::Execute::execute(&mut self.runtime, "set-info", arguments)?;
-        ::core::result::Result::Ok(())
+        ::qapi_runtime::client::call_ignoring_return(&mut self.runtime, "set-info", &args)
     }
     /// Runs the command `list-infos`.
     ///
@@ -491,13 +477,7 @@ impl<C: ::qapi_runtime::client::Execute> Client<C> {
     ///
     /// every info
     pub fn list_infos(&mut self) -> ::core::result::Result<Vec<Info>, ::qapi_runtime::ClientError> {
-        let arguments = ::core::option::Option::None;
-        let value = ::qapi_runtime::client::Execute::execute(
-            &mut self.runtime,
-            "list-infos",
-            arguments,
-        )?;
-        ::qapi_runtime::client::decode_return("list-infos", value)
+        ::qapi_runtime::client::call(&mut self.runtime, "list-infos", &())
     }
     /// Runs the command `power-off`.
     ///
@@ -505,8 +485,7 @@ impl<C: ::qapi_runtime::client::Execute> Client<C> {
     ///
     /// The agent sends no reply when it succeeds: this returns once the request is written, and an error reply is dropped by a later call.
     pub fn power_off(&mut self) -> ::core::result::Result<(), ::qapi_runtime::ClientError> {
-        let arguments = ::core::option::Option::None;
-        ::qapi_runtime::client::Execute::execute_no_reply(&mut self.runtime, "power-off", arguments)
+        ::qapi_runtime::client::call_no_reply(&mut self.runtime, "power-off", &())
     }
     /// Runs the command `old-command`.
     ///
@@ -514,9 +493,7 @@ impl<C: ::qapi_runtime::client::Execute> Client<C> {
     #[deprecated]
     #[allow(deprecated)]
     pub fn old_command(&mut self) -> ::core::result::Result<(), ::qapi_runtime::ClientError> {
-        let arguments = ::core::option::Option::None;
-        ::qapi_runtime::client::Execute::execute(&mut self.runtime, "old-command", arguments)?;
-        ::core::result::Result::Ok(())
+        ::qapi_runtime::client::call_ignoring_return(&mut self.runtime, "old-command", &())
     }
 }
 use ::qapi_runtime::__private;

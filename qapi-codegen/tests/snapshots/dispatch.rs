@@ -1085,9 +1085,7 @@ impl<C: ::qapi_runtime::client::Execute> Client<C> {
     ///
     /// Checks the agent is alive.
     pub fn guest_ping(&mut self) -> ::core::result::Result<(), ::qapi_runtime::ClientError> {
-        let arguments = ::core::option::Option::None;
-        ::qapi_runtime::client::Execute::execute(&mut self.runtime, "guest-ping", arguments)?;
-        ::core::result::Result::Ok(())
+        ::qapi_runtime::client::call_ignoring_return(&mut self.runtime, "guest-ping", &())
     }
     /// Runs the command `guest-sync`.
     ///
@@ -1100,13 +1098,7 @@ impl<C: ::qapi_runtime::client::Execute> Client<C> {
         &mut self,
         args: GuestSyncArgs,
     ) -> ::core::result::Result<i64, ::qapi_runtime::ClientError> {
-        let arguments = ::qapi_runtime::client::encode_arguments("guest-sync", &args)?;
-        let value = ::qapi_runtime::client::Execute::execute(
-            &mut self.runtime,
-            "guest-sync",
-            arguments,
-        )?;
-        ::qapi_runtime::client::decode_return("guest-sync", value)
+        ::qapi_runtime::client::call(&mut self.runtime, "guest-sync", &args)
     }
     /// Runs the command `guest-file-read`.
     ///
@@ -1119,13 +1111,7 @@ impl<C: ::qapi_runtime::client::Execute> Client<C> {
         &mut self,
         args: GuestFileReadArgs,
     ) -> ::core::result::Result<GuestFileRead, ::qapi_runtime::ClientError> {
-        let arguments = ::qapi_runtime::client::encode_arguments("guest-file-read", &args)?;
-        let value = ::qapi_runtime::client::Execute::execute(
-            &mut self.runtime,
-            "guest-file-read",
-            arguments,
-        )?;
-        ::qapi_runtime::client::decode_return("guest-file-read", value)
+        ::qapi_runtime::client::call(&mut self.runtime, "guest-file-read", &args)
     }
     /// Runs the command `guest-exec`.
     ///
@@ -1138,13 +1124,7 @@ impl<C: ::qapi_runtime::client::Execute> Client<C> {
         &mut self,
         args: GuestExecArgs,
     ) -> ::core::result::Result<Vec<GuestExecStarted>, ::qapi_runtime::ClientError> {
-        let arguments = ::qapi_runtime::client::encode_arguments("guest-exec", &args)?;
-        let value = ::qapi_runtime::client::Execute::execute(
-            &mut self.runtime,
-            "guest-exec",
-            arguments,
-        )?;
-        ::qapi_runtime::client::decode_return("guest-exec", value)
+        ::qapi_runtime::client::call(&mut self.runtime, "guest-exec", &args)
     }
     /// Runs the command `guest-exec-path`.
     ///
@@ -1153,9 +1133,7 @@ impl<C: ::qapi_runtime::client::Execute> Client<C> {
         &mut self,
         args: GuestExecPathArgs,
     ) -> ::core::result::Result<(), ::qapi_runtime::ClientError> {
-        let arguments = ::qapi_runtime::client::encode_arguments("guest-exec-path", &args)?;
-        ::qapi_runtime::client::Execute::execute(&mut self.runtime, "guest-exec-path", arguments)?;
-        ::core::result::Result::Ok(())
+        ::qapi_runtime::client::call_ignoring_return(&mut self.runtime, "guest-exec-path", &args)
     }
     /// Runs the command `guest-shutdown`.
     ///
@@ -1166,12 +1144,7 @@ impl<C: ::qapi_runtime::client::Execute> Client<C> {
         &mut self,
         args: GuestShutdownArgs,
     ) -> ::core::result::Result<(), ::qapi_runtime::ClientError> {
-        let arguments = ::qapi_runtime::client::encode_arguments("guest-shutdown", &args)?;
-        ::qapi_runtime::client::Execute::execute_no_reply(
-            &mut self.runtime,
-            "guest-shutdown",
-            arguments,
-        )
+        ::qapi_runtime::client::call_no_reply(&mut self.runtime, "guest-shutdown", &args)
     }
     /// Runs the command `guest-old`.
     ///
@@ -1184,9 +1157,7 @@ impl<C: ::qapi_runtime::client::Execute> Client<C> {
         &mut self,
         args: GuestOldArgs,
     ) -> ::core::result::Result<(), ::qapi_runtime::ClientError> {
-        let arguments = ::qapi_runtime::client::encode_arguments("guest-old", &args)?;
-        ::qapi_runtime::client::Execute::execute(&mut self.runtime, "guest-old", arguments)?;
-        ::core::result::Result::Ok(())
+        ::qapi_runtime::client::call_ignoring_return(&mut self.runtime, "guest-old", &args)
     }
     /// Runs the command `device-add`.
     ///
@@ -1195,9 +1166,7 @@ impl<C: ::qapi_runtime::client::Execute> Client<C> {
         &mut self,
         args: DeviceAddArgs,
     ) -> ::core::result::Result<(), ::qapi_runtime::ClientError> {
-        let arguments = ::qapi_runtime::client::encode_arguments("device-add", &args)?;
-        ::qapi_runtime::client::Execute::execute(&mut self.runtime, "device-add", arguments)?;
-        ::core::result::Result::Ok(())
+        ::qapi_runtime::client::call_ignoring_return(&mut self.runtime, "device-add", &args)
     }
     /// Runs the command `guest-never`.
     ///
@@ -1206,9 +1175,7 @@ impl<C: ::qapi_runtime::client::Execute> Client<C> {
     /// *Only available if* `CONFIG_NEVER`.
     #[cfg(any())]
     pub fn guest_never(&mut self) -> ::core::result::Result<(), ::qapi_runtime::ClientError> {
-        let arguments = ::core::option::Option::None;
-        ::qapi_runtime::client::Execute::execute(&mut self.runtime, "guest-never", arguments)?;
-        ::core::result::Result::Ok(())
+        ::qapi_runtime::client::call_ignoring_return(&mut self.runtime, "guest-never", &())
     }
     /// Runs the command `guest-unimplemented`.
     ///
@@ -1216,13 +1183,7 @@ impl<C: ::qapi_runtime::client::Execute> Client<C> {
     pub fn guest_unimplemented(
         &mut self,
     ) -> ::core::result::Result<(), ::qapi_runtime::ClientError> {
-        let arguments = ::core::option::Option::None;
-        ::qapi_runtime::client::Execute::execute(
-            &mut self.runtime,
-            "guest-unimplemented",
-            arguments,
-        )?;
-        ::core::result::Result::Ok(())
+        ::qapi_runtime::client::call_ignoring_return(&mut self.runtime, "guest-unimplemented", &())
     }
 }
 use ::qapi_runtime::__private;

@@ -1557,96 +1557,74 @@ impl<C: ::qapi_runtime::client::Execute> Client<C> {
         &mut self,
         args: GuestSyncArgs,
     ) -> ::core::result::Result<(), ::qapi_runtime::ClientError> {
-        let arguments = ::qapi_runtime::client::encode_arguments("guest-sync", &args)?;
-        ::qapi_runtime::client::Execute::execute(&mut self.runtime, "guest-sync", arguments)?;
-        ::core::result::Result::Ok(())
+        ::qapi_runtime::client::call_ignoring_return(&mut self.runtime, "guest-sync", &args)
     }
     /// Runs the command `guest-exec`.
     pub fn guest_exec(
         &mut self,
         args: GuestExecArgs,
     ) -> ::core::result::Result<(), ::qapi_runtime::ClientError> {
-        let arguments = ::qapi_runtime::client::encode_arguments("guest-exec", &args)?;
-        ::qapi_runtime::client::Execute::execute(&mut self.runtime, "guest-exec", arguments)?;
-        ::core::result::Result::Ok(())
+        ::qapi_runtime::client::call_ignoring_return(&mut self.runtime, "guest-exec", &args)
     }
     /// Runs the command `guest-file-write`.
     pub fn guest_file_write(
         &mut self,
         args: GuestFileWriteArgs,
     ) -> ::core::result::Result<(), ::qapi_runtime::ClientError> {
-        let arguments = ::qapi_runtime::client::encode_arguments("guest-file-write", &args)?;
-        ::qapi_runtime::client::Execute::execute(&mut self.runtime, "guest-file-write", arguments)?;
-        ::core::result::Result::Ok(())
+        ::qapi_runtime::client::call_ignoring_return(&mut self.runtime, "guest-file-write", &args)
     }
     /// Runs the command `guest-file-seek`.
     pub fn guest_file_seek(
         &mut self,
         args: GuestFileSeekArgs,
     ) -> ::core::result::Result<(), ::qapi_runtime::ClientError> {
-        let arguments = ::qapi_runtime::client::encode_arguments("guest-file-seek", &args)?;
-        ::qapi_runtime::client::Execute::execute(&mut self.runtime, "guest-file-seek", arguments)?;
-        ::core::result::Result::Ok(())
+        ::qapi_runtime::client::call_ignoring_return(&mut self.runtime, "guest-file-seek", &args)
     }
     /// Runs the command `guest-set-vcpus`.
     pub fn guest_set_vcpus(
         &mut self,
         args: GuestSetVcpusArgs,
     ) -> ::core::result::Result<(), ::qapi_runtime::ClientError> {
-        let arguments = ::qapi_runtime::client::encode_arguments("guest-set-vcpus", &args)?;
-        ::qapi_runtime::client::Execute::execute(&mut self.runtime, "guest-set-vcpus", arguments)?;
-        ::core::result::Result::Ok(())
+        ::qapi_runtime::client::call_ignoring_return(&mut self.runtime, "guest-set-vcpus", &args)
     }
     /// Runs the command `add-devices`.
     pub fn add_devices(
         &mut self,
         args: AddDevicesArgs,
     ) -> ::core::result::Result<(), ::qapi_runtime::ClientError> {
-        let arguments = ::qapi_runtime::client::encode_arguments("add-devices", &args)?;
-        ::qapi_runtime::client::Execute::execute(&mut self.runtime, "add-devices", arguments)?;
-        ::core::result::Result::Ok(())
+        ::qapi_runtime::client::call_ignoring_return(&mut self.runtime, "add-devices", &args)
     }
     /// Runs the command `add-device`.
     pub fn add_device(
         &mut self,
         args: AddDeviceArgs,
     ) -> ::core::result::Result<(), ::qapi_runtime::ClientError> {
-        let arguments = ::qapi_runtime::client::encode_arguments("add-device", &args)?;
-        ::qapi_runtime::client::Execute::execute(&mut self.runtime, "add-device", arguments)?;
-        ::core::result::Result::Ok(())
+        ::qapi_runtime::client::call_ignoring_return(&mut self.runtime, "add-device", &args)
     }
     /// Runs the command `add-disk`.
     pub fn add_disk(
         &mut self,
         args: AddDiskArgs,
     ) -> ::core::result::Result<(), ::qapi_runtime::ClientError> {
-        let arguments = ::qapi_runtime::client::encode_arguments("add-disk", &args)?;
-        ::qapi_runtime::client::Execute::execute(&mut self.runtime, "add-disk", arguments)?;
-        ::core::result::Result::Ok(())
+        ::qapi_runtime::client::call_ignoring_return(&mut self.runtime, "add-disk", &args)
     }
     /// Runs the command `seek-all`.
     pub fn seek_all(
         &mut self,
         args: SeekAllArgs,
     ) -> ::core::result::Result<(), ::qapi_runtime::ClientError> {
-        let arguments = ::qapi_runtime::client::encode_arguments("seek-all", &args)?;
-        ::qapi_runtime::client::Execute::execute(&mut self.runtime, "seek-all", arguments)?;
-        ::core::result::Result::Ok(())
+        ::qapi_runtime::client::call_ignoring_return(&mut self.runtime, "seek-all", &args)
     }
     /// Runs the command `guest-ping`.
     pub fn guest_ping(&mut self) -> ::core::result::Result<(), ::qapi_runtime::ClientError> {
-        let arguments = ::core::option::Option::None;
-        ::qapi_runtime::client::Execute::execute(&mut self.runtime, "guest-ping", arguments)?;
-        ::core::result::Result::Ok(())
+        ::qapi_runtime::client::call_ignoring_return(&mut self.runtime, "guest-ping", &())
     }
     /// Runs the command `set-limits`.
     pub fn set_limits(
         &mut self,
         args: SetLimitsArgs,
     ) -> ::core::result::Result<(), ::qapi_runtime::ClientError> {
-        let arguments = ::qapi_runtime::client::encode_arguments("set-limits", &args)?;
-        ::qapi_runtime::client::Execute::execute(&mut self.runtime, "set-limits", arguments)?;
-        ::core::result::Result::Ok(())
+        ::qapi_runtime::client::call_ignoring_return(&mut self.runtime, "set-limits", &args)
     }
 }
 use ::qapi_runtime::__private;

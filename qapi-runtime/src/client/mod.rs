@@ -127,5 +127,73 @@ pub fn decode_return<R: DeserializeOwned>(command: &str, value: Value) -> Result
     })
 }
 
+/// Runs `command` over any [`Execute`] with typed arguments and return value, as
+/// [`Client::call`] does: the body of a generated client's method for a command that returns
+/// a value (`&()` for a command without arguments).
+pub fn call<C: Execute + ?Sized, A: Serialize + ?Sized, R: DeserializeOwned>(
+    runtime: &mut C,
+    command: &str,
+    arguments: &A,
+) -> Result<R, ClientError> {
+    let arguments = encode_arguments(command, arguments)?;
+    let value = runtime.execute(command, arguments)?;
+    decode_return(command, value)
+}
+
+/// [`call`] for a command that returns nothing (or the empty object): what the peer returns
+/// is ignored.
+pub fn call_ignoring_return<C: Execute + ?Sized, A: Serialize + ?Sized>(
+    runtime: &mut C,
+    command: &str,
+    arguments: &A,
+) -> Result<(), ClientError> {
+    let arguments = encode_arguments(command, arguments)?;
+    runtime.execute(command, arguments).map(drop)
+}
+
+/// [`call`] for a command without a success response: returns once the request is written.
+pub fn call_no_reply<C: Execute + ?Sized, A: Serialize + ?Sized>(
+    runtime: &mut C,
+    command: &str,
+    arguments: &A,
+) -> Result<(), ClientError> {
+    let arguments = encode_arguments(command, arguments)?;
+    runtime.execute_no_reply(command, arguments)
+}
+
+/// [`call`] over any [`AsyncExecute`].
+#[cfg(feature = "tokio")]
+pub async fn call_async<C: AsyncExecute + ?Sized, A: Serialize + ?Sized, R: DeserializeOwned>(
+    runtime: &mut C,
+    command: &str,
+    arguments: &A,
+) -> Result<R, ClientError> {
+    let arguments = encode_arguments(command, arguments)?;
+    let value = runtime.execute(command, arguments).await?;
+    decode_return(command, value)
+}
+
+/// [`call_ignoring_return`] over any [`AsyncExecute`].
+#[cfg(feature = "tokio")]
+pub async fn call_ignoring_return_async<C: AsyncExecute + ?Sized, A: Serialize + ?Sized>(
+    runtime: &mut C,
+    command: &str,
+    arguments: &A,
+) -> Result<(), ClientError> {
+    let arguments = encode_arguments(command, arguments)?;
+    runtime.execute(command, arguments).await.map(drop)
+}
+
+/// [`call_no_reply`] over any [`AsyncExecute`].
+#[cfg(feature = "tokio")]
+pub async fn call_no_reply_async<C: AsyncExecute + ?Sized, A: Serialize + ?Sized>(
+    runtime: &mut C,
+    command: &str,
+    arguments: &A,
+) -> Result<(), ClientError> {
+    let arguments = encode_arguments(command, arguments)?;
+    runtime.execute_no_reply(command, arguments).await
+}
+
 #[cfg(all(test, unix))]
 mod tests;
