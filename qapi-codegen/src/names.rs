@@ -63,8 +63,27 @@ const CATCH_ALL: &str = "Other";
 
 /// `snake_case` identifier for a member, argument or method.
 pub fn snake(name: &str) -> Ident {
-    let converted = name.to_snake_case();
-    make_ident(&converted, false)
+    match plain_snake(name) {
+        Some(converted) => make_ident(&converted, false),
+        None => make_ident(&name.to_snake_case(), false),
+    }
+}
+
+/// heck's `snake_case` of a name made of lower-case ASCII words (letters and digits) joined by
+/// single `-` or `_`, as most member names are: the separators become `_`. The emitters
+/// convert member names many times; this skips heck's word splitting for them.
+fn plain_snake(name: &str) -> Option<String> {
+    let bytes = name.as_bytes();
+    let separator = |byte: &u8| matches!(byte, b'-' | b'_');
+    let plain = bytes
+        .iter()
+        .all(|byte| byte.is_ascii_lowercase() || byte.is_ascii_digit() || separator(byte))
+        && !bytes.first().is_none_or(separator)
+        && !bytes.last().is_none_or(separator)
+        && !bytes
+            .windows(2)
+            .any(|pair| separator(&pair[0]) && separator(&pair[1]));
+    plain.then(|| name.replace('-', "_"))
 }
 
 /// `UpperCamelCase` identifier for an enum value or alternate branch (variants are scoped to
@@ -560,5 +579,29 @@ mod tests {
             ident_with_suffix("SHUTDOWN", "Event").to_string(),
             "ShutdownEvent"
         );
+    }
+    #[test]
+    fn plain_member_names_convert_as_heck_converts_them() {
+        let names = [
+            "count",
+            "buf-b64",
+            "x-check-cache-dropped",
+            "aio_max_batch",
+            "a1b",
+            "x86-64",
+            "1",
+            "a-2b",
+            "v2",
+            "iothread-vq-mapping",
+            "a0-b1_c2",
+        ];
+        for name in names {
+            assert_eq!(plain_snake(name), Some(name.to_snake_case()), "{name}");
+        }
+        for name in [
+            "", "-a", "a-", "a--b", "a_-b", "Abc", "aB", "a.b", "a+b", "é",
+        ] {
+            assert_eq!(plain_snake(name), None, "{name}");
+        }
     }
 }

@@ -18,7 +18,7 @@
 //! `Errors`, features (`deprecated`, `unstable`), the condition it exists under, `Since`.
 
 use crate::cfg::describe;
-use proc_macro2::TokenStream;
+use proc_macro2::{Delimiter, Group, Ident, Literal, Punct, Spacing, Span, TokenStream, TokenTree};
 use qapi_parser::doc::{Doc, Section, SectionKind};
 use qapi_parser::model::{Cond, Feature};
 use quote::quote;
@@ -167,15 +167,28 @@ impl Markdown {
         while self.lines.last().is_some_and(String::is_empty) {
             self.lines.pop();
         }
-        let attrs = self.lines.iter().map(|line| {
-            let line = if line.is_empty() {
-                String::new()
-            } else {
-                format!(" {line}")
-            };
-            quote! { #[doc = #line] }
-        });
-        quote! { #(#attrs)* }
+        // Built token by token: a `quote!` per line makes and drops a stream of its own.
+        let mut attrs = TokenStream::new();
+        let mut text = String::new();
+        for line in &self.lines {
+            text.clear();
+            if !line.is_empty() {
+                text.push(' ');
+                text.push_str(line);
+            }
+            let inner: TokenStream = [
+                TokenTree::Ident(Ident::new("doc", Span::call_site())),
+                TokenTree::Punct(Punct::new('=', Spacing::Alone)),
+                TokenTree::Literal(Literal::string(&text)),
+            ]
+            .into_iter()
+            .collect();
+            attrs.extend([
+                TokenTree::Punct(Punct::new('#', Spacing::Alone)),
+                TokenTree::Group(Group::new(Delimiter::Bracket, inner)),
+            ]);
+        }
+        attrs
     }
 }
 
