@@ -310,7 +310,7 @@ fn emit_type(context: &Context<'_>, id: TypeId, needs: &mut Needs) -> TokenStrea
             let definition = types::emit_enum(context, id, enumeration, &ident);
             let ser = ser::emit_enum(&ident);
             let de = de::emit_enum(enumeration, &ident);
-            quote! { #definition #ser #de }
+            concat([definition, ser, de])
         }
         Type::Object(object) => {
             needs.objects = true;
@@ -318,15 +318,23 @@ fn emit_type(context: &Context<'_>, id: TypeId, needs: &mut Needs) -> TokenStrea
             let definition = types::emit_object(context, object, &shape);
             let ser = ser::emit_object(context, &shape);
             let de = de::emit_object(context, &shape, needs);
-            quote! { #definition #ser #de }
+            concat([definition, ser, de])
         }
         Type::Alternate(alternate) => {
             let definition = types::emit_alternate(context, id, alternate, &ident);
             let ser = ser::emit_alternate(context, alternate, &ident);
             let de = de::emit_alternate(context, alternate, &ident);
-            quote! { #definition #ser #de }
+            concat([definition, ser, de])
         }
     }
+}
+
+/// The streams one after the other. Moved, not interpolated: `quote!` copies every token it
+/// interpolates.
+fn concat<const N: usize>(parts: [TokenStream; N]) -> TokenStream {
+    let mut tokens = TokenStream::new();
+    tokens.extend(parts);
+    tokens
 }
 
 /// Whose arguments an arguments struct holds.
@@ -376,7 +384,7 @@ fn emit_arguments(
             let definition = types::emit_args_struct(context, &shape, owner);
             let ser = ser::emit_object(context, &shape);
             let de = de::emit_object(context, &shape, needs);
-            quote! { #definition #ser #de }
+            concat([definition, ser, de])
         }
         (None, None) => {
             needs.objects = true;
@@ -392,7 +400,7 @@ fn emit_arguments(
             let definition = types::emit_args_struct(context, &shape, owner);
             let ser = ser::emit_object(context, &shape);
             let de = de::emit_object(context, &shape, needs);
-            quote! { #definition #ser #de }
+            concat([definition, ser, de])
         }
     }
 }

@@ -278,7 +278,10 @@ fn emit_field(context: &Context<'_>, shape: &ObjectShape<'_>, member: &Member) -
     } else {
         inner
     };
-    quote! { #docs #cfg #deprecated pub #ident: #ty, }
+    // The docs are moved in rather than interpolated: `quote!` would copy every line.
+    let mut tokens = docs;
+    tokens.extend(quote! { #cfg #deprecated pub #ident: #ty, });
+    tokens
 }
 
 /// `{Union}Branch`: one variant per discriminator value, and the catch-all.
