@@ -86,17 +86,26 @@ pub fn emit_object(
         .iter()
         .map(|member| member.name.as_str())
         .chain(branch_keys.iter().map(String::as_str));
-    // A member's `cfg` only takes it away when the build maps its condition to an attribute.
-    let conditional = shape
+    // Each member's `cfg` attribute and field, made once: every part below needs them.
+    let cfgs: Vec<TokenStream> = shape
         .members
         .iter()
-        .any(|member| !context.cfg.attr(member.cond.as_ref()).is_empty());
+        .map(|member| context.cfg.attr(member.cond.as_ref()))
+        .collect();
+    let field_idents: Vec<Ident> = shape
+        .members
+        .iter()
+        .map(|member| field_ident(member))
+        .collect();
+    let members_with = || shape.members.iter().zip(&cfgs).zip(&field_idents);
+    // A member's `cfg` only takes it away when the build maps its condition to an attribute.
+    let conditional = cfgs.iter().any(|cfg| !cfg.is_empty());
     let fields = if conditional {
         let fields = shape
             .members
             .iter()
-            .map(|member| {
-                let cfg = context.cfg.attr(member.cond.as_ref());
+            .zip(&cfgs)
+            .map(|(member, cfg)| {
                 let wire = &member.name;
                 quote! { #cfg #wire }
             })
@@ -108,13 +117,9 @@ pub fn emit_object(
 
     // The slots.
     let discriminator = shape.union.as_ref().map(|union| union.discriminator);
-    let slot_fields = shape
-        .members
-        .iter()
-        .filter(|member| Some(member.name.as_str()) != discriminator)
-        .map(|member| {
-            let cfg = context.cfg.attr(member.cond.as_ref());
-            let field = field_ident(member);
+    let slot_fields = members_with()
+        .filter(|((member, _), _)| Some(member.name.as_str()) != discriminator)
+        .map(|((member, cfg), field)| {
             let ty = context.contained_ref(shape.id, member.ty);
             quote! { #cfg #field: Option<#ty>, }
         });
@@ -130,16 +135,14 @@ pub fn emit_object(
         None => TokenStream::new(),
     };
 
-    let entry_arms: Vec<TokenStream> = shape.members.iter().enumerate().map(|(index, member)| {
+    let entry_arms: Vec<TokenStream> = members_with().enumerate().map(|(index, ((member, cfg), field))| {
         let index = Literal::usize_unsuffixed(index);
-        let cfg = context.cfg.attr(member.cond.as_ref());
         let wire = &member.name;
         if Some(wire.as_str()) == discriminator {
             quote! {
                 #index => __private::discriminator(&mut self.__branch, &mut self.__pending, #wire, map),
             }
         } else {
-            let field = field_ident(member);
             quote! { #cfg #index => __private::store(&mut self.#field, #wire, map), }
         }
     }).collect();
@@ -161,9 +164,7 @@ pub fn emit_object(
     // visits them: the discriminator's slot is checked in its place, the branch finished last.
     let finish_body = match discriminator {
         None => {
-            let fields = shape.members.iter().map(|member| {
-                let cfg = context.cfg.attr(member.cond.as_ref());
-                let field = field_ident(member);
+            let fields = members_with().map(|((member, cfg), field)| {
                 let wire = &member.name;
                 if member.optional {
                     quote! { #cfg #field: self.#field, }
@@ -181,9 +182,7 @@ pub fn emit_object(
             let mut bindings = Vec::new();
             let mut fields = Vec::new();
             let mut branch_field = TokenStream::new();
-            for member in &shape.members {
-                let cfg = context.cfg.attr(member.cond.as_ref());
-                let field = field_ident(member);
+            for ((member, cfg), field) in members_with() {
                 let wire = &member.name;
                 if wire == discriminator {
                     bindings.push(quote! {
