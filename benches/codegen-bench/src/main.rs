@@ -32,18 +32,22 @@
 //!
 //! | schema | qapi-codegen: parse + validate | qapi-codegen: whole pipeline | output | without server side | qapi-rs codegen 0.11.3 | output | qapi-codegen / qapi-rs | without server side / qapi-rs |
 //! | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |
-//! | QMP 10.0.2 | 31.7 ms | 149.2 ms | 3655 KiB | 132.1 ms | 49.7 ms | 717 KiB | 3.00× | 2.66× |
-//! | QMP 9.1 (qapi-qmp's) | 30.8 ms | 119.2 ms | 3595 KiB | 116.3 ms | 48.1 ms | 705 KiB | 2.48× | 2.42× |
+//! | QMP 10.0.2 | 32.9 ms | 135.6 ms | 3496 KiB | 125.5 ms | 54.9 ms | 717 KiB | 2.47× | 2.29× |
+//! | QMP 9.1 (qapi-qmp's) | 32.2 ms | 138.6 ms | 3438 KiB | 130.8 ms | 56.6 ms | 705 KiB | 2.45× | 2.31× |
+//!
+//! (A second run: 2.28× and 2.59×; 2.30× and 2.55× without the server side. This table was
+//! taken after the client stubs became one runtime call each and optional members one line.)
 //!
 //! qapi-codegen writes five times as much code (hand-written serde impls, rustdoc from the QAPI
 //! docs, dispatch and both clients) and lays it out as readable Rust; qapi-rs writes
 //! unformatted `#[derive]` structs as it parses, and validates nothing. "Without server side"
 //! is `Builder::dispatch(false)`: types, client stubs and events, what qapi-rs generates.
 //! Earlier the same day, with syn + prettyplease laying out the tokens, the whole pipeline took
-//! 268.9 ms against 39.7 ms (6.77×). Where the time goes now (single thread, QMP 10.0.2):
-//! parse + validate about 20–30 ms, building the tokens with `quote` about 100 ms, laying them
-//! out about 75 ms, of which about 45 ms is freeing the tokens; a quarter of all cycles is
-//! malloc and free. QEMU's Python generator was not measured (see above); the figure
+//! 268.9 ms against 39.7 ms (6.77×). Where the time goes now (QMP 10.0.2): parse + validate
+//! about 20–30 ms on one thread, then building the tokens with `quote` and laying them out
+//! (about 45 ms of which is freeing the tokens) on both cores, about 185 ms of CPU in all
+//! (`perf stat -e task-clock` of `qapi-gen generate`); a quarter of all cycles is malloc and
+//! free. QEMU's Python generator was not measured (see above); the figure
 //! of about 1 s for it is context only.
 //!
 //! ### (b) cold release compile time, seconds
