@@ -45,9 +45,9 @@
 //! Earlier the same day, with syn + prettyplease laying out the tokens, the whole pipeline took
 //! 268.9 ms against 39.7 ms (6.77×). Where the time goes now (QMP 10.0.2): parse + validate
 //! about 20–30 ms on one thread, then building the tokens with `quote` and laying them out
-//! (about 45 ms of which is freeing the tokens) on both cores, about 185 ms of CPU in all
-//! (`perf stat -e task-clock` of `qapi-gen generate`); a quarter of all cycles is malloc and
-//! free. QEMU's Python generator was not measured (see above); the figure
+//! (about 45 ms of which is freeing the tokens) on both cores: `perf stat -r 10 -e task-clock`
+//! of `qapi-gen generate` gives 191 ms of CPU and 109 ms of wall time in all. A quarter of all
+//! cycles is malloc and free. QEMU's Python generator was not measured (see above); the figure
 //! of about 1 s for it is context only.
 //!
 //! ### (b) cold release compile time, seconds
