@@ -54,15 +54,18 @@
 //!
 //! | crate | cold, with deps | crate alone | of which build script | of which library |
 //! | --- | ---: | ---: | ---: | ---: |
-//! | qmp-schema | 36.7 | 11.6 | 0.8 | 10.7 |
-//! | qapi-qmp | 37.6 | 27.9 | 0.4 | 27.4 |
-//! | qga-schema | 24.5 | 0.8 | 0.3 | 0.5 |
-//! | qapi-qga | 10.7 | 2.3 | 0.4 | 1.9 |
+//! | qmp-schema | 33.0 | 9.7 | 0.7 | 8.9 |
+//! | qapi-qmp | 35.3 | 27.3 | 0.4 | 26.8 |
+//! | qga-schema | 25.7 | 0.7 | 0.2 | 0.4 |
+//! | qapi-qga | 10.6 | 2.1 | 0.4 | 1.7 |
 //!
 //! | ours / qapi-rs | crate alone | library |
 //! | --- | ---: | ---: |
-//! | qmp-schema / qapi-qmp | 0.41× | 0.39× |
-//! | qga-schema / qapi-qga | 0.34× | 0.24× |
+//! | qmp-schema / qapi-qmp | 0.36× | 0.33× |
+//! | qga-schema / qapi-qga | 0.32× | 0.23× |
+//!
+//! (An earlier run the same day, before the client stubs became one runtime call each: 0.41×
+//! and 0.34×.)
 //!
 //! Before the generated code called `qapi_runtime::__private`, qmp-schema took 0.62× of
 //! qapi-qmp. Most of its machine code came from `Event::decode`, a non-generic function that
