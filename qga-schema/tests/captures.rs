@@ -11,7 +11,8 @@
 //!
 //! Every reply is decoded twice, as a client might: from the text of its `return` member
 //! (serde_json's streaming deserializer) and from the parsed reply's `return` value (what
-//! `qapi_runtime::client` does); the two results must be equal.
+//! `qapi_runtime::client` does); the two results must be equal. The result is also encoded again
+//! and decoded once more, which must give it back: every type the captures reach round-trips.
 
 use qapi_runtime::strict;
 use qga_schema::{
@@ -20,6 +21,7 @@ use qga_schema::{
     GuestMemoryBlock, GuestMemoryBlockInfo, GuestNetworkInterface,
 };
 use serde::de::DeserializeOwned;
+use serde::Serialize;
 use serde_json::Value;
 use std::fmt::Debug;
 
@@ -45,13 +47,18 @@ fn returned_value(line: &str) -> Value {
         .unwrap_or_else(|| panic!("no return in {line:?}"))
 }
 
-/// Decodes the reply's return both ways and checks that they agree.
-fn decode<T: DeserializeOwned + PartialEq + Debug>(line: &str) -> T {
+/// Decodes the reply's return both ways and checks that they agree, and that the value survives
+/// being encoded and decoded again.
+fn decode<T: DeserializeOwned + Serialize + PartialEq + Debug>(line: &str) -> T {
     let from_text: T = serde_json::from_str(return_text(line))
         .unwrap_or_else(|error| panic!("decoding {line:?} from text: {error}"));
     let from_value: T = serde_json::from_value(returned_value(line))
         .unwrap_or_else(|error| panic!("decoding {line:?} from a Value: {error}"));
     assert_eq!(from_text, from_value);
+    let encoded = serde_json::to_string(&from_text).expect("a generated type encodes");
+    let decoded: T = serde_json::from_str(&encoded)
+        .unwrap_or_else(|error| panic!("decoding {encoded:?} again: {error}"));
+    assert_eq!(decoded, from_text, "{encoded}");
     from_text
 }
 
