@@ -67,6 +67,16 @@ pub mod names;
 mod output;
 mod parallel;
 
+/// The resolved schema of `text`, a schema file checked in memory, for the unit tests; a
+/// diagnostic fails the test.
+#[cfg(test)]
+fn checked_schema(text: &str) -> qapi_parser::model::Schema {
+    let fs = qapi_parser::MemoryFileSystem::new().with_file("s.json", text);
+    let checked = qapi_parser::check_with(&fs, Path::new("s.json"), &Default::default());
+    assert!(!checked.has_errors(), "{:?}", checked.diagnostics);
+    checked.schema.expect("a schema without errors is resolved")
+}
+
 pub use cfg::UnmappedSymbol;
 pub use output::ensure_file_contents;
 

@@ -477,15 +477,10 @@ mod tests {
 
     #[test]
     fn names_made_again_from_their_texts_are_the_same() {
-        let fs = qapi_parser::MemoryFileSystem::new().with_file(
-            "s.json",
+        let schema = crate::checked_schema(
             "{ 'enum': 'String', 'data': ['a'] }\n{ 'command': 'type' }\n\
              { 'event': 'SHUTDOWN' }\n",
         );
-        let checked =
-            qapi_parser::check_with(&fs, std::path::Path::new("s.json"), &Default::default());
-        assert!(!checked.has_errors(), "{:?}", checked.diagnostics);
-        let schema = checked.schema.unwrap();
         let names = Names::new(&schema).unwrap();
         let again = Names::from_texts(&names.texts());
         // The enum `String` (its identifier escaped), the command and the event.
@@ -523,14 +518,9 @@ mod tests {
 
     #[test]
     fn generated_types_are_reserved() {
-        let fs = qapi_parser::MemoryFileSystem::new().with_file(
-            "s.json",
+        let schema = crate::checked_schema(
             "{ 'struct': 'Client', 'data': {} }\n{ 'enum': 'AsyncClient', 'data': ['a'] }\n",
         );
-        let checked =
-            qapi_parser::check_with(&fs, std::path::Path::new("s.json"), &Default::default());
-        assert!(!checked.has_errors(), "{:?}", checked.diagnostics);
-        let schema = checked.schema.unwrap();
         let messages: Vec<String> = Names::new(&schema)
             .unwrap_err()
             .iter()
@@ -547,13 +537,7 @@ mod tests {
 
     #[test]
     fn generated_client_methods_are_reserved() {
-        let fs = qapi_parser::MemoryFileSystem::new().with_file(
-            "s.json",
-            "{ 'command': 'runtime' }\n{ 'command': 'get-info' }\n",
-        );
-        let checked =
-            qapi_parser::check_with(&fs, std::path::Path::new("s.json"), &Default::default());
-        let schema = checked.schema.unwrap();
+        let schema = crate::checked_schema("{ 'command': 'runtime' }\n{ 'command': 'get-info' }\n");
         let messages: Vec<String> = Names::new(&schema)
             .unwrap_err()
             .iter()

@@ -299,8 +299,6 @@ mod tests {
     use super::*;
     use crate::cfg::CfgMap;
     use crate::names::Names;
-    use qapi_parser::MemoryFileSystem;
-    use std::path::Path;
 
     const SCHEMA: &str = r#"
 { 'struct': 'Info', 'data': { 'version': 'str' } }
@@ -313,10 +311,7 @@ mod tests {
 
     /// The client items generated for [`SCHEMA`] with `options`, formatted.
     fn clients(options: Options) -> String {
-        let fs = MemoryFileSystem::new().with_file("s.json", SCHEMA);
-        let checked = qapi_parser::check_with(&fs, Path::new("s.json"), &Default::default());
-        assert!(!checked.has_errors(), "{:?}", checked.diagnostics);
-        let schema = checked.schema.unwrap();
+        let schema = crate::checked_schema(SCHEMA);
         let names = Names::new(&schema).unwrap();
         let mut cfg = CfgMap::default();
         cfg.symbols.insert("CONFIG_X".to_owned(), quote! { unix });

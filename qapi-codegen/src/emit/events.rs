@@ -151,8 +151,6 @@ mod tests {
     use super::*;
     use crate::cfg::CfgMap;
     use crate::names::Names;
-    use qapi_parser::MemoryFileSystem;
-    use std::path::Path;
 
     const SCHEMA: &str = r#"
 { 'struct': 'Reason', 'data': { 'host': 'str' } }
@@ -162,10 +160,7 @@ mod tests {
 "#;
 
     fn events(schema: &str) -> String {
-        let fs = MemoryFileSystem::new().with_file("s.json", schema);
-        let checked = qapi_parser::check_with(&fs, Path::new("s.json"), &Default::default());
-        assert!(!checked.has_errors(), "{:?}", checked.diagnostics);
-        let schema = checked.schema.unwrap();
+        let schema = crate::checked_schema(schema);
         let names = Names::new(&schema).unwrap();
         let mut cfg = CfgMap::default();
         cfg.symbols.insert("CONFIG_X".to_owned(), quote! { unix });

@@ -304,17 +304,12 @@ fn json_type(json_type: JsonType) -> &'static str {
 #[cfg(test)]
 mod tests {
     use super::entities;
-    use qapi_parser::{check_with, MemoryFileSystem, Options};
-    use std::path::Path;
 
     /// The annotated SchemaInfo objects of `schema`, one compact JSON text per line.
     fn introspect(schema: &str) -> String {
-        let fs = MemoryFileSystem::new().with_file("schema.json", schema);
-        let checked = check_with(&fs, Path::new("schema.json"), &Options::default());
-        assert!(!checked.has_errors(), "{:?}", checked.diagnostics);
-        let schema = checked.schema.as_ref().unwrap();
+        let schema = crate::checked_schema(schema);
         let mut text = String::new();
-        for entity in entities(schema) {
+        for entity in entities(&schema) {
             text.push_str(&entity.to_string());
             text.push('\n');
         }
