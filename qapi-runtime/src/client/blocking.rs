@@ -10,7 +10,7 @@ use serde_json::Value;
 
 use super::session::{Expect, Session};
 use super::transport::{Transport, Untimed};
-use super::{decode_return, encode_arguments, Timeouts};
+use super::Timeouts;
 use crate::errors::ClientError;
 
 /// How many bytes one read asks for.
@@ -169,9 +169,7 @@ impl<S: Transport> Client<S> {
         command: &str,
         arguments: &A,
     ) -> Result<R, ClientError> {
-        let arguments = encode_arguments(command, arguments)?;
-        let value = self.execute(command, arguments)?;
-        decode_return(command, value)
+        super::call(self, command, arguments)
     }
 
     /// The stream.

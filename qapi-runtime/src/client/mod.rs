@@ -127,9 +127,9 @@ pub fn decode_return<R: DeserializeOwned>(command: &str, value: Value) -> Result
     })
 }
 
-/// Runs `command` over any [`Execute`] with typed arguments and return value, as
-/// [`Client::call`] does: the body of a generated client's method for a command that returns
-/// a value (`&()` for a command without arguments).
+/// Runs `command` over any [`Execute`] with typed arguments and return value: the body of a
+/// generated client's method for a command that returns a value (`&()` for a command without
+/// arguments), and of [`Client::call`] and `QmpClient::call`.
 pub fn call<C: Execute + ?Sized, A: Serialize + ?Sized, R: DeserializeOwned>(
     runtime: &mut C,
     command: &str,

@@ -10,7 +10,7 @@ use serde_json::Value;
 
 use super::session::QmpSession;
 use super::{Greeting, QmpEvent, RequestId};
-use crate::client::{decode_return, encode_arguments, Execute, Timeouts, Transport};
+use crate::client::{Execute, Timeouts, Transport};
 use crate::errors::ClientError;
 
 /// How many bytes one read asks for.
@@ -213,9 +213,7 @@ impl<S: Transport> QmpClient<S> {
         command: &str,
         arguments: &A,
     ) -> Result<R, ClientError> {
-        let arguments = encode_arguments(command, arguments)?;
-        let value = self.execute(command, arguments)?;
-        decode_return(command, value)
+        crate::client::call(self, command, arguments)
     }
 
     /// The next event: a queued one, or the next to arrive within `timeout` (`None`: without
