@@ -1,8 +1,13 @@
 //! `generated-example`: starts the `example-agent` binary on a temporary socket and takes it
 //! through a short tour with the client built on `qga-schema` (see
 //! `generated_example::client::tour`). Exits 0 only if every step worked.
+//!
+//! `cargo run` builds only the binary it runs, so on a fresh checkout `example-agent` is not
+//! there yet: when the tour was started by cargo and finds no agent next to itself, it builds
+//! one with `cargo build -p generated-example --bin example-agent` in its own profile.
 
-use std::process::ExitCode;
+use std::path::{Path, PathBuf};
+use std::process::{Command, ExitCode};
 use std::time::Duration;
 
 use generated_example::client::tour;
@@ -97,10 +102,10 @@ fn main() -> ExitCode {
                 return ExitCode::from(2);
             }
         },
-        None => match std::env::current_exe() {
-            Ok(exe) => AgentCommand::example_agent(&exe.with_file_name("example-agent")),
-            Err(error) => {
-                eprintln!("generated-example: cannot find my own executable: {error}");
+        None => match example_agent() {
+            Ok(program) => AgentCommand::example_agent(&program),
+            Err(message) => {
+                eprintln!("generated-example: {message}");
                 return ExitCode::FAILURE;
             }
         },
@@ -114,4 +119,53 @@ fn main() -> ExitCode {
             ExitCode::FAILURE
         }
     }
+}
+
+/// The `example-agent` next to this program, built first when it is missing and this program
+/// runs under cargo (which says so with the `CARGO` variable it sets for `cargo run`).
+fn example_agent() -> Result<PathBuf, String> {
+    let exe = std::env::current_exe()
+        .map_err(|error| format!("cannot find my own executable: {error}"))?;
+    let agent = exe.with_file_name(format!("example-agent{}", std::env::consts::EXE_SUFFIX));
+    if agent.exists() {
+        return Ok(agent);
+    }
+    let Some(cargo) = std::env::var_os("CARGO") else {
+        return Err(format!(
+            "{} does not exist; build it with `cargo build -p generated-example --bin example-agent`",
+            agent.display()
+        ));
+    };
+    let mut build = Command::new(cargo);
+    build.args(["build", "-p", "generated-example", "--bin", "example-agent"]);
+    if let Some(profile) = cargo_profile(&exe) {
+        build.args(["--profile", &profile]);
+    }
+    if let Some(manifest_dir) = std::env::var_os("CARGO_MANIFEST_DIR") {
+        build.current_dir(manifest_dir);
+    }
+    eprintln!("generated-example: example-agent is not built yet; running {build:?}");
+    let status = build
+        .status()
+        .map_err(|error| format!("cannot run cargo to build example-agent: {error}"))?;
+    if !status.success() {
+        return Err(format!("building example-agent failed ({status})"));
+    }
+    if !agent.exists() {
+        return Err(format!(
+            "cargo built example-agent, but not at {}",
+            agent.display()
+        ));
+    }
+    Ok(agent)
+}
+
+/// The cargo profile that built `exe`, from the directory cargo put it in: `target/debug` is
+/// the `dev` profile, any other `target/NAME` the profile `NAME`.
+fn cargo_profile(exe: &Path) -> Option<String> {
+    let directory = exe.parent()?.file_name()?.to_str()?;
+    Some(match directory {
+        "debug" => "dev".to_owned(),
+        name => name.to_owned(),
+    })
 }

@@ -274,10 +274,16 @@ impl Drop for AgentProcess {
     }
 }
 
-/// Whether `program` is found on `PATH` (tests that need qemu-ga skip, saying so, without it).
-pub fn on_path(program: &str) -> bool {
-    std::env::var_os("PATH")
-        .is_some_and(|path| std::env::split_paths(&path).any(|dir| dir.join(program).is_file()))
+/// The version of the installed qemu-ga, as `qemu-ga -V` prints it ("QEMU Guest Agent 7.2.22"
+/// gives "7.2.22"); `None` when qemu-ga cannot be run or prints no version. Tests against
+/// the real qemu-ga take version-specific facts from here, so that they pass with any version.
+pub fn qemu_ga_version() -> Option<String> {
+    let output = Command::new("qemu-ga").arg("-V").output().ok()?;
+    let text = String::from_utf8_lossy(&output.stdout);
+    text.split_whitespace()
+        .skip_while(|word| *word != "Agent")
+        .nth(1)
+        .map(str::to_owned)
 }
 
 /// A new, empty directory under the system's temporary directory; the name has the process

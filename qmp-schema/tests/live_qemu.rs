@@ -1,7 +1,8 @@
 //! The generated QMP bindings against a real QEMU 10.0.2: every harmless argument-less command
 //! decodes, and events arrive typed. Each test starts its own
 //! `qemu-system-x86_64 -M none -nodefaults -display none -S -qmp unix:SOCK,server=on,wait=off`
-//! in a fresh directory; the tests skip (saying so) only when the binary is absent.
+//! in a fresh directory; the tests skip (as `test_skip` reports skips) only when the binary is
+//! absent.
 
 mod support;
 

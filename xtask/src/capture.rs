@@ -13,7 +13,6 @@ use serde_json::{json, Value};
 use std::io::{BufRead, BufReader, Write};
 use std::os::unix::net::UnixStream;
 use std::path::Path;
-use std::process::Command;
 use std::time::{Duration, Instant};
 
 /// The version whose replies are recorded; the directory name says it.
@@ -122,16 +121,8 @@ pub fn capture_qga(root: &Path) -> Result<()> {
 }
 
 fn qemu_ga_version() -> Result<String> {
-    let output = Command::new("qemu-ga")
-        .arg("-V")
-        .output()
-        .context("cannot run qemu-ga (Debian's qemu-guest-agent package)")?;
-    let text = String::from_utf8_lossy(&output.stdout);
-    text.split_whitespace()
-        .skip_while(|word| *word != "Agent")
-        .nth(1)
-        .map(str::to_owned)
-        .with_context(|| format!("no version in `qemu-ga -V`: {text}"))
+    qga_process::qemu_ga_version()
+        .context("cannot run qemu-ga -V (Debian's qemu-guest-agent package) or it names no version")
 }
 
 fn connect(socket: &Path) -> Result<UnixStream> {

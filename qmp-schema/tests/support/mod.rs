@@ -41,7 +41,7 @@ impl Qemu {
         let child = match spawned {
             Ok(child) => child,
             Err(error) if error.kind() == std::io::ErrorKind::NotFound => {
-                println!("skipped: {QEMU} is not installed");
+                test_skip::skip(name, QEMU, &format!("{QEMU} is not installed"));
                 let _ = std::fs::remove_dir_all(&dir);
                 return None;
             }
