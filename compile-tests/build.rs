@@ -26,11 +26,11 @@ const SCHEMAS: &[(&str, &str, bool)] = &[
     ),
 ];
 
-fn main() -> Result<(), qapi_codegen::Error> {
+fn main() -> Result<(), qapi_gen_codegen::Error> {
     let out_dir = PathBuf::from(std::env::var_os("OUT_DIR").expect("cargo sets OUT_DIR"));
     for (file, schema, legacy) in SCHEMAS {
         println!("cargo:rerun-if-changed={schema}");
-        qapi_codegen::Builder::new(schema)
+        qapi_gen_codegen::Builder::new(schema)
             .legacy(*legacy)
             .out_file(out_dir.join(file))
             .generate()?;

@@ -9,9 +9,9 @@
 //! The server side (the `Server` trait and `dispatch`, for someone implementing QMP rather than
 //! talking to QEMU) comes with the crate's `server` feature: clients do not compile it.
 
-fn main() -> Result<(), qapi_codegen::Error> {
+fn main() -> Result<(), qapi_gen_codegen::Error> {
     let server = std::env::var_os("CARGO_FEATURE_SERVER").is_some();
-    qapi_codegen::Builder::new("../schemas/qemu-10.0.2/qapi/qapi-schema.json")
+    qapi_gen_codegen::Builder::new("../schemas/qemu-10.0.2/qapi/qapi-schema.json")
         .introspect(true)
         .dispatch(server)
         .generate()

@@ -1,7 +1,7 @@
-//! Prints the code generated for a schema: `cargo run -p qapi-codegen --example generate --
+//! Prints the code generated for a schema: `cargo run -p qapi-gen-codegen --example generate --
 //! [--legacy] [--async-client[=CFG]] SCHEMA`.
 
-fn main() -> Result<(), qapi_codegen::Error> {
+fn main() -> Result<(), qapi_gen_codegen::Error> {
     let mut legacy = false;
     let mut async_client = false;
     let mut async_cfg = None;
@@ -23,7 +23,7 @@ fn main() -> Result<(), qapi_codegen::Error> {
         eprintln!("usage: generate [--legacy] [--async-client[=CFG]] SCHEMA");
         std::process::exit(2);
     };
-    let mut builder = qapi_codegen::Builder::new(schema);
+    let mut builder = qapi_gen_codegen::Builder::new(schema);
     builder.legacy(legacy).async_client(async_client);
     if let Some(predicate) = async_cfg {
         builder.async_client_cfg(predicate);

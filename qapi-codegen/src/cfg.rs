@@ -11,7 +11,7 @@
 //! attribute, one that never holds gives `#[cfg(any())]`.
 
 use proc_macro2::TokenStream;
-use qapi_parser::model::Cond;
+use qapi_gen_parser::model::Cond;
 use quote::quote;
 use std::collections::BTreeMap;
 

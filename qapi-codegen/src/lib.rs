@@ -3,14 +3,14 @@
 //! From a build script, in the spirit of prost-build:
 //!
 //! ```no_run
-//! fn main() -> Result<(), qapi_codegen::Error> {
-//!     qapi_codegen::Builder::new("qapi-schema.json").legacy(true).generate()
+//! fn main() -> Result<(), qapi_gen_codegen::Error> {
+//!     qapi_gen_codegen::Builder::new("qapi-schema.json").legacy(true).generate()
 //! }
 //! ```
 //!
 //! and in the crate, `include!(concat!(env!("OUT_DIR"), "/qapi-schema.rs"));` (the schema's file
 //! stem, `.rs`). The generated code names `::serde`, `::serde_json` and `::qapi_runtime`, which
-//! the crate must depend on (`qapi-runtime` of the same version as `qapi-codegen`: the serde
+//! the crate must depend on (`qapi-runtime` of the same version as `qapi-gen-codegen`: the serde
 //! impls call the helpers they share in its hidden module `__private`, which the file imports
 //! as `__private`); it has no inner attributes, so it can be included anywhere, once per
 //! module.
@@ -70,9 +70,9 @@ mod parallel;
 /// The resolved schema of `text`, a schema file checked in memory, for the unit tests; a
 /// diagnostic fails the test.
 #[cfg(test)]
-fn checked_schema(text: &str) -> qapi_parser::model::Schema {
-    let fs = qapi_parser::MemoryFileSystem::new().with_file("s.json", text);
-    let checked = qapi_parser::check_with(&fs, Path::new("s.json"), &Default::default());
+fn checked_schema(text: &str) -> qapi_gen_parser::model::Schema {
+    let fs = qapi_gen_parser::MemoryFileSystem::new().with_file("s.json", text);
+    let checked = qapi_gen_parser::check_with(&fs, Path::new("s.json"), &Default::default());
     assert!(!checked.has_errors(), "{:?}", checked.diagnostics);
     checked.schema.expect("a schema without errors is resolved")
 }
@@ -81,8 +81,8 @@ pub use cfg::UnmappedSymbol;
 pub use output::ensure_file_contents;
 
 use proc_macro2::TokenStream;
-use qapi_parser::diag::Diagnostic;
-use qapi_parser::span::SourceMap;
+use qapi_gen_parser::diag::Diagnostic;
+use qapi_gen_parser::span::SourceMap;
 use std::collections::BTreeMap;
 use std::fmt;
 use std::path::{Path, PathBuf};
@@ -131,7 +131,7 @@ impl fmt::Debug for Error {
 /// Configures and runs code generation for one schema.
 ///
 /// Whatever the options, the crate that includes the generated code depends on `serde`,
-/// `serde_json` and `qapi-runtime` (the version that goes with this `qapi-codegen`).
+/// `serde_json` and `qapi-runtime` (the version that goes with this `qapi-gen-codegen`).
 #[derive(Clone, Debug)]
 pub struct Builder {
     schema: PathBuf,
@@ -190,7 +190,7 @@ impl Builder {
     /// `#[cfg(…)]`:
     ///
     /// ```
-    /// qapi_codegen::Builder::new("qapi-schema.json")
+    /// qapi_gen_codegen::Builder::new("qapi-schema.json")
     ///     .cfg("CONFIG_LINUX", r#"target_os = "linux""#)
     ///     .cfg("CONFIG_WIN32", "windows")
     ///     .cfg("CONFIG_POSIX", "unix");
@@ -317,7 +317,7 @@ impl Builder {
     /// The emitters' context for `schema` with this builder's options.
     fn context<'a>(
         &self,
-        schema: &'a qapi_parser::model::Schema,
+        schema: &'a qapi_gen_parser::model::Schema,
         names: &'a names::Names,
         cfg: &'a cfg::CfgMap,
     ) -> Result<emit::Context<'a>, Error> {
@@ -345,10 +345,10 @@ impl Builder {
 
     /// Generates on at most `threads` threads (this one included).
     fn run_on(&self, threads: usize) -> Result<Generated, Error> {
-        let options = qapi_parser::Options {
+        let options = qapi_gen_parser::Options {
             legacy: self.legacy,
         };
-        let checked = qapi_parser::check_file(&self.schema, &options);
+        let checked = qapi_gen_parser::check_file(&self.schema, &options);
         let files: Vec<PathBuf> = checked
             .sources
             .files()
@@ -416,9 +416,9 @@ fn render(diagnostics: &[Diagnostic], sources: &SourceMap) -> String {
 impl Builder {
     /// The tokens of the whole file (without its header) as one stream, made on one thread.
     fn whole_tokens(&self) -> TokenStream {
-        let checked = qapi_parser::check_file(
+        let checked = qapi_gen_parser::check_file(
             &self.schema,
-            &qapi_parser::Options {
+            &qapi_gen_parser::Options {
                 legacy: self.legacy,
             },
         );

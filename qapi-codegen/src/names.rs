@@ -20,9 +20,9 @@
 
 use heck::{ToSnakeCase, ToUpperCamelCase};
 use proc_macro2::{Ident, Span as TokenSpan};
-use qapi_parser::diag::{Diagnostic, Note};
-use qapi_parser::model::{CommandId, Entity, EventId, Implicit, Member, Schema, Type, TypeId};
-use qapi_parser::span::Span;
+use qapi_gen_parser::diag::{Diagnostic, Note};
+use qapi_gen_parser::model::{CommandId, Entity, EventId, Implicit, Member, Schema, Type, TypeId};
+use qapi_gen_parser::span::Span;
 use std::collections::BTreeMap;
 
 /// Keywords that can be written as raw identifiers (`r#type`).

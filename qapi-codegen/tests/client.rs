@@ -27,7 +27,7 @@ use serde_json::{json, Value};
 #[test]
 fn snapshot_is_fresh() {
     let schema = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/snapshots/client.json");
-    let text = qapi_codegen::Builder::new(schema)
+    let text = qapi_gen_codegen::Builder::new(schema)
         .async_client(true)
         .async_client_cfg("unix")
         .generate_to_string()
@@ -38,7 +38,7 @@ fn snapshot_is_fresh() {
 #[test]
 fn a_bad_async_cfg_is_an_error() {
     let schema = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/snapshots/client.json");
-    let error = qapi_codegen::Builder::new(schema)
+    let error = qapi_gen_codegen::Builder::new(schema)
         .async_client(true)
         .async_client_cfg("feature = ")
         .generate_to_string()

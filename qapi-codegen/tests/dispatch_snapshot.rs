@@ -1,10 +1,10 @@
-//! `snapshots/dispatch.rs` is what qapi-codegen makes of `snapshots/dispatch.json`:
-//! `EXPECTORATE=overwrite cargo test -p qapi-codegen --test dispatch_snapshot` rewrites it
+//! `snapshots/dispatch.rs` is what qapi-gen-codegen makes of `snapshots/dispatch.json`:
+//! `EXPECTORATE=overwrite cargo test -p qapi-gen-codegen --test dispatch_snapshot` rewrites it
 //! (review the diff); `dispatch_compiled.rs` compiles and runs it.
 
 #[test]
 fn snapshot_is_fresh() {
-    let mut builder = qapi_codegen::Builder::new(concat!(
+    let mut builder = qapi_gen_codegen::Builder::new(concat!(
         env!("CARGO_MANIFEST_DIR"),
         "/tests/snapshots/dispatch.json"
     ));

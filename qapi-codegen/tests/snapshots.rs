@@ -1,9 +1,9 @@
 //! Snapshot tests: the code generated for each small schema in `tests/snapshots/NAME.json` is
 //! compared with `tests/snapshots/NAME.rs`. After a deliberate change to the generator,
-//! `EXPECTORATE=overwrite cargo test -p qapi-codegen --test snapshots` rewrites the snapshots;
+//! `EXPECTORATE=overwrite cargo test -p qapi-gen-codegen --test snapshots` rewrites the snapshots;
 //! review the diff. `tests/compiled.rs` compiles every snapshot and exercises it.
 
-use qapi_codegen::Builder;
+use qapi_gen_codegen::Builder;
 use std::path::{Path, PathBuf};
 
 fn snapshot_dir() -> PathBuf {

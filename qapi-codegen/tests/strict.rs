@@ -2,7 +2,7 @@
 //! (checked in as `tests/strict/generated.rs`) run through `qapi_runtime::strict`, which must
 //! answer as QEMU's QObject input visitor does.
 //!
-//! `EXPECTORATE=overwrite cargo test -p qapi-codegen --test strict` regenerates the checked-in
+//! `EXPECTORATE=overwrite cargo test -p qapi-gen-codegen --test strict` regenerates the checked-in
 //! file after a change to the emitters; review the diff.
 
 #![deny(warnings)]
@@ -26,8 +26,8 @@ use qapi_runtime::QapiError;
 use serde_json::{json, Map, Value};
 
 #[test]
-fn generated_code_is_fresh() -> Result<(), qapi_codegen::Error> {
-    let text = qapi_codegen::Builder::new("tests/strict/schema.json").generate_to_string()?;
+fn generated_code_is_fresh() -> Result<(), qapi_gen_codegen::Error> {
+    let text = qapi_gen_codegen::Builder::new("tests/strict/schema.json").generate_to_string()?;
     expectorate::assert_contents("tests/strict/generated.rs", &text);
     Ok(())
 }

@@ -1,7 +1,7 @@
 //! Times `diff` of QEMU 7.2.0's and 10.0.2's full QMP schemas (parsing and checking timed
 //! apart). Run with `cargo bench -p qapi-diff`.
 
-use qapi_parser::{check_file, Options};
+use qapi_gen_parser::{check_file, Options};
 use std::path::Path;
 use std::time::Instant;
 

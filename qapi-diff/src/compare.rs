@@ -8,7 +8,7 @@
 
 use crate::change::{classify, Change, Directions, EntityKind, Position, Relation, Use, What};
 use crate::usage::{merge_uses, Usage};
-use qapi_parser::model::{
+use qapi_gen_parser::model::{
     Branch, Builtin, Cond, Entity, Feature, Member, ObjectType, Schema, Type, TypeId,
 };
 use std::collections::HashSet;

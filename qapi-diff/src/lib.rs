@@ -10,7 +10,7 @@
 //! types' contents.
 //!
 //! ```no_run
-//! use qapi_parser::{check_file, Options};
+//! use qapi_gen_parser::{check_file, Options};
 //! let options = Options { legacy: true };
 //! let old = check_file("old/qapi-schema.json", &options).schema.expect("valid");
 //! let new = check_file("new/qapi-schema.json", &options).schema.expect("valid");
@@ -24,7 +24,7 @@ pub mod report;
 mod usage;
 
 pub use change::{Change, Class, Directions, EntityKind, Position, Relation, Use, What};
-use qapi_parser::model::Schema;
+use qapi_gen_parser::model::Schema;
 
 /// Every change between two schemas, and what became of each command and event.
 #[derive(Clone, Debug, PartialEq, Eq)]

@@ -1,8 +1,8 @@
 //! Small schema pairs, each showing one kind of change and its verdict in each direction.
 
 use crate::{diff, report, Class, EntityKind, Report, Status};
-use qapi_parser::model::Schema;
-use qapi_parser::{check_with, MemoryFileSystem, Options};
+use qapi_gen_parser::model::Schema;
+use qapi_gen_parser::{check_with, MemoryFileSystem, Options};
 use std::path::Path;
 
 fn schema(text: &str) -> Schema {

@@ -2,7 +2,7 @@
 
 use crate::change::{Directions, EntityKind, Position, Use};
 use indexmap::IndexMap;
-use qapi_parser::model::{Schema, Type, TypeId};
+use qapi_gen_parser::model::{Schema, Type, TypeId};
 use std::collections::HashSet;
 
 /// For every named type reachable from a command or event: the directions and the uses.

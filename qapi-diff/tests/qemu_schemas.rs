@@ -4,8 +4,8 @@
 
 use qapi_diff::report;
 use qapi_diff::{diff, Class, EntityKind, Report, Status, Summary};
-use qapi_parser::model::Schema;
-use qapi_parser::{check_file, Options};
+use qapi_gen_parser::model::Schema;
+use qapi_gen_parser::{check_file, Options};
 use std::path::{Path, PathBuf};
 
 fn root() -> PathBuf {

@@ -3,7 +3,7 @@
 use anyhow::{bail, Result};
 use clap::{Args, ValueEnum};
 use qapi_diff::{report, Class};
-use qapi_parser::{check_file, Options};
+use qapi_gen_parser::{check_file, Options};
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -74,7 +74,7 @@ pub fn diff(args: &DiffArgs) -> Result<ExitCode> {
     Ok(ExitCode::from(u8::from(failed)))
 }
 
-fn load(path: &Path, options: &Options) -> Result<qapi_parser::model::Schema> {
+fn load(path: &Path, options: &Options) -> Result<qapi_gen_parser::model::Schema> {
     let checked = check_file(path, options);
     let mut stderr = std::io::stderr().lock();
     for diagnostic in checked.diagnostics.iter().filter(|d| d.is_error()) {

@@ -1,7 +1,7 @@
 //! `generate`: the code a build script would get, from the command line.
 
 use anyhow::Result;
-use qapi_codegen::{Builder, Error};
+use qapi_gen_codegen::{Builder, Error};
 use std::io::Write;
 use std::path::Path;
 use std::process::ExitCode;

@@ -2,7 +2,7 @@
 
 use crate::Format;
 use anyhow::Result;
-use qapi_parser::{check_file, Checked, Options};
+use qapi_gen_parser::{check_file, Checked, Options};
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -27,7 +27,7 @@ pub fn dump(file: &Path, legacy: bool) -> Result<ExitCode> {
         return Ok(ExitCode::from(1));
     };
     let mut stdout = std::io::stdout().lock();
-    stdout.write_all(qapi_parser::dump::dump(schema).as_bytes())?;
+    stdout.write_all(qapi_gen_parser::dump::dump(schema).as_bytes())?;
     Ok(ExitCode::SUCCESS)
 }
 

@@ -35,7 +35,7 @@ enum Command {
         legacy: bool,
         file: PathBuf,
     },
-    /// Generate Rust from a schema, as a build script using qapi-codegen would.
+    /// Generate Rust from a schema, as a build script using qapi-gen-codegen would.
     Generate {
         /// Accept old-style schemas (see `lint --legacy`).
         #[arg(long)]

@@ -3,10 +3,10 @@
 //!
 //! Baselines: `serde_json` parsing the same definitions written as standard JSON (the floor for
 //! any parser of this data: no includes, no doc comments, no checks), and the size of the input.
-//! Run with `cargo bench -p qapi-parser --bench parse_validate`.
+//! Run with `cargo bench -p qapi-gen-parser --bench parse_validate`.
 
-use qapi_parser::ast::{TopLevel, Value};
-use qapi_parser::{check_file, Options};
+use qapi_gen_parser::ast::{TopLevel, Value};
+use qapi_gen_parser::{check_file, Options};
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -94,10 +94,10 @@ fn as_standard_json(path: &Path) -> String {
     fn serde_json_string(text: &str) -> String {
         format!("\"{}\"", text.replace('\\', "\\\\").replace('"', "\\\""))
     }
-    let mut sources = qapi_parser::span::SourceMap::new();
-    let mut diags = qapi_parser::diag::Diagnostics::new();
-    let parsed = qapi_parser::parse::parse_schema(
-        &qapi_parser::RealFileSystem,
+    let mut sources = qapi_gen_parser::span::SourceMap::new();
+    let mut diags = qapi_gen_parser::diag::Diagnostics::new();
+    let parsed = qapi_gen_parser::parse::parse_schema(
+        &qapi_gen_parser::RealFileSystem,
         path,
         &Options::default(),
         &mut sources,
@@ -150,7 +150,7 @@ fn main() {
     println!("| what | time | peak heap |");
     println!("| --- | --- | --- |");
     println!(
-        "| qapi-parser check_file | {:.2} ms | {:.1} MB |",
+        "| qapi-gen-parser check_file | {:.2} ms | {:.1} MB |",
         ms(ours),
         mb(our_peak)
     );

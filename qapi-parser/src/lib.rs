@@ -6,7 +6,7 @@
 //! → [`model::Schema`].
 //!
 //! ```no_run
-//! let checked = qapi_parser::check_file("qapi-schema.json", &qapi_parser::Options::default());
+//! let checked = qapi_gen_parser::check_file("qapi-schema.json", &qapi_gen_parser::Options::default());
 //! for diagnostic in &checked.diagnostics {
 //!     eprint!("{}", diagnostic.render(&checked.sources));
 //! }

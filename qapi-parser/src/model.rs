@@ -11,7 +11,7 @@
 //! member to its type is `schema.ty(member.ty)`.
 //!
 //! ```
-//! # use qapi_parser::model::{Schema, Type};
+//! # use qapi_gen_parser::model::{Schema, Type};
 //! fn struct_names(schema: &Schema) -> Vec<&str> {
 //!     schema
 //!         .types()

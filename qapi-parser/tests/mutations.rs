@@ -2,7 +2,7 @@
 //! exactly when no error is reported. The fuzz target (`fuzz/`) explores further; this test
 //! runs the same property in every `cargo test`, deterministically.
 
-use qapi_parser::{check_with, MemoryFileSystem, Options};
+use qapi_gen_parser::{check_with, MemoryFileSystem, Options};
 use std::path::Path;
 
 /// A small deterministic generator (xorshift64*), so failures reproduce.

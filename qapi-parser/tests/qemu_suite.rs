@@ -2,7 +2,7 @@
 //! schema must be accepted and dump exactly as QEMU dumps it; an invalid one must be rejected,
 //! with the first error at QEMU's file and line and with QEMU's message.
 
-use qapi_parser::{check_file, Options};
+use qapi_gen_parser::{check_file, Options};
 use std::fs;
 use std::path::{Path, PathBuf};
 
@@ -49,7 +49,7 @@ fn run_case(name: &str) -> Result<(), String> {
             .as_ref()
             .ok_or("no model for a valid schema")?;
         let expected = fs::read_to_string(dir.join(format!("{name}.out"))).unwrap_or_default();
-        let dumped = qapi_parser::dump::dump(schema);
+        let dumped = qapi_gen_parser::dump::dump(schema);
         if dumped != expected {
             let line = dumped
                 .lines()

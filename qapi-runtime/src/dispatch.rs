@@ -1,7 +1,7 @@
 //! The server side of command dispatch: the request envelope and the replies of QEMU's
 //! `qmp-dispatch.c`, and the table of commands a server has.
 //!
-//! A generated dispatcher (`dispatch(server, table, request)`, see qapi-codegen) calls
+//! A generated dispatcher (`dispatch(server, table, request)`, see qapi-gen-codegen) calls
 //! [`CommandTable::accept`] on each request, which checks the envelope exactly as QEMU 7.2
 //! does and answers what qemu-ga answers:
 //!

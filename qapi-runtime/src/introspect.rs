@@ -1,7 +1,7 @@
 //! QMP's `query-qmp-schema`: the answer generated bindings expect, and how it differs from a
 //! live QEMU's.
 //!
-//! `qapi-codegen`'s `Builder::introspect` generates `INTROSPECTION`, the SchemaInfo objects
+//! `qapi-gen-codegen`'s `Builder::introspect` generates `INTROSPECTION`, the SchemaInfo objects
 //! QEMU's `introspect.py` makes from the schema, with the schema's `if` conditions still in
 //! place: an element of a list (an entity, member, enum value, variant, alternative or
 //! feature) under a condition is `{"if": COND, "then": ELEMENT}`. A QEMU binary evaluated

@@ -18,7 +18,7 @@
 //!   generated typed stubs run over any of them ([`client::Execute`]).
 //!
 //! The generated serde impls call the helpers of the hidden module `__private`, so the generated
-//! code of a qapi-codegen version needs the `qapi-runtime` of the same version.
+//! code of a qapi-gen-codegen version needs the `qapi-runtime` of the same version.
 //!
 //! Clients decode leniently: generated types deserialize with plain `serde_json`, and their
 //! visitors skip members they do not know, so a newer server's extra output is ignored as the

@@ -1,6 +1,6 @@
 //! What the generated serde impls call, so that each generated file holds only what differs
 //! from type to type (as prost-generated code calls `prost`). Not part of the public API: the
-//! generated code of one version of qapi-codegen goes with the runtime of that version.
+//! generated code of one version of qapi-gen-codegen goes with the runtime of that version.
 //!
 //! # Objects
 //!

@@ -1,5 +1,5 @@
 //! Rust bindings for the project's QEMU guest-agent schema (`qapi-schema.json` beside this
-//! crate, QEMU 2.5 era, unchanged), generated at build time by `qapi-codegen`:
+//! crate, QEMU 2.5 era, unchanged), generated at build time by `qapi-gen-codegen`:
 //!
 //! - every type, enum, union and alternate of the schema, and `{Command}Args` for each
 //!   command's arguments;

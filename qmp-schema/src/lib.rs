@@ -1,4 +1,4 @@
-//! Rust bindings for QEMU 10.0.2's QMP schema, generated at build time by `qapi-codegen`:
+//! Rust bindings for QEMU 10.0.2's QMP schema, generated at build time by `qapi-gen-codegen`:
 //! every type, enum, union and alternate, `{Command}Args` for each command's arguments and
 //! `{Event}Event` for each event's data, `enum Event` of all events, and the typed `Client<C>`
 //! with one method per command.

@@ -261,7 +261,7 @@ mod tests {
     /// required arguments.
     #[test]
     fn the_lists_cover_every_argument_less_command() {
-        let checked = qapi_parser::check_file(
+        let checked = qapi_gen_parser::check_file(
             concat!(
                 env!("CARGO_MANIFEST_DIR"),
                 "/../schemas/qemu-10.0.2/qapi/qapi-schema.json"

@@ -5,7 +5,7 @@
 //! that loosens the strict rules shows up here.
 
 use anyhow::{bail, Result};
-use qapi_parser::{check_file, Options};
+use qapi_gen_parser::{check_file, Options};
 use std::path::Path;
 
 /// What a schema is expected to do.

@@ -6,7 +6,7 @@
 //! naming the command that fixes it.
 
 use anyhow::Result;
-use qapi_codegen::{ensure_file_contents, Builder};
+use qapi_gen_codegen::{ensure_file_contents, Builder};
 use std::path::Path;
 
 /// One checked-in file: the schema it comes from, in the options its crate's build script uses.

@@ -1,4 +1,4 @@
-//! (a) Schema → Rust: qapi-codegen's whole pipeline (parse, validate, generate, lay out with
+//! (a) Schema → Rust: qapi-gen-codegen's whole pipeline (parse, validate, generate, lay out with
 //! its printer, write) against the generator of the `qapi` crates of crates.io
 //! (`qapi_codegen::codegen` 0.11.3, which `qapi-qmp`'s build script calls: it parses and writes
 //! Rust text as it goes, with neither validation nor formatting).
@@ -16,12 +16,12 @@ use std::time::{Duration, Instant};
 /// One schema's results.
 pub struct Row {
     pub schema: String,
-    /// qapi-codegen, parse + validate only (`qapi_parser::check_file`).
+    /// qapi-gen-codegen, parse + validate only (`qapi_gen_parser::check_file`).
     pub ours_check: Duration,
-    /// qapi-codegen, the whole pipeline, with the Builder's defaults.
+    /// qapi-gen-codegen, the whole pipeline, with the Builder's defaults.
     pub ours: Duration,
     pub ours_bytes: usize,
-    /// qapi-codegen, the whole pipeline, generating what qapi-rs generates: types, client
+    /// qapi-gen-codegen, the whole pipeline, generating what qapi-rs generates: types, client
     /// stubs and events, without the server side (`dispatch(false)`).
     pub ours_client: Duration,
     /// The crates.io generator, or why it could not generate this schema.
@@ -75,14 +75,15 @@ pub fn run(schemas: &[(String, PathBuf)], runs: usize) -> Result<Vec<Row>> {
         for _ in 0..runs {
             // Interleaved with the other generator so that load changes affect both alike.
             let start = Instant::now();
-            let checked = qapi_parser::check_file(&schema, &qapi_parser::Options::default());
+            let checked =
+                qapi_gen_parser::check_file(&schema, &qapi_gen_parser::Options::default());
             if checked.has_errors() {
                 bail!("{} does not validate", schema.display());
             }
             check_times.push(start.elapsed());
 
             let start = Instant::now();
-            let text = qapi_codegen::Builder::new(&schema)
+            let text = qapi_gen_codegen::Builder::new(&schema)
                 .generate_to_string()
                 .map_err(|error| anyhow::anyhow!("{error:?}"))?;
             std::fs::write(&ours_out, &text)?;
@@ -90,7 +91,7 @@ pub fn run(schemas: &[(String, PathBuf)], runs: usize) -> Result<Vec<Row>> {
             ours_bytes = text.len();
 
             let start = Instant::now();
-            let text = qapi_codegen::Builder::new(&schema)
+            let text = qapi_gen_codegen::Builder::new(&schema)
                 .dispatch(false)
                 .generate_to_string()
                 .map_err(|error| anyhow::anyhow!("{error:?}"))?;

@@ -1,4 +1,4 @@
-//! Benchmarks of qapi-codegen and of the code it generates (issue 3), each against the `qapi`
+//! Benchmarks of qapi-gen-codegen and of the code it generates (issue 3), each against the `qapi`
 //! crates of crates.io (arcnmx's qapi-rs: `qapi-codegen` 0.11.3, `qapi-qmp` 0.15.0, `qapi-qga`
 //! 0.13.0) or serde_derive, measured in the same run and printed as markdown tables of ratios.
 //!
@@ -7,7 +7,7 @@
 //! ```
 //!
 //! - `generate` (a): schema → Rust, see [`generate`]. QMP 10.0.2 (`schemas/qemu-10.0.2/qapi`)
-//!   and the QEMU 9.1 QMP schema `qapi-qmp` ships, each through qapi-codegen's whole pipeline and
+//!   and the QEMU 9.1 QMP schema `qapi-qmp` ships, each through qapi-gen-codegen's whole pipeline and
 //!   through qapi-rs' generator. QEMU's own Python generator (`scripts/qapi`) is not measured:
 //!   it is not published on any registry reachable here.
 //! - `compile` (b): cold release compile time of `qmp-schema`, `qga-schema`, `qapi-qmp`,
@@ -30,7 +30,7 @@
 //!
 //! ### (a) schema → Rust, median of 5 runs
 //!
-//! | schema | qapi-codegen: parse + validate | qapi-codegen: whole pipeline | output | without server side | qapi-rs codegen 0.11.3 | output | qapi-codegen / qapi-rs | without server side / qapi-rs |
+//! | schema | qapi-gen-codegen: parse + validate | qapi-gen-codegen: whole pipeline | output | without server side | qapi-rs codegen 0.11.3 | output | qapi-gen-codegen / qapi-rs | without server side / qapi-rs |
 //! | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |
 //! | QMP 10.0.2 | 32.9 ms | 135.6 ms | 3496 KiB | 125.5 ms | 54.9 ms | 717 KiB | 2.47× | 2.29× |
 //! | QMP 9.1 (qapi-qmp's) | 32.2 ms | 138.6 ms | 3438 KiB | 130.8 ms | 56.6 ms | 705 KiB | 2.45× | 2.31× |
@@ -38,7 +38,7 @@
 //! (A second run: 2.28× and 2.59×; 2.30× and 2.55× without the server side. This table was
 //! taken after the client stubs became one runtime call each and optional members one line.)
 //!
-//! qapi-codegen writes five times as much code (hand-written serde impls, rustdoc from the QAPI
+//! qapi-gen-codegen writes five times as much code (hand-written serde impls, rustdoc from the QAPI
 //! docs, dispatch and both clients) and lays it out as readable Rust; qapi-rs writes
 //! unformatted `#[derive]` structs as it parses, and validates nothing. "Without server side"
 //! is `Builder::dispatch(false)`: types, client stubs and events, what qapi-rs generates.
@@ -72,7 +72,7 @@
 //! compiled every event's decoder in the bindings crate; it and the enums' `From<&str>` are now
 //! `#[inline]`, so, like generic code, they are compiled in the crate that calls them, and only
 //! what it calls. "Cold, with deps" differs in what is built (our side compiles pest and syn
-//! for qapi-codegen, theirs syn and serde_derive) and is context only. qapi-qmp and qapi-qga
+//! for qapi-gen-codegen, theirs syn and serde_derive) and is context only. qapi-qmp and qapi-qga
 //! build QEMU 9.1's QMP and their own QGA schema, ours QEMU 10.0.2's QMP and the seed.
 //!
 //! ### (c) decode throughput of qemu-ga 7.2 replies, MB/s, fastest of 60 samples
@@ -143,7 +143,7 @@ fn print_generate(runs: usize) -> Result<()> {
     let rows = generate::run(&schemas, runs)?;
     println!("### (a) schema → Rust, median of {runs} runs\n");
     println!(
-        "| schema | qapi-codegen: parse + validate | qapi-codegen: whole pipeline | output | without server side | qapi-rs codegen {} | output | qapi-codegen / qapi-rs | without server side / qapi-rs |",
+        "| schema | qapi-gen-codegen: parse + validate | qapi-gen-codegen: whole pipeline | output | without server side | qapi-rs codegen {} | output | qapi-gen-codegen / qapi-rs | without server side / qapi-rs |",
         scratch::QAPI_CODEGEN
     );
     println!("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");

@@ -24,7 +24,7 @@ use super::docs::Markdown;
 use super::types::is_deprecated;
 use super::Context;
 use proc_macro2::TokenStream;
-use qapi_parser::model::{Builtin, Command, Entity, Implicit, Type};
+use qapi_gen_parser::model::{Builtin, Command, Entity, Implicit, Type};
 use quote::{format_ident, quote};
 
 /// Which clients to emit.
@@ -193,7 +193,7 @@ enum Returns {
 /// One command's method.
 fn emit_method(
     context: &Context<'_>,
-    id: qapi_parser::model::CommandId,
+    id: qapi_gen_parser::model::CommandId,
     flavour: Flavour,
 ) -> TokenStream {
     let command = context.schema.command(id);

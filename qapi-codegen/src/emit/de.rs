@@ -45,7 +45,7 @@ use super::types::{allow_deprecated, branch_payload, shape_touches_deprecated};
 use super::{field_ident, Context, Needs, ObjectShape, UnionShape};
 use crate::names;
 use proc_macro2::{Ident, Literal, TokenStream};
-use qapi_parser::model::{AlternateType, Builtin, EnumType, JsonType, Type};
+use qapi_gen_parser::model::{AlternateType, Builtin, EnumType, JsonType, Type};
 use quote::quote;
 use std::collections::BTreeSet;
 
@@ -317,7 +317,7 @@ fn branch_keys(
 }
 
 /// Every key an object may have on the wire: its members and, for a union, its branches'.
-fn object_keys(context: &Context<'_>, object: &qapi_parser::model::ObjectType) -> Vec<String> {
+fn object_keys(context: &Context<'_>, object: &qapi_gen_parser::model::ObjectType) -> Vec<String> {
     let mut keys: Vec<String> = context
         .schema
         .all_members(object)

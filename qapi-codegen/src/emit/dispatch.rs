@@ -41,7 +41,7 @@ use super::docs::Markdown;
 use super::types::is_deprecated;
 use super::Context;
 use proc_macro2::{Ident, TokenStream};
-use qapi_parser::model::{Command, CommandId, Implicit, Type, TypeId};
+use qapi_gen_parser::model::{Command, CommandId, Implicit, Type, TypeId};
 use quote::{format_ident, quote};
 
 /// The name of the generated trait, unless a schema type already has it.

@@ -19,8 +19,8 @@
 
 use crate::cfg::describe;
 use proc_macro2::{Delimiter, Group, Ident, Literal, Punct, Spacing, Span, TokenStream, TokenTree};
-use qapi_parser::doc::{Doc, Section, SectionKind};
-use qapi_parser::model::{Cond, Feature};
+use qapi_gen_parser::doc::{Doc, Section, SectionKind};
+use qapi_gen_parser::model::{Cond, Feature};
 use quote::quote;
 
 /// The deepest indentation kept outside fences: four spaces would start a code block, three

@@ -23,12 +23,12 @@
 use super::types::is_deprecated;
 use super::Context;
 use proc_macro2::TokenStream;
-use qapi_parser::model::{Entity, Event};
+use qapi_gen_parser::model::{Entity, Event};
 use quote::quote;
 
 /// `enum Event` and its impl; nothing for a schema without events.
 pub fn emit(context: &Context<'_>) -> TokenStream {
-    let events: Vec<(qapi_parser::model::EventId, &Event)> = context
+    let events: Vec<(qapi_gen_parser::model::EventId, &Event)> = context
         .schema
         .entities()
         .iter()

@@ -35,7 +35,7 @@
 
 use super::Context;
 use proc_macro2::{Literal, TokenStream};
-use qapi_parser::model::{Builtin, Cond, Entity, Feature, JsonType, Schema, Type, TypeId};
+use qapi_gen_parser::model::{Builtin, Cond, Entity, Feature, JsonType, Schema, Type, TypeId};
 use quote::quote;
 use serde_json::{json, Map, Value};
 use std::collections::{BTreeMap, BTreeSet};
@@ -133,7 +133,7 @@ impl<'a> Walker<'a> {
         self.numbers.entry(id).or_insert(next).to_string()
     }
 
-    fn command(&mut self, id: qapi_parser::model::CommandId) -> Value {
+    fn command(&mut self, id: qapi_gen_parser::model::CommandId) -> Value {
         let command = self.schema.command(id);
         let empty = self.schema.empty_object();
         let mut tree = head(&command.name, "command");
@@ -151,7 +151,7 @@ impl<'a> Walker<'a> {
         finish(tree, &command.features, command.cond.as_ref())
     }
 
-    fn event(&mut self, id: qapi_parser::model::EventId) -> Value {
+    fn event(&mut self, id: qapi_gen_parser::model::EventId) -> Value {
         let event = self.schema.event(id);
         let empty = self.schema.empty_object();
         let mut tree = head(&event.name, "event");

@@ -27,7 +27,7 @@ pub mod types;
 use crate::cfg::CfgMap;
 use crate::names::{self, Names};
 use proc_macro2::{Ident, TokenStream};
-use qapi_parser::model::{
+use qapi_gen_parser::model::{
     Branch, Builtin, Command, CommandId, Cond, Entity, EnumValue, EventId, Implicit, Member,
     ObjectType, Schema, Type, TypeId,
 };
@@ -341,7 +341,7 @@ fn concat<const N: usize>(parts: [TokenStream; N]) -> TokenStream {
 #[derive(Clone, Copy)]
 pub enum ArgsOwner<'a> {
     Command(&'a Command),
-    Event(&'a qapi_parser::model::Event),
+    Event(&'a qapi_gen_parser::model::Event),
 }
 
 impl<'a> ArgsOwner<'a> {

@@ -8,7 +8,7 @@ use super::types::{allow_deprecated, branch_payload, is_null, shape_touches_depr
 use super::{field_ident, Context, ObjectShape};
 use crate::names;
 use proc_macro2::{Ident, TokenStream};
-use qapi_parser::model::{AlternateType, Member, TypeId};
+use qapi_gen_parser::model::{AlternateType, Member, TypeId};
 use quote::quote;
 
 /// `Serialize` for an enum: its wire string.

@@ -18,7 +18,7 @@ use super::docs::{self, Markdown};
 use super::{field_ident, ArgsOwner, Context, ObjectShape};
 use crate::names;
 use proc_macro2::{Ident, TokenStream};
-use qapi_parser::model::{
+use qapi_gen_parser::model::{
     AlternateType, EnumType, EnumValue, Feature, Member, ObjectType, Type, TypeId,
 };
 use quote::quote;
@@ -430,7 +430,7 @@ pub fn emit_alternate(
 pub fn is_null(context: &Context<'_>, ty: TypeId) -> bool {
     matches!(
         context.schema.ty(ty),
-        Type::Builtin(builtin) if builtin.kind == qapi_parser::model::Builtin::Null
+        Type::Builtin(builtin) if builtin.kind == qapi_gen_parser::model::Builtin::Null
     )
 }
 

@@ -3,7 +3,7 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use qapi_parser::{check_with, MemoryFileSystem, Options};
+use qapi_gen_parser::{check_with, MemoryFileSystem, Options};
 use std::path::Path;
 
 fuzz_target!(|data: &[u8]| {

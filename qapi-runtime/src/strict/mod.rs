@@ -22,7 +22,7 @@
 //! # What is checked, and when
 //!
 //! The generated `Deserialize` impls are lenient by themselves (clients rely on that); the
-//! strictness is this module's deserializer's (see `qapi_codegen`'s `emit::de`):
+//! strictness is this module's deserializer's (see `qapi_gen_codegen`'s `emit::de`):
 //!
 //! - members are decoded in schema order (the `fields` list given to `deserialize_struct`), so
 //!   the first mistyped or absent member in that order is reported, as QEMU does; members the
