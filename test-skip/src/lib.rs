@@ -24,11 +24,11 @@ pub const LOG_VARIABLE: &str = "QAPI_GEN_SKIP_LOG";
 /// Whether `program` is on `PATH`; when it is not, `test` is skipped as the module docs say
 /// (or fails, when the program is required) and `false` is returned.
 ///
-/// ```
+/// ```no_run
 /// if !test_skip::require("no-such-program-here", "doc_example") {
 ///     return;
 /// }
-/// ```
+/// ```no_run
 pub fn require(program: &str, test: &str) -> bool {
     if on_path(program) {
         return true;
