@@ -25,10 +25,10 @@ pub const LOG_VARIABLE: &str = "QAPI_GEN_SKIP_LOG";
 /// (or fails, when the program is required) and `false` is returned.
 ///
 /// ```no_run
-/// if !test_skip::require("no-such-program-here", "doc_example") {
+/// if !test_skip::require("qemu-ga", "tour_of_qemu_ga") {
 ///     return;
 /// }
-/// ```no_run
+/// ```
 pub fn require(program: &str, test: &str) -> bool {
     if on_path(program) {
         return true;
