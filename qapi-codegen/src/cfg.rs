@@ -30,6 +30,24 @@ pub enum UnmappedSymbol {
     Cfg,
 }
 
+impl UnmappedSymbol {
+    /// Every meaning, in the order of the enum.
+    pub const ALL: [UnmappedSymbol; 3] = [
+        UnmappedSymbol::Enabled,
+        UnmappedSymbol::Disabled,
+        UnmappedSymbol::Cfg,
+    ];
+
+    /// The name of the meaning in `qapi-gen generate --unmapped-cfg NAME`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            UnmappedSymbol::Enabled => "enabled",
+            UnmappedSymbol::Disabled => "disabled",
+            UnmappedSymbol::Cfg => "cfg",
+        }
+    }
+}
+
 /// How symbols map to cfg predicates.
 #[derive(Clone, Debug, Default)]
 pub struct CfgMap {

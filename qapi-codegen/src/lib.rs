@@ -64,8 +64,10 @@
 mod cfg;
 mod emit;
 pub mod names;
+mod options;
 mod output;
 mod parallel;
+mod plan;
 
 /// The resolved schema of `text`, a schema file checked in memory, for the unit tests; a
 /// diagnostic fails the test.
@@ -78,6 +80,7 @@ fn checked_schema(text: &str) -> qapi_gen_parser::model::Schema {
 }
 
 pub use cfg::UnmappedSymbol;
+pub use options::Options;
 pub use output::ensure_file_contents;
 
 use proc_macro2::TokenStream;
@@ -102,6 +105,14 @@ pub enum Error {
         predicate: String,
         message: String,
     },
+    /// [`Builder::commands`] or [`Builder::events`] named what the schema does not define.
+    #[error("the schema defines no {kind} {}", quoted(names))]
+    UnknownSelection {
+        /// `command` or `event`.
+        kind: &'static str,
+        /// The names not found, in the order given.
+        names: Vec<String>,
+    },
     /// A file could not be read or written.
     #[error("{}: {source}", path.display())]
     Io {
@@ -120,6 +131,12 @@ pub enum Error {
     Internal { message: String },
 }
 
+/// `'a', 'b'`.
+fn quoted(names: &[String]) -> String {
+    let quoted: Vec<String> = names.iter().map(|name| format!("'{name}'")).collect();
+    quoted.join(", ")
+}
+
 /// `Debug` shows the rendered diagnostics, so that `fn main() -> Result<(), Error>` in a
 /// build script prints them as they are.
 impl fmt::Debug for Error {
@@ -128,23 +145,16 @@ impl fmt::Debug for Error {
     }
 }
 
-/// Configures and runs code generation for one schema.
+/// Configures and runs code generation for one schema: the schema, where to write, and the
+/// [`Options`], which the setters below set one at a time.
 ///
 /// Whatever the options, the crate that includes the generated code depends on `serde`,
 /// `serde_json` and `qapi-runtime` (the version that goes with this `qapi-gen-codegen`).
 #[derive(Clone, Debug)]
 pub struct Builder {
     schema: PathBuf,
-    legacy: bool,
     out_file: Option<PathBuf>,
-    cfg_predicates: BTreeMap<String, String>,
-    unmapped: UnmappedSymbol,
-    dispatch: bool,
-    client: bool,
-    async_client: bool,
-    async_client_cfg: Option<String>,
-    introspect: bool,
-    events: bool,
+    options: Options,
 }
 
 /// What one generation produced.
@@ -155,27 +165,31 @@ struct Generated {
 }
 
 impl Builder {
-    /// A builder for the schema at `schema` (its includes are found relative to it).
+    /// A builder for the schema at `schema` (its includes are found relative to it), with the
+    /// default [`Options`].
     pub fn new(schema: impl Into<PathBuf>) -> Builder {
+        Builder::with_options(schema, Options::default())
+    }
+
+    /// A builder for the schema at `schema` with `options`, as a bindings crate that declares
+    /// its options once passes them.
+    pub fn with_options(schema: impl Into<PathBuf>, options: Options) -> Builder {
         Builder {
             schema: schema.into(),
-            legacy: false,
             out_file: None,
-            cfg_predicates: BTreeMap::new(),
-            unmapped: UnmappedSymbol::default(),
-            dispatch: true,
-            client: true,
-            async_client: false,
-            async_client_cfg: None,
-            introspect: false,
-            events: true,
+            options,
         }
+    }
+
+    /// The options set so far.
+    pub fn options(&self) -> &Options {
+        &self.options
     }
 
     /// Accepts old-style schemas (QEMU 2.5 to 7.2): rules about doc comment format and rules
     /// QEMU gates with pragmas are warnings rather than errors. Default `false`.
     pub fn legacy(&mut self, legacy: bool) -> &mut Builder {
-        self.legacy = legacy;
+        self.options.legacy = legacy;
         self
     }
 
@@ -201,7 +215,7 @@ impl Builder {
     /// without a mapping follow [`Builder::unmapped_cfg`]. Every condition is also written in
     /// the item's docs.
     pub fn cfg(&mut self, symbol: impl Into<String>, predicate: impl Into<String>) -> &mut Builder {
-        self.cfg_predicates.insert(symbol.into(), predicate.into());
+        self.options.cfg.insert(symbol.into(), predicate.into());
         self
     }
 
@@ -209,7 +223,7 @@ impl Builder {
     /// [`UnmappedSymbol::Enabled`]: it holds, so everything is generated (a client of any QEMU
     /// build wants every type) and the code needs no cfg declarations to compile warning-free.
     pub fn unmapped_cfg(&mut self, unmapped: UnmappedSymbol) -> &mut Builder {
-        self.unmapped = unmapped;
+        self.options.unmapped_cfg = unmapped;
         self
     }
 
@@ -220,7 +234,7 @@ impl Builder {
     /// arguments strictly and returns the reply. The generated code then also names
     /// `::qapi_runtime`. Default `true`.
     pub fn dispatch(&mut self, dispatch: bool) -> &mut Builder {
-        self.dispatch = dispatch;
+        self.options.dispatch = dispatch;
         self
     }
 
@@ -230,7 +244,7 @@ impl Builder {
     /// `fn guest_file_read(&mut self, args: GuestFileReadArgs) -> Result<GuestFileRead, ClientError>`.
     /// Default `true`.
     pub fn client(&mut self, client: bool) -> &mut Builder {
-        self.client = client;
+        self.options.client = client;
         self
     }
 
@@ -238,14 +252,14 @@ impl Builder {
     /// `C: qapi_runtime::client::AsyncExecute` (`qapi-runtime`'s `tokio` feature). Default
     /// `false`.
     pub fn async_client(&mut self, async_client: bool) -> &mut Builder {
-        self.async_client = async_client;
+        self.options.async_client = async_client;
         self
     }
 
     /// Puts `#[cfg(PREDICATE)]` on the items of the async client, so a crate can offer it
     /// behind a feature of its own: `.async_client_cfg(r#"feature = "tokio""#)`. Default: none.
     pub fn async_client_cfg(&mut self, predicate: impl Into<String>) -> &mut Builder {
-        self.async_client_cfg = Some(predicate.into());
+        self.options.async_client_cfg = Some(predicate.into());
         self
     }
 
@@ -254,20 +268,45 @@ impl Builder {
     /// QEMU's `introspect.py` names and orders them (types numbered in order of first use,
     /// arrays `[T]`, unreachable types left out). The `if` conditions stay in the text, as
     /// `{"if": COND, "then": ELEMENT}`, for `qapi_runtime::introspect` to evaluate for the
-    /// symbols of one QEMU build; [`Builder::cfg`] does not apply to them. Default `false`:
-    /// only QMP has `query-qmp-schema`, and the text is large (about 250 kB for QEMU's).
+    /// symbols of one QEMU build; [`Builder::cfg`] does not apply to them. It describes the
+    /// whole schema, whatever [`Builder::commands`] and [`Builder::events`] select. Default
+    /// `false`: only QMP has `query-qmp-schema`, and the text is large (about 250 kB for
+    /// QEMU's).
     pub fn introspect(&mut self, introspect: bool) -> &mut Builder {
-        self.introspect = introspect;
+        self.options.introspect = introspect;
         self
     }
 
-    /// Generates `enum Event`, one variant per event holding its `{Event}Event` data plus
-    /// `Other { name, data }` for events the schema does not know, with `Event::decode(name,
+    /// Generates `enum Event`, one variant per generated event holding its `{Event}Event`
+    /// data plus `Other { name, data }` for events it does not know, with `Event::decode(name,
     /// data)` and `Event::from_message(&qapi_runtime::client::qmp::QmpEvent)`. Nothing is
-    /// generated for a schema without events.
-    /// Default `true`.
-    pub fn events(&mut self, events: bool) -> &mut Builder {
-        self.events = events;
+    /// generated when there are no events. Default `true`.
+    pub fn event_enum(&mut self, event_enum: bool) -> &mut Builder {
+        self.options.event_enum = event_enum;
+        self
+    }
+
+    /// Generates only the commands named (their QAPI names, `query-status`) and what they
+    /// reach: their arguments and return types and every type those hold (bases, branches,
+    /// alternatives, enums, elements). The whole schema is still checked; a name the schema
+    /// does not define is an [`Error::UnknownSelection`]. Default: every command.
+    pub fn commands<I, S>(&mut self, commands: I) -> &mut Builder
+    where
+        I: IntoIterator<Item = S>,
+        S: Into<String>,
+    {
+        self.options.commands = Some(commands.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// Generates only the events named (`SHUTDOWN`) and the types their data reaches, as
+    /// [`Builder::commands`] does for commands. Default: every event.
+    pub fn events<I, S>(&mut self, events: I) -> &mut Builder
+    where
+        I: IntoIterator<Item = S>,
+        S: Into<String>,
+    {
+        self.options.events = Some(events.into_iter().map(Into::into).collect());
         self
     }
 
@@ -305,13 +344,23 @@ impl Builder {
 
     fn cfg_map(&self) -> Result<cfg::CfgMap, Error> {
         let mut symbols = BTreeMap::new();
-        for (symbol, predicate) in &self.cfg_predicates {
+        for (symbol, predicate) in &self.options.cfg {
             symbols.insert(symbol.clone(), parse_predicate(symbol, predicate)?);
         }
         Ok(cfg::CfgMap {
             symbols,
-            unmapped: self.unmapped,
+            unmapped: self.options.unmapped_cfg,
         })
+    }
+
+    /// The commands, events and types to generate.
+    fn selection(&self, schema: &qapi_gen_parser::model::Schema) -> Result<plan::Selection, Error> {
+        plan::Selection::new(
+            schema,
+            self.options.commands.as_deref(),
+            self.options.events.as_deref(),
+        )
+        .map_err(|plan::Unknown { kind, names }| Error::UnknownSelection { kind, names })
     }
 
     /// The emitters' context for `schema` with this builder's options.
@@ -320,15 +369,18 @@ impl Builder {
         schema: &'a qapi_gen_parser::model::Schema,
         names: &'a names::Names,
         cfg: &'a cfg::CfgMap,
+        selection: &plan::Selection,
     ) -> Result<emit::Context<'a>, Error> {
         let mut context = emit::Context::new(schema, names, cfg);
-        context.dispatch = self.dispatch;
-        context.introspect = self.introspect;
-        context.events = self.events;
+        context.selection = selection.clone();
+        context.dispatch = self.options.dispatch;
+        context.introspect = self.options.introspect;
+        context.events = self.options.event_enum;
         context.client = emit::client::Options {
-            blocking: self.client,
-            asynchronous: self.async_client,
+            blocking: self.options.client,
+            asynchronous: self.options.async_client,
             async_cfg: self
+                .options
                 .async_client_cfg
                 .as_deref()
                 .map(|predicate| parse_predicate("async_client_cfg", predicate))
@@ -346,7 +398,7 @@ impl Builder {
     /// Generates on at most `threads` threads (this one included).
     fn run_on(&self, threads: usize) -> Result<Generated, Error> {
         let options = qapi_gen_parser::Options {
-            legacy: self.legacy,
+            legacy: self.options.legacy,
         };
         let checked = qapi_gen_parser::check_file(&self.schema, &options);
         let files: Vec<PathBuf> = checked
@@ -368,8 +420,9 @@ impl Builder {
         let names = names::Names::new(schema).map_err(|diagnostics| Error::Schema {
             rendered: render(&diagnostics, &checked.sources),
         })?;
+        let selection = self.selection(schema)?;
         let cfg = self.cfg_map()?;
-        let context = self.context(schema, &names, &cfg)?;
+        let context = self.context(schema, &names, &cfg, &selection)?;
         let pieces = emit::pieces(&context);
         let threads = threads.clamp(1, pieces.len().max(1));
         let schema_name = self
@@ -380,7 +433,7 @@ impl Builder {
         let text = parallel::emit_and_format(&pieces, threads, &schema_name, &context, |work| {
             let names = names::Names::from_texts(&name_texts);
             let cfg = self.cfg_map()?;
-            let context = self.context(schema, &names, &cfg)?;
+            let context = self.context(schema, &names, &cfg, &selection)?;
             work(&context)
         })?;
         Ok(Generated { text, files })
@@ -419,13 +472,14 @@ impl Builder {
         let checked = qapi_gen_parser::check_file(
             &self.schema,
             &qapi_gen_parser::Options {
-                legacy: self.legacy,
+                legacy: self.options.legacy,
             },
         );
         let schema = checked.schema.as_ref().unwrap();
         let names = names::Names::new(schema).unwrap();
         let cfg = self.cfg_map().unwrap();
-        let context = self.context(schema, &names, &cfg).unwrap();
+        let selection = self.selection(schema).unwrap();
+        let context = self.context(schema, &names, &cfg, &selection).unwrap();
         let mut needs = emit::Needs::default();
         let mut tokens = TokenStream::new();
         for piece in emit::pieces(&context) {
@@ -463,5 +517,65 @@ mod tests {
             let text = builder.run_on(threads).unwrap().text;
             assert!(text == whole, "{threads} threads give another text");
         }
+    }
+
+    fn seed() -> PathBuf {
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("../qga-schema/qapi-schema.json")
+    }
+
+    #[test]
+    fn chosen_commands_keep_what_they_reach_and_nothing_else() {
+        let mut builder = Builder::new(seed());
+        builder
+            .legacy(true)
+            .commands(["guest-file-read", "guest-ping"]);
+        let text = builder.generate_to_string().unwrap();
+        for present in [
+            "pub struct GuestFileReadArgs",
+            "pub struct GuestFileRead {",
+            "fn guest_file_read(",
+            "fn guest_ping(",
+        ] {
+            assert!(text.contains(present), "{present} is missing");
+        }
+        for absent in ["GuestNetworkInterface", "fn guest_info(", "GuestExecArgs"] {
+            assert!(!text.contains(absent), "{absent} is there");
+        }
+    }
+
+    #[test]
+    fn an_unknown_command_or_event_is_named_in_the_error() {
+        let mut builder = Builder::new(seed());
+        builder
+            .legacy(true)
+            .commands(["guest-ping", "guest-pong", "GuestInfo"]);
+        let error = builder.generate_to_string().unwrap_err();
+        assert_eq!(
+            error.to_string(),
+            "the schema defines no command 'guest-pong', 'GuestInfo'"
+        );
+        let mut builder = Builder::new(seed());
+        builder.legacy(true).events(["NOPE"]);
+        let error = builder.generate_to_string().unwrap_err();
+        assert_eq!(error.to_string(), "the schema defines no event 'NOPE'");
+    }
+
+    #[test]
+    fn a_selection_still_checks_the_whole_schema() {
+        let dir =
+            std::env::temp_dir().join(format!("qapi-codegen-selection-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let schema = dir.join("s.json");
+        std::fs::write(
+            &schema,
+            "{ 'command': 'ok' }\n{ 'struct': 'Bad', 'data': { 'x': 'Missing' } }\n",
+        )
+        .unwrap();
+        let error = Builder::new(&schema).commands(["ok"]).generate_to_string();
+        std::fs::remove_dir_all(&dir).unwrap();
+        let Err(Error::Schema { rendered }) = error else {
+            panic!("{error:?}");
+        };
+        assert!(rendered.contains("Missing"), "{rendered}");
     }
 }

@@ -35,18 +35,9 @@ enum Command {
         legacy: bool,
         file: PathBuf,
     },
-    /// Generate Rust from a schema, as a build script using qapi-gen-codegen would.
-    Generate {
-        /// Accept old-style schemas (see `lint --legacy`).
-        #[arg(long)]
-        legacy: bool,
-        /// The schema (with the files it includes).
-        schema: PathBuf,
-        /// Where to write the Rust file; standard output when absent. The file is written
-        /// only when its contents change.
-        #[arg(short, long)]
-        output: Option<PathBuf>,
-    },
+    /// Generate Rust from a schema, as a build script using qapi-gen-codegen with the same
+    /// options would.
+    Generate(generate::GenerateArgs),
     /// Compare two schemas and classify each change by its compatibility for clients.
     Diff(diff::DiffArgs),
 }
@@ -67,11 +58,7 @@ fn main() -> ExitCode {
             files,
         } => lint::lint(&files, legacy, format),
         Command::Dump { legacy, file } => lint::dump(&file, legacy),
-        Command::Generate {
-            legacy,
-            schema,
-            output,
-        } => generate::generate(&schema, legacy, output.as_deref()),
+        Command::Generate(args) => generate::generate(&args),
         Command::Diff(args) => diff::diff(&args),
     };
     match result {

@@ -12,3 +12,8 @@
 //! what is generated, for reading, is `generated-example/src/generated.rs`.
 
 include!(concat!(env!("OUT_DIR"), "/qapi-schema.rs"));
+
+/// The generated code this crate compiles, as text: for the test that `qapi-gen generate`
+/// with the flags of `codegen.rs`'s options writes the same bytes.
+#[doc(hidden)]
+pub const GENERATED_SOURCE: &str = include_str!(concat!(env!("OUT_DIR"), "/qapi-schema.rs"));

@@ -38,6 +38,15 @@ pub mod probe;
 
 include!(concat!(env!("OUT_DIR"), "/qapi-schema.rs"));
 
+/// The generated code this crate compiles, as text: for the test that `qapi-gen generate`
+/// with the flags of `codegen.rs`'s options writes the same bytes.
+#[doc(hidden)]
+pub const GENERATED_SOURCE: &str = include_str!(concat!(env!("OUT_DIR"), "/qapi-schema.rs"));
+
+/// Whether this build has the `server` feature (and so was generated with the server side).
+#[doc(hidden)]
+pub const SERVER_FEATURE: bool = cfg!(feature = "server");
+
 /// The `TARGET_*` symbols the schema's conditions name: a system emulator is built with
 /// exactly one of them (`qemu-system-x86_64` with `TARGET_I386`, as QEMU calls the x86
 /// family; `TARGET_X86_64` is never named by the schema).

@@ -59,9 +59,8 @@ pub fn emit_clients(context: &Context<'_>) -> TokenStream {
     // A schema without commands (types only) has nothing for a client to call.
     let has_commands = context
         .schema
-        .entities()
-        .iter()
-        .any(|entity| matches!(entity, Entity::Command(_)));
+        .commands()
+        .any(|(id, _)| context.selection.has_command(id));
     if !has_commands {
         return items;
     }
@@ -71,7 +70,9 @@ pub fn emit_clients(context: &Context<'_>) -> TokenStream {
             .entities()
             .iter()
             .filter_map(|entity| match *entity {
-                Entity::Command(id) => Some(emit_method(context, id, Flavour::Blocking)),
+                Entity::Command(id) if context.selection.has_command(id) => {
+                    Some(emit_method(context, id, Flavour::Blocking))
+                }
                 _ => None,
             });
         items.extend(quote! {
@@ -127,7 +128,9 @@ pub fn emit_clients(context: &Context<'_>) -> TokenStream {
             .entities()
             .iter()
             .filter_map(|entity| match *entity {
-                Entity::Command(id) => Some(emit_method(context, id, Flavour::Async)),
+                Entity::Command(id) if context.selection.has_command(id) => {
+                    Some(emit_method(context, id, Flavour::Async))
+                }
                 _ => None,
             });
         items.extend(quote! {

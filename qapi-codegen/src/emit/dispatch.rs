@@ -65,7 +65,8 @@ enum Arguments {
 /// commands.
 pub fn emit(context: &Context<'_>) -> TokenStream {
     let schema = context.schema;
-    if schema.commands().len() == 0 {
+    let selection = &context.selection;
+    if !schema.commands().any(|(id, _)| selection.has_command(id)) {
         return TokenStream::new();
     }
     let trait_ident = trait_ident(context);
@@ -73,7 +74,10 @@ pub fn emit(context: &Context<'_>) -> TokenStream {
     let mut infos = Vec::new();
     let mut arms = Vec::new();
     let mut touches_deprecated = false;
-    for (id, command) in schema.commands() {
+    for (id, command) in schema
+        .commands()
+        .filter(|(id, _)| selection.has_command(*id))
+    {
         let arguments = arguments(context, id, command);
         let deprecated = signature_is_deprecated(context, command);
         touches_deprecated |= deprecated;

@@ -33,7 +33,9 @@ pub fn emit(context: &Context<'_>) -> TokenStream {
         .entities()
         .iter()
         .filter_map(|entity| match *entity {
-            Entity::Event(id) => Some((id, context.schema.event(id))),
+            Entity::Event(id) if context.selection.has_event(id) => {
+                Some((id, context.schema.event(id)))
+            }
             _ => None,
         })
         .collect();

@@ -26,6 +26,7 @@ pub mod types;
 
 use crate::cfg::CfgMap;
 use crate::names::{self, Names};
+use crate::plan::Selection;
 use proc_macro2::{Ident, TokenStream};
 use qapi_gen_parser::model::{
     Branch, Builtin, Command, CommandId, Cond, Entity, EnumValue, EventId, Implicit, Member,
@@ -45,8 +46,10 @@ pub struct Context<'a> {
     pub client: client::Options,
     /// Emit the schema's introspection ([`introspect`]); `Builder::introspect`.
     pub introspect: bool,
-    /// Emit the enum of all events ([`events`]); `Builder::events`.
+    /// Emit the enum of all events ([`events`]); `Builder::event_enum`.
     pub events: bool,
+    /// The commands, events and types to emit.
+    pub selection: Selection,
     /// Edges `(container, contained)` that close a cycle of types containing each other
     /// directly: the contained value is boxed there.
     boxed: BTreeSet<(TypeId, TypeId)>,
@@ -99,6 +102,7 @@ impl<'a> Context<'a> {
             client: client::Options::default(),
             introspect: false,
             events: true,
+            selection: Selection::all(),
             boxed: recursive_edges(schema),
         }
     }
@@ -244,10 +248,15 @@ pub fn pieces(context: &Context<'_>) -> Vec<Piece> {
                 if schema.module(ty.module()).is_builtin() && !referenced.contains(&id) {
                     continue;
                 }
-                pieces.push(Piece::Type(id));
+                if context.selection.has_type(id) {
+                    pieces.push(Piece::Type(id));
+                }
             }
-            Entity::Command(id) => pieces.push(Piece::Command(id)),
-            Entity::Event(id) => pieces.push(Piece::Event(id)),
+            Entity::Command(id) if context.selection.has_command(id) => {
+                pieces.push(Piece::Command(id));
+            }
+            Entity::Event(id) if context.selection.has_event(id) => pieces.push(Piece::Event(id)),
+            Entity::Command(_) | Entity::Event(_) => {}
             Entity::Include(_) => {}
         }
     }
