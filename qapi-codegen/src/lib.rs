@@ -63,6 +63,7 @@
 
 mod cfg;
 mod emit;
+mod error;
 pub mod names;
 mod options;
 mod output;
@@ -80,6 +81,7 @@ fn checked_schema(text: &str) -> qapi_gen_parser::model::Schema {
 }
 
 pub use cfg::UnmappedSymbol;
+pub use error::Error;
 pub use options::Options;
 pub use output::ensure_file_contents;
 
@@ -87,63 +89,7 @@ use proc_macro2::TokenStream;
 use qapi_gen_parser::diag::Diagnostic;
 use qapi_gen_parser::span::SourceMap;
 use std::collections::BTreeMap;
-use std::fmt;
 use std::path::{Path, PathBuf};
-
-/// Why generation failed.
-#[derive(thiserror::Error)]
-pub enum Error {
-    /// The schema has errors (or names that clash in Rust): the diagnostics, rendered as the
-    /// linter renders them (`FILE:LINE:COL: error: …` and a snippet).
-    #[error("{rendered}")]
-    Schema { rendered: String },
-    /// A predicate given to [`Builder::cfg`] (or to [`Builder::async_client_cfg`], reported
-    /// for the symbol `async_client_cfg`) does not parse as a cfg predicate.
-    #[error("the cfg predicate {predicate:?} for '{symbol}' does not parse: {message}")]
-    Cfg {
-        symbol: String,
-        predicate: String,
-        message: String,
-    },
-    /// [`Builder::commands`] or [`Builder::events`] named what the schema does not define.
-    #[error("the schema defines no {kind} {}", quoted(names))]
-    UnknownSelection {
-        /// `command` or `event`.
-        kind: &'static str,
-        /// The names not found, in the order given.
-        names: Vec<String>,
-    },
-    /// A file could not be read or written.
-    #[error("{}: {source}", path.display())]
-    Io {
-        path: PathBuf,
-        #[source]
-        source: std::io::Error,
-    },
-    /// `generate` was called outside a build script, with no [`Builder::out_file`].
-    #[error("OUT_DIR is not set: call generate() from a build script, or set out_file()")]
-    NoOutDir,
-    /// `ensure_file_contents` in check mode found a file that differs from what it should be.
-    #[error("{} is not up to date: run `cargo xtask regen` and commit the result", path.display())]
-    Stale { path: PathBuf },
-    /// A bug of the generator: it made code that does not parse.
-    #[error("internal error: {message}")]
-    Internal { message: String },
-}
-
-/// `'a', 'b'`.
-fn quoted(names: &[String]) -> String {
-    let quoted: Vec<String> = names.iter().map(|name| format!("'{name}'")).collect();
-    quoted.join(", ")
-}
-
-/// `Debug` shows the rendered diagnostics, so that `fn main() -> Result<(), Error>` in a
-/// build script prints them as they are.
-impl fmt::Debug for Error {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        fmt::Display::fmt(self, f)
-    }
-}
 
 /// Configures and runs code generation for one schema: the schema, where to write, and the
 /// [`Options`], which the setters below set one at a time.
@@ -370,13 +316,13 @@ impl Builder {
         names: &'a names::Names,
         cfg: &'a cfg::CfgMap,
         selection: &plan::Selection,
-    ) -> Result<emit::Context<'a>, Error> {
-        let mut context = emit::Context::new(schema, names, cfg);
+    ) -> Result<plan::Plan<'a>, Error> {
+        let mut context = plan::Plan::new(schema, names, cfg);
         context.selection = selection.clone();
         context.dispatch = self.options.dispatch;
         context.introspect = self.options.introspect;
         context.events = self.options.event_enum;
-        context.client = emit::client::Options {
+        context.client = plan::ClientOptions {
             blocking: self.options.client,
             asynchronous: self.options.async_client,
             async_cfg: self

@@ -9,7 +9,7 @@ mod spacing;
 mod tokens;
 mod tree;
 
-use crate::Error;
+use crate::error::Error;
 use proc_macro2::TokenStream;
 use std::fs;
 use std::path::Path;

@@ -4,14 +4,16 @@
 //! (a definition and its impls, the clients, …) is emitted and printed on its own (see
 //! [`crate::output::format_piece`]), so the pieces are shared out among threads.
 //! proc_macro2's tokens are neither `Send` nor `Sync`, so no token crosses a thread: each
-//! thread makes its own [`Context`] from the shared schema (and its names from their text),
+//! thread makes its own [`Plan`] from the shared schema (and its names from their text),
 //! takes the next piece from a shared counter, emits and formats it (keeping the printer's
 //! buffers from piece to piece), and keeps the text. The texts, joined in
 //! the order of the pieces, are the file: the same bytes whatever the number of threads and
 //! whichever thread took which piece.
 
-use crate::emit::{self, Context, Needs, Piece};
-use crate::{output, Error};
+use crate::emit::{self, Needs, Piece};
+use crate::error::Error;
+use crate::output;
+use crate::plan::Plan;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 /// What one thread did: the texts of the pieces it took, by index in the file's pieces, and
@@ -21,17 +23,17 @@ pub struct Done {
     needs: Needs,
 }
 
-/// Work on the pieces with a context: what a thread runs once it has made its context.
-pub type Work<'w> = dyn FnMut(&Context<'_>) -> Result<Done, Error> + 'w;
+/// Work on the pieces with a plan: what a thread runs once it has made its plan.
+pub type Work<'w> = dyn FnMut(&Plan<'_>) -> Result<Done, Error> + 'w;
 
 /// The whole file's text (header, `pieces` in order, then the private helpers), made on
-/// `threads` threads: this one, with `context`, and `threads - 1` more, each of which calls
-/// `setup` with the work to run once it has made a context of its own.
+/// `threads` threads: this one, with `plan`, and `threads - 1` more, each of which calls
+/// `setup` with the work to run once it has made a plan of its own.
 pub fn emit_and_format<Setup>(
     pieces: &[Piece],
     threads: usize,
     schema_name: &str,
-    context: &Context<'_>,
+    plan: &Plan<'_>,
     setup: Setup,
 ) -> Result<String, Error>
 where
@@ -46,14 +48,14 @@ where
     let next = AtomicUsize::new(0);
     let (order, next) = (&order, &next);
     let work = || {
-        move |context: &Context<'_>| -> Result<Done, Error> {
+        move |plan: &Plan<'_>| -> Result<Done, Error> {
             let mut done = Done {
                 texts: Vec::new(),
                 needs: Needs::default(),
             };
             let mut formatter = output::Formatter::default();
             while let Some(&index) = order.get(next.fetch_add(1, Ordering::Relaxed)) {
-                let tokens = emit::emit_piece(context, pieces[index], &mut done.needs);
+                let tokens = emit::emit_piece(plan, pieces[index], &mut done.needs);
                 done.texts.push((index, formatter.piece(tokens)));
             }
             Ok(done)
@@ -67,7 +69,7 @@ where
                 scope.spawn(move || setup(&mut work))
             })
             .collect();
-        let mut results = vec![work()(context)];
+        let mut results = vec![work()(plan)];
         for helper in helpers {
             // A panic of a helper is a bug of the generator, as it would be on this thread.
             results.push(

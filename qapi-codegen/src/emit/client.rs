@@ -21,57 +21,35 @@
 //! a fake.
 
 use super::docs::Markdown;
-use super::types::is_deprecated;
-use super::Context;
+use crate::plan::{is_deprecated, ClientOptions, Plan};
 use proc_macro2::TokenStream;
 use qapi_gen_parser::model::{Builtin, Command, Entity, Implicit, Type};
 use quote::{format_ident, quote};
 
-/// Which clients to emit.
-#[derive(Clone, Debug)]
-pub struct Options {
-    /// The blocking client.
-    pub blocking: bool,
-    /// The async client.
-    pub asynchronous: bool,
-    /// The predicate of a `#[cfg(…)]` put on every item of the async client.
-    pub async_cfg: Option<TokenStream>,
-}
-
-impl Default for Options {
-    fn default() -> Options {
-        Options {
-            blocking: true,
-            asynchronous: false,
-            async_cfg: None,
-        }
-    }
-}
-
 /// The client types and their methods, after every definition.
-pub fn emit_clients(context: &Context<'_>) -> TokenStream {
-    let Options {
+pub fn emit_clients(plan: &Plan<'_>) -> TokenStream {
+    let ClientOptions {
         blocking,
         asynchronous,
         async_cfg,
-    } = &context.client;
+    } = &plan.client;
     let mut items = TokenStream::new();
     // A schema without commands (types only) has nothing for a client to call.
-    let has_commands = context
+    let has_commands = plan
         .schema
         .commands()
-        .any(|(id, _)| context.selection.has_command(id));
+        .any(|(id, _)| plan.selection.has_command(id));
     if !has_commands {
         return items;
     }
     if *blocking {
-        let methods = context
+        let methods = plan
             .schema
             .entities()
             .iter()
             .filter_map(|entity| match *entity {
-                Entity::Command(id) if context.selection.has_command(id) => {
-                    Some(emit_method(context, id, Flavour::Blocking))
+                Entity::Command(id) if plan.selection.has_command(id) => {
+                    Some(emit_method(plan, id, Flavour::Blocking))
                 }
                 _ => None,
             });
@@ -123,13 +101,13 @@ pub fn emit_clients(context: &Context<'_>) -> TokenStream {
         let cfg = async_cfg
             .as_ref()
             .map(|predicate| quote! { #[cfg(#predicate)] });
-        let methods = context
+        let methods = plan
             .schema
             .entities()
             .iter()
             .filter_map(|entity| match *entity {
-                Entity::Command(id) if context.selection.has_command(id) => {
-                    Some(emit_method(context, id, Flavour::Async))
+                Entity::Command(id) if plan.selection.has_command(id) => {
+                    Some(emit_method(plan, id, Flavour::Async))
                 }
                 _ => None,
             });
@@ -195,11 +173,11 @@ enum Returns {
 
 /// One command's method.
 fn emit_method(
-    context: &Context<'_>,
+    plan: &Plan<'_>,
     id: qapi_gen_parser::model::CommandId,
     flavour: Flavour,
 ) -> TokenStream {
-    let command = context.schema.command(id);
+    let command = plan.schema.command(id);
     let Command {
         name,
         arg_type,
@@ -216,19 +194,19 @@ fn emit_method(
         span: _,
         module: _,
     } = command;
-    let method = context.names.command_method(id);
-    let args_ident = context.names.command_args(id);
-    let takes_arguments = arg_type.is_some_and(|ty| match context.schema.ty(ty) {
+    let method = plan.names.command_method(id);
+    let args_ident = plan.names.command_args(id);
+    let takes_arguments = arg_type.is_some_and(|ty| match plan.schema.ty(ty) {
         Type::Object(object) => object.implicit != Some(Implicit::Empty),
         _ => true,
     });
     let returns = match ret_type {
         _ if !success_response => Returns::Nothing,
         None => Returns::Nothing,
-        Some(ty) => match context.schema.ty(*ty) {
+        Some(ty) => match plan.schema.ty(*ty) {
             Type::Object(object) if object.implicit == Some(Implicit::Empty) => Returns::Nothing,
             Type::Builtin(builtin) if builtin.kind == Builtin::Null => Returns::Nothing,
-            _ => Returns::Value(context.type_ref(*ty)),
+            _ => Returns::Value(plan.type_ref(*ty)),
         },
     };
 
@@ -250,7 +228,7 @@ fn emit_method(
         markdown.since(doc);
     }
     let attrs = markdown.into_attrs();
-    let cfg = context.cfg.attr(cond.as_ref());
+    let cfg = plan.cfg.attr(cond.as_ref());
     let deprecated = if is_deprecated(features) {
         quote! { #[deprecated] #[allow(deprecated)] }
     } else {
@@ -313,19 +291,19 @@ mod tests {
 "#;
 
     /// The client items generated for [`SCHEMA`] with `options`, formatted.
-    fn clients(options: Options) -> String {
+    fn clients(options: ClientOptions) -> String {
         let schema = crate::checked_schema(SCHEMA);
         let names = Names::new(&schema).unwrap();
         let mut cfg = CfgMap::default();
         cfg.symbols.insert("CONFIG_X".to_owned(), quote! { unix });
-        let mut context = Context::new(&schema, &names, &cfg);
-        context.client = options;
-        crate::output::format_piece(emit_clients(&context))
+        let mut plan = Plan::new(&schema, &names, &cfg);
+        plan.client = options;
+        crate::output::format_piece(emit_clients(&plan))
     }
 
     #[test]
     fn one_method_per_command() {
-        let text = clients(Options::default());
+        let text = clients(ClientOptions::default());
         assert!(!text.contains("AsyncClient"));
         assert_eq!(
             text,
@@ -407,7 +385,7 @@ impl<C: ::qapi_runtime::client::Execute> Client<C> {
 
     #[test]
     fn async_methods_under_their_cfg() {
-        let text = clients(Options {
+        let text = clients(ClientOptions {
             blocking: false,
             asynchronous: true,
             async_cfg: Some(quote! { feature = "tokio" }),

@@ -42,8 +42,8 @@
 //! `qapi_runtime::__private`, imported once at the end of the file.
 
 use super::types::{allow_deprecated, branch_payload, shape_touches_deprecated};
-use super::{field_ident, Context, Needs, ObjectShape, UnionShape};
 use crate::names;
+use crate::plan::{field_ident, is_deprecated, ObjectShape, Plan, UnionShape};
 use proc_macro2::{Ident, Literal, TokenStream};
 use qapi_gen_parser::model::{AlternateType, Builtin, EnumType, JsonType, Type};
 use quote::quote;
@@ -63,19 +63,15 @@ pub fn emit_enum(enumeration: &EnumType, ident: &Ident) -> TokenStream {
 }
 
 /// `Deserialize` and the slots of a struct, union or arguments struct.
-pub fn emit_object(
-    context: &Context<'_>,
-    shape: &ObjectShape<'_>,
-    needs: &mut Needs,
-) -> TokenStream {
+pub fn emit_object(plan: &Plan<'_>, shape: &ObjectShape<'_>, needs: &mut Needs) -> TokenStream {
     let ident = &shape.ident;
-    let cfg = context.cfg.attr(shape.cond);
+    let cfg = plan.cfg.attr(shape.cond);
     let allow = allow_deprecated(shape_touches_deprecated(shape));
     let slots = names::helper(ident, "Slots");
     let branch_keys = shape
         .union
         .as_ref()
-        .map(|union| branch_keys(context, shape, union))
+        .map(|union| branch_keys(plan, shape, union))
         .unwrap_or_default();
     needs.objects = true;
 
@@ -90,7 +86,7 @@ pub fn emit_object(
     let cfgs: Vec<TokenStream> = shape
         .members
         .iter()
-        .map(|member| context.cfg.attr(member.cond.as_ref()))
+        .map(|member| plan.cfg.attr(member.cond.as_ref()))
         .collect();
     let field_idents: Vec<Ident> = shape
         .members
@@ -120,7 +116,7 @@ pub fn emit_object(
     let slot_fields = members_with()
         .filter(|((member, _), _)| Some(member.name.as_str()) != discriminator)
         .map(|((member, cfg), field)| {
-            let ty = context.contained_ref(shape.id, member.ty);
+            let ty = plan.contained_ref(shape.id, member.ty);
             quote! { #cfg #field: Option<#ty>, }
         });
     let branch_slots = shape
@@ -252,7 +248,7 @@ pub fn emit_object(
     let branch_items = shape
         .union
         .as_ref()
-        .map(|union| emit_branch_slots(context, shape, union))
+        .map(|union| emit_branch_slots(plan, shape, union))
         .unwrap_or_default();
 
     quote! {
@@ -291,11 +287,7 @@ pub fn emit_object(
 }
 
 /// The wire names of every branch's members, each once, in branch then member order.
-fn branch_keys(
-    context: &Context<'_>,
-    shape: &ObjectShape<'_>,
-    union: &UnionShape<'_>,
-) -> Vec<String> {
+fn branch_keys(plan: &Plan<'_>, shape: &ObjectShape<'_>, union: &UnionShape<'_>) -> Vec<String> {
     let base: BTreeSet<&str> = shape
         .members
         .iter()
@@ -304,10 +296,10 @@ fn branch_keys(
     let mut seen = BTreeSet::new();
     let mut keys = Vec::new();
     for (_, branch) in &union.branches {
-        let Some(object) = context.schema.ty(branch.ty).as_object() else {
+        let Some(object) = plan.schema.ty(branch.ty).as_object() else {
             continue;
         };
-        for key in object_keys(context, object) {
+        for key in object_keys(plan, object) {
             if !base.contains(key.as_str()) && seen.insert(key.clone()) {
                 keys.push(key);
             }
@@ -317,8 +309,8 @@ fn branch_keys(
 }
 
 /// Every key an object may have on the wire: its members and, for a union, its branches'.
-fn object_keys(context: &Context<'_>, object: &qapi_gen_parser::model::ObjectType) -> Vec<String> {
-    let mut keys: Vec<String> = context
+fn object_keys(plan: &Plan<'_>, object: &qapi_gen_parser::model::ObjectType) -> Vec<String> {
+    let mut keys: Vec<String> = plan
         .schema
         .all_members(object)
         .iter()
@@ -326,8 +318,8 @@ fn object_keys(context: &Context<'_>, object: &qapi_gen_parser::model::ObjectTyp
         .collect();
     if let Some(branches) = &object.branches {
         for branch in &branches.branches {
-            if let Some(inner) = context.schema.ty(branch.ty).as_object() {
-                keys.extend(object_keys(context, inner));
+            if let Some(inner) = plan.schema.ty(branch.ty).as_object() {
+                keys.extend(object_keys(plan, inner));
             }
         }
     }
@@ -336,17 +328,17 @@ fn object_keys(context: &Context<'_>, object: &qapi_gen_parser::model::ObjectTyp
 
 /// The slots of a union's branch: one variant per branch, made from the discriminator value.
 fn emit_branch_slots(
-    context: &Context<'_>,
+    plan: &Plan<'_>,
     shape: &ObjectShape<'_>,
     union: &UnionShape<'_>,
 ) -> TokenStream {
-    let cfg = context.cfg.attr(shape.cond);
+    let cfg = plan.cfg.attr(shape.cond);
     let branch_ident = &union.branch_ident;
     let branch_slots = names::helper(branch_ident, "Slots");
-    let Some(enum_ident) = context.names.ty(union.enum_id) else {
+    let Some(enum_ident) = plan.names.ty(union.enum_id) else {
         return TokenStream::new();
     };
-    let catch_all = context.names.catch_all(union.enum_id);
+    let catch_all = plan.names.catch_all(union.enum_id);
     let mut variants = Vec::new();
     let mut new_arms = Vec::new();
     let mut entry_arms = Vec::new();
@@ -354,17 +346,17 @@ fn emit_branch_slots(
     let mut cond_differs = false;
     for (value, branch) in &union.branches {
         let variant = names::variant(&value.name);
-        let cfg = context
+        let cfg = plan
             .cfg
             .attr_all(&[value.cond.as_ref(), branch.cond.as_ref()]);
         cond_differs |= branch.cond.is_some() && branch.cond != value.cond;
-        match branch_payload(context, shape.id, branch.ty) {
+        match branch_payload(plan, shape.id, branch.ty) {
             Some(_) => {
-                let Some(branch_type) = context.names.ty(branch.ty) else {
+                let Some(branch_type) = plan.names.ty(branch.ty) else {
                     continue;
                 };
                 let inner = names::helper(branch_type, "Slots");
-                let boxed = context.is_boxed(shape.id, branch.ty);
+                let boxed = plan.is_boxed(shape.id, branch.ty);
                 let (slots_ty, wrap) = if boxed {
                     (
                         quote! { Box<#inner> },
@@ -431,7 +423,7 @@ fn emit_branch_slots(
         union
             .branches
             .iter()
-            .any(|(value, _)| super::types::is_deprecated(&value.features)),
+            .any(|(value, _)| is_deprecated(&value.features)),
     );
     quote! {
         #cfg
@@ -477,19 +469,15 @@ fn emit_branch_slots(
 /// string to `visit_str`, where an enum branch keeps an unknown value as its catch-all; the
 /// strict deserializer passes one that gives a string to `visit_enum` as a unit variant, and
 /// the branch decodes that variant through it, so an enum branch is checked against its values.
-pub fn emit_alternate(
-    context: &Context<'_>,
-    alternate: &AlternateType,
-    ident: &Ident,
-) -> TokenStream {
-    let cfg = context.cfg.attr(alternate.cond.as_ref());
+pub fn emit_alternate(plan: &Plan<'_>, alternate: &AlternateType, ident: &Ident) -> TokenStream {
+    let cfg = plan.cfg.attr(alternate.cond.as_ref());
     let visitor = names::helper(ident, "Visitor");
     let mut methods = Vec::new();
     let mut expected = Vec::new();
     for branch in &alternate.branches {
         let variant = names::variant(&branch.name);
-        let branch_cfg = context.cfg.attr(branch.cond.as_ref());
-        let ty = context.schema.ty(branch.ty);
+        let branch_cfg = plan.cfg.attr(branch.cond.as_ref());
+        let ty = plan.schema.ty(branch.ty);
         let wrap = |deserializer: TokenStream| {
             quote! {
                 ::serde::Deserialize::deserialize(#deserializer).map(#ident::#variant)
@@ -661,5 +649,23 @@ pub fn emit_private(needs: &Needs) -> TokenStream {
     }
     quote! {
         use ::qapi_runtime::__private;
+    }
+}
+
+/// Everything the generated code needs once per file, found while emitting.
+#[derive(Default)]
+pub struct Needs {
+    /// The runtime's object helpers (`__private::Slots`, …).
+    pub objects: bool,
+    /// The runtime's enum helpers.
+    pub enums: bool,
+}
+
+impl Needs {
+    /// Needs both `self` and `other`.
+    pub fn merge(&mut self, other: Needs) {
+        let Needs { objects, enums } = other;
+        self.objects |= objects;
+        self.enums |= enums;
     }
 }

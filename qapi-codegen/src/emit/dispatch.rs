@@ -38,8 +38,7 @@
 //! - `allow-preconfig` and `coroutine` describe QEMU's main loop and have no meaning here.
 
 use super::docs::Markdown;
-use super::types::is_deprecated;
-use super::Context;
+use crate::plan::{is_deprecated, Plan};
 use proc_macro2::{Ident, TokenStream};
 use qapi_gen_parser::model::{Command, CommandId, Implicit, Type, TypeId};
 use quote::{format_ident, quote};
@@ -63,13 +62,13 @@ enum Arguments {
 
 /// The trait, the command list and the dispatcher of the whole schema; nothing when it has no
 /// commands.
-pub fn emit(context: &Context<'_>) -> TokenStream {
-    let schema = context.schema;
-    let selection = &context.selection;
+pub fn emit(plan: &Plan<'_>) -> TokenStream {
+    let schema = plan.schema;
+    let selection = &plan.selection;
     if !schema.commands().any(|(id, _)| selection.has_command(id)) {
         return TokenStream::new();
     }
-    let trait_ident = trait_ident(context);
+    let trait_ident = trait_ident(plan);
     let mut methods = Vec::new();
     let mut infos = Vec::new();
     let mut arms = Vec::new();
@@ -78,12 +77,12 @@ pub fn emit(context: &Context<'_>) -> TokenStream {
         .commands()
         .filter(|(id, _)| selection.has_command(*id))
     {
-        let arguments = arguments(context, id, command);
-        let deprecated = signature_is_deprecated(context, command);
+        let arguments = arguments(plan, id, command);
+        let deprecated = signature_is_deprecated(plan, command);
         touches_deprecated |= deprecated;
-        methods.push(emit_method(context, id, command, &arguments, deprecated));
-        infos.push(emit_info(context, command));
-        arms.push(emit_arm(context, id, command, &arguments));
+        methods.push(emit_method(plan, id, command, &arguments, deprecated));
+        infos.push(emit_info(plan, command));
+        arms.push(emit_arm(plan, id, command, &arguments));
     }
     let allow = if touches_deprecated {
         quote! { #[allow(deprecated)] }
@@ -130,12 +129,11 @@ pub fn emit(context: &Context<'_>) -> TokenStream {
 }
 
 /// `Server`, or `Server_` when a type of the schema is `Server` (as `names` escapes `String`).
-fn trait_ident(context: &Context<'_>) -> Ident {
+fn trait_ident(plan: &Plan<'_>) -> Ident {
     let taken = |candidate: &str| {
-        context
-            .schema
+        plan.schema
             .types()
-            .any(|(id, _)| context.names.ty(id).is_some_and(|ident| ident == candidate))
+            .any(|(id, _)| plan.names.ty(id).is_some_and(|ident| ident == candidate))
     };
     let mut name = TRAIT_NAME.to_owned();
     while taken(&name) {
@@ -145,14 +143,14 @@ fn trait_ident(context: &Context<'_>) -> Ident {
 }
 
 /// How command `id` takes its arguments.
-fn arguments(context: &Context<'_>, id: CommandId, command: &Command) -> Arguments {
+fn arguments(plan: &Plan<'_>, id: CommandId, command: &Command) -> Arguments {
     let Some(arg_type) = command.arg_type else {
         return Arguments::None;
     };
     if !command.gen {
         return Arguments::Raw;
     }
-    let implicit = context
+    let implicit = plan
         .schema
         .ty(arg_type)
         .as_object()
@@ -161,23 +159,23 @@ fn arguments(context: &Context<'_>, id: CommandId, command: &Command) -> Argumen
         Some(Implicit::Empty) => Arguments::None,
         // A command's implicit object is always its arguments; a union's base cannot be one.
         Some(Implicit::Arguments { .. } | Implicit::Base { .. }) => {
-            let ident = context.names.command_args(id);
+            let ident = plan.names.command_args(id);
             Arguments::Typed {
                 ty: quote! { #ident },
             }
         }
         None => Arguments::Typed {
-            ty: context.type_ref(arg_type),
+            ty: plan.type_ref(arg_type),
         },
     }
 }
 
 /// Whether the method's signature names a `#[deprecated]` type: the `{Command}Args` of a
 /// deprecated command, or a deprecated argument or return type (in an array too).
-fn signature_is_deprecated(context: &Context<'_>, command: &Command) -> bool {
+fn signature_is_deprecated(plan: &Plan<'_>, command: &Command) -> bool {
     let type_is_deprecated = |id: TypeId| {
-        let ty = match context.schema.ty(id) {
-            Type::Array(array) => context.schema.ty(array.element),
+        let ty = match plan.schema.ty(id) {
+            Type::Array(array) => plan.schema.ty(array.element),
             ty => ty,
         };
         match ty {
@@ -187,8 +185,7 @@ fn signature_is_deprecated(context: &Context<'_>, command: &Command) -> bool {
     };
     let implicit_args = command.arg_type.is_some_and(|id| {
         matches!(
-            context
-                .schema
+            plan.schema
                 .ty(id)
                 .as_object()
                 .and_then(|object| object.implicit.as_ref()),
@@ -201,16 +198,16 @@ fn signature_is_deprecated(context: &Context<'_>, command: &Command) -> bool {
 }
 
 /// The Rust type a command's method returns on success.
-fn return_type(context: &Context<'_>, command: &Command) -> TokenStream {
+fn return_type(plan: &Plan<'_>, command: &Command) -> TokenStream {
     match command.ret_type {
-        Some(ret_type) => context.type_ref(ret_type),
+        Some(ret_type) => plan.type_ref(ret_type),
         None => quote! { () },
     }
 }
 
 /// One trait method, with a default body answering `QERR_UNSUPPORTED`.
 fn emit_method(
-    context: &Context<'_>,
+    plan: &Plan<'_>,
     id: CommandId,
     command: &Command,
     arguments: &Arguments,
@@ -232,8 +229,8 @@ fn emit_method(
         span: _,
         module: _,
     } = command;
-    let method = context.names.command_method(id);
-    let ret = return_type(context, command);
+    let method = plan.names.command_method(id);
+    let ret = return_type(plan, command);
     let mut markdown = Markdown::new();
     markdown.line(format!("The command `{name}`."));
     if let Some(doc) = doc {
@@ -251,7 +248,7 @@ fn emit_method(
         markdown.since(doc);
     }
     let docs = markdown.into_attrs();
-    let cfg = context.cfg.attr(cond.as_ref());
+    let cfg = plan.cfg.attr(cond.as_ref());
     let allow = if deprecated {
         quote! { #[allow(deprecated)] }
     } else {
@@ -277,12 +274,12 @@ fn emit_method(
 }
 
 /// The command's entry of `COMMANDS`.
-fn emit_info(context: &Context<'_>, command: &Command) -> TokenStream {
+fn emit_info(plan: &Plan<'_>, command: &Command) -> TokenStream {
     let name = &command.name;
     let success_response = command.success_response;
     let allow_oob = command.allow_oob;
     let deprecated = is_deprecated(&command.features);
-    let cfg = context.cfg.attr(command.cond.as_ref());
+    let cfg = plan.cfg.attr(command.cond.as_ref());
     quote! {
         #cfg
         ::qapi_runtime::dispatch::CommandInfo {
@@ -296,14 +293,14 @@ fn emit_info(context: &Context<'_>, command: &Command) -> TokenStream {
 
 /// The command's arm of the dispatcher's `match`: decode, call, encode.
 fn emit_arm(
-    context: &Context<'_>,
+    plan: &Plan<'_>,
     id: CommandId,
     command: &Command,
     arguments: &Arguments,
 ) -> TokenStream {
     let name = &command.name;
-    let method = context.names.command_method(id);
-    let cfg = context.cfg.attr(command.cond.as_ref());
+    let method = plan.names.command_method(id);
+    let cfg = plan.cfg.attr(command.cond.as_ref());
     let call = match arguments {
         Arguments::None => quote! {
             ::qapi_runtime::strict::no_arguments(call.arguments())

@@ -20,22 +20,19 @@
 //! it out for events without data) decodes as `{}`. The timestamp stays in the runtime's
 //! `QmpEvent`; `Event` is what happened, not when.
 
-use super::types::is_deprecated;
-use super::Context;
+use crate::plan::{is_deprecated, Plan};
 use proc_macro2::TokenStream;
 use qapi_gen_parser::model::{Entity, Event};
 use quote::quote;
 
 /// `enum Event` and its impl; nothing for a schema without events.
-pub fn emit(context: &Context<'_>) -> TokenStream {
-    let events: Vec<(qapi_gen_parser::model::EventId, &Event)> = context
+pub fn emit(plan: &Plan<'_>) -> TokenStream {
+    let events: Vec<(qapi_gen_parser::model::EventId, &Event)> = plan
         .schema
         .entities()
         .iter()
         .filter_map(|entity| match *entity {
-            Entity::Event(id) if context.selection.has_event(id) => {
-                Some((id, context.schema.event(id)))
-            }
+            Entity::Event(id) if plan.selection.has_event(id) => Some((id, plan.schema.event(id))),
             _ => None,
         })
         .collect();
@@ -64,9 +61,9 @@ pub fn emit(context: &Context<'_>) -> TokenStream {
             span: _,
             module: _,
         } = event;
-        let variant = context.names.event_variant(*id);
-        let data = context.names.event_data(*id);
-        let cfg = context.cfg.attr(cond.as_ref());
+        let variant = plan.names.event_variant(*id);
+        let data = plan.names.event_data(*id);
+        let cfg = plan.cfg.attr(cond.as_ref());
         let doc = format!(" The event `{name}`: see [`{data}`].");
         variants.push(quote! {
             #[doc = #doc]
@@ -166,8 +163,8 @@ mod tests {
         let names = Names::new(&schema).unwrap();
         let mut cfg = CfgMap::default();
         cfg.symbols.insert("CONFIG_X".to_owned(), quote! { unix });
-        let context = Context::new(&schema, &names, &cfg);
-        crate::output::format_piece(emit(&context))
+        let plan = Plan::new(&schema, &names, &cfg);
+        crate::output::format_piece(emit(&plan))
     }
 
     #[test]

@@ -1,5 +1,5 @@
 //! QMP's `query-qmp-schema` answer for the schema, computed as QEMU's `introspect.py` computes
-//! it, when [`Context::introspect`] is set.
+//! it, when [`Plan::introspect`](crate::plan::Plan::introspect) is set.
 //!
 //! The generated item is one constant, a JSON text per SchemaInfo object:
 //!
@@ -33,7 +33,7 @@
 //! result with a live answer. The builder's cfg mapping plays no part: it decides which Rust
 //! items exist, while the symbols of the introspection describe one QEMU build.
 
-use super::Context;
+use crate::plan::Plan;
 use proc_macro2::{Literal, TokenStream};
 use qapi_gen_parser::model::{Builtin, Cond, Entity, Feature, JsonType, Schema, Type, TypeId};
 use quote::quote;
@@ -41,8 +41,8 @@ use serde_json::{json, Map, Value};
 use std::collections::{BTreeMap, BTreeSet};
 
 /// The constant `INTROSPECTION`.
-pub fn emit(context: &Context<'_>) -> TokenStream {
-    let texts = entities(context.schema)
+pub fn emit(plan: &Plan<'_>) -> TokenStream {
+    let texts = entities(plan.schema)
         .into_iter()
         .map(|entity| Literal::string(&entity.to_string()));
     quote! {

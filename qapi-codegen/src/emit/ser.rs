@@ -5,8 +5,8 @@
 //! runtime counts them with the same function for the length given to `serialize_struct`.
 
 use super::types::{allow_deprecated, branch_payload, is_null, shape_touches_deprecated};
-use super::{field_ident, Context, ObjectShape};
 use crate::names;
+use crate::plan::{field_ident, ObjectShape, Plan};
 use proc_macro2::{Ident, TokenStream};
 use qapi_gen_parser::model::{AlternateType, Member, TypeId};
 use quote::quote;
@@ -23,16 +23,16 @@ pub fn emit_enum(ident: &Ident) -> TokenStream {
 }
 
 /// `Object` and `Serialize` for a struct, union or arguments struct.
-pub fn emit_object(context: &Context<'_>, shape: &ObjectShape<'_>) -> TokenStream {
+pub fn emit_object(plan: &Plan<'_>, shape: &ObjectShape<'_>) -> TokenStream {
     let ident = &shape.ident;
     let name = ident.to_string();
-    let cfg = context.cfg.attr(shape.cond);
+    let cfg = plan.cfg.attr(shape.cond);
     let allow = allow_deprecated(shape_touches_deprecated(shape));
     let writes: Vec<TokenStream> = shape
         .members
         .iter()
-        .map(|member| write_member(context, shape, member))
-        .chain(write_branch(context, shape))
+        .map(|member| write_member(plan, shape, member))
+        .chain(write_branch(plan, shape))
         .collect();
     let state = if writes.is_empty() {
         quote! { _state }
@@ -66,8 +66,8 @@ pub fn emit_object(context: &Context<'_>, shape: &ObjectShape<'_>) -> TokenStrea
 
 /// Writes one member; an absent optional member is skipped, the discriminator is written
 /// from the branch.
-fn write_member(context: &Context<'_>, shape: &ObjectShape<'_>, member: &Member) -> TokenStream {
-    let cfg = context.cfg.attr(member.cond.as_ref());
+fn write_member(plan: &Plan<'_>, shape: &ObjectShape<'_>, member: &Member) -> TokenStream {
+    let cfg = plan.cfg.attr(member.cond.as_ref());
     let field = field_ident(member);
     let name = &member.name;
     if shape
@@ -93,20 +93,20 @@ fn write_member(context: &Context<'_>, shape: &ObjectShape<'_>, member: &Member)
 }
 
 /// Writes the members of a union's branch, inline.
-fn write_branch(context: &Context<'_>, shape: &ObjectShape<'_>) -> Option<TokenStream> {
+fn write_branch(plan: &Plan<'_>, shape: &ObjectShape<'_>) -> Option<TokenStream> {
     let union = shape.union.as_ref()?;
     let branch_ident = &union.branch_ident;
     let discriminator = names::snake(union.discriminator);
     let arms: Vec<(TokenStream, TokenStream, TokenStream)> = union
         .branches
         .iter()
-        .filter(|(_, branch)| branch_payload(context, shape.id, branch.ty).is_some())
+        .filter(|(_, branch)| branch_payload(plan, shape.id, branch.ty).is_some())
         .map(|(value, branch)| {
             let variant = names::variant(&value.name);
-            let cfg = context
+            let cfg = plan
                 .cfg
                 .attr_all(&[value.cond.as_ref(), branch.cond.as_ref()]);
-            let value = branch_value(context, shape, branch.ty);
+            let value = branch_value(plan, shape, branch.ty);
             (cfg, quote! { #branch_ident::#variant(value) }, value)
         })
         .collect();
@@ -134,8 +134,8 @@ fn write_branch(context: &Context<'_>, shape: &ObjectShape<'_>) -> Option<TokenS
 
 /// The branch's value bound as `value` by a pattern on `&self`, as the `&T` of its type `T`
 /// (its functions are called by path, which does not look through a `Box`).
-fn branch_value(context: &Context<'_>, shape: &ObjectShape<'_>, branch: TypeId) -> TokenStream {
-    if context.is_boxed(shape.id, branch) {
+fn branch_value(plan: &Plan<'_>, shape: &ObjectShape<'_>, branch: TypeId) -> TokenStream {
+    if plan.is_boxed(shape.id, branch) {
         quote! { &**value }
     } else {
         quote! { value }
@@ -143,16 +143,12 @@ fn branch_value(context: &Context<'_>, shape: &ObjectShape<'_>, branch: TypeId) 
 }
 
 /// `Serialize` for an alternate: the chosen branch's value as it is.
-pub fn emit_alternate(
-    context: &Context<'_>,
-    alternate: &AlternateType,
-    ident: &Ident,
-) -> TokenStream {
-    let cfg = context.cfg.attr(alternate.cond.as_ref());
+pub fn emit_alternate(plan: &Plan<'_>, alternate: &AlternateType, ident: &Ident) -> TokenStream {
+    let cfg = plan.cfg.attr(alternate.cond.as_ref());
     let arms = alternate.branches.iter().map(|branch| {
         let variant = names::variant(&branch.name);
-        let cfg = context.cfg.attr(branch.cond.as_ref());
-        if is_null(context, branch.ty) {
+        let cfg = plan.cfg.attr(branch.cond.as_ref());
+        if is_null(plan, branch.ty) {
             quote! { #cfg Self::#variant => serializer.serialize_unit(), }
         } else {
             quote! { #cfg Self::#variant(value) => ::serde::Serialize::serialize(value, serializer), }

@@ -15,18 +15,13 @@
 //!   arguments (empty if none), or an alias of its named argument type.
 
 use super::docs::{self, Markdown};
-use super::{field_ident, ArgsOwner, Context, ObjectShape};
 use crate::names;
+use crate::plan::{field_ident, is_deprecated, ArgsOwner, ObjectShape, Plan};
 use proc_macro2::{Ident, TokenStream};
 use qapi_gen_parser::model::{
-    AlternateType, EnumType, EnumValue, Feature, Member, ObjectType, Type, TypeId,
+    AlternateType, EnumType, EnumValue, Member, ObjectType, Type, TypeId,
 };
 use quote::quote;
-
-/// Whether `features` include `deprecated`.
-pub fn is_deprecated(features: &[Feature]) -> bool {
-    features.iter().any(|feature| feature.name == "deprecated")
-}
 
 /// `#[allow(deprecated)]` for impls that touch deprecated items.
 pub fn allow_deprecated(touches: bool) -> TokenStream {
@@ -54,7 +49,7 @@ pub fn shape_touches_deprecated(shape: &ObjectShape<'_>) -> bool {
 
 /// An enum, its catch-all, and its string conversions.
 pub fn emit_enum(
-    context: &Context<'_>,
+    plan: &Plan<'_>,
     id: TypeId,
     enumeration: &EnumType,
     ident: &Ident,
@@ -70,8 +65,8 @@ pub fn emit_enum(
         module: _,
     } = enumeration;
     let attrs = docs::definition(doc.as_ref(), features, cond.as_ref());
-    let cfg = context.cfg.attr(cond.as_ref());
-    let catch_all = context.names.catch_all(id);
+    let cfg = plan.cfg.attr(cond.as_ref());
+    let catch_all = plan.names.catch_all(id);
     let variants = values.iter().map(|value| {
         let EnumValue {
             name: _,
@@ -82,7 +77,7 @@ pub fn emit_enum(
         } = value;
         let variant = names::variant(&value.name);
         let docs = docs::member(doc.as_ref(), features, cond.as_ref());
-        let cfg = context.cfg.attr(cond.as_ref());
+        let cfg = plan.cfg.attr(cond.as_ref());
         let deprecated = docs::deprecated(features);
         quote! { #docs #cfg #deprecated #variant, }
     });
@@ -92,19 +87,19 @@ pub fn emit_enum(
     let wire_names: Vec<TokenStream> = values
         .iter()
         .map(|value| {
-            let cfg = context.cfg.attr(value.cond.as_ref());
+            let cfg = plan.cfg.attr(value.cond.as_ref());
             let wire = &value.name;
             quote! { #cfg #wire }
         })
         .collect();
     let as_str_arms = values.iter().map(|value| {
-        let cfg = context.cfg.attr(value.cond.as_ref());
+        let cfg = plan.cfg.attr(value.cond.as_ref());
         let variant = names::variant(&value.name);
         let wire = &value.name;
         quote! { #cfg Self::#variant => #wire, }
     });
     let from_arms = values.iter().map(|value| {
-        let cfg = context.cfg.attr(value.cond.as_ref());
+        let cfg = plan.cfg.attr(value.cond.as_ref());
         let variant = names::variant(&value.name);
         let wire = &value.name;
         quote! { #cfg #wire => Self::#variant, }
@@ -183,11 +178,7 @@ pub fn emit_enum(
 }
 
 /// A struct or union; for a union, its branch enum too.
-pub fn emit_object(
-    context: &Context<'_>,
-    object: &ObjectType,
-    shape: &ObjectShape<'_>,
-) -> TokenStream {
+pub fn emit_object(plan: &Plan<'_>, object: &ObjectType, shape: &ObjectShape<'_>) -> TokenStream {
     let ObjectType {
         name: _,
         implicit: _,
@@ -201,19 +192,19 @@ pub fn emit_object(
         module: _,
     } = object;
     let attrs = docs::definition(doc.as_ref(), features, cond.as_ref());
-    let cfg = context.cfg.attr(cond.as_ref());
-    let structure = emit_struct(context, shape, &attrs, &cfg, &TokenStream::new());
+    let cfg = plan.cfg.attr(cond.as_ref());
+    let structure = emit_struct(plan, shape, &attrs, &cfg, &TokenStream::new());
     let branch = shape
         .union
         .as_ref()
-        .map(|_| emit_branch_enum(context, shape, &cfg))
+        .map(|_| emit_branch_enum(plan, shape, &cfg))
         .unwrap_or_default();
     quote! { #structure #branch }
 }
 
 /// The struct of an object shape, with the given docs and attributes.
 fn emit_struct(
-    context: &Context<'_>,
+    plan: &Plan<'_>,
     shape: &ObjectShape<'_>,
     attrs: &TokenStream,
     cfg: &TokenStream,
@@ -223,7 +214,7 @@ fn emit_struct(
     let fields = shape
         .members
         .iter()
-        .map(|member| emit_field(context, shape, member));
+        .map(|member| emit_field(plan, shape, member));
     let all_optional = shape.union.is_none() && shape.members.iter().all(|member| member.optional);
     let derive = if all_optional {
         quote! { #[derive(Clone, Debug, Default, PartialEq)] }
@@ -242,7 +233,7 @@ fn emit_struct(
 }
 
 /// One field: the member's docs, condition and `#[deprecated]`, then `pub name: Type`.
-fn emit_field(context: &Context<'_>, shape: &ObjectShape<'_>, member: &Member) -> TokenStream {
+fn emit_field(plan: &Plan<'_>, shape: &ObjectShape<'_>, member: &Member) -> TokenStream {
     let Member {
         name,
         ty,
@@ -253,7 +244,7 @@ fn emit_field(context: &Context<'_>, shape: &ObjectShape<'_>, member: &Member) -
         span: _,
     } = member;
     let ident = field_ident(member);
-    let cfg = context.cfg.attr(cond.as_ref());
+    let cfg = plan.cfg.attr(cond.as_ref());
     let deprecated = docs::deprecated(features);
     if let Some(union) = shape
         .union
@@ -272,7 +263,7 @@ fn emit_field(context: &Context<'_>, shape: &ObjectShape<'_>, member: &Member) -
         return quote! { #docs pub #ident: #branch_ident, };
     }
     let docs = docs::member(doc.as_ref(), features, cond.as_ref());
-    let inner = context.contained_ref(shape.id, *ty);
+    let inner = plan.contained_ref(shape.id, *ty);
     let ty = if *optional {
         quote! { Option<#inner> }
     } else {
@@ -285,36 +276,32 @@ fn emit_field(context: &Context<'_>, shape: &ObjectShape<'_>, member: &Member) -
 }
 
 /// `{Union}Branch`: one variant per discriminator value, and the catch-all.
-fn emit_branch_enum(
-    context: &Context<'_>,
-    shape: &ObjectShape<'_>,
-    cfg: &TokenStream,
-) -> TokenStream {
+fn emit_branch_enum(plan: &Plan<'_>, shape: &ObjectShape<'_>, cfg: &TokenStream) -> TokenStream {
     let Some(union) = &shape.union else {
         return TokenStream::new();
     };
     let ident = &shape.ident;
     let branch_ident = &union.branch_ident;
-    let enum_ident = context.names.ty(union.enum_id);
-    let catch_all = context.names.catch_all(union.enum_id);
+    let enum_ident = plan.names.ty(union.enum_id);
+    let catch_all = plan.names.catch_all(union.enum_id);
     let variants = union.branches.iter().map(|(value, branch)| {
         let variant = names::variant(&value.name);
-        let cfg = context
+        let cfg = plan
             .cfg
             .attr_all(&[value.cond.as_ref(), branch.cond.as_ref()]);
         let deprecated = docs::deprecated(&value.features);
-        let doc = format!(" `{}`: {}", value.name, branch_summary(context, branch.ty));
-        match branch_payload(context, shape.id, branch.ty) {
+        let doc = format!(" `{}`: {}", value.name, branch_summary(plan, branch.ty));
+        match branch_payload(plan, shape.id, branch.ty) {
             Some(payload) => quote! { #[doc = #doc] #cfg #deprecated #variant(#payload), },
             None => quote! { #[doc = #doc] #cfg #deprecated #variant, },
         }
     });
     let discriminator_arms = union.branches.iter().map(|(value, branch)| {
         let variant = names::variant(&value.name);
-        let cfg = context
+        let cfg = plan
             .cfg
             .attr_all(&[value.cond.as_ref(), branch.cond.as_ref()]);
-        match branch_payload(context, shape.id, branch.ty) {
+        match branch_payload(plan, shape.id, branch.ty) {
             Some(_) => quote! { #cfg Self::#variant(_) => #enum_ident::#variant, },
             None => quote! { #cfg Self::#variant => #enum_ident::#variant, },
         }
@@ -369,19 +356,19 @@ fn clippy_large_variant(shape: &ObjectShape<'_>) -> TokenStream {
 }
 
 /// The payload of a union branch variant; `None` for a branch without members.
-pub fn branch_payload(context: &Context<'_>, union: TypeId, branch: TypeId) -> Option<TokenStream> {
-    let object = context.schema.ty(branch).as_object()?;
+pub fn branch_payload(plan: &Plan<'_>, union: TypeId, branch: TypeId) -> Option<TokenStream> {
+    let object = plan.schema.ty(branch).as_object()?;
     if object.implicit.is_some()
-        && context.schema.all_members(object).is_empty()
+        && plan.schema.all_members(object).is_empty()
         && object.branches.is_none()
     {
         return None;
     }
-    Some(context.contained_ref(union, branch))
+    Some(plan.contained_ref(union, branch))
 }
 
-fn branch_summary(context: &Context<'_>, branch: TypeId) -> String {
-    match context.names.ty(branch) {
+fn branch_summary(plan: &Plan<'_>, branch: TypeId) -> String {
+    match plan.names.ty(branch) {
         Some(ident) => format!("the members of [`{ident}`]."),
         None => "no further members.".to_owned(),
     }
@@ -389,7 +376,7 @@ fn branch_summary(context: &Context<'_>, branch: TypeId) -> String {
 
 /// An alternate: one variant per branch; a `null` branch is a unit variant.
 pub fn emit_alternate(
-    context: &Context<'_>,
+    plan: &Plan<'_>,
     id: TypeId,
     alternate: &AlternateType,
     ident: &Ident,
@@ -404,15 +391,15 @@ pub fn emit_alternate(
         module: _,
     } = alternate;
     let attrs = docs::definition(doc.as_ref(), features, cond.as_ref());
-    let cfg = context.cfg.attr(cond.as_ref());
+    let cfg = plan.cfg.attr(cond.as_ref());
     let variants = branches.iter().map(|branch| {
         let variant = names::variant(&branch.name);
         let docs = docs::member(branch.doc.as_ref(), &[], branch.cond.as_ref());
-        let cfg = context.cfg.attr(branch.cond.as_ref());
-        if is_null(context, branch.ty) {
+        let cfg = plan.cfg.attr(branch.cond.as_ref());
+        if is_null(plan, branch.ty) {
             quote! { #docs #cfg #variant, }
         } else {
-            let payload = context.contained_ref(id, branch.ty);
+            let payload = plan.contained_ref(id, branch.ty);
             quote! { #docs #cfg #variant(#payload), }
         }
     });
@@ -427,18 +414,15 @@ pub fn emit_alternate(
 }
 
 /// Whether `ty` is the built-in `null`.
-pub fn is_null(context: &Context<'_>, ty: TypeId) -> bool {
+pub fn is_null(plan: &Plan<'_>, ty: TypeId) -> bool {
     matches!(
-        context.schema.ty(ty),
+        plan.schema.ty(ty),
         Type::Builtin(builtin) if builtin.kind == qapi_gen_parser::model::Builtin::Null
     )
 }
 
 /// The definition's docs, condition and features of a command's or event's arguments.
-fn owner_attrs(
-    context: &Context<'_>,
-    owner: ArgsOwner<'_>,
-) -> (TokenStream, TokenStream, TokenStream) {
+fn owner_attrs(plan: &Plan<'_>, owner: ArgsOwner<'_>) -> (TokenStream, TokenStream, TokenStream) {
     let (what, name, doc, features, cond) = match owner {
         ArgsOwner::Command(command) => (
             "command",
@@ -472,30 +456,30 @@ fn owner_attrs(
     }
     (
         markdown.into_attrs(),
-        context.cfg.attr(cond.as_ref()),
+        plan.cfg.attr(cond.as_ref()),
         docs::deprecated(features),
     )
 }
 
 /// `{Command}Args` / `{Event}Event` as a struct of the argument members.
 pub fn emit_args_struct(
-    context: &Context<'_>,
+    plan: &Plan<'_>,
     shape: &ObjectShape<'_>,
     owner: ArgsOwner<'_>,
 ) -> TokenStream {
-    let (attrs, cfg, deprecated) = owner_attrs(context, owner);
-    emit_struct(context, shape, &attrs, &cfg, &deprecated)
+    let (attrs, cfg, deprecated) = owner_attrs(plan, owner);
+    emit_struct(plan, shape, &attrs, &cfg, &deprecated)
 }
 
 /// `{Command}Args` / `{Event}Event` as an alias of the named argument type.
 pub fn emit_args_alias(
-    context: &Context<'_>,
+    plan: &Plan<'_>,
     ident: &Ident,
     ty: TypeId,
     owner: ArgsOwner<'_>,
 ) -> TokenStream {
-    let (attrs, cfg, deprecated) = owner_attrs(context, owner);
-    let target = context.type_ref(ty);
+    let (attrs, cfg, deprecated) = owner_attrs(plan, owner);
+    let target = plan.type_ref(ty);
     quote! {
         #attrs
         #cfg
