@@ -35,29 +35,20 @@ pub struct GuestSyncDelimitedArgs {
     /// randomly generated 64-bit integer
     pub id: i64,
 }
+__private::object_serde!(GuestSyncDelimitedArgs, __GuestSyncDelimitedArgsSlots);
 impl __private::Object for GuestSyncDelimitedArgs {
     const NAME: &'static str = "GuestSyncDelimitedArgs";
     fn serialize_members<S: ::serde::ser::SerializeStruct>(
         &self,
         state: &mut S,
-    ) -> Result<(), S::Error> {
+    ) -> ::core::result::Result<(), S::Error> {
         state.serialize_field("id", &self.id)?;
         Ok(())
     }
 }
-impl ::serde::Serialize for GuestSyncDelimitedArgs {
-    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        __private::serialize_object(self, serializer)
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for GuestSyncDelimitedArgs {
-    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        __private::deserialize_object::<__GuestSyncDelimitedArgsSlots, D>(deserializer)
-    }
-}
 #[derive(Default)]
 struct __GuestSyncDelimitedArgsSlots {
-    id: Option<i64>,
+    id: ::core::option::Option<i64>,
 }
 impl __private::Slots for __GuestSyncDelimitedArgsSlots {
     type Object = GuestSyncDelimitedArgs;
@@ -67,14 +58,14 @@ impl __private::Slots for __GuestSyncDelimitedArgsSlots {
         &mut self,
         key: usize,
         map: &mut A,
-    ) -> Result<(), A::Error> {
+    ) -> ::core::result::Result<(), A::Error> {
         match key {
             0 => __private::store(&mut self.id, "id", map),
             _ => __private::ignore(map),
         }
     }
     #[inline]
-    fn finish<E: ::serde::de::Error>(self) -> Result<GuestSyncDelimitedArgs, E> {
+    fn finish<E: ::serde::de::Error>(self) -> ::core::result::Result<GuestSyncDelimitedArgs, E> {
         Ok(GuestSyncDelimitedArgs {
             id: __private::required(self.id, "id")?,
         })
@@ -117,29 +108,20 @@ pub struct GuestSyncArgs {
     /// randomly generated 64-bit integer
     pub id: i64,
 }
+__private::object_serde!(GuestSyncArgs, __GuestSyncArgsSlots);
 impl __private::Object for GuestSyncArgs {
     const NAME: &'static str = "GuestSyncArgs";
     fn serialize_members<S: ::serde::ser::SerializeStruct>(
         &self,
         state: &mut S,
-    ) -> Result<(), S::Error> {
+    ) -> ::core::result::Result<(), S::Error> {
         state.serialize_field("id", &self.id)?;
         Ok(())
     }
 }
-impl ::serde::Serialize for GuestSyncArgs {
-    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        __private::serialize_object(self, serializer)
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for GuestSyncArgs {
-    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        __private::deserialize_object::<__GuestSyncArgsSlots, D>(deserializer)
-    }
-}
 #[derive(Default)]
 struct __GuestSyncArgsSlots {
-    id: Option<i64>,
+    id: ::core::option::Option<i64>,
 }
 impl __private::Slots for __GuestSyncArgsSlots {
     type Object = GuestSyncArgs;
@@ -149,110 +131,17 @@ impl __private::Slots for __GuestSyncArgsSlots {
         &mut self,
         key: usize,
         map: &mut A,
-    ) -> Result<(), A::Error> {
+    ) -> ::core::result::Result<(), A::Error> {
         match key {
             0 => __private::store(&mut self.id, "id", map),
             _ => __private::ignore(map),
         }
     }
     #[inline]
-    fn finish<E: ::serde::de::Error>(self) -> Result<GuestSyncArgs, E> {
+    fn finish<E: ::serde::de::Error>(self) -> ::core::result::Result<GuestSyncArgs, E> {
         Ok(GuestSyncArgs {
             id: __private::required(self.id, "id")?,
         })
-    }
-}
-/// Arguments of the command `guest-ping`.
-///
-/// Ping the guest agent, a non-error return implies success
-///
-/// *Since:* 0.15.0
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct GuestPingArgs {}
-impl __private::Object for GuestPingArgs {
-    const NAME: &'static str = "GuestPingArgs";
-    fn serialize_members<S: ::serde::ser::SerializeStruct>(
-        &self,
-        _state: &mut S,
-    ) -> Result<(), S::Error> {
-        Ok(())
-    }
-}
-impl ::serde::Serialize for GuestPingArgs {
-    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        __private::serialize_object(self, serializer)
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for GuestPingArgs {
-    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        __private::deserialize_object::<__GuestPingArgsSlots, D>(deserializer)
-    }
-}
-#[derive(Default)]
-struct __GuestPingArgsSlots {}
-impl __private::Slots for __GuestPingArgsSlots {
-    type Object = GuestPingArgs;
-    const MEMBERS: &'static [&'static str] = &[];
-    #[inline]
-    fn entry<'de, A: ::serde::de::MapAccess<'de>>(
-        &mut self,
-        _key: usize,
-        map: &mut A,
-    ) -> Result<(), A::Error> {
-        __private::ignore(map)
-    }
-    #[inline]
-    fn finish<E: ::serde::de::Error>(self) -> Result<GuestPingArgs, E> {
-        Ok(GuestPingArgs {})
-    }
-}
-/// Arguments of the command `guest-get-time`.
-///
-/// Get the information about guest's System Time relative to
-/// the Epoch of 1970-01-01 in UTC.
-///
-/// # Returns
-///
-/// Time in nanoseconds.
-///
-/// *Since:* 1.5
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct GuestGetTimeArgs {}
-impl __private::Object for GuestGetTimeArgs {
-    const NAME: &'static str = "GuestGetTimeArgs";
-    fn serialize_members<S: ::serde::ser::SerializeStruct>(
-        &self,
-        _state: &mut S,
-    ) -> Result<(), S::Error> {
-        Ok(())
-    }
-}
-impl ::serde::Serialize for GuestGetTimeArgs {
-    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        __private::serialize_object(self, serializer)
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for GuestGetTimeArgs {
-    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        __private::deserialize_object::<__GuestGetTimeArgsSlots, D>(deserializer)
-    }
-}
-#[derive(Default)]
-struct __GuestGetTimeArgsSlots {}
-impl __private::Slots for __GuestGetTimeArgsSlots {
-    type Object = GuestGetTimeArgs;
-    const MEMBERS: &'static [&'static str] = &[];
-    #[inline]
-    fn entry<'de, A: ::serde::de::MapAccess<'de>>(
-        &mut self,
-        _key: usize,
-        map: &mut A,
-    ) -> Result<(), A::Error> {
-        __private::ignore(map)
-    }
-    #[inline]
-    fn finish<E: ::serde::de::Error>(self) -> Result<GuestGetTimeArgs, E> {
-        Ok(GuestGetTimeArgs {})
     }
 }
 /// Arguments of the command `guest-set-time`.
@@ -283,31 +172,22 @@ impl __private::Slots for __GuestGetTimeArgsSlots {
 pub struct GuestSetTimeArgs {
     /// \#optional time of nanoseconds, relative to the Epoch
     /// of 1970-01-01 in UTC.
-    pub time: Option<i64>,
+    pub time: ::core::option::Option<i64>,
 }
+__private::object_serde!(GuestSetTimeArgs, __GuestSetTimeArgsSlots);
 impl __private::Object for GuestSetTimeArgs {
     const NAME: &'static str = "GuestSetTimeArgs";
     fn serialize_members<S: ::serde::ser::SerializeStruct>(
         &self,
         state: &mut S,
-    ) -> Result<(), S::Error> {
+    ) -> ::core::result::Result<(), S::Error> {
         __private::serialize_optional(state, "time", &self.time)?;
         Ok(())
     }
 }
-impl ::serde::Serialize for GuestSetTimeArgs {
-    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        __private::serialize_object(self, serializer)
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for GuestSetTimeArgs {
-    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        __private::deserialize_object::<__GuestSetTimeArgsSlots, D>(deserializer)
-    }
-}
 #[derive(Default)]
 struct __GuestSetTimeArgsSlots {
-    time: Option<i64>,
+    time: ::core::option::Option<i64>,
 }
 impl __private::Slots for __GuestSetTimeArgsSlots {
     type Object = GuestSetTimeArgs;
@@ -317,14 +197,14 @@ impl __private::Slots for __GuestSetTimeArgsSlots {
         &mut self,
         key: usize,
         map: &mut A,
-    ) -> Result<(), A::Error> {
+    ) -> ::core::result::Result<(), A::Error> {
         match key {
             0 => __private::store(&mut self.time, "time", map),
             _ => __private::ignore(map),
         }
     }
     #[inline]
-    fn finish<E: ::serde::de::Error>(self) -> Result<GuestSetTimeArgs, E> {
+    fn finish<E: ::serde::de::Error>(self) -> ::core::result::Result<GuestSetTimeArgs, E> {
         Ok(GuestSetTimeArgs {
             time: self.time,
         })
@@ -336,40 +216,31 @@ impl __private::Slots for __GuestSetTimeArgsSlots {
 #[derive(Clone, Debug, PartialEq)]
 pub struct GuestAgentCommandInfo {
     /// name of the command
-    pub name: String,
+    pub name: ::std::string::String,
     /// whether command is currently enabled by guest admin
     pub enabled: bool,
     /// whether command returns a response on success
     /// (since 1.7)
     pub success_response: bool,
 }
+__private::object_serde!(GuestAgentCommandInfo, __GuestAgentCommandInfoSlots);
 impl __private::Object for GuestAgentCommandInfo {
     const NAME: &'static str = "GuestAgentCommandInfo";
     fn serialize_members<S: ::serde::ser::SerializeStruct>(
         &self,
         state: &mut S,
-    ) -> Result<(), S::Error> {
+    ) -> ::core::result::Result<(), S::Error> {
         state.serialize_field("name", &self.name)?;
         state.serialize_field("enabled", &self.enabled)?;
         state.serialize_field("success-response", &self.success_response)?;
         Ok(())
     }
 }
-impl ::serde::Serialize for GuestAgentCommandInfo {
-    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        __private::serialize_object(self, serializer)
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for GuestAgentCommandInfo {
-    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        __private::deserialize_object::<__GuestAgentCommandInfoSlots, D>(deserializer)
-    }
-}
 #[derive(Default)]
 struct __GuestAgentCommandInfoSlots {
-    name: Option<String>,
-    enabled: Option<bool>,
-    success_response: Option<bool>,
+    name: ::core::option::Option<::std::string::String>,
+    enabled: ::core::option::Option<bool>,
+    success_response: ::core::option::Option<bool>,
 }
 impl __private::Slots for __GuestAgentCommandInfoSlots {
     type Object = GuestAgentCommandInfo;
@@ -379,7 +250,7 @@ impl __private::Slots for __GuestAgentCommandInfoSlots {
         &mut self,
         key: usize,
         map: &mut A,
-    ) -> Result<(), A::Error> {
+    ) -> ::core::result::Result<(), A::Error> {
         match key {
             0 => __private::store(&mut self.name, "name", map),
             1 => __private::store(&mut self.enabled, "enabled", map),
@@ -388,7 +259,7 @@ impl __private::Slots for __GuestAgentCommandInfoSlots {
         }
     }
     #[inline]
-    fn finish<E: ::serde::de::Error>(self) -> Result<GuestAgentCommandInfo, E> {
+    fn finish<E: ::serde::de::Error>(self) -> ::core::result::Result<GuestAgentCommandInfo, E> {
         Ok(GuestAgentCommandInfo {
             name: __private::required(self.name, "name")?,
             enabled: __private::required(self.enabled, "enabled")?,
@@ -402,35 +273,26 @@ impl __private::Slots for __GuestAgentCommandInfoSlots {
 #[derive(Clone, Debug, PartialEq)]
 pub struct GuestAgentInfo {
     /// guest agent version
-    pub version: String,
+    pub version: ::std::string::String,
     /// Information about guest agent commands
-    pub supported_commands: Vec<GuestAgentCommandInfo>,
+    pub supported_commands: ::std::vec::Vec<GuestAgentCommandInfo>,
 }
+__private::object_serde!(GuestAgentInfo, __GuestAgentInfoSlots);
 impl __private::Object for GuestAgentInfo {
     const NAME: &'static str = "GuestAgentInfo";
     fn serialize_members<S: ::serde::ser::SerializeStruct>(
         &self,
         state: &mut S,
-    ) -> Result<(), S::Error> {
+    ) -> ::core::result::Result<(), S::Error> {
         state.serialize_field("version", &self.version)?;
         state.serialize_field("supported_commands", &self.supported_commands)?;
         Ok(())
     }
 }
-impl ::serde::Serialize for GuestAgentInfo {
-    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        __private::serialize_object(self, serializer)
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for GuestAgentInfo {
-    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        __private::deserialize_object::<__GuestAgentInfoSlots, D>(deserializer)
-    }
-}
 #[derive(Default)]
 struct __GuestAgentInfoSlots {
-    version: Option<String>,
-    supported_commands: Option<Vec<GuestAgentCommandInfo>>,
+    version: ::core::option::Option<::std::string::String>,
+    supported_commands: ::core::option::Option<::std::vec::Vec<GuestAgentCommandInfo>>,
 }
 impl __private::Slots for __GuestAgentInfoSlots {
     type Object = GuestAgentInfo;
@@ -440,7 +302,7 @@ impl __private::Slots for __GuestAgentInfoSlots {
         &mut self,
         key: usize,
         map: &mut A,
-    ) -> Result<(), A::Error> {
+    ) -> ::core::result::Result<(), A::Error> {
         match key {
             0 => __private::store(&mut self.version, "version", map),
             1 => __private::store(&mut self.supported_commands, "supported_commands", map),
@@ -448,59 +310,11 @@ impl __private::Slots for __GuestAgentInfoSlots {
         }
     }
     #[inline]
-    fn finish<E: ::serde::de::Error>(self) -> Result<GuestAgentInfo, E> {
+    fn finish<E: ::serde::de::Error>(self) -> ::core::result::Result<GuestAgentInfo, E> {
         Ok(GuestAgentInfo {
             version: __private::required(self.version, "version")?,
             supported_commands: __private::required(self.supported_commands, "supported_commands")?,
         })
-    }
-}
-/// Arguments of the command `guest-info`.
-///
-/// Get some information about the guest agent.
-///
-/// # Returns
-///
-/// `GuestAgentInfo`
-///
-/// *Since:* 0.15.0
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct GuestInfoArgs {}
-impl __private::Object for GuestInfoArgs {
-    const NAME: &'static str = "GuestInfoArgs";
-    fn serialize_members<S: ::serde::ser::SerializeStruct>(
-        &self,
-        _state: &mut S,
-    ) -> Result<(), S::Error> {
-        Ok(())
-    }
-}
-impl ::serde::Serialize for GuestInfoArgs {
-    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        __private::serialize_object(self, serializer)
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for GuestInfoArgs {
-    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        __private::deserialize_object::<__GuestInfoArgsSlots, D>(deserializer)
-    }
-}
-#[derive(Default)]
-struct __GuestInfoArgsSlots {}
-impl __private::Slots for __GuestInfoArgsSlots {
-    type Object = GuestInfoArgs;
-    const MEMBERS: &'static [&'static str] = &[];
-    #[inline]
-    fn entry<'de, A: ::serde::de::MapAccess<'de>>(
-        &mut self,
-        _key: usize,
-        map: &mut A,
-    ) -> Result<(), A::Error> {
-        __private::ignore(map)
-    }
-    #[inline]
-    fn finish<E: ::serde::de::Error>(self) -> Result<GuestInfoArgs, E> {
-        Ok(GuestInfoArgs {})
     }
 }
 /// Arguments of the command `guest-shutdown`.
@@ -517,31 +331,22 @@ impl __private::Slots for __GuestInfoArgsSlots {
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct GuestShutdownArgs {
     /// \#optional "halt", "powerdown" (default), or "reboot"
-    pub mode: Option<String>,
+    pub mode: ::core::option::Option<::std::string::String>,
 }
+__private::object_serde!(GuestShutdownArgs, __GuestShutdownArgsSlots);
 impl __private::Object for GuestShutdownArgs {
     const NAME: &'static str = "GuestShutdownArgs";
     fn serialize_members<S: ::serde::ser::SerializeStruct>(
         &self,
         state: &mut S,
-    ) -> Result<(), S::Error> {
+    ) -> ::core::result::Result<(), S::Error> {
         __private::serialize_optional(state, "mode", &self.mode)?;
         Ok(())
     }
 }
-impl ::serde::Serialize for GuestShutdownArgs {
-    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        __private::serialize_object(self, serializer)
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for GuestShutdownArgs {
-    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        __private::deserialize_object::<__GuestShutdownArgsSlots, D>(deserializer)
-    }
-}
 #[derive(Default)]
 struct __GuestShutdownArgsSlots {
-    mode: Option<String>,
+    mode: ::core::option::Option<::std::string::String>,
 }
 impl __private::Slots for __GuestShutdownArgsSlots {
     type Object = GuestShutdownArgs;
@@ -551,14 +356,14 @@ impl __private::Slots for __GuestShutdownArgsSlots {
         &mut self,
         key: usize,
         map: &mut A,
-    ) -> Result<(), A::Error> {
+    ) -> ::core::result::Result<(), A::Error> {
         match key {
             0 => __private::store(&mut self.mode, "mode", map),
             _ => __private::ignore(map),
         }
     }
     #[inline]
-    fn finish<E: ::serde::de::Error>(self) -> Result<GuestShutdownArgs, E> {
+    fn finish<E: ::serde::de::Error>(self) -> ::core::result::Result<GuestShutdownArgs, E> {
         Ok(GuestShutdownArgs {
             mode: self.mode,
         })
@@ -575,35 +380,26 @@ impl __private::Slots for __GuestShutdownArgsSlots {
 /// *Since:* 0.15.0
 #[derive(Clone, Debug, PartialEq)]
 pub struct GuestFileOpenArgs {
-    pub path: String,
+    pub path: ::std::string::String,
     /// \#optional open mode, as per fopen(), "r" is the default.
-    pub mode: Option<String>,
+    pub mode: ::core::option::Option<::std::string::String>,
 }
+__private::object_serde!(GuestFileOpenArgs, __GuestFileOpenArgsSlots);
 impl __private::Object for GuestFileOpenArgs {
     const NAME: &'static str = "GuestFileOpenArgs";
     fn serialize_members<S: ::serde::ser::SerializeStruct>(
         &self,
         state: &mut S,
-    ) -> Result<(), S::Error> {
+    ) -> ::core::result::Result<(), S::Error> {
         state.serialize_field("path", &self.path)?;
         __private::serialize_optional(state, "mode", &self.mode)?;
         Ok(())
     }
 }
-impl ::serde::Serialize for GuestFileOpenArgs {
-    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        __private::serialize_object(self, serializer)
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for GuestFileOpenArgs {
-    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        __private::deserialize_object::<__GuestFileOpenArgsSlots, D>(deserializer)
-    }
-}
 #[derive(Default)]
 struct __GuestFileOpenArgsSlots {
-    path: Option<String>,
-    mode: Option<String>,
+    path: ::core::option::Option<::std::string::String>,
+    mode: ::core::option::Option<::std::string::String>,
 }
 impl __private::Slots for __GuestFileOpenArgsSlots {
     type Object = GuestFileOpenArgs;
@@ -613,7 +409,7 @@ impl __private::Slots for __GuestFileOpenArgsSlots {
         &mut self,
         key: usize,
         map: &mut A,
-    ) -> Result<(), A::Error> {
+    ) -> ::core::result::Result<(), A::Error> {
         match key {
             0 => __private::store(&mut self.path, "path", map),
             1 => __private::store(&mut self.mode, "mode", map),
@@ -621,7 +417,7 @@ impl __private::Slots for __GuestFileOpenArgsSlots {
         }
     }
     #[inline]
-    fn finish<E: ::serde::de::Error>(self) -> Result<GuestFileOpenArgs, E> {
+    fn finish<E: ::serde::de::Error>(self) -> ::core::result::Result<GuestFileOpenArgs, E> {
         Ok(GuestFileOpenArgs {
             path: __private::required(self.path, "path")?,
             mode: self.mode,
@@ -642,29 +438,20 @@ pub struct GuestFileCloseArgs {
     /// filehandle returned by guest-file-open
     pub handle: i64,
 }
+__private::object_serde!(GuestFileCloseArgs, __GuestFileCloseArgsSlots);
 impl __private::Object for GuestFileCloseArgs {
     const NAME: &'static str = "GuestFileCloseArgs";
     fn serialize_members<S: ::serde::ser::SerializeStruct>(
         &self,
         state: &mut S,
-    ) -> Result<(), S::Error> {
+    ) -> ::core::result::Result<(), S::Error> {
         state.serialize_field("handle", &self.handle)?;
         Ok(())
     }
 }
-impl ::serde::Serialize for GuestFileCloseArgs {
-    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        __private::serialize_object(self, serializer)
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for GuestFileCloseArgs {
-    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        __private::deserialize_object::<__GuestFileCloseArgsSlots, D>(deserializer)
-    }
-}
 #[derive(Default)]
 struct __GuestFileCloseArgsSlots {
-    handle: Option<i64>,
+    handle: ::core::option::Option<i64>,
 }
 impl __private::Slots for __GuestFileCloseArgsSlots {
     type Object = GuestFileCloseArgs;
@@ -674,14 +461,14 @@ impl __private::Slots for __GuestFileCloseArgsSlots {
         &mut self,
         key: usize,
         map: &mut A,
-    ) -> Result<(), A::Error> {
+    ) -> ::core::result::Result<(), A::Error> {
         match key {
             0 => __private::store(&mut self.handle, "handle", map),
             _ => __private::ignore(map),
         }
     }
     #[inline]
-    fn finish<E: ::serde::de::Error>(self) -> Result<GuestFileCloseArgs, E> {
+    fn finish<E: ::serde::de::Error>(self) -> ::core::result::Result<GuestFileCloseArgs, E> {
         Ok(GuestFileCloseArgs {
             handle: __private::required(self.handle, "handle")?,
         })
@@ -696,37 +483,28 @@ pub struct GuestFileRead {
     /// base64-encoding is applied)
     pub count: i64,
     /// base64-encoded bytes read
-    pub buf_b64: String,
+    pub buf_b64: ::std::string::String,
     /// whether EOF was encountered during read operation.
     pub eof: bool,
 }
+__private::object_serde!(GuestFileRead, __GuestFileReadSlots);
 impl __private::Object for GuestFileRead {
     const NAME: &'static str = "GuestFileRead";
     fn serialize_members<S: ::serde::ser::SerializeStruct>(
         &self,
         state: &mut S,
-    ) -> Result<(), S::Error> {
+    ) -> ::core::result::Result<(), S::Error> {
         state.serialize_field("count", &self.count)?;
         state.serialize_field("buf-b64", &self.buf_b64)?;
         state.serialize_field("eof", &self.eof)?;
         Ok(())
     }
 }
-impl ::serde::Serialize for GuestFileRead {
-    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        __private::serialize_object(self, serializer)
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for GuestFileRead {
-    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        __private::deserialize_object::<__GuestFileReadSlots, D>(deserializer)
-    }
-}
 #[derive(Default)]
 struct __GuestFileReadSlots {
-    count: Option<i64>,
-    buf_b64: Option<String>,
-    eof: Option<bool>,
+    count: ::core::option::Option<i64>,
+    buf_b64: ::core::option::Option<::std::string::String>,
+    eof: ::core::option::Option<bool>,
 }
 impl __private::Slots for __GuestFileReadSlots {
     type Object = GuestFileRead;
@@ -736,7 +514,7 @@ impl __private::Slots for __GuestFileReadSlots {
         &mut self,
         key: usize,
         map: &mut A,
-    ) -> Result<(), A::Error> {
+    ) -> ::core::result::Result<(), A::Error> {
         match key {
             0 => __private::store(&mut self.count, "count", map),
             1 => __private::store(&mut self.buf_b64, "buf-b64", map),
@@ -745,7 +523,7 @@ impl __private::Slots for __GuestFileReadSlots {
         }
     }
     #[inline]
-    fn finish<E: ::serde::de::Error>(self) -> Result<GuestFileRead, E> {
+    fn finish<E: ::serde::de::Error>(self) -> ::core::result::Result<GuestFileRead, E> {
         Ok(GuestFileRead {
             count: __private::required(self.count, "count")?,
             buf_b64: __private::required(self.buf_b64, "buf-b64")?,
@@ -767,33 +545,24 @@ pub struct GuestFileReadArgs {
     /// filehandle returned by guest-file-open
     pub handle: i64,
     /// \#optional maximum number of bytes to read (default is 4KB)
-    pub count: Option<i64>,
+    pub count: ::core::option::Option<i64>,
 }
+__private::object_serde!(GuestFileReadArgs, __GuestFileReadArgsSlots);
 impl __private::Object for GuestFileReadArgs {
     const NAME: &'static str = "GuestFileReadArgs";
     fn serialize_members<S: ::serde::ser::SerializeStruct>(
         &self,
         state: &mut S,
-    ) -> Result<(), S::Error> {
+    ) -> ::core::result::Result<(), S::Error> {
         state.serialize_field("handle", &self.handle)?;
         __private::serialize_optional(state, "count", &self.count)?;
         Ok(())
     }
 }
-impl ::serde::Serialize for GuestFileReadArgs {
-    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        __private::serialize_object(self, serializer)
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for GuestFileReadArgs {
-    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        __private::deserialize_object::<__GuestFileReadArgsSlots, D>(deserializer)
-    }
-}
 #[derive(Default)]
 struct __GuestFileReadArgsSlots {
-    handle: Option<i64>,
-    count: Option<i64>,
+    handle: ::core::option::Option<i64>,
+    count: ::core::option::Option<i64>,
 }
 impl __private::Slots for __GuestFileReadArgsSlots {
     type Object = GuestFileReadArgs;
@@ -803,7 +572,7 @@ impl __private::Slots for __GuestFileReadArgsSlots {
         &mut self,
         key: usize,
         map: &mut A,
-    ) -> Result<(), A::Error> {
+    ) -> ::core::result::Result<(), A::Error> {
         match key {
             0 => __private::store(&mut self.handle, "handle", map),
             1 => __private::store(&mut self.count, "count", map),
@@ -811,7 +580,7 @@ impl __private::Slots for __GuestFileReadArgsSlots {
         }
     }
     #[inline]
-    fn finish<E: ::serde::de::Error>(self) -> Result<GuestFileReadArgs, E> {
+    fn finish<E: ::serde::de::Error>(self) -> ::core::result::Result<GuestFileReadArgs, E> {
         Ok(GuestFileReadArgs {
             handle: __private::required(self.handle, "handle")?,
             count: self.count,
@@ -829,31 +598,22 @@ pub struct GuestFileWrite {
     /// whether EOF was encountered during write operation.
     pub eof: bool,
 }
+__private::object_serde!(GuestFileWrite, __GuestFileWriteSlots);
 impl __private::Object for GuestFileWrite {
     const NAME: &'static str = "GuestFileWrite";
     fn serialize_members<S: ::serde::ser::SerializeStruct>(
         &self,
         state: &mut S,
-    ) -> Result<(), S::Error> {
+    ) -> ::core::result::Result<(), S::Error> {
         state.serialize_field("count", &self.count)?;
         state.serialize_field("eof", &self.eof)?;
         Ok(())
     }
 }
-impl ::serde::Serialize for GuestFileWrite {
-    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        __private::serialize_object(self, serializer)
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for GuestFileWrite {
-    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        __private::deserialize_object::<__GuestFileWriteSlots, D>(deserializer)
-    }
-}
 #[derive(Default)]
 struct __GuestFileWriteSlots {
-    count: Option<i64>,
-    eof: Option<bool>,
+    count: ::core::option::Option<i64>,
+    eof: ::core::option::Option<bool>,
 }
 impl __private::Slots for __GuestFileWriteSlots {
     type Object = GuestFileWrite;
@@ -863,7 +623,7 @@ impl __private::Slots for __GuestFileWriteSlots {
         &mut self,
         key: usize,
         map: &mut A,
-    ) -> Result<(), A::Error> {
+    ) -> ::core::result::Result<(), A::Error> {
         match key {
             0 => __private::store(&mut self.count, "count", map),
             1 => __private::store(&mut self.eof, "eof", map),
@@ -871,7 +631,7 @@ impl __private::Slots for __GuestFileWriteSlots {
         }
     }
     #[inline]
-    fn finish<E: ::serde::de::Error>(self) -> Result<GuestFileWrite, E> {
+    fn finish<E: ::serde::de::Error>(self) -> ::core::result::Result<GuestFileWrite, E> {
         Ok(GuestFileWrite {
             count: __private::required(self.count, "count")?,
             eof: __private::required(self.eof, "eof")?,
@@ -892,38 +652,29 @@ pub struct GuestFileWriteArgs {
     /// filehandle returned by guest-file-open
     pub handle: i64,
     /// base64-encoded string representing data to be written
-    pub buf_b64: String,
+    pub buf_b64: ::std::string::String,
     /// \#optional bytes to write (actual bytes, after base64-decode),
     /// default is all content in buf-b64 buffer after base64 decoding
-    pub count: Option<i64>,
+    pub count: ::core::option::Option<i64>,
 }
+__private::object_serde!(GuestFileWriteArgs, __GuestFileWriteArgsSlots);
 impl __private::Object for GuestFileWriteArgs {
     const NAME: &'static str = "GuestFileWriteArgs";
     fn serialize_members<S: ::serde::ser::SerializeStruct>(
         &self,
         state: &mut S,
-    ) -> Result<(), S::Error> {
+    ) -> ::core::result::Result<(), S::Error> {
         state.serialize_field("handle", &self.handle)?;
         state.serialize_field("buf-b64", &self.buf_b64)?;
         __private::serialize_optional(state, "count", &self.count)?;
         Ok(())
     }
 }
-impl ::serde::Serialize for GuestFileWriteArgs {
-    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        __private::serialize_object(self, serializer)
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for GuestFileWriteArgs {
-    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        __private::deserialize_object::<__GuestFileWriteArgsSlots, D>(deserializer)
-    }
-}
 #[derive(Default)]
 struct __GuestFileWriteArgsSlots {
-    handle: Option<i64>,
-    buf_b64: Option<String>,
-    count: Option<i64>,
+    handle: ::core::option::Option<i64>,
+    buf_b64: ::core::option::Option<::std::string::String>,
+    count: ::core::option::Option<i64>,
 }
 impl __private::Slots for __GuestFileWriteArgsSlots {
     type Object = GuestFileWriteArgs;
@@ -933,7 +684,7 @@ impl __private::Slots for __GuestFileWriteArgsSlots {
         &mut self,
         key: usize,
         map: &mut A,
-    ) -> Result<(), A::Error> {
+    ) -> ::core::result::Result<(), A::Error> {
         match key {
             0 => __private::store(&mut self.handle, "handle", map),
             1 => __private::store(&mut self.buf_b64, "buf-b64", map),
@@ -942,7 +693,7 @@ impl __private::Slots for __GuestFileWriteArgsSlots {
         }
     }
     #[inline]
-    fn finish<E: ::serde::de::Error>(self) -> Result<GuestFileWriteArgs, E> {
+    fn finish<E: ::serde::de::Error>(self) -> ::core::result::Result<GuestFileWriteArgs, E> {
         Ok(GuestFileWriteArgs {
             handle: __private::required(self.handle, "handle")?,
             buf_b64: __private::required(self.buf_b64, "buf-b64")?,
@@ -960,31 +711,22 @@ pub struct GuestFileSeek {
     /// whether EOF was encountered during file seek
     pub eof: bool,
 }
+__private::object_serde!(GuestFileSeek, __GuestFileSeekSlots);
 impl __private::Object for GuestFileSeek {
     const NAME: &'static str = "GuestFileSeek";
     fn serialize_members<S: ::serde::ser::SerializeStruct>(
         &self,
         state: &mut S,
-    ) -> Result<(), S::Error> {
+    ) -> ::core::result::Result<(), S::Error> {
         state.serialize_field("position", &self.position)?;
         state.serialize_field("eof", &self.eof)?;
         Ok(())
     }
 }
-impl ::serde::Serialize for GuestFileSeek {
-    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        __private::serialize_object(self, serializer)
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for GuestFileSeek {
-    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        __private::deserialize_object::<__GuestFileSeekSlots, D>(deserializer)
-    }
-}
 #[derive(Default)]
 struct __GuestFileSeekSlots {
-    position: Option<i64>,
-    eof: Option<bool>,
+    position: ::core::option::Option<i64>,
+    eof: ::core::option::Option<bool>,
 }
 impl __private::Slots for __GuestFileSeekSlots {
     type Object = GuestFileSeek;
@@ -994,7 +736,7 @@ impl __private::Slots for __GuestFileSeekSlots {
         &mut self,
         key: usize,
         map: &mut A,
-    ) -> Result<(), A::Error> {
+    ) -> ::core::result::Result<(), A::Error> {
         match key {
             0 => __private::store(&mut self.position, "position", map),
             1 => __private::store(&mut self.eof, "eof", map),
@@ -1002,7 +744,7 @@ impl __private::Slots for __GuestFileSeekSlots {
         }
     }
     #[inline]
-    fn finish<E: ::serde::de::Error>(self) -> Result<GuestFileSeek, E> {
+    fn finish<E: ::serde::de::Error>(self) -> ::core::result::Result<GuestFileSeek, E> {
         Ok(GuestFileSeek {
             position: __private::required(self.position, "position")?,
             eof: __private::required(self.eof, "eof")?,
@@ -1029,33 +771,24 @@ pub struct GuestFileSeekArgs {
     /// SEEK_SET, SEEK_CUR, or SEEK_END, as with fseek()
     pub whence: i64,
 }
+__private::object_serde!(GuestFileSeekArgs, __GuestFileSeekArgsSlots);
 impl __private::Object for GuestFileSeekArgs {
     const NAME: &'static str = "GuestFileSeekArgs";
     fn serialize_members<S: ::serde::ser::SerializeStruct>(
         &self,
         state: &mut S,
-    ) -> Result<(), S::Error> {
+    ) -> ::core::result::Result<(), S::Error> {
         state.serialize_field("handle", &self.handle)?;
         state.serialize_field("offset", &self.offset)?;
         state.serialize_field("whence", &self.whence)?;
         Ok(())
     }
 }
-impl ::serde::Serialize for GuestFileSeekArgs {
-    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        __private::serialize_object(self, serializer)
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for GuestFileSeekArgs {
-    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        __private::deserialize_object::<__GuestFileSeekArgsSlots, D>(deserializer)
-    }
-}
 #[derive(Default)]
 struct __GuestFileSeekArgsSlots {
-    handle: Option<i64>,
-    offset: Option<i64>,
-    whence: Option<i64>,
+    handle: ::core::option::Option<i64>,
+    offset: ::core::option::Option<i64>,
+    whence: ::core::option::Option<i64>,
 }
 impl __private::Slots for __GuestFileSeekArgsSlots {
     type Object = GuestFileSeekArgs;
@@ -1065,7 +798,7 @@ impl __private::Slots for __GuestFileSeekArgsSlots {
         &mut self,
         key: usize,
         map: &mut A,
-    ) -> Result<(), A::Error> {
+    ) -> ::core::result::Result<(), A::Error> {
         match key {
             0 => __private::store(&mut self.handle, "handle", map),
             1 => __private::store(&mut self.offset, "offset", map),
@@ -1074,7 +807,7 @@ impl __private::Slots for __GuestFileSeekArgsSlots {
         }
     }
     #[inline]
-    fn finish<E: ::serde::de::Error>(self) -> Result<GuestFileSeekArgs, E> {
+    fn finish<E: ::serde::de::Error>(self) -> ::core::result::Result<GuestFileSeekArgs, E> {
         Ok(GuestFileSeekArgs {
             handle: __private::required(self.handle, "handle")?,
             offset: __private::required(self.offset, "offset")?,
@@ -1096,29 +829,20 @@ pub struct GuestFileFlushArgs {
     /// filehandle returned by guest-file-open
     pub handle: i64,
 }
+__private::object_serde!(GuestFileFlushArgs, __GuestFileFlushArgsSlots);
 impl __private::Object for GuestFileFlushArgs {
     const NAME: &'static str = "GuestFileFlushArgs";
     fn serialize_members<S: ::serde::ser::SerializeStruct>(
         &self,
         state: &mut S,
-    ) -> Result<(), S::Error> {
+    ) -> ::core::result::Result<(), S::Error> {
         state.serialize_field("handle", &self.handle)?;
         Ok(())
     }
 }
-impl ::serde::Serialize for GuestFileFlushArgs {
-    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        __private::serialize_object(self, serializer)
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for GuestFileFlushArgs {
-    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        __private::deserialize_object::<__GuestFileFlushArgsSlots, D>(deserializer)
-    }
-}
 #[derive(Default)]
 struct __GuestFileFlushArgsSlots {
-    handle: Option<i64>,
+    handle: ::core::option::Option<i64>,
 }
 impl __private::Slots for __GuestFileFlushArgsSlots {
     type Object = GuestFileFlushArgs;
@@ -1128,14 +852,14 @@ impl __private::Slots for __GuestFileFlushArgsSlots {
         &mut self,
         key: usize,
         map: &mut A,
-    ) -> Result<(), A::Error> {
+    ) -> ::core::result::Result<(), A::Error> {
         match key {
             0 => __private::store(&mut self.handle, "handle", map),
             _ => __private::ignore(map),
         }
     }
     #[inline]
-    fn finish<E: ::serde::de::Error>(self) -> Result<GuestFileFlushArgs, E> {
+    fn finish<E: ::serde::de::Error>(self) -> ::core::result::Result<GuestFileFlushArgs, E> {
         Ok(GuestFileFlushArgs {
             handle: __private::required(self.handle, "handle")?,
         })
@@ -1151,7 +875,7 @@ pub enum GuestFsfreezeStatus {
     /// all non-network guest filesystems frozen
     Frozen,
     /// A value of `GuestFsfreezeStatus` this code does not know (from a newer QEMU), kept as written.
-    Other(String),
+    Other(::std::string::String),
 }
 impl GuestFsfreezeStatus {
     /// Every value this code knows, as written on the wire.
@@ -1169,7 +893,7 @@ impl GuestFsfreezeStatus {
         !matches!(self, Self::Other(_))
     }
 }
-impl From<&str> for GuestFsfreezeStatus {
+impl ::core::convert::From<&str> for GuestFsfreezeStatus {
     #[inline]
     fn from(value: &str) -> Self {
         match value {
@@ -1182,7 +906,7 @@ impl From<&str> for GuestFsfreezeStatus {
 impl ::std::str::FromStr for GuestFsfreezeStatus {
     type Err = ::std::convert::Infallible;
     #[inline]
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
+    fn from_str(value: &str) -> ::core::result::Result<Self, Self::Err> {
         Ok(Self::from(value))
     }
 }
@@ -1191,116 +915,7 @@ impl ::std::fmt::Display for GuestFsfreezeStatus {
         formatter.write_str(self.as_str())
     }
 }
-impl ::serde::Serialize for GuestFsfreezeStatus {
-    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for GuestFsfreezeStatus {
-    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        __private::deserialize_enum(deserializer, "GuestFsfreezeStatus", Self::VALUES)
-    }
-}
-/// Arguments of the command `guest-fsfreeze-status`.
-///
-/// Get guest fsfreeze state. error state indicates
-///
-/// # Returns
-///
-/// GuestFsfreezeStatus ("thawed", "frozen", etc., as defined below)
-///
-/// **Note:** This may fail to properly report the current state as a result of
-/// some other guest processes having issued an fs freeze/thaw.
-///
-/// *Since:* 0.15.0
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct GuestFsfreezeStatusArgs {}
-impl __private::Object for GuestFsfreezeStatusArgs {
-    const NAME: &'static str = "GuestFsfreezeStatusArgs";
-    fn serialize_members<S: ::serde::ser::SerializeStruct>(
-        &self,
-        _state: &mut S,
-    ) -> Result<(), S::Error> {
-        Ok(())
-    }
-}
-impl ::serde::Serialize for GuestFsfreezeStatusArgs {
-    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        __private::serialize_object(self, serializer)
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for GuestFsfreezeStatusArgs {
-    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        __private::deserialize_object::<__GuestFsfreezeStatusArgsSlots, D>(deserializer)
-    }
-}
-#[derive(Default)]
-struct __GuestFsfreezeStatusArgsSlots {}
-impl __private::Slots for __GuestFsfreezeStatusArgsSlots {
-    type Object = GuestFsfreezeStatusArgs;
-    const MEMBERS: &'static [&'static str] = &[];
-    #[inline]
-    fn entry<'de, A: ::serde::de::MapAccess<'de>>(
-        &mut self,
-        _key: usize,
-        map: &mut A,
-    ) -> Result<(), A::Error> {
-        __private::ignore(map)
-    }
-    #[inline]
-    fn finish<E: ::serde::de::Error>(self) -> Result<GuestFsfreezeStatusArgs, E> {
-        Ok(GuestFsfreezeStatusArgs {})
-    }
-}
-/// Arguments of the command `guest-fsfreeze-freeze`.
-///
-/// Sync and freeze all freezable, local guest filesystems
-///
-/// # Returns
-///
-/// Number of file systems currently frozen. On error, all filesystems
-/// will be thawed.
-///
-/// *Since:* 0.15.0
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct GuestFsfreezeFreezeArgs {}
-impl __private::Object for GuestFsfreezeFreezeArgs {
-    const NAME: &'static str = "GuestFsfreezeFreezeArgs";
-    fn serialize_members<S: ::serde::ser::SerializeStruct>(
-        &self,
-        _state: &mut S,
-    ) -> Result<(), S::Error> {
-        Ok(())
-    }
-}
-impl ::serde::Serialize for GuestFsfreezeFreezeArgs {
-    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        __private::serialize_object(self, serializer)
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for GuestFsfreezeFreezeArgs {
-    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        __private::deserialize_object::<__GuestFsfreezeFreezeArgsSlots, D>(deserializer)
-    }
-}
-#[derive(Default)]
-struct __GuestFsfreezeFreezeArgsSlots {}
-impl __private::Slots for __GuestFsfreezeFreezeArgsSlots {
-    type Object = GuestFsfreezeFreezeArgs;
-    const MEMBERS: &'static [&'static str] = &[];
-    #[inline]
-    fn entry<'de, A: ::serde::de::MapAccess<'de>>(
-        &mut self,
-        _key: usize,
-        map: &mut A,
-    ) -> Result<(), A::Error> {
-        __private::ignore(map)
-    }
-    #[inline]
-    fn finish<E: ::serde::de::Error>(self) -> Result<GuestFsfreezeFreezeArgs, E> {
-        Ok(GuestFsfreezeFreezeArgs {})
-    }
-}
+__private::enum_serde!(GuestFsfreezeStatus, "GuestFsfreezeStatus");
 /// Arguments of the command `guest-fsfreeze-freeze-list`.
 ///
 /// Sync and freeze specified guest filesystems
@@ -1315,31 +930,22 @@ impl __private::Slots for __GuestFsfreezeFreezeArgsSlots {
 pub struct GuestFsfreezeFreezeListArgs {
     /// \#optional an array of mountpoints of filesystems to be frozen.
     /// If omitted, every mounted filesystem is frozen.
-    pub mountpoints: Option<Vec<String>>,
+    pub mountpoints: ::core::option::Option<::std::vec::Vec<::std::string::String>>,
 }
+__private::object_serde!(GuestFsfreezeFreezeListArgs, __GuestFsfreezeFreezeListArgsSlots);
 impl __private::Object for GuestFsfreezeFreezeListArgs {
     const NAME: &'static str = "GuestFsfreezeFreezeListArgs";
     fn serialize_members<S: ::serde::ser::SerializeStruct>(
         &self,
         state: &mut S,
-    ) -> Result<(), S::Error> {
+    ) -> ::core::result::Result<(), S::Error> {
         __private::serialize_optional(state, "mountpoints", &self.mountpoints)?;
         Ok(())
     }
 }
-impl ::serde::Serialize for GuestFsfreezeFreezeListArgs {
-    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        __private::serialize_object(self, serializer)
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for GuestFsfreezeFreezeListArgs {
-    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        __private::deserialize_object::<__GuestFsfreezeFreezeListArgsSlots, D>(deserializer)
-    }
-}
 #[derive(Default)]
 struct __GuestFsfreezeFreezeListArgsSlots {
-    mountpoints: Option<Vec<String>>,
+    mountpoints: ::core::option::Option<::std::vec::Vec<::std::string::String>>,
 }
 impl __private::Slots for __GuestFsfreezeFreezeListArgsSlots {
     type Object = GuestFsfreezeFreezeListArgs;
@@ -1349,91 +955,40 @@ impl __private::Slots for __GuestFsfreezeFreezeListArgsSlots {
         &mut self,
         key: usize,
         map: &mut A,
-    ) -> Result<(), A::Error> {
+    ) -> ::core::result::Result<(), A::Error> {
         match key {
             0 => __private::store(&mut self.mountpoints, "mountpoints", map),
             _ => __private::ignore(map),
         }
     }
     #[inline]
-    fn finish<E: ::serde::de::Error>(self) -> Result<GuestFsfreezeFreezeListArgs, E> {
+    fn finish<E: ::serde::de::Error>(
+        self,
+    ) -> ::core::result::Result<GuestFsfreezeFreezeListArgs, E> {
         Ok(GuestFsfreezeFreezeListArgs {
             mountpoints: self.mountpoints,
         })
-    }
-}
-/// Arguments of the command `guest-fsfreeze-thaw`.
-///
-/// Unfreeze all frozen guest filesystems
-///
-/// # Returns
-///
-/// Number of file systems thawed by this call
-///
-/// **Note:** if return value does not match the previous call to
-/// guest-fsfreeze-freeze, this likely means some freezable
-/// filesystems were unfrozen before this call, and that the
-/// filesystem state may have changed before issuing this
-/// command.
-///
-/// *Since:* 0.15.0
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct GuestFsfreezeThawArgs {}
-impl __private::Object for GuestFsfreezeThawArgs {
-    const NAME: &'static str = "GuestFsfreezeThawArgs";
-    fn serialize_members<S: ::serde::ser::SerializeStruct>(
-        &self,
-        _state: &mut S,
-    ) -> Result<(), S::Error> {
-        Ok(())
-    }
-}
-impl ::serde::Serialize for GuestFsfreezeThawArgs {
-    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        __private::serialize_object(self, serializer)
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for GuestFsfreezeThawArgs {
-    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        __private::deserialize_object::<__GuestFsfreezeThawArgsSlots, D>(deserializer)
-    }
-}
-#[derive(Default)]
-struct __GuestFsfreezeThawArgsSlots {}
-impl __private::Slots for __GuestFsfreezeThawArgsSlots {
-    type Object = GuestFsfreezeThawArgs;
-    const MEMBERS: &'static [&'static str] = &[];
-    #[inline]
-    fn entry<'de, A: ::serde::de::MapAccess<'de>>(
-        &mut self,
-        _key: usize,
-        map: &mut A,
-    ) -> Result<(), A::Error> {
-        __private::ignore(map)
-    }
-    #[inline]
-    fn finish<E: ::serde::de::Error>(self) -> Result<GuestFsfreezeThawArgs, E> {
-        Ok(GuestFsfreezeThawArgs {})
     }
 }
 /// *Since:* 2.4
 #[derive(Clone, Debug, PartialEq)]
 pub struct GuestFilesystemTrimResult {
     /// path that was trimmed
-    pub path: String,
+    pub path: ::std::string::String,
     /// bytes trimmed for this path
-    pub trimmed: Option<i64>,
+    pub trimmed: ::core::option::Option<i64>,
     /// reported effective minimum for this path
-    pub minimum: Option<i64>,
+    pub minimum: ::core::option::Option<i64>,
     /// an error message when trim failed
-    pub error: Option<String>,
+    pub error: ::core::option::Option<::std::string::String>,
 }
+__private::object_serde!(GuestFilesystemTrimResult, __GuestFilesystemTrimResultSlots);
 impl __private::Object for GuestFilesystemTrimResult {
     const NAME: &'static str = "GuestFilesystemTrimResult";
     fn serialize_members<S: ::serde::ser::SerializeStruct>(
         &self,
         state: &mut S,
-    ) -> Result<(), S::Error> {
+    ) -> ::core::result::Result<(), S::Error> {
         state.serialize_field("path", &self.path)?;
         __private::serialize_optional(state, "trimmed", &self.trimmed)?;
         __private::serialize_optional(state, "minimum", &self.minimum)?;
@@ -1441,22 +996,12 @@ impl __private::Object for GuestFilesystemTrimResult {
         Ok(())
     }
 }
-impl ::serde::Serialize for GuestFilesystemTrimResult {
-    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        __private::serialize_object(self, serializer)
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for GuestFilesystemTrimResult {
-    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        __private::deserialize_object::<__GuestFilesystemTrimResultSlots, D>(deserializer)
-    }
-}
 #[derive(Default)]
 struct __GuestFilesystemTrimResultSlots {
-    path: Option<String>,
-    trimmed: Option<i64>,
-    minimum: Option<i64>,
-    error: Option<String>,
+    path: ::core::option::Option<::std::string::String>,
+    trimmed: ::core::option::Option<i64>,
+    minimum: ::core::option::Option<i64>,
+    error: ::core::option::Option<::std::string::String>,
 }
 impl __private::Slots for __GuestFilesystemTrimResultSlots {
     type Object = GuestFilesystemTrimResult;
@@ -1466,7 +1011,7 @@ impl __private::Slots for __GuestFilesystemTrimResultSlots {
         &mut self,
         key: usize,
         map: &mut A,
-    ) -> Result<(), A::Error> {
+    ) -> ::core::result::Result<(), A::Error> {
         match key {
             0 => __private::store(&mut self.path, "path", map),
             1 => __private::store(&mut self.trimmed, "trimmed", map),
@@ -1476,7 +1021,7 @@ impl __private::Slots for __GuestFilesystemTrimResultSlots {
         }
     }
     #[inline]
-    fn finish<E: ::serde::de::Error>(self) -> Result<GuestFilesystemTrimResult, E> {
+    fn finish<E: ::serde::de::Error>(self) -> ::core::result::Result<GuestFilesystemTrimResult, E> {
         Ok(GuestFilesystemTrimResult {
             path: __private::required(self.path, "path")?,
             trimmed: self.trimmed,
@@ -1489,31 +1034,22 @@ impl __private::Slots for __GuestFilesystemTrimResultSlots {
 #[derive(Clone, Debug, PartialEq)]
 pub struct GuestFilesystemTrimResponse {
     /// list of `GuestFilesystemTrimResult` per path that was trimmed
-    pub paths: Vec<GuestFilesystemTrimResult>,
+    pub paths: ::std::vec::Vec<GuestFilesystemTrimResult>,
 }
+__private::object_serde!(GuestFilesystemTrimResponse, __GuestFilesystemTrimResponseSlots);
 impl __private::Object for GuestFilesystemTrimResponse {
     const NAME: &'static str = "GuestFilesystemTrimResponse";
     fn serialize_members<S: ::serde::ser::SerializeStruct>(
         &self,
         state: &mut S,
-    ) -> Result<(), S::Error> {
+    ) -> ::core::result::Result<(), S::Error> {
         state.serialize_field("paths", &self.paths)?;
         Ok(())
     }
 }
-impl ::serde::Serialize for GuestFilesystemTrimResponse {
-    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        __private::serialize_object(self, serializer)
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for GuestFilesystemTrimResponse {
-    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        __private::deserialize_object::<__GuestFilesystemTrimResponseSlots, D>(deserializer)
-    }
-}
 #[derive(Default)]
 struct __GuestFilesystemTrimResponseSlots {
-    paths: Option<Vec<GuestFilesystemTrimResult>>,
+    paths: ::core::option::Option<::std::vec::Vec<GuestFilesystemTrimResult>>,
 }
 impl __private::Slots for __GuestFilesystemTrimResponseSlots {
     type Object = GuestFilesystemTrimResponse;
@@ -1523,14 +1059,16 @@ impl __private::Slots for __GuestFilesystemTrimResponseSlots {
         &mut self,
         key: usize,
         map: &mut A,
-    ) -> Result<(), A::Error> {
+    ) -> ::core::result::Result<(), A::Error> {
         match key {
             0 => __private::store(&mut self.paths, "paths", map),
             _ => __private::ignore(map),
         }
     }
     #[inline]
-    fn finish<E: ::serde::de::Error>(self) -> Result<GuestFilesystemTrimResponse, E> {
+    fn finish<E: ::serde::de::Error>(
+        self,
+    ) -> ::core::result::Result<GuestFilesystemTrimResponse, E> {
         Ok(GuestFilesystemTrimResponse {
             paths: __private::required(self.paths, "paths")?,
         })
@@ -1554,31 +1092,22 @@ pub struct GuestFstrimArgs {
     /// operation will complete more quickly for filesystems with badly
     /// fragmented free space, although not all blocks will be discarded.
     /// The default value is zero, meaning "discard every free block".
-    pub minimum: Option<i64>,
+    pub minimum: ::core::option::Option<i64>,
 }
+__private::object_serde!(GuestFstrimArgs, __GuestFstrimArgsSlots);
 impl __private::Object for GuestFstrimArgs {
     const NAME: &'static str = "GuestFstrimArgs";
     fn serialize_members<S: ::serde::ser::SerializeStruct>(
         &self,
         state: &mut S,
-    ) -> Result<(), S::Error> {
+    ) -> ::core::result::Result<(), S::Error> {
         __private::serialize_optional(state, "minimum", &self.minimum)?;
         Ok(())
     }
 }
-impl ::serde::Serialize for GuestFstrimArgs {
-    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        __private::serialize_object(self, serializer)
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for GuestFstrimArgs {
-    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        __private::deserialize_object::<__GuestFstrimArgsSlots, D>(deserializer)
-    }
-}
 #[derive(Default)]
 struct __GuestFstrimArgsSlots {
-    minimum: Option<i64>,
+    minimum: ::core::option::Option<i64>,
 }
 impl __private::Slots for __GuestFstrimArgsSlots {
     type Object = GuestFstrimArgs;
@@ -1588,209 +1117,17 @@ impl __private::Slots for __GuestFstrimArgsSlots {
         &mut self,
         key: usize,
         map: &mut A,
-    ) -> Result<(), A::Error> {
+    ) -> ::core::result::Result<(), A::Error> {
         match key {
             0 => __private::store(&mut self.minimum, "minimum", map),
             _ => __private::ignore(map),
         }
     }
     #[inline]
-    fn finish<E: ::serde::de::Error>(self) -> Result<GuestFstrimArgs, E> {
+    fn finish<E: ::serde::de::Error>(self) -> ::core::result::Result<GuestFstrimArgs, E> {
         Ok(GuestFstrimArgs {
             minimum: self.minimum,
         })
-    }
-}
-/// Arguments of the command `guest-suspend-disk`.
-///
-/// Suspend guest to disk.
-///
-/// This command tries to execute the scripts provided by the pm-utils package.
-/// If it's not available, the suspend operation will be performed by manually
-/// writing to a sysfs file.
-///
-/// For the best results it's strongly recommended to have the pm-utils
-/// package installed in the guest.
-///
-/// This command does NOT return a response on success. There is a high chance
-/// the command succeeded if the VM exits with a zero exit status or, when
-/// running with --no-shutdown, by issuing the query-status QMP command to
-/// to confirm the VM status is "shutdown". However, the VM could also exit
-/// (or set its status to "shutdown") due to other reasons.
-///
-/// The following errors may be returned:
-///    If suspend to disk is not supported, Unsupported
-///
-/// **Notes:** It's strongly recommended to issue the guest-sync command before
-/// sending commands when the guest resumes
-///
-/// *Since:* 1.1
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct GuestSuspendDiskArgs {}
-impl __private::Object for GuestSuspendDiskArgs {
-    const NAME: &'static str = "GuestSuspendDiskArgs";
-    fn serialize_members<S: ::serde::ser::SerializeStruct>(
-        &self,
-        _state: &mut S,
-    ) -> Result<(), S::Error> {
-        Ok(())
-    }
-}
-impl ::serde::Serialize for GuestSuspendDiskArgs {
-    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        __private::serialize_object(self, serializer)
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for GuestSuspendDiskArgs {
-    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        __private::deserialize_object::<__GuestSuspendDiskArgsSlots, D>(deserializer)
-    }
-}
-#[derive(Default)]
-struct __GuestSuspendDiskArgsSlots {}
-impl __private::Slots for __GuestSuspendDiskArgsSlots {
-    type Object = GuestSuspendDiskArgs;
-    const MEMBERS: &'static [&'static str] = &[];
-    #[inline]
-    fn entry<'de, A: ::serde::de::MapAccess<'de>>(
-        &mut self,
-        _key: usize,
-        map: &mut A,
-    ) -> Result<(), A::Error> {
-        __private::ignore(map)
-    }
-    #[inline]
-    fn finish<E: ::serde::de::Error>(self) -> Result<GuestSuspendDiskArgs, E> {
-        Ok(GuestSuspendDiskArgs {})
-    }
-}
-/// Arguments of the command `guest-suspend-ram`.
-///
-/// Suspend guest to ram.
-///
-/// This command tries to execute the scripts provided by the pm-utils package.
-/// If it's not available, the suspend operation will be performed by manually
-/// writing to a sysfs file.
-///
-/// For the best results it's strongly recommended to have the pm-utils
-/// package installed in the guest.
-///
-/// IMPORTANT: guest-suspend-ram requires QEMU to support the 'system_wakeup'
-/// command.  Thus, it's *required* to query QEMU for the presence of the
-/// 'system_wakeup' command before issuing guest-suspend-ram.
-///
-/// This command does NOT return a response on success. There are two options
-/// to check for success:
-///   1. Wait for the SUSPEND QMP event from QEMU
-///   2. Issue the query-status QMP command to confirm the VM status is
-///      "suspended"
-///
-/// The following errors may be returned:
-///    If suspend to ram is not supported, Unsupported
-///
-/// **Notes:** It's strongly recommended to issue the guest-sync command before
-/// sending commands when the guest resumes
-///
-/// *Since:* 1.1
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct GuestSuspendRamArgs {}
-impl __private::Object for GuestSuspendRamArgs {
-    const NAME: &'static str = "GuestSuspendRamArgs";
-    fn serialize_members<S: ::serde::ser::SerializeStruct>(
-        &self,
-        _state: &mut S,
-    ) -> Result<(), S::Error> {
-        Ok(())
-    }
-}
-impl ::serde::Serialize for GuestSuspendRamArgs {
-    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        __private::serialize_object(self, serializer)
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for GuestSuspendRamArgs {
-    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        __private::deserialize_object::<__GuestSuspendRamArgsSlots, D>(deserializer)
-    }
-}
-#[derive(Default)]
-struct __GuestSuspendRamArgsSlots {}
-impl __private::Slots for __GuestSuspendRamArgsSlots {
-    type Object = GuestSuspendRamArgs;
-    const MEMBERS: &'static [&'static str] = &[];
-    #[inline]
-    fn entry<'de, A: ::serde::de::MapAccess<'de>>(
-        &mut self,
-        _key: usize,
-        map: &mut A,
-    ) -> Result<(), A::Error> {
-        __private::ignore(map)
-    }
-    #[inline]
-    fn finish<E: ::serde::de::Error>(self) -> Result<GuestSuspendRamArgs, E> {
-        Ok(GuestSuspendRamArgs {})
-    }
-}
-/// Arguments of the command `guest-suspend-hybrid`.
-///
-/// Save guest state to disk and suspend to ram.
-///
-/// This command requires the pm-utils package to be installed in the guest.
-///
-/// IMPORTANT: guest-suspend-hybrid requires QEMU to support the 'system_wakeup'
-/// command.  Thus, it's *required* to query QEMU for the presence of the
-/// 'system_wakeup' command before issuing guest-suspend-hybrid.
-///
-/// This command does NOT return a response on success. There are two options
-/// to check for success:
-///   1. Wait for the SUSPEND QMP event from QEMU
-///   2. Issue the query-status QMP command to confirm the VM status is
-///      "suspended"
-///
-/// The following errors may be returned:
-///    If hybrid suspend is not supported, Unsupported
-///
-/// **Notes:** It's strongly recommended to issue the guest-sync command before
-/// sending commands when the guest resumes
-///
-/// *Since:* 1.1
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct GuestSuspendHybridArgs {}
-impl __private::Object for GuestSuspendHybridArgs {
-    const NAME: &'static str = "GuestSuspendHybridArgs";
-    fn serialize_members<S: ::serde::ser::SerializeStruct>(
-        &self,
-        _state: &mut S,
-    ) -> Result<(), S::Error> {
-        Ok(())
-    }
-}
-impl ::serde::Serialize for GuestSuspendHybridArgs {
-    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        __private::serialize_object(self, serializer)
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for GuestSuspendHybridArgs {
-    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        __private::deserialize_object::<__GuestSuspendHybridArgsSlots, D>(deserializer)
-    }
-}
-#[derive(Default)]
-struct __GuestSuspendHybridArgsSlots {}
-impl __private::Slots for __GuestSuspendHybridArgsSlots {
-    type Object = GuestSuspendHybridArgs;
-    const MEMBERS: &'static [&'static str] = &[];
-    #[inline]
-    fn entry<'de, A: ::serde::de::MapAccess<'de>>(
-        &mut self,
-        _key: usize,
-        map: &mut A,
-    ) -> Result<(), A::Error> {
-        __private::ignore(map)
-    }
-    #[inline]
-    fn finish<E: ::serde::de::Error>(self) -> Result<GuestSuspendHybridArgs, E> {
-        Ok(GuestSuspendHybridArgs {})
     }
 }
 /// An enumeration of supported IP address types
@@ -1803,7 +1140,7 @@ pub enum GuestIpAddressType {
     /// IP version 6
     Ipv6,
     /// A value of `GuestIpAddressType` this code does not know (from a newer QEMU), kept as written.
-    Other(String),
+    Other(::std::string::String),
 }
 impl GuestIpAddressType {
     /// Every value this code knows, as written on the wire.
@@ -1821,7 +1158,7 @@ impl GuestIpAddressType {
         !matches!(self, Self::Other(_))
     }
 }
-impl From<&str> for GuestIpAddressType {
+impl ::core::convert::From<&str> for GuestIpAddressType {
     #[inline]
     fn from(value: &str) -> Self {
         match value {
@@ -1834,7 +1171,7 @@ impl From<&str> for GuestIpAddressType {
 impl ::std::str::FromStr for GuestIpAddressType {
     type Err = ::std::convert::Infallible;
     #[inline]
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
+    fn from_str(value: &str) -> ::core::result::Result<Self, Self::Err> {
         Ok(Self::from(value))
     }
 }
@@ -1843,53 +1180,35 @@ impl ::std::fmt::Display for GuestIpAddressType {
         formatter.write_str(self.as_str())
     }
 }
-impl ::serde::Serialize for GuestIpAddressType {
-    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for GuestIpAddressType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        __private::deserialize_enum(deserializer, "GuestIpAddressType", Self::VALUES)
-    }
-}
+__private::enum_serde!(GuestIpAddressType, "GuestIpAddressType");
 /// *Since:* 1.1
 #[derive(Clone, Debug, PartialEq)]
 pub struct GuestIpAddress {
     /// IP address
-    pub ip_address: String,
+    pub ip_address: ::std::string::String,
     /// Type of `ip-address` (e.g. ipv4, ipv6)
     pub ip_address_type: GuestIpAddressType,
     /// Network prefix length of `ip-address`
     pub prefix: i64,
 }
+__private::object_serde!(GuestIpAddress, __GuestIpAddressSlots);
 impl __private::Object for GuestIpAddress {
     const NAME: &'static str = "GuestIpAddress";
     fn serialize_members<S: ::serde::ser::SerializeStruct>(
         &self,
         state: &mut S,
-    ) -> Result<(), S::Error> {
+    ) -> ::core::result::Result<(), S::Error> {
         state.serialize_field("ip-address", &self.ip_address)?;
         state.serialize_field("ip-address-type", &self.ip_address_type)?;
         state.serialize_field("prefix", &self.prefix)?;
         Ok(())
     }
 }
-impl ::serde::Serialize for GuestIpAddress {
-    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        __private::serialize_object(self, serializer)
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for GuestIpAddress {
-    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        __private::deserialize_object::<__GuestIpAddressSlots, D>(deserializer)
-    }
-}
 #[derive(Default)]
 struct __GuestIpAddressSlots {
-    ip_address: Option<String>,
-    ip_address_type: Option<GuestIpAddressType>,
-    prefix: Option<i64>,
+    ip_address: ::core::option::Option<::std::string::String>,
+    ip_address_type: ::core::option::Option<GuestIpAddressType>,
+    prefix: ::core::option::Option<i64>,
 }
 impl __private::Slots for __GuestIpAddressSlots {
     type Object = GuestIpAddress;
@@ -1899,7 +1218,7 @@ impl __private::Slots for __GuestIpAddressSlots {
         &mut self,
         key: usize,
         map: &mut A,
-    ) -> Result<(), A::Error> {
+    ) -> ::core::result::Result<(), A::Error> {
         match key {
             0 => __private::store(&mut self.ip_address, "ip-address", map),
             1 => __private::store(&mut self.ip_address_type, "ip-address-type", map),
@@ -1908,7 +1227,7 @@ impl __private::Slots for __GuestIpAddressSlots {
         }
     }
     #[inline]
-    fn finish<E: ::serde::de::Error>(self) -> Result<GuestIpAddress, E> {
+    fn finish<E: ::serde::de::Error>(self) -> ::core::result::Result<GuestIpAddress, E> {
         Ok(GuestIpAddress {
             ip_address: __private::required(self.ip_address, "ip-address")?,
             ip_address_type: __private::required(self.ip_address_type, "ip-address-type")?,
@@ -1920,39 +1239,30 @@ impl __private::Slots for __GuestIpAddressSlots {
 #[derive(Clone, Debug, PartialEq)]
 pub struct GuestNetworkInterface {
     /// The name of interface for which info are being delivered
-    pub name: String,
+    pub name: ::std::string::String,
     /// Hardware address of `name`
-    pub hardware_address: Option<String>,
+    pub hardware_address: ::core::option::Option<::std::string::String>,
     /// List of addresses assigned to `name`
-    pub ip_addresses: Option<Vec<GuestIpAddress>>,
+    pub ip_addresses: ::core::option::Option<::std::vec::Vec<GuestIpAddress>>,
 }
+__private::object_serde!(GuestNetworkInterface, __GuestNetworkInterfaceSlots);
 impl __private::Object for GuestNetworkInterface {
     const NAME: &'static str = "GuestNetworkInterface";
     fn serialize_members<S: ::serde::ser::SerializeStruct>(
         &self,
         state: &mut S,
-    ) -> Result<(), S::Error> {
+    ) -> ::core::result::Result<(), S::Error> {
         state.serialize_field("name", &self.name)?;
         __private::serialize_optional(state, "hardware-address", &self.hardware_address)?;
         __private::serialize_optional(state, "ip-addresses", &self.ip_addresses)?;
         Ok(())
     }
 }
-impl ::serde::Serialize for GuestNetworkInterface {
-    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        __private::serialize_object(self, serializer)
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for GuestNetworkInterface {
-    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        __private::deserialize_object::<__GuestNetworkInterfaceSlots, D>(deserializer)
-    }
-}
 #[derive(Default)]
 struct __GuestNetworkInterfaceSlots {
-    name: Option<String>,
-    hardware_address: Option<String>,
-    ip_addresses: Option<Vec<GuestIpAddress>>,
+    name: ::core::option::Option<::std::string::String>,
+    hardware_address: ::core::option::Option<::std::string::String>,
+    ip_addresses: ::core::option::Option<::std::vec::Vec<GuestIpAddress>>,
 }
 impl __private::Slots for __GuestNetworkInterfaceSlots {
     type Object = GuestNetworkInterface;
@@ -1962,7 +1272,7 @@ impl __private::Slots for __GuestNetworkInterfaceSlots {
         &mut self,
         key: usize,
         map: &mut A,
-    ) -> Result<(), A::Error> {
+    ) -> ::core::result::Result<(), A::Error> {
         match key {
             0 => __private::store(&mut self.name, "name", map),
             1 => __private::store(&mut self.hardware_address, "hardware-address", map),
@@ -1971,61 +1281,12 @@ impl __private::Slots for __GuestNetworkInterfaceSlots {
         }
     }
     #[inline]
-    fn finish<E: ::serde::de::Error>(self) -> Result<GuestNetworkInterface, E> {
+    fn finish<E: ::serde::de::Error>(self) -> ::core::result::Result<GuestNetworkInterface, E> {
         Ok(GuestNetworkInterface {
             name: __private::required(self.name, "name")?,
             hardware_address: self.hardware_address,
             ip_addresses: self.ip_addresses,
         })
-    }
-}
-/// Arguments of the command `guest-network-get-interfaces`.
-///
-/// Get list of guest IP addresses, MAC addresses
-/// and netmasks.
-///
-/// # Returns
-///
-/// List of GuestNetworkInfo on success.
-///
-/// *Since:* 1.1
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct GuestNetworkGetInterfacesArgs {}
-impl __private::Object for GuestNetworkGetInterfacesArgs {
-    const NAME: &'static str = "GuestNetworkGetInterfacesArgs";
-    fn serialize_members<S: ::serde::ser::SerializeStruct>(
-        &self,
-        _state: &mut S,
-    ) -> Result<(), S::Error> {
-        Ok(())
-    }
-}
-impl ::serde::Serialize for GuestNetworkGetInterfacesArgs {
-    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        __private::serialize_object(self, serializer)
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for GuestNetworkGetInterfacesArgs {
-    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        __private::deserialize_object::<__GuestNetworkGetInterfacesArgsSlots, D>(deserializer)
-    }
-}
-#[derive(Default)]
-struct __GuestNetworkGetInterfacesArgsSlots {}
-impl __private::Slots for __GuestNetworkGetInterfacesArgsSlots {
-    type Object = GuestNetworkGetInterfacesArgs;
-    const MEMBERS: &'static [&'static str] = &[];
-    #[inline]
-    fn entry<'de, A: ::serde::de::MapAccess<'de>>(
-        &mut self,
-        _key: usize,
-        map: &mut A,
-    ) -> Result<(), A::Error> {
-        __private::ignore(map)
-    }
-    #[inline]
-    fn finish<E: ::serde::de::Error>(self) -> Result<GuestNetworkGetInterfacesArgs, E> {
-        Ok(GuestNetworkGetInterfacesArgs {})
     }
 }
 /// *Since:* 1.5
@@ -2039,35 +1300,26 @@ pub struct GuestLogicalProcessor {
     /// is always filled in by the guest agent when the structure is
     /// returned, and always ignored on input (hence it can be omitted
     /// then).
-    pub can_offline: Option<bool>,
+    pub can_offline: ::core::option::Option<bool>,
 }
+__private::object_serde!(GuestLogicalProcessor, __GuestLogicalProcessorSlots);
 impl __private::Object for GuestLogicalProcessor {
     const NAME: &'static str = "GuestLogicalProcessor";
     fn serialize_members<S: ::serde::ser::SerializeStruct>(
         &self,
         state: &mut S,
-    ) -> Result<(), S::Error> {
+    ) -> ::core::result::Result<(), S::Error> {
         state.serialize_field("logical-id", &self.logical_id)?;
         state.serialize_field("online", &self.online)?;
         __private::serialize_optional(state, "can-offline", &self.can_offline)?;
         Ok(())
     }
 }
-impl ::serde::Serialize for GuestLogicalProcessor {
-    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        __private::serialize_object(self, serializer)
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for GuestLogicalProcessor {
-    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        __private::deserialize_object::<__GuestLogicalProcessorSlots, D>(deserializer)
-    }
-}
 #[derive(Default)]
 struct __GuestLogicalProcessorSlots {
-    logical_id: Option<i64>,
-    online: Option<bool>,
-    can_offline: Option<bool>,
+    logical_id: ::core::option::Option<i64>,
+    online: ::core::option::Option<bool>,
+    can_offline: ::core::option::Option<bool>,
 }
 impl __private::Slots for __GuestLogicalProcessorSlots {
     type Object = GuestLogicalProcessor;
@@ -2077,7 +1329,7 @@ impl __private::Slots for __GuestLogicalProcessorSlots {
         &mut self,
         key: usize,
         map: &mut A,
-    ) -> Result<(), A::Error> {
+    ) -> ::core::result::Result<(), A::Error> {
         match key {
             0 => __private::store(&mut self.logical_id, "logical-id", map),
             1 => __private::store(&mut self.online, "online", map),
@@ -2086,63 +1338,12 @@ impl __private::Slots for __GuestLogicalProcessorSlots {
         }
     }
     #[inline]
-    fn finish<E: ::serde::de::Error>(self) -> Result<GuestLogicalProcessor, E> {
+    fn finish<E: ::serde::de::Error>(self) -> ::core::result::Result<GuestLogicalProcessor, E> {
         Ok(GuestLogicalProcessor {
             logical_id: __private::required(self.logical_id, "logical-id")?,
             online: __private::required(self.online, "online")?,
             can_offline: self.can_offline,
         })
-    }
-}
-/// Arguments of the command `guest-get-vcpus`.
-///
-/// Retrieve the list of the guest's logical processors.
-///
-/// This is a read-only operation.
-///
-/// # Returns
-///
-/// The list of all VCPUs the guest knows about. Each VCPU is put on the
-/// list exactly once, but their order is unspecified.
-///
-/// *Since:* 1.5
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct GuestGetVcpusArgs {}
-impl __private::Object for GuestGetVcpusArgs {
-    const NAME: &'static str = "GuestGetVcpusArgs";
-    fn serialize_members<S: ::serde::ser::SerializeStruct>(
-        &self,
-        _state: &mut S,
-    ) -> Result<(), S::Error> {
-        Ok(())
-    }
-}
-impl ::serde::Serialize for GuestGetVcpusArgs {
-    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        __private::serialize_object(self, serializer)
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for GuestGetVcpusArgs {
-    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        __private::deserialize_object::<__GuestGetVcpusArgsSlots, D>(deserializer)
-    }
-}
-#[derive(Default)]
-struct __GuestGetVcpusArgsSlots {}
-impl __private::Slots for __GuestGetVcpusArgsSlots {
-    type Object = GuestGetVcpusArgs;
-    const MEMBERS: &'static [&'static str] = &[];
-    #[inline]
-    fn entry<'de, A: ::serde::de::MapAccess<'de>>(
-        &mut self,
-        _key: usize,
-        map: &mut A,
-    ) -> Result<(), A::Error> {
-        __private::ignore(map)
-    }
-    #[inline]
-    fn finish<E: ::serde::de::Error>(self) -> Result<GuestGetVcpusArgs, E> {
-        Ok(GuestGetVcpusArgs {})
     }
 }
 /// Arguments of the command `guest-set-vcpus`.
@@ -2182,31 +1383,22 @@ impl __private::Slots for __GuestGetVcpusArgsSlots {
 /// *Since:* 1.5
 #[derive(Clone, Debug, PartialEq)]
 pub struct GuestSetVcpusArgs {
-    pub vcpus: Vec<GuestLogicalProcessor>,
+    pub vcpus: ::std::vec::Vec<GuestLogicalProcessor>,
 }
+__private::object_serde!(GuestSetVcpusArgs, __GuestSetVcpusArgsSlots);
 impl __private::Object for GuestSetVcpusArgs {
     const NAME: &'static str = "GuestSetVcpusArgs";
     fn serialize_members<S: ::serde::ser::SerializeStruct>(
         &self,
         state: &mut S,
-    ) -> Result<(), S::Error> {
+    ) -> ::core::result::Result<(), S::Error> {
         state.serialize_field("vcpus", &self.vcpus)?;
         Ok(())
     }
 }
-impl ::serde::Serialize for GuestSetVcpusArgs {
-    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        __private::serialize_object(self, serializer)
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for GuestSetVcpusArgs {
-    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        __private::deserialize_object::<__GuestSetVcpusArgsSlots, D>(deserializer)
-    }
-}
 #[derive(Default)]
 struct __GuestSetVcpusArgsSlots {
-    vcpus: Option<Vec<GuestLogicalProcessor>>,
+    vcpus: ::core::option::Option<::std::vec::Vec<GuestLogicalProcessor>>,
 }
 impl __private::Slots for __GuestSetVcpusArgsSlots {
     type Object = GuestSetVcpusArgs;
@@ -2216,14 +1408,14 @@ impl __private::Slots for __GuestSetVcpusArgsSlots {
         &mut self,
         key: usize,
         map: &mut A,
-    ) -> Result<(), A::Error> {
+    ) -> ::core::result::Result<(), A::Error> {
         match key {
             0 => __private::store(&mut self.vcpus, "vcpus", map),
             _ => __private::ignore(map),
         }
     }
     #[inline]
-    fn finish<E: ::serde::de::Error>(self) -> Result<GuestSetVcpusArgs, E> {
+    fn finish<E: ::serde::de::Error>(self) -> ::core::result::Result<GuestSetVcpusArgs, E> {
         Ok(GuestSetVcpusArgs {
             vcpus: __private::required(self.vcpus, "vcpus")?,
         })
@@ -2272,7 +1464,7 @@ pub enum GuestDiskBusType {
     Virtual,
     FileBackedVirtual,
     /// A value of `GuestDiskBusType` this code does not know (from a newer QEMU), kept as written.
-    Other(String),
+    Other(::std::string::String),
 }
 impl GuestDiskBusType {
     /// Every value this code knows, as written on the wire.
@@ -2327,7 +1519,7 @@ impl GuestDiskBusType {
         !matches!(self, Self::Other(_))
     }
 }
-impl From<&str> for GuestDiskBusType {
+impl ::core::convert::From<&str> for GuestDiskBusType {
     #[inline]
     fn from(value: &str) -> Self {
         match value {
@@ -2357,7 +1549,7 @@ impl From<&str> for GuestDiskBusType {
 impl ::std::str::FromStr for GuestDiskBusType {
     type Err = ::std::convert::Infallible;
     #[inline]
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
+    fn from_str(value: &str) -> ::core::result::Result<Self, Self::Err> {
         Ok(Self::from(value))
     }
 }
@@ -2366,16 +1558,7 @@ impl ::std::fmt::Display for GuestDiskBusType {
         formatter.write_str(self.as_str())
     }
 }
-impl ::serde::Serialize for GuestDiskBusType {
-    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for GuestDiskBusType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        __private::deserialize_enum(deserializer, "GuestDiskBusType", Self::VALUES)
-    }
-}
+__private::enum_serde!(GuestDiskBusType, "GuestDiskBusType");
 /// *Since:* 2.2
 #[derive(Clone, Debug, PartialEq)]
 pub struct GuestPciAddress {
@@ -2388,12 +1571,13 @@ pub struct GuestPciAddress {
     /// function id
     pub function: i64,
 }
+__private::object_serde!(GuestPciAddress, __GuestPciAddressSlots);
 impl __private::Object for GuestPciAddress {
     const NAME: &'static str = "GuestPciAddress";
     fn serialize_members<S: ::serde::ser::SerializeStruct>(
         &self,
         state: &mut S,
-    ) -> Result<(), S::Error> {
+    ) -> ::core::result::Result<(), S::Error> {
         state.serialize_field("domain", &self.domain)?;
         state.serialize_field("bus", &self.bus)?;
         state.serialize_field("slot", &self.slot)?;
@@ -2401,22 +1585,12 @@ impl __private::Object for GuestPciAddress {
         Ok(())
     }
 }
-impl ::serde::Serialize for GuestPciAddress {
-    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        __private::serialize_object(self, serializer)
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for GuestPciAddress {
-    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        __private::deserialize_object::<__GuestPciAddressSlots, D>(deserializer)
-    }
-}
 #[derive(Default)]
 struct __GuestPciAddressSlots {
-    domain: Option<i64>,
-    bus: Option<i64>,
-    slot: Option<i64>,
-    function: Option<i64>,
+    domain: ::core::option::Option<i64>,
+    bus: ::core::option::Option<i64>,
+    slot: ::core::option::Option<i64>,
+    function: ::core::option::Option<i64>,
 }
 impl __private::Slots for __GuestPciAddressSlots {
     type Object = GuestPciAddress;
@@ -2426,7 +1600,7 @@ impl __private::Slots for __GuestPciAddressSlots {
         &mut self,
         key: usize,
         map: &mut A,
-    ) -> Result<(), A::Error> {
+    ) -> ::core::result::Result<(), A::Error> {
         match key {
             0 => __private::store(&mut self.domain, "domain", map),
             1 => __private::store(&mut self.bus, "bus", map),
@@ -2436,7 +1610,7 @@ impl __private::Slots for __GuestPciAddressSlots {
         }
     }
     #[inline]
-    fn finish<E: ::serde::de::Error>(self) -> Result<GuestPciAddress, E> {
+    fn finish<E: ::serde::de::Error>(self) -> ::core::result::Result<GuestPciAddress, E> {
         Ok(GuestPciAddress {
             domain: __private::required(self.domain, "domain")?,
             bus: __private::required(self.bus, "bus")?,
@@ -2458,12 +1632,13 @@ pub struct GuestDiskAddress {
     /// unit id
     pub unit: i64,
 }
+__private::object_serde!(GuestDiskAddress, __GuestDiskAddressSlots);
 impl __private::Object for GuestDiskAddress {
     const NAME: &'static str = "GuestDiskAddress";
     fn serialize_members<S: ::serde::ser::SerializeStruct>(
         &self,
         state: &mut S,
-    ) -> Result<(), S::Error> {
+    ) -> ::core::result::Result<(), S::Error> {
         state.serialize_field("pci-controller", &self.pci_controller)?;
         state.serialize_field("bus-type", &self.bus_type)?;
         state.serialize_field("bus", &self.bus)?;
@@ -2472,23 +1647,13 @@ impl __private::Object for GuestDiskAddress {
         Ok(())
     }
 }
-impl ::serde::Serialize for GuestDiskAddress {
-    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        __private::serialize_object(self, serializer)
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for GuestDiskAddress {
-    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        __private::deserialize_object::<__GuestDiskAddressSlots, D>(deserializer)
-    }
-}
 #[derive(Default)]
 struct __GuestDiskAddressSlots {
-    pci_controller: Option<GuestPciAddress>,
-    bus_type: Option<GuestDiskBusType>,
-    bus: Option<i64>,
-    target: Option<i64>,
-    unit: Option<i64>,
+    pci_controller: ::core::option::Option<GuestPciAddress>,
+    bus_type: ::core::option::Option<GuestDiskBusType>,
+    bus: ::core::option::Option<i64>,
+    target: ::core::option::Option<i64>,
+    unit: ::core::option::Option<i64>,
 }
 impl __private::Slots for __GuestDiskAddressSlots {
     type Object = GuestDiskAddress;
@@ -2504,7 +1669,7 @@ impl __private::Slots for __GuestDiskAddressSlots {
         &mut self,
         key: usize,
         map: &mut A,
-    ) -> Result<(), A::Error> {
+    ) -> ::core::result::Result<(), A::Error> {
         match key {
             0 => __private::store(&mut self.pci_controller, "pci-controller", map),
             1 => __private::store(&mut self.bus_type, "bus-type", map),
@@ -2515,7 +1680,7 @@ impl __private::Slots for __GuestDiskAddressSlots {
         }
     }
     #[inline]
-    fn finish<E: ::serde::de::Error>(self) -> Result<GuestDiskAddress, E> {
+    fn finish<E: ::serde::de::Error>(self) -> ::core::result::Result<GuestDiskAddress, E> {
         Ok(GuestDiskAddress {
             pci_controller: __private::required(self.pci_controller, "pci-controller")?,
             bus_type: __private::required(self.bus_type, "bus-type")?,
@@ -2529,21 +1694,22 @@ impl __private::Slots for __GuestDiskAddressSlots {
 #[derive(Clone, Debug, PartialEq)]
 pub struct GuestFilesystemInfo {
     /// disk name
-    pub name: String,
+    pub name: ::std::string::String,
     /// mount point path
-    pub mountpoint: String,
+    pub mountpoint: ::std::string::String,
     /// file system type string
-    pub r#type: String,
+    pub r#type: ::std::string::String,
     /// an array of disk hardware information that the volume lies on,
     /// which may be empty if the disk type is not supported
-    pub disk: Vec<GuestDiskAddress>,
+    pub disk: ::std::vec::Vec<GuestDiskAddress>,
 }
+__private::object_serde!(GuestFilesystemInfo, __GuestFilesystemInfoSlots);
 impl __private::Object for GuestFilesystemInfo {
     const NAME: &'static str = "GuestFilesystemInfo";
     fn serialize_members<S: ::serde::ser::SerializeStruct>(
         &self,
         state: &mut S,
-    ) -> Result<(), S::Error> {
+    ) -> ::core::result::Result<(), S::Error> {
         state.serialize_field("name", &self.name)?;
         state.serialize_field("mountpoint", &self.mountpoint)?;
         state.serialize_field("type", &self.r#type)?;
@@ -2551,22 +1717,12 @@ impl __private::Object for GuestFilesystemInfo {
         Ok(())
     }
 }
-impl ::serde::Serialize for GuestFilesystemInfo {
-    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        __private::serialize_object(self, serializer)
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for GuestFilesystemInfo {
-    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        __private::deserialize_object::<__GuestFilesystemInfoSlots, D>(deserializer)
-    }
-}
 #[derive(Default)]
 struct __GuestFilesystemInfoSlots {
-    name: Option<String>,
-    mountpoint: Option<String>,
-    r#type: Option<String>,
-    disk: Option<Vec<GuestDiskAddress>>,
+    name: ::core::option::Option<::std::string::String>,
+    mountpoint: ::core::option::Option<::std::string::String>,
+    r#type: ::core::option::Option<::std::string::String>,
+    disk: ::core::option::Option<::std::vec::Vec<GuestDiskAddress>>,
 }
 impl __private::Slots for __GuestFilesystemInfoSlots {
     type Object = GuestFilesystemInfo;
@@ -2576,7 +1732,7 @@ impl __private::Slots for __GuestFilesystemInfoSlots {
         &mut self,
         key: usize,
         map: &mut A,
-    ) -> Result<(), A::Error> {
+    ) -> ::core::result::Result<(), A::Error> {
         match key {
             0 => __private::store(&mut self.name, "name", map),
             1 => __private::store(&mut self.mountpoint, "mountpoint", map),
@@ -2586,62 +1742,13 @@ impl __private::Slots for __GuestFilesystemInfoSlots {
         }
     }
     #[inline]
-    fn finish<E: ::serde::de::Error>(self) -> Result<GuestFilesystemInfo, E> {
+    fn finish<E: ::serde::de::Error>(self) -> ::core::result::Result<GuestFilesystemInfo, E> {
         Ok(GuestFilesystemInfo {
             name: __private::required(self.name, "name")?,
             mountpoint: __private::required(self.mountpoint, "mountpoint")?,
             r#type: __private::required(self.r#type, "type")?,
             disk: __private::required(self.disk, "disk")?,
         })
-    }
-}
-/// Arguments of the command `guest-get-fsinfo`.
-///
-/// # Returns
-///
-/// The list of filesystems information mounted in the guest.
-/// The returned mountpoints may be specified to
-/// `guest-fsfreeze-freeze-list`.
-/// Network filesystems (such as CIFS and NFS) are not listed.
-///
-/// *Since:* 2.2
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct GuestGetFsinfoArgs {}
-impl __private::Object for GuestGetFsinfoArgs {
-    const NAME: &'static str = "GuestGetFsinfoArgs";
-    fn serialize_members<S: ::serde::ser::SerializeStruct>(
-        &self,
-        _state: &mut S,
-    ) -> Result<(), S::Error> {
-        Ok(())
-    }
-}
-impl ::serde::Serialize for GuestGetFsinfoArgs {
-    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        __private::serialize_object(self, serializer)
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for GuestGetFsinfoArgs {
-    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        __private::deserialize_object::<__GuestGetFsinfoArgsSlots, D>(deserializer)
-    }
-}
-#[derive(Default)]
-struct __GuestGetFsinfoArgsSlots {}
-impl __private::Slots for __GuestGetFsinfoArgsSlots {
-    type Object = GuestGetFsinfoArgs;
-    const MEMBERS: &'static [&'static str] = &[];
-    #[inline]
-    fn entry<'de, A: ::serde::de::MapAccess<'de>>(
-        &mut self,
-        _key: usize,
-        map: &mut A,
-    ) -> Result<(), A::Error> {
-        __private::ignore(map)
-    }
-    #[inline]
-    fn finish<E: ::serde::de::Error>(self) -> Result<GuestGetFsinfoArgs, E> {
-        Ok(GuestGetFsinfoArgs {})
     }
 }
 /// Arguments of the command `guest-set-user-password`.
@@ -2667,39 +1774,30 @@ impl __private::Slots for __GuestGetFsinfoArgsSlots {
 #[derive(Clone, Debug, PartialEq)]
 pub struct GuestSetUserPasswordArgs {
     /// the user account whose password to change
-    pub username: String,
+    pub username: ::std::string::String,
     /// the new password entry string, base64 encoded
-    pub password: String,
+    pub password: ::std::string::String,
     /// true if password is already crypt()d, false if raw
     pub crypted: bool,
 }
+__private::object_serde!(GuestSetUserPasswordArgs, __GuestSetUserPasswordArgsSlots);
 impl __private::Object for GuestSetUserPasswordArgs {
     const NAME: &'static str = "GuestSetUserPasswordArgs";
     fn serialize_members<S: ::serde::ser::SerializeStruct>(
         &self,
         state: &mut S,
-    ) -> Result<(), S::Error> {
+    ) -> ::core::result::Result<(), S::Error> {
         state.serialize_field("username", &self.username)?;
         state.serialize_field("password", &self.password)?;
         state.serialize_field("crypted", &self.crypted)?;
         Ok(())
     }
 }
-impl ::serde::Serialize for GuestSetUserPasswordArgs {
-    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        __private::serialize_object(self, serializer)
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for GuestSetUserPasswordArgs {
-    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        __private::deserialize_object::<__GuestSetUserPasswordArgsSlots, D>(deserializer)
-    }
-}
 #[derive(Default)]
 struct __GuestSetUserPasswordArgsSlots {
-    username: Option<String>,
-    password: Option<String>,
-    crypted: Option<bool>,
+    username: ::core::option::Option<::std::string::String>,
+    password: ::core::option::Option<::std::string::String>,
+    crypted: ::core::option::Option<bool>,
 }
 impl __private::Slots for __GuestSetUserPasswordArgsSlots {
     type Object = GuestSetUserPasswordArgs;
@@ -2709,7 +1807,7 @@ impl __private::Slots for __GuestSetUserPasswordArgsSlots {
         &mut self,
         key: usize,
         map: &mut A,
-    ) -> Result<(), A::Error> {
+    ) -> ::core::result::Result<(), A::Error> {
         match key {
             0 => __private::store(&mut self.username, "username", map),
             1 => __private::store(&mut self.password, "password", map),
@@ -2718,7 +1816,7 @@ impl __private::Slots for __GuestSetUserPasswordArgsSlots {
         }
     }
     #[inline]
-    fn finish<E: ::serde::de::Error>(self) -> Result<GuestSetUserPasswordArgs, E> {
+    fn finish<E: ::serde::de::Error>(self) -> ::core::result::Result<GuestSetUserPasswordArgs, E> {
         Ok(GuestSetUserPasswordArgs {
             username: __private::required(self.username, "username")?,
             password: __private::required(self.password, "password")?,
@@ -2737,35 +1835,26 @@ pub struct GuestMemoryBlock {
     /// This member is always filled in by the guest agent when the
     /// structure is returned, and always ignored on input (hence it
     /// can be omitted then).
-    pub can_offline: Option<bool>,
+    pub can_offline: ::core::option::Option<bool>,
 }
+__private::object_serde!(GuestMemoryBlock, __GuestMemoryBlockSlots);
 impl __private::Object for GuestMemoryBlock {
     const NAME: &'static str = "GuestMemoryBlock";
     fn serialize_members<S: ::serde::ser::SerializeStruct>(
         &self,
         state: &mut S,
-    ) -> Result<(), S::Error> {
+    ) -> ::core::result::Result<(), S::Error> {
         state.serialize_field("phys-index", &self.phys_index)?;
         state.serialize_field("online", &self.online)?;
         __private::serialize_optional(state, "can-offline", &self.can_offline)?;
         Ok(())
     }
 }
-impl ::serde::Serialize for GuestMemoryBlock {
-    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        __private::serialize_object(self, serializer)
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for GuestMemoryBlock {
-    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        __private::deserialize_object::<__GuestMemoryBlockSlots, D>(deserializer)
-    }
-}
 #[derive(Default)]
 struct __GuestMemoryBlockSlots {
-    phys_index: Option<u64>,
-    online: Option<bool>,
-    can_offline: Option<bool>,
+    phys_index: ::core::option::Option<u64>,
+    online: ::core::option::Option<bool>,
+    can_offline: ::core::option::Option<bool>,
 }
 impl __private::Slots for __GuestMemoryBlockSlots {
     type Object = GuestMemoryBlock;
@@ -2775,7 +1864,7 @@ impl __private::Slots for __GuestMemoryBlockSlots {
         &mut self,
         key: usize,
         map: &mut A,
-    ) -> Result<(), A::Error> {
+    ) -> ::core::result::Result<(), A::Error> {
         match key {
             0 => __private::store(&mut self.phys_index, "phys-index", map),
             1 => __private::store(&mut self.online, "online", map),
@@ -2784,64 +1873,12 @@ impl __private::Slots for __GuestMemoryBlockSlots {
         }
     }
     #[inline]
-    fn finish<E: ::serde::de::Error>(self) -> Result<GuestMemoryBlock, E> {
+    fn finish<E: ::serde::de::Error>(self) -> ::core::result::Result<GuestMemoryBlock, E> {
         Ok(GuestMemoryBlock {
             phys_index: __private::required(self.phys_index, "phys-index")?,
             online: __private::required(self.online, "online")?,
             can_offline: self.can_offline,
         })
-    }
-}
-/// Arguments of the command `guest-get-memory-blocks`.
-///
-/// Retrieve the list of the guest's memory blocks.
-///
-/// This is a read-only operation.
-///
-/// # Returns
-///
-/// The list of all memory blocks the guest knows about.
-/// Each memory block is put on the list exactly once, but their order
-/// is unspecified.
-///
-/// *Since:* 2.3
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct GuestGetMemoryBlocksArgs {}
-impl __private::Object for GuestGetMemoryBlocksArgs {
-    const NAME: &'static str = "GuestGetMemoryBlocksArgs";
-    fn serialize_members<S: ::serde::ser::SerializeStruct>(
-        &self,
-        _state: &mut S,
-    ) -> Result<(), S::Error> {
-        Ok(())
-    }
-}
-impl ::serde::Serialize for GuestGetMemoryBlocksArgs {
-    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        __private::serialize_object(self, serializer)
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for GuestGetMemoryBlocksArgs {
-    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        __private::deserialize_object::<__GuestGetMemoryBlocksArgsSlots, D>(deserializer)
-    }
-}
-#[derive(Default)]
-struct __GuestGetMemoryBlocksArgsSlots {}
-impl __private::Slots for __GuestGetMemoryBlocksArgsSlots {
-    type Object = GuestGetMemoryBlocksArgs;
-    const MEMBERS: &'static [&'static str] = &[];
-    #[inline]
-    fn entry<'de, A: ::serde::de::MapAccess<'de>>(
-        &mut self,
-        _key: usize,
-        map: &mut A,
-    ) -> Result<(), A::Error> {
-        __private::ignore(map)
-    }
-    #[inline]
-    fn finish<E: ::serde::de::Error>(self) -> Result<GuestGetMemoryBlocksArgs, E> {
-        Ok(GuestGetMemoryBlocksArgs {})
     }
 }
 /// An enumeration of memory block operation result.
@@ -2860,7 +1897,7 @@ pub enum GuestMemoryBlockResponseType {
     /// because of some errors happen.
     OperationFailed,
     /// A value of `GuestMemoryBlockResponseType` this code does not know (from a newer QEMU), kept as written.
-    Other(String),
+    Other(::std::string::String),
 }
 impl GuestMemoryBlockResponseType {
     /// Every value this code knows, as written on the wire.
@@ -2885,7 +1922,7 @@ impl GuestMemoryBlockResponseType {
         !matches!(self, Self::Other(_))
     }
 }
-impl From<&str> for GuestMemoryBlockResponseType {
+impl ::core::convert::From<&str> for GuestMemoryBlockResponseType {
     #[inline]
     fn from(value: &str) -> Self {
         match value {
@@ -2900,7 +1937,7 @@ impl From<&str> for GuestMemoryBlockResponseType {
 impl ::std::str::FromStr for GuestMemoryBlockResponseType {
     type Err = ::std::convert::Infallible;
     #[inline]
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
+    fn from_str(value: &str) -> ::core::result::Result<Self, Self::Err> {
         Ok(Self::from(value))
     }
 }
@@ -2909,16 +1946,7 @@ impl ::std::fmt::Display for GuestMemoryBlockResponseType {
         formatter.write_str(self.as_str())
     }
 }
-impl ::serde::Serialize for GuestMemoryBlockResponseType {
-    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for GuestMemoryBlockResponseType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        __private::deserialize_enum(deserializer, "GuestMemoryBlockResponseType", Self::VALUES)
-    }
-}
+__private::enum_serde!(GuestMemoryBlockResponseType, "GuestMemoryBlockResponseType");
 /// *Since:* 2.3
 #[derive(Clone, Debug, PartialEq)]
 pub struct GuestMemoryBlockResponse {
@@ -2930,35 +1958,26 @@ pub struct GuestMemoryBlockResponse {
     /// When memory block operation fails, we assign the value of
     /// 'errno' to this member, it indicates what goes wrong.
     /// When the operation succeeds, it will be omitted.
-    pub error_code: Option<i64>,
+    pub error_code: ::core::option::Option<i64>,
 }
+__private::object_serde!(GuestMemoryBlockResponse, __GuestMemoryBlockResponseSlots);
 impl __private::Object for GuestMemoryBlockResponse {
     const NAME: &'static str = "GuestMemoryBlockResponse";
     fn serialize_members<S: ::serde::ser::SerializeStruct>(
         &self,
         state: &mut S,
-    ) -> Result<(), S::Error> {
+    ) -> ::core::result::Result<(), S::Error> {
         state.serialize_field("phys-index", &self.phys_index)?;
         state.serialize_field("response", &self.response)?;
         __private::serialize_optional(state, "error-code", &self.error_code)?;
         Ok(())
     }
 }
-impl ::serde::Serialize for GuestMemoryBlockResponse {
-    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        __private::serialize_object(self, serializer)
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for GuestMemoryBlockResponse {
-    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        __private::deserialize_object::<__GuestMemoryBlockResponseSlots, D>(deserializer)
-    }
-}
 #[derive(Default)]
 struct __GuestMemoryBlockResponseSlots {
-    phys_index: Option<u64>,
-    response: Option<GuestMemoryBlockResponseType>,
-    error_code: Option<i64>,
+    phys_index: ::core::option::Option<u64>,
+    response: ::core::option::Option<GuestMemoryBlockResponseType>,
+    error_code: ::core::option::Option<i64>,
 }
 impl __private::Slots for __GuestMemoryBlockResponseSlots {
     type Object = GuestMemoryBlockResponse;
@@ -2968,7 +1987,7 @@ impl __private::Slots for __GuestMemoryBlockResponseSlots {
         &mut self,
         key: usize,
         map: &mut A,
-    ) -> Result<(), A::Error> {
+    ) -> ::core::result::Result<(), A::Error> {
         match key {
             0 => __private::store(&mut self.phys_index, "phys-index", map),
             1 => __private::store(&mut self.response, "response", map),
@@ -2977,7 +1996,7 @@ impl __private::Slots for __GuestMemoryBlockResponseSlots {
         }
     }
     #[inline]
-    fn finish<E: ::serde::de::Error>(self) -> Result<GuestMemoryBlockResponse, E> {
+    fn finish<E: ::serde::de::Error>(self) -> ::core::result::Result<GuestMemoryBlockResponse, E> {
         Ok(GuestMemoryBlockResponse {
             phys_index: __private::required(self.phys_index, "phys-index")?,
             response: __private::required(self.response, "response")?,
@@ -3011,31 +2030,22 @@ impl __private::Slots for __GuestMemoryBlockResponseSlots {
 /// *Since:* 2.3
 #[derive(Clone, Debug, PartialEq)]
 pub struct GuestSetMemoryBlocksArgs {
-    pub mem_blks: Vec<GuestMemoryBlock>,
+    pub mem_blks: ::std::vec::Vec<GuestMemoryBlock>,
 }
+__private::object_serde!(GuestSetMemoryBlocksArgs, __GuestSetMemoryBlocksArgsSlots);
 impl __private::Object for GuestSetMemoryBlocksArgs {
     const NAME: &'static str = "GuestSetMemoryBlocksArgs";
     fn serialize_members<S: ::serde::ser::SerializeStruct>(
         &self,
         state: &mut S,
-    ) -> Result<(), S::Error> {
+    ) -> ::core::result::Result<(), S::Error> {
         state.serialize_field("mem-blks", &self.mem_blks)?;
         Ok(())
     }
 }
-impl ::serde::Serialize for GuestSetMemoryBlocksArgs {
-    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        __private::serialize_object(self, serializer)
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for GuestSetMemoryBlocksArgs {
-    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        __private::deserialize_object::<__GuestSetMemoryBlocksArgsSlots, D>(deserializer)
-    }
-}
 #[derive(Default)]
 struct __GuestSetMemoryBlocksArgsSlots {
-    mem_blks: Option<Vec<GuestMemoryBlock>>,
+    mem_blks: ::core::option::Option<::std::vec::Vec<GuestMemoryBlock>>,
 }
 impl __private::Slots for __GuestSetMemoryBlocksArgsSlots {
     type Object = GuestSetMemoryBlocksArgs;
@@ -3045,14 +2055,14 @@ impl __private::Slots for __GuestSetMemoryBlocksArgsSlots {
         &mut self,
         key: usize,
         map: &mut A,
-    ) -> Result<(), A::Error> {
+    ) -> ::core::result::Result<(), A::Error> {
         match key {
             0 => __private::store(&mut self.mem_blks, "mem-blks", map),
             _ => __private::ignore(map),
         }
     }
     #[inline]
-    fn finish<E: ::serde::de::Error>(self) -> Result<GuestSetMemoryBlocksArgs, E> {
+    fn finish<E: ::serde::de::Error>(self) -> ::core::result::Result<GuestSetMemoryBlocksArgs, E> {
         Ok(GuestSetMemoryBlocksArgs {
             mem_blks: __private::required(self.mem_blks, "mem-blks")?,
         })
@@ -3066,29 +2076,20 @@ pub struct GuestMemoryBlockInfo {
     /// operations (also called Logical Memory Hotplug).
     pub size: u64,
 }
+__private::object_serde!(GuestMemoryBlockInfo, __GuestMemoryBlockInfoSlots);
 impl __private::Object for GuestMemoryBlockInfo {
     const NAME: &'static str = "GuestMemoryBlockInfo";
     fn serialize_members<S: ::serde::ser::SerializeStruct>(
         &self,
         state: &mut S,
-    ) -> Result<(), S::Error> {
+    ) -> ::core::result::Result<(), S::Error> {
         state.serialize_field("size", &self.size)?;
         Ok(())
     }
 }
-impl ::serde::Serialize for GuestMemoryBlockInfo {
-    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        __private::serialize_object(self, serializer)
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for GuestMemoryBlockInfo {
-    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        __private::deserialize_object::<__GuestMemoryBlockInfoSlots, D>(deserializer)
-    }
-}
 #[derive(Default)]
 struct __GuestMemoryBlockInfoSlots {
-    size: Option<u64>,
+    size: ::core::option::Option<u64>,
 }
 impl __private::Slots for __GuestMemoryBlockInfoSlots {
     type Object = GuestMemoryBlockInfo;
@@ -3098,69 +2099,17 @@ impl __private::Slots for __GuestMemoryBlockInfoSlots {
         &mut self,
         key: usize,
         map: &mut A,
-    ) -> Result<(), A::Error> {
+    ) -> ::core::result::Result<(), A::Error> {
         match key {
             0 => __private::store(&mut self.size, "size", map),
             _ => __private::ignore(map),
         }
     }
     #[inline]
-    fn finish<E: ::serde::de::Error>(self) -> Result<GuestMemoryBlockInfo, E> {
+    fn finish<E: ::serde::de::Error>(self) -> ::core::result::Result<GuestMemoryBlockInfo, E> {
         Ok(GuestMemoryBlockInfo {
             size: __private::required(self.size, "size")?,
         })
-    }
-}
-/// Arguments of the command `guest-get-memory-block-info`.
-///
-/// Get information relating to guest memory blocks.
-///
-/// # Returns
-///
-/// memory block size in bytes.
-///
-/// # Returns
-///
-/// `GuestMemoryBlockInfo`
-///
-/// *Since:* 2.3
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct GuestGetMemoryBlockInfoArgs {}
-impl __private::Object for GuestGetMemoryBlockInfoArgs {
-    const NAME: &'static str = "GuestGetMemoryBlockInfoArgs";
-    fn serialize_members<S: ::serde::ser::SerializeStruct>(
-        &self,
-        _state: &mut S,
-    ) -> Result<(), S::Error> {
-        Ok(())
-    }
-}
-impl ::serde::Serialize for GuestGetMemoryBlockInfoArgs {
-    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        __private::serialize_object(self, serializer)
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for GuestGetMemoryBlockInfoArgs {
-    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        __private::deserialize_object::<__GuestGetMemoryBlockInfoArgsSlots, D>(deserializer)
-    }
-}
-#[derive(Default)]
-struct __GuestGetMemoryBlockInfoArgsSlots {}
-impl __private::Slots for __GuestGetMemoryBlockInfoArgsSlots {
-    type Object = GuestGetMemoryBlockInfoArgs;
-    const MEMBERS: &'static [&'static str] = &[];
-    #[inline]
-    fn entry<'de, A: ::serde::de::MapAccess<'de>>(
-        &mut self,
-        _key: usize,
-        map: &mut A,
-    ) -> Result<(), A::Error> {
-        __private::ignore(map)
-    }
-    #[inline]
-    fn finish<E: ::serde::de::Error>(self) -> Result<GuestGetMemoryBlockInfoArgs, E> {
-        Ok(GuestGetMemoryBlockInfoArgs {})
     }
 }
 /// *Since:* 2.5
@@ -3169,29 +2118,30 @@ pub struct GuestExecStatus {
     /// true if process has already terminated.
     pub exited: bool,
     /// \#optional process exit code if it was normally terminated.
-    pub exitcode: Option<i64>,
+    pub exitcode: ::core::option::Option<i64>,
     /// \#optional signal number (linux) or unhandled exception code
     /// (windows) if the process was abnormally terminated.
-    pub signal: Option<i64>,
+    pub signal: ::core::option::Option<i64>,
     /// \#optional base64-encoded stdout of the process
-    pub out_data: Option<String>,
+    pub out_data: ::core::option::Option<::std::string::String>,
     /// \#optional base64-encoded stderr of the process
     /// Note: `out-data` and `err-data` are present only
     /// if 'capture-output' was specified for 'guest-exec'
-    pub err_data: Option<String>,
+    pub err_data: ::core::option::Option<::std::string::String>,
     /// \#optional true if stdout was not fully captured
     /// due to size limitation.
-    pub out_truncated: Option<bool>,
+    pub out_truncated: ::core::option::Option<bool>,
     /// \#optional true if stderr was not fully captured
     /// due to size limitation.
-    pub err_truncated: Option<bool>,
+    pub err_truncated: ::core::option::Option<bool>,
 }
+__private::object_serde!(GuestExecStatus, __GuestExecStatusSlots);
 impl __private::Object for GuestExecStatus {
     const NAME: &'static str = "GuestExecStatus";
     fn serialize_members<S: ::serde::ser::SerializeStruct>(
         &self,
         state: &mut S,
-    ) -> Result<(), S::Error> {
+    ) -> ::core::result::Result<(), S::Error> {
         state.serialize_field("exited", &self.exited)?;
         __private::serialize_optional(state, "exitcode", &self.exitcode)?;
         __private::serialize_optional(state, "signal", &self.signal)?;
@@ -3202,25 +2152,15 @@ impl __private::Object for GuestExecStatus {
         Ok(())
     }
 }
-impl ::serde::Serialize for GuestExecStatus {
-    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        __private::serialize_object(self, serializer)
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for GuestExecStatus {
-    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        __private::deserialize_object::<__GuestExecStatusSlots, D>(deserializer)
-    }
-}
 #[derive(Default)]
 struct __GuestExecStatusSlots {
-    exited: Option<bool>,
-    exitcode: Option<i64>,
-    signal: Option<i64>,
-    out_data: Option<String>,
-    err_data: Option<String>,
-    out_truncated: Option<bool>,
-    err_truncated: Option<bool>,
+    exited: ::core::option::Option<bool>,
+    exitcode: ::core::option::Option<i64>,
+    signal: ::core::option::Option<i64>,
+    out_data: ::core::option::Option<::std::string::String>,
+    err_data: ::core::option::Option<::std::string::String>,
+    out_truncated: ::core::option::Option<bool>,
+    err_truncated: ::core::option::Option<bool>,
 }
 impl __private::Slots for __GuestExecStatusSlots {
     type Object = GuestExecStatus;
@@ -3238,7 +2178,7 @@ impl __private::Slots for __GuestExecStatusSlots {
         &mut self,
         key: usize,
         map: &mut A,
-    ) -> Result<(), A::Error> {
+    ) -> ::core::result::Result<(), A::Error> {
         match key {
             0 => __private::store(&mut self.exited, "exited", map),
             1 => __private::store(&mut self.exitcode, "exitcode", map),
@@ -3251,7 +2191,7 @@ impl __private::Slots for __GuestExecStatusSlots {
         }
     }
     #[inline]
-    fn finish<E: ::serde::de::Error>(self) -> Result<GuestExecStatus, E> {
+    fn finish<E: ::serde::de::Error>(self) -> ::core::result::Result<GuestExecStatus, E> {
         Ok(GuestExecStatus {
             exited: __private::required(self.exited, "exited")?,
             exitcode: self.exitcode,
@@ -3278,29 +2218,20 @@ pub struct GuestExecStatusArgs {
     /// pid returned from guest-exec
     pub pid: i64,
 }
+__private::object_serde!(GuestExecStatusArgs, __GuestExecStatusArgsSlots);
 impl __private::Object for GuestExecStatusArgs {
     const NAME: &'static str = "GuestExecStatusArgs";
     fn serialize_members<S: ::serde::ser::SerializeStruct>(
         &self,
         state: &mut S,
-    ) -> Result<(), S::Error> {
+    ) -> ::core::result::Result<(), S::Error> {
         state.serialize_field("pid", &self.pid)?;
         Ok(())
     }
 }
-impl ::serde::Serialize for GuestExecStatusArgs {
-    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        __private::serialize_object(self, serializer)
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for GuestExecStatusArgs {
-    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        __private::deserialize_object::<__GuestExecStatusArgsSlots, D>(deserializer)
-    }
-}
 #[derive(Default)]
 struct __GuestExecStatusArgsSlots {
-    pid: Option<i64>,
+    pid: ::core::option::Option<i64>,
 }
 impl __private::Slots for __GuestExecStatusArgsSlots {
     type Object = GuestExecStatusArgs;
@@ -3310,14 +2241,14 @@ impl __private::Slots for __GuestExecStatusArgsSlots {
         &mut self,
         key: usize,
         map: &mut A,
-    ) -> Result<(), A::Error> {
+    ) -> ::core::result::Result<(), A::Error> {
         match key {
             0 => __private::store(&mut self.pid, "pid", map),
             _ => __private::ignore(map),
         }
     }
     #[inline]
-    fn finish<E: ::serde::de::Error>(self) -> Result<GuestExecStatusArgs, E> {
+    fn finish<E: ::serde::de::Error>(self) -> ::core::result::Result<GuestExecStatusArgs, E> {
         Ok(GuestExecStatusArgs {
             pid: __private::required(self.pid, "pid")?,
         })
@@ -3329,29 +2260,20 @@ pub struct GuestExec {
     /// pid of child process in guest OS
     pub pid: i64,
 }
+__private::object_serde!(GuestExec, __GuestExecSlots);
 impl __private::Object for GuestExec {
     const NAME: &'static str = "GuestExec";
     fn serialize_members<S: ::serde::ser::SerializeStruct>(
         &self,
         state: &mut S,
-    ) -> Result<(), S::Error> {
+    ) -> ::core::result::Result<(), S::Error> {
         state.serialize_field("pid", &self.pid)?;
         Ok(())
     }
 }
-impl ::serde::Serialize for GuestExec {
-    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        __private::serialize_object(self, serializer)
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for GuestExec {
-    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        __private::deserialize_object::<__GuestExecSlots, D>(deserializer)
-    }
-}
 #[derive(Default)]
 struct __GuestExecSlots {
-    pid: Option<i64>,
+    pid: ::core::option::Option<i64>,
 }
 impl __private::Slots for __GuestExecSlots {
     type Object = GuestExec;
@@ -3361,14 +2283,14 @@ impl __private::Slots for __GuestExecSlots {
         &mut self,
         key: usize,
         map: &mut A,
-    ) -> Result<(), A::Error> {
+    ) -> ::core::result::Result<(), A::Error> {
         match key {
             0 => __private::store(&mut self.pid, "pid", map),
             _ => __private::ignore(map),
         }
     }
     #[inline]
-    fn finish<E: ::serde::de::Error>(self) -> Result<GuestExec, E> {
+    fn finish<E: ::serde::de::Error>(self) -> ::core::result::Result<GuestExec, E> {
         Ok(GuestExec {
             pid: __private::required(self.pid, "pid")?,
         })
@@ -3386,23 +2308,24 @@ impl __private::Slots for __GuestExecSlots {
 #[derive(Clone, Debug, PartialEq)]
 pub struct GuestExecArgs {
     /// path or executable name to execute
-    pub path: String,
+    pub path: ::std::string::String,
     /// \#optional argument list to pass to executable
-    pub arg: Option<Vec<String>>,
+    pub arg: ::core::option::Option<::std::vec::Vec<::std::string::String>>,
     /// \#optional environment variables to pass to executable
-    pub env: Option<Vec<String>>,
+    pub env: ::core::option::Option<::std::vec::Vec<::std::string::String>>,
     /// \#optional data to be passed to process stdin (base64 encoded)
-    pub input_data: Option<String>,
+    pub input_data: ::core::option::Option<::std::string::String>,
     /// \#optional bool flag to enable capture of
     /// stdout/stderr of running process. defaults to false.
-    pub capture_output: Option<bool>,
+    pub capture_output: ::core::option::Option<bool>,
 }
+__private::object_serde!(GuestExecArgs, __GuestExecArgsSlots);
 impl __private::Object for GuestExecArgs {
     const NAME: &'static str = "GuestExecArgs";
     fn serialize_members<S: ::serde::ser::SerializeStruct>(
         &self,
         state: &mut S,
-    ) -> Result<(), S::Error> {
+    ) -> ::core::result::Result<(), S::Error> {
         state.serialize_field("path", &self.path)?;
         __private::serialize_optional(state, "arg", &self.arg)?;
         __private::serialize_optional(state, "env", &self.env)?;
@@ -3411,23 +2334,13 @@ impl __private::Object for GuestExecArgs {
         Ok(())
     }
 }
-impl ::serde::Serialize for GuestExecArgs {
-    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        __private::serialize_object(self, serializer)
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for GuestExecArgs {
-    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        __private::deserialize_object::<__GuestExecArgsSlots, D>(deserializer)
-    }
-}
 #[derive(Default)]
 struct __GuestExecArgsSlots {
-    path: Option<String>,
-    arg: Option<Vec<String>>,
-    env: Option<Vec<String>>,
-    input_data: Option<String>,
-    capture_output: Option<bool>,
+    path: ::core::option::Option<::std::string::String>,
+    arg: ::core::option::Option<::std::vec::Vec<::std::string::String>>,
+    env: ::core::option::Option<::std::vec::Vec<::std::string::String>>,
+    input_data: ::core::option::Option<::std::string::String>,
+    capture_output: ::core::option::Option<bool>,
 }
 impl __private::Slots for __GuestExecArgsSlots {
     type Object = GuestExecArgs;
@@ -3443,7 +2356,7 @@ impl __private::Slots for __GuestExecArgsSlots {
         &mut self,
         key: usize,
         map: &mut A,
-    ) -> Result<(), A::Error> {
+    ) -> ::core::result::Result<(), A::Error> {
         match key {
             0 => __private::store(&mut self.path, "path", map),
             1 => __private::store(&mut self.arg, "arg", map),
@@ -3454,7 +2367,7 @@ impl __private::Slots for __GuestExecArgsSlots {
         }
     }
     #[inline]
-    fn finish<E: ::serde::de::Error>(self) -> Result<GuestExecArgs, E> {
+    fn finish<E: ::serde::de::Error>(self) -> ::core::result::Result<GuestExecArgs, E> {
         Ok(GuestExecArgs {
             path: __private::required(self.path, "path")?,
             arg: self.arg,
@@ -3468,442 +2381,215 @@ impl __private::Slots for __GuestExecArgsSlots {
 ///
 /// Implement the commands the server supports; the others answer `GenericError` "this feature or command is not currently supported". Run requests with [`dispatch`].
 pub trait Server {
-    /// The command `guest-sync-delimited`.
-    ///
-    /// Echo back a unique integer value, and prepend to response a
-    /// leading sentinel byte (0xFF) the client can check scan for.
-    ///
-    /// This is used by clients talking to the guest agent over the
-    /// wire to ensure the stream is in sync and doesn't contain stale
-    /// data from previous client. It must be issued upon initial
-    /// connection, and after any client-side timeouts (including
-    /// timeouts on receiving a response to this command).
-    ///
-    /// After issuing this request, all guest agent responses should be
-    /// ignored until the response containing the unique integer value
-    /// the client passed in is returned. Receival of the 0xFF sentinel
-    /// byte must be handled as an indication that the client's
-    /// lexer/tokenizer/parser state should be flushed/reset in
-    /// preparation for reliably receiving the subsequent response. As
-    /// an optimization, clients may opt to ignore all data until a
-    /// sentinel value is receiving to avoid unnecessary processing of
-    /// stale data.
-    ///
-    /// Similarly, clients should also precede this *request*
-    /// with a 0xFF byte to make sure the guest agent flushes any
-    /// partially read JSON data from a previous client connection.
-    ///
-    /// *Since:* 1.1
+    /// The command `guest-sync-delimited`: see [`GuestSyncDelimitedArgs`].
     fn guest_sync_delimited(
         &self,
         args: GuestSyncDelimitedArgs,
-    ) -> Result<i64, ::qapi_runtime::QapiError> {
+    ) -> ::core::result::Result<i64, ::qapi_runtime::QapiError> {
         let _ = args;
         Err(::qapi_runtime::dispatch::unsupported())
     }
-    /// The command `guest-sync`.
-    ///
-    /// Echo back a unique integer value
-    ///
-    /// This is used by clients talking to the guest agent over the
-    /// wire to ensure the stream is in sync and doesn't contain stale
-    /// data from previous client. All guest agent responses should be
-    /// ignored until the provided unique integer value is returned,
-    /// and it is up to the client to handle stale whole or
-    /// partially-delivered JSON text in such a way that this response
-    /// can be obtained.
-    ///
-    /// In cases where a partial stale response was previously
-    /// received by the client, this cannot always be done reliably.
-    /// One particular scenario being if qemu-ga responses are fed
-    /// character-by-character into a JSON parser. In these situations,
-    /// using guest-sync-delimited may be optimal.
-    ///
-    /// For clients that fetch responses line by line and convert them
-    /// to JSON objects, guest-sync should be sufficient, but note that
-    /// in cases where the channel is dirty some attempts at parsing the
-    /// response may result in a parser error.
-    ///
-    /// Such clients should also precede this command
-    /// with a 0xFF byte to make sure the guest agent flushes any
-    /// partially read JSON data from a previous session.
-    ///
-    /// *Since:* 0.15.0
-    fn guest_sync(&self, args: GuestSyncArgs) -> Result<i64, ::qapi_runtime::QapiError> {
+    /// The command `guest-sync`: see [`GuestSyncArgs`].
+    fn guest_sync(
+        &self,
+        args: GuestSyncArgs,
+    ) -> ::core::result::Result<i64, ::qapi_runtime::QapiError> {
         let _ = args;
         Err(::qapi_runtime::dispatch::unsupported())
     }
-    /// The command `guest-ping`.
-    ///
-    /// Ping the guest agent, a non-error return implies success
-    ///
-    /// *Since:* 0.15.0
-    fn guest_ping(&self) -> Result<(), ::qapi_runtime::QapiError> {
+    /// The command `guest-ping`: see [`Client::guest_ping`].
+    fn guest_ping(&self) -> ::core::result::Result<(), ::qapi_runtime::QapiError> {
         Err(::qapi_runtime::dispatch::unsupported())
     }
-    /// The command `guest-get-time`.
-    ///
-    /// Get the information about guest's System Time relative to
-    /// the Epoch of 1970-01-01 in UTC.
-    ///
-    /// *Since:* 1.5
-    fn guest_get_time(&self) -> Result<i64, ::qapi_runtime::QapiError> {
+    /// The command `guest-get-time`: see [`Client::guest_get_time`].
+    fn guest_get_time(&self) -> ::core::result::Result<i64, ::qapi_runtime::QapiError> {
         Err(::qapi_runtime::dispatch::unsupported())
     }
-    /// The command `guest-set-time`.
-    ///
-    /// Set guest time.
-    ///
-    /// When a guest is paused or migrated to a file then loaded
-    /// from that file, the guest OS has no idea that there
-    /// was a big gap in the time. Depending on how long the
-    /// gap was, NTP might not be able to resynchronize the
-    /// guest.
-    ///
-    /// This command tries to set guest's System Time to the
-    /// given value, then sets the Hardware Clock (RTC) to the
-    /// current System Time. This will make it easier for a guest
-    /// to resynchronize without waiting for NTP. If no `time` is
-    /// specified, then the time to set is read from RTC. However,
-    /// this may not be supported on all platforms (i.e. Windows).
-    /// If that's the case users are advised to always pass a
-    /// value.
-    ///
-    /// *Since:* 1.5
-    fn guest_set_time(&self, args: GuestSetTimeArgs) -> Result<(), ::qapi_runtime::QapiError> {
+    /// The command `guest-set-time`: see [`GuestSetTimeArgs`].
+    fn guest_set_time(
+        &self,
+        args: GuestSetTimeArgs,
+    ) -> ::core::result::Result<(), ::qapi_runtime::QapiError> {
         let _ = args;
         Err(::qapi_runtime::dispatch::unsupported())
     }
-    /// The command `guest-info`.
-    ///
-    /// Get some information about the guest agent.
-    ///
-    /// *Since:* 0.15.0
-    fn guest_info(&self) -> Result<GuestAgentInfo, ::qapi_runtime::QapiError> {
+    /// The command `guest-info`: see [`Client::guest_info`].
+    fn guest_info(&self) -> ::core::result::Result<GuestAgentInfo, ::qapi_runtime::QapiError> {
         Err(::qapi_runtime::dispatch::unsupported())
     }
-    /// The command `guest-shutdown`.
-    ///
-    /// Initiate guest-activated shutdown. Note: this is an asynchronous
-    /// shutdown request, with no guarantee of successful shutdown.
+    /// The command `guest-shutdown`: see [`GuestShutdownArgs`].
     ///
     /// It sends no reply when it succeeds (`success-response: false`): the result is dropped.
-    ///
-    /// *Since:* 0.15.0
-    fn guest_shutdown(&self, args: GuestShutdownArgs) -> Result<(), ::qapi_runtime::QapiError> {
+    fn guest_shutdown(
+        &self,
+        args: GuestShutdownArgs,
+    ) -> ::core::result::Result<(), ::qapi_runtime::QapiError> {
         let _ = args;
         Err(::qapi_runtime::dispatch::unsupported())
     }
-    /// The command `guest-file-open`.
-    ///
-    /// Open a file in the guest and retrieve a file handle for it
-    ///
-    /// *Since:* 0.15.0
-    fn guest_file_open(&self, args: GuestFileOpenArgs) -> Result<i64, ::qapi_runtime::QapiError> {
+    /// The command `guest-file-open`: see [`GuestFileOpenArgs`].
+    fn guest_file_open(
+        &self,
+        args: GuestFileOpenArgs,
+    ) -> ::core::result::Result<i64, ::qapi_runtime::QapiError> {
         let _ = args;
         Err(::qapi_runtime::dispatch::unsupported())
     }
-    /// The command `guest-file-close`.
-    ///
-    /// Close an open file in the guest
-    ///
-    /// *Since:* 0.15.0
-    fn guest_file_close(&self, args: GuestFileCloseArgs) -> Result<(), ::qapi_runtime::QapiError> {
+    /// The command `guest-file-close`: see [`GuestFileCloseArgs`].
+    fn guest_file_close(
+        &self,
+        args: GuestFileCloseArgs,
+    ) -> ::core::result::Result<(), ::qapi_runtime::QapiError> {
         let _ = args;
         Err(::qapi_runtime::dispatch::unsupported())
     }
-    /// The command `guest-file-read`.
-    ///
-    /// Read from an open file in the guest. Data will be base64-encoded
-    ///
-    /// *Since:* 0.15.0
+    /// The command `guest-file-read`: see [`GuestFileReadArgs`].
     fn guest_file_read(
         &self,
         args: GuestFileReadArgs,
-    ) -> Result<GuestFileRead, ::qapi_runtime::QapiError> {
+    ) -> ::core::result::Result<GuestFileRead, ::qapi_runtime::QapiError> {
         let _ = args;
         Err(::qapi_runtime::dispatch::unsupported())
     }
-    /// The command `guest-file-write`.
-    ///
-    /// Write to an open file in the guest.
-    ///
-    /// *Since:* 0.15.0
+    /// The command `guest-file-write`: see [`GuestFileWriteArgs`].
     fn guest_file_write(
         &self,
         args: GuestFileWriteArgs,
-    ) -> Result<GuestFileWrite, ::qapi_runtime::QapiError> {
+    ) -> ::core::result::Result<GuestFileWrite, ::qapi_runtime::QapiError> {
         let _ = args;
         Err(::qapi_runtime::dispatch::unsupported())
     }
-    /// The command `guest-file-seek`.
-    ///
-    /// Seek to a position in the file, as with fseek(), and return the
-    /// current file position afterward. Also encapsulates ftell()'s
-    /// functionality, just Set offset=0, whence=SEEK_CUR.
-    ///
-    /// *Since:* 0.15.0
+    /// The command `guest-file-seek`: see [`GuestFileSeekArgs`].
     fn guest_file_seek(
         &self,
         args: GuestFileSeekArgs,
-    ) -> Result<GuestFileSeek, ::qapi_runtime::QapiError> {
+    ) -> ::core::result::Result<GuestFileSeek, ::qapi_runtime::QapiError> {
         let _ = args;
         Err(::qapi_runtime::dispatch::unsupported())
     }
-    /// The command `guest-file-flush`.
-    ///
-    /// Write file changes bufferred in userspace to disk/kernel buffers
-    ///
-    /// *Since:* 0.15.0
-    fn guest_file_flush(&self, args: GuestFileFlushArgs) -> Result<(), ::qapi_runtime::QapiError> {
+    /// The command `guest-file-flush`: see [`GuestFileFlushArgs`].
+    fn guest_file_flush(
+        &self,
+        args: GuestFileFlushArgs,
+    ) -> ::core::result::Result<(), ::qapi_runtime::QapiError> {
         let _ = args;
         Err(::qapi_runtime::dispatch::unsupported())
     }
-    /// The command `guest-fsfreeze-status`.
-    ///
-    /// Get guest fsfreeze state. error state indicates
-    ///
-    /// *Since:* 0.15.0
-    fn guest_fsfreeze_status(&self) -> Result<GuestFsfreezeStatus, ::qapi_runtime::QapiError> {
+    /// The command `guest-fsfreeze-status`: see [`Client::guest_fsfreeze_status`].
+    fn guest_fsfreeze_status(
+        &self,
+    ) -> ::core::result::Result<GuestFsfreezeStatus, ::qapi_runtime::QapiError> {
         Err(::qapi_runtime::dispatch::unsupported())
     }
-    /// The command `guest-fsfreeze-freeze`.
-    ///
-    /// Sync and freeze all freezable, local guest filesystems
-    ///
-    /// *Since:* 0.15.0
-    fn guest_fsfreeze_freeze(&self) -> Result<i64, ::qapi_runtime::QapiError> {
+    /// The command `guest-fsfreeze-freeze`: see [`Client::guest_fsfreeze_freeze`].
+    fn guest_fsfreeze_freeze(&self) -> ::core::result::Result<i64, ::qapi_runtime::QapiError> {
         Err(::qapi_runtime::dispatch::unsupported())
     }
-    /// The command `guest-fsfreeze-freeze-list`.
-    ///
-    /// Sync and freeze specified guest filesystems
-    ///
-    /// *Since:* 2.2
+    /// The command `guest-fsfreeze-freeze-list`: see [`GuestFsfreezeFreezeListArgs`].
     fn guest_fsfreeze_freeze_list(
         &self,
         args: GuestFsfreezeFreezeListArgs,
-    ) -> Result<i64, ::qapi_runtime::QapiError> {
+    ) -> ::core::result::Result<i64, ::qapi_runtime::QapiError> {
         let _ = args;
         Err(::qapi_runtime::dispatch::unsupported())
     }
-    /// The command `guest-fsfreeze-thaw`.
-    ///
-    /// Unfreeze all frozen guest filesystems
-    ///
-    /// *Since:* 0.15.0
-    fn guest_fsfreeze_thaw(&self) -> Result<i64, ::qapi_runtime::QapiError> {
+    /// The command `guest-fsfreeze-thaw`: see [`Client::guest_fsfreeze_thaw`].
+    fn guest_fsfreeze_thaw(&self) -> ::core::result::Result<i64, ::qapi_runtime::QapiError> {
         Err(::qapi_runtime::dispatch::unsupported())
     }
-    /// The command `guest-fstrim`.
-    ///
-    /// Discard (or "trim") blocks which are not in use by the filesystem.
-    ///
-    /// *Since:* 1.2
+    /// The command `guest-fstrim`: see [`GuestFstrimArgs`].
     fn guest_fstrim(
         &self,
         args: GuestFstrimArgs,
-    ) -> Result<GuestFilesystemTrimResponse, ::qapi_runtime::QapiError> {
+    ) -> ::core::result::Result<GuestFilesystemTrimResponse, ::qapi_runtime::QapiError> {
         let _ = args;
         Err(::qapi_runtime::dispatch::unsupported())
     }
-    /// The command `guest-suspend-disk`.
-    ///
-    /// Suspend guest to disk.
-    ///
-    /// This command tries to execute the scripts provided by the pm-utils package.
-    /// If it's not available, the suspend operation will be performed by manually
-    /// writing to a sysfs file.
-    ///
-    /// For the best results it's strongly recommended to have the pm-utils
-    /// package installed in the guest.
-    ///
-    /// This command does NOT return a response on success. There is a high chance
-    /// the command succeeded if the VM exits with a zero exit status or, when
-    /// running with --no-shutdown, by issuing the query-status QMP command to
-    /// to confirm the VM status is "shutdown". However, the VM could also exit
-    /// (or set its status to "shutdown") due to other reasons.
-    ///
-    /// The following errors may be returned:
-    ///    If suspend to disk is not supported, Unsupported
+    /// The command `guest-suspend-disk`: see [`Client::guest_suspend_disk`].
     ///
     /// It sends no reply when it succeeds (`success-response: false`): the result is dropped.
-    ///
-    /// *Since:* 1.1
-    fn guest_suspend_disk(&self) -> Result<(), ::qapi_runtime::QapiError> {
+    fn guest_suspend_disk(&self) -> ::core::result::Result<(), ::qapi_runtime::QapiError> {
         Err(::qapi_runtime::dispatch::unsupported())
     }
-    /// The command `guest-suspend-ram`.
-    ///
-    /// Suspend guest to ram.
-    ///
-    /// This command tries to execute the scripts provided by the pm-utils package.
-    /// If it's not available, the suspend operation will be performed by manually
-    /// writing to a sysfs file.
-    ///
-    /// For the best results it's strongly recommended to have the pm-utils
-    /// package installed in the guest.
-    ///
-    /// IMPORTANT: guest-suspend-ram requires QEMU to support the 'system_wakeup'
-    /// command.  Thus, it's *required* to query QEMU for the presence of the
-    /// 'system_wakeup' command before issuing guest-suspend-ram.
-    ///
-    /// This command does NOT return a response on success. There are two options
-    /// to check for success:
-    ///   1. Wait for the SUSPEND QMP event from QEMU
-    ///   2. Issue the query-status QMP command to confirm the VM status is
-    ///      "suspended"
-    ///
-    /// The following errors may be returned:
-    ///    If suspend to ram is not supported, Unsupported
+    /// The command `guest-suspend-ram`: see [`Client::guest_suspend_ram`].
     ///
     /// It sends no reply when it succeeds (`success-response: false`): the result is dropped.
-    ///
-    /// *Since:* 1.1
-    fn guest_suspend_ram(&self) -> Result<(), ::qapi_runtime::QapiError> {
+    fn guest_suspend_ram(&self) -> ::core::result::Result<(), ::qapi_runtime::QapiError> {
         Err(::qapi_runtime::dispatch::unsupported())
     }
-    /// The command `guest-suspend-hybrid`.
-    ///
-    /// Save guest state to disk and suspend to ram.
-    ///
-    /// This command requires the pm-utils package to be installed in the guest.
-    ///
-    /// IMPORTANT: guest-suspend-hybrid requires QEMU to support the 'system_wakeup'
-    /// command.  Thus, it's *required* to query QEMU for the presence of the
-    /// 'system_wakeup' command before issuing guest-suspend-hybrid.
-    ///
-    /// This command does NOT return a response on success. There are two options
-    /// to check for success:
-    ///   1. Wait for the SUSPEND QMP event from QEMU
-    ///   2. Issue the query-status QMP command to confirm the VM status is
-    ///      "suspended"
-    ///
-    /// The following errors may be returned:
-    ///    If hybrid suspend is not supported, Unsupported
+    /// The command `guest-suspend-hybrid`: see [`Client::guest_suspend_hybrid`].
     ///
     /// It sends no reply when it succeeds (`success-response: false`): the result is dropped.
-    ///
-    /// *Since:* 1.1
-    fn guest_suspend_hybrid(&self) -> Result<(), ::qapi_runtime::QapiError> {
+    fn guest_suspend_hybrid(&self) -> ::core::result::Result<(), ::qapi_runtime::QapiError> {
         Err(::qapi_runtime::dispatch::unsupported())
     }
-    /// The command `guest-network-get-interfaces`.
-    ///
-    /// Get list of guest IP addresses, MAC addresses
-    /// and netmasks.
-    ///
-    /// *Since:* 1.1
+    /// The command `guest-network-get-interfaces`: see [`Client::guest_network_get_interfaces`].
     fn guest_network_get_interfaces(
         &self,
-    ) -> Result<Vec<GuestNetworkInterface>, ::qapi_runtime::QapiError> {
+    ) -> ::core::result::Result<::std::vec::Vec<GuestNetworkInterface>, ::qapi_runtime::QapiError> {
         Err(::qapi_runtime::dispatch::unsupported())
     }
-    /// The command `guest-get-vcpus`.
-    ///
-    /// Retrieve the list of the guest's logical processors.
-    ///
-    /// This is a read-only operation.
-    ///
-    /// *Since:* 1.5
-    fn guest_get_vcpus(&self) -> Result<Vec<GuestLogicalProcessor>, ::qapi_runtime::QapiError> {
+    /// The command `guest-get-vcpus`: see [`Client::guest_get_vcpus`].
+    fn guest_get_vcpus(
+        &self,
+    ) -> ::core::result::Result<::std::vec::Vec<GuestLogicalProcessor>, ::qapi_runtime::QapiError> {
         Err(::qapi_runtime::dispatch::unsupported())
     }
-    /// The command `guest-set-vcpus`.
-    ///
-    /// Attempt to reconfigure (currently: enable/disable) logical processors inside
-    /// the guest.
-    ///
-    /// The input list is processed node by node in order. In each node `logical-id`
-    /// is used to look up the guest VCPU, for which `online` specifies the requested
-    /// state. The set of distinct `logical-id`'s is only required to be a subset of
-    /// the guest-supported identifiers. There's no restriction on list length or on
-    /// repeating the same `logical-id` (with possibly different `online` field).
-    /// Preferably the input list should describe a modified subset of
-    /// `guest-get-vcpus`' return value.
-    ///
-    /// *Since:* 1.5
-    fn guest_set_vcpus(&self, args: GuestSetVcpusArgs) -> Result<i64, ::qapi_runtime::QapiError> {
+    /// The command `guest-set-vcpus`: see [`GuestSetVcpusArgs`].
+    fn guest_set_vcpus(
+        &self,
+        args: GuestSetVcpusArgs,
+    ) -> ::core::result::Result<i64, ::qapi_runtime::QapiError> {
         let _ = args;
         Err(::qapi_runtime::dispatch::unsupported())
     }
-    /// The command `guest-get-fsinfo`.
-    ///
-    /// *Since:* 2.2
-    fn guest_get_fsinfo(&self) -> Result<Vec<GuestFilesystemInfo>, ::qapi_runtime::QapiError> {
+    /// The command `guest-get-fsinfo`: see [`Client::guest_get_fsinfo`].
+    fn guest_get_fsinfo(
+        &self,
+    ) -> ::core::result::Result<::std::vec::Vec<GuestFilesystemInfo>, ::qapi_runtime::QapiError> {
         Err(::qapi_runtime::dispatch::unsupported())
     }
-    /// The command `guest-set-user-password`.
-    ///
-    /// *Since:* 2.3
+    /// The command `guest-set-user-password`: see [`GuestSetUserPasswordArgs`].
     fn guest_set_user_password(
         &self,
         args: GuestSetUserPasswordArgs,
-    ) -> Result<(), ::qapi_runtime::QapiError> {
+    ) -> ::core::result::Result<(), ::qapi_runtime::QapiError> {
         let _ = args;
         Err(::qapi_runtime::dispatch::unsupported())
     }
-    /// The command `guest-get-memory-blocks`.
-    ///
-    /// Retrieve the list of the guest's memory blocks.
-    ///
-    /// This is a read-only operation.
-    ///
-    /// *Since:* 2.3
-    fn guest_get_memory_blocks(&self) -> Result<Vec<GuestMemoryBlock>, ::qapi_runtime::QapiError> {
+    /// The command `guest-get-memory-blocks`: see [`Client::guest_get_memory_blocks`].
+    fn guest_get_memory_blocks(
+        &self,
+    ) -> ::core::result::Result<::std::vec::Vec<GuestMemoryBlock>, ::qapi_runtime::QapiError> {
         Err(::qapi_runtime::dispatch::unsupported())
     }
-    /// The command `guest-set-memory-blocks`.
-    ///
-    /// Attempt to reconfigure (currently: enable/disable) state of memory blocks
-    /// inside the guest.
-    ///
-    /// The input list is processed node by node in order. In each node `phys-index`
-    /// is used to look up the guest MEMORY BLOCK, for which `online` specifies the
-    /// requested state. The set of distinct `phys-index`'s is only required to be a
-    /// subset of the guest-supported identifiers. There's no restriction on list
-    /// length or on repeating the same `phys-index` (with possibly different `online`
-    /// field).
-    /// Preferably the input list should describe a modified subset of
-    /// `guest-get-memory-blocks`' return value.
-    ///
-    /// *Since:* 2.3
+    /// The command `guest-set-memory-blocks`: see [`GuestSetMemoryBlocksArgs`].
     fn guest_set_memory_blocks(
         &self,
         args: GuestSetMemoryBlocksArgs,
-    ) -> Result<Vec<GuestMemoryBlockResponse>, ::qapi_runtime::QapiError> {
+    ) -> ::core::result::Result<::std::vec::Vec<GuestMemoryBlockResponse>, ::qapi_runtime::QapiError> {
         let _ = args;
         Err(::qapi_runtime::dispatch::unsupported())
     }
-    /// The command `guest-get-memory-block-info`.
-    ///
-    /// Get information relating to guest memory blocks.
-    ///
-    /// *Since:* 2.3
+    /// The command `guest-get-memory-block-info`: see [`Client::guest_get_memory_block_info`].
     fn guest_get_memory_block_info(
         &self,
-    ) -> Result<GuestMemoryBlockInfo, ::qapi_runtime::QapiError> {
+    ) -> ::core::result::Result<GuestMemoryBlockInfo, ::qapi_runtime::QapiError> {
         Err(::qapi_runtime::dispatch::unsupported())
     }
-    /// The command `guest-exec-status`.
-    ///
-    /// Check status of process associated with PID retrieved via guest-exec.
-    /// Reap the process and associated metadata if it has exited.
-    ///
-    /// *Since:* 2.5
+    /// The command `guest-exec-status`: see [`GuestExecStatusArgs`].
     fn guest_exec_status(
         &self,
         args: GuestExecStatusArgs,
-    ) -> Result<GuestExecStatus, ::qapi_runtime::QapiError> {
+    ) -> ::core::result::Result<GuestExecStatus, ::qapi_runtime::QapiError> {
         let _ = args;
         Err(::qapi_runtime::dispatch::unsupported())
     }
-    /// The command `guest-exec`.
-    ///
-    /// Execute a command in the guest
-    ///
-    /// *Since:* 2.5
-    fn guest_exec(&self, args: GuestExecArgs) -> Result<GuestExec, ::qapi_runtime::QapiError> {
+    /// The command `guest-exec`: see [`GuestExecArgs`].
+    fn guest_exec(
+        &self,
+        args: GuestExecArgs,
+    ) -> ::core::result::Result<GuestExec, ::qapi_runtime::QapiError> {
         let _ = args;
         Err(::qapi_runtime::dispatch::unsupported())
     }
@@ -4103,7 +2789,7 @@ pub fn dispatch<S: Server + ?Sized>(
     server: &S,
     table: &::qapi_runtime::dispatch::CommandTable,
     request: ::serde_json::Value,
-) -> Option<::serde_json::Value> {
+) -> ::core::option::Option<::serde_json::Value> {
     let mut call = match table.accept(request) {
         Ok(call) => call,
         Err(reply) => return Some(reply),
@@ -4273,74 +2959,14 @@ impl<C: ::qapi_runtime::client::Execute> Client<C> {
     pub fn into_runtime(self) -> C {
         self.runtime
     }
-    /// Runs the command `guest-sync-delimited`.
-    ///
-    /// Echo back a unique integer value, and prepend to response a
-    /// leading sentinel byte (0xFF) the client can check scan for.
-    ///
-    /// This is used by clients talking to the guest agent over the
-    /// wire to ensure the stream is in sync and doesn't contain stale
-    /// data from previous client. It must be issued upon initial
-    /// connection, and after any client-side timeouts (including
-    /// timeouts on receiving a response to this command).
-    ///
-    /// After issuing this request, all guest agent responses should be
-    /// ignored until the response containing the unique integer value
-    /// the client passed in is returned. Receival of the 0xFF sentinel
-    /// byte must be handled as an indication that the client's
-    /// lexer/tokenizer/parser state should be flushed/reset in
-    /// preparation for reliably receiving the subsequent response. As
-    /// an optimization, clients may opt to ignore all data until a
-    /// sentinel value is receiving to avoid unnecessary processing of
-    /// stale data.
-    ///
-    /// Similarly, clients should also precede this *request*
-    /// with a 0xFF byte to make sure the guest agent flushes any
-    /// partially read JSON data from a previous client connection.
-    ///
-    /// # Returns
-    ///
-    /// The unique integer id passed in by the client
-    ///
-    /// *Since:* 1.1
+    /// Runs the command `guest-sync-delimited`: see [`GuestSyncDelimitedArgs`].
     pub fn guest_sync_delimited(
         &mut self,
         args: GuestSyncDelimitedArgs,
     ) -> ::core::result::Result<i64, ::qapi_runtime::ClientError> {
         ::qapi_runtime::client::call(&mut self.runtime, "guest-sync-delimited", &args)
     }
-    /// Runs the command `guest-sync`.
-    ///
-    /// Echo back a unique integer value
-    ///
-    /// This is used by clients talking to the guest agent over the
-    /// wire to ensure the stream is in sync and doesn't contain stale
-    /// data from previous client. All guest agent responses should be
-    /// ignored until the provided unique integer value is returned,
-    /// and it is up to the client to handle stale whole or
-    /// partially-delivered JSON text in such a way that this response
-    /// can be obtained.
-    ///
-    /// In cases where a partial stale response was previously
-    /// received by the client, this cannot always be done reliably.
-    /// One particular scenario being if qemu-ga responses are fed
-    /// character-by-character into a JSON parser. In these situations,
-    /// using guest-sync-delimited may be optimal.
-    ///
-    /// For clients that fetch responses line by line and convert them
-    /// to JSON objects, guest-sync should be sufficient, but note that
-    /// in cases where the channel is dirty some attempts at parsing the
-    /// response may result in a parser error.
-    ///
-    /// Such clients should also precede this command
-    /// with a 0xFF byte to make sure the guest agent flushes any
-    /// partially read JSON data from a previous session.
-    ///
-    /// # Returns
-    ///
-    /// The unique integer id passed in by the client
-    ///
-    /// *Since:* 0.15.0
+    /// Runs the command `guest-sync`: see [`GuestSyncArgs`].
     pub fn guest_sync(
         &mut self,
         args: GuestSyncArgs,
@@ -4368,30 +2994,7 @@ impl<C: ::qapi_runtime::client::Execute> Client<C> {
     pub fn guest_get_time(&mut self) -> ::core::result::Result<i64, ::qapi_runtime::ClientError> {
         ::qapi_runtime::client::call(&mut self.runtime, "guest-get-time", &())
     }
-    /// Runs the command `guest-set-time`.
-    ///
-    /// Set guest time.
-    ///
-    /// When a guest is paused or migrated to a file then loaded
-    /// from that file, the guest OS has no idea that there
-    /// was a big gap in the time. Depending on how long the
-    /// gap was, NTP might not be able to resynchronize the
-    /// guest.
-    ///
-    /// This command tries to set guest's System Time to the
-    /// given value, then sets the Hardware Clock (RTC) to the
-    /// current System Time. This will make it easier for a guest
-    /// to resynchronize without waiting for NTP. If no `time` is
-    /// specified, then the time to set is read from RTC. However,
-    /// this may not be supported on all platforms (i.e. Windows).
-    /// If that's the case users are advised to always pass a
-    /// value.
-    ///
-    /// # Returns
-    ///
-    /// Nothing on success.
-    ///
-    /// *Since:* 1.5
+    /// Runs the command `guest-set-time`: see [`GuestSetTimeArgs`].
     pub fn guest_set_time(
         &mut self,
         args: GuestSetTimeArgs,
@@ -4412,111 +3015,51 @@ impl<C: ::qapi_runtime::client::Execute> Client<C> {
     ) -> ::core::result::Result<GuestAgentInfo, ::qapi_runtime::ClientError> {
         ::qapi_runtime::client::call(&mut self.runtime, "guest-info", &())
     }
-    /// Runs the command `guest-shutdown`.
-    ///
-    /// Initiate guest-activated shutdown. Note: this is an asynchronous
-    /// shutdown request, with no guarantee of successful shutdown.
-    ///
-    /// This command does NOT return a response on success. Success condition
-    /// is indicated by the VM exiting with a zero exit status or, when
-    /// running with --no-shutdown, by issuing the query-status QMP command
-    /// to confirm the VM status is "shutdown".
+    /// Runs the command `guest-shutdown`: see [`GuestShutdownArgs`].
     ///
     /// The agent sends no reply when it succeeds: this returns once the request is written, and an error reply is dropped by a later call.
-    ///
-    /// *Since:* 0.15.0
     pub fn guest_shutdown(
         &mut self,
         args: GuestShutdownArgs,
     ) -> ::core::result::Result<(), ::qapi_runtime::ClientError> {
         ::qapi_runtime::client::call_no_reply(&mut self.runtime, "guest-shutdown", &args)
     }
-    /// Runs the command `guest-file-open`.
-    ///
-    /// Open a file in the guest and retrieve a file handle for it
-    ///
-    /// # Returns
-    ///
-    /// Guest file handle on success.
-    ///
-    /// *Since:* 0.15.0
+    /// Runs the command `guest-file-open`: see [`GuestFileOpenArgs`].
     pub fn guest_file_open(
         &mut self,
         args: GuestFileOpenArgs,
     ) -> ::core::result::Result<i64, ::qapi_runtime::ClientError> {
         ::qapi_runtime::client::call(&mut self.runtime, "guest-file-open", &args)
     }
-    /// Runs the command `guest-file-close`.
-    ///
-    /// Close an open file in the guest
-    ///
-    /// # Returns
-    ///
-    /// Nothing on success.
-    ///
-    /// *Since:* 0.15.0
+    /// Runs the command `guest-file-close`: see [`GuestFileCloseArgs`].
     pub fn guest_file_close(
         &mut self,
         args: GuestFileCloseArgs,
     ) -> ::core::result::Result<(), ::qapi_runtime::ClientError> {
         ::qapi_runtime::client::call_ignoring_return(&mut self.runtime, "guest-file-close", &args)
     }
-    /// Runs the command `guest-file-read`.
-    ///
-    /// Read from an open file in the guest. Data will be base64-encoded
-    ///
-    /// # Returns
-    ///
-    /// `GuestFileRead` on success.
-    ///
-    /// *Since:* 0.15.0
+    /// Runs the command `guest-file-read`: see [`GuestFileReadArgs`].
     pub fn guest_file_read(
         &mut self,
         args: GuestFileReadArgs,
     ) -> ::core::result::Result<GuestFileRead, ::qapi_runtime::ClientError> {
         ::qapi_runtime::client::call(&mut self.runtime, "guest-file-read", &args)
     }
-    /// Runs the command `guest-file-write`.
-    ///
-    /// Write to an open file in the guest.
-    ///
-    /// # Returns
-    ///
-    /// `GuestFileWrite` on success.
-    ///
-    /// *Since:* 0.15.0
+    /// Runs the command `guest-file-write`: see [`GuestFileWriteArgs`].
     pub fn guest_file_write(
         &mut self,
         args: GuestFileWriteArgs,
     ) -> ::core::result::Result<GuestFileWrite, ::qapi_runtime::ClientError> {
         ::qapi_runtime::client::call(&mut self.runtime, "guest-file-write", &args)
     }
-    /// Runs the command `guest-file-seek`.
-    ///
-    /// Seek to a position in the file, as with fseek(), and return the
-    /// current file position afterward. Also encapsulates ftell()'s
-    /// functionality, just Set offset=0, whence=SEEK_CUR.
-    ///
-    /// # Returns
-    ///
-    /// `GuestFileSeek` on success.
-    ///
-    /// *Since:* 0.15.0
+    /// Runs the command `guest-file-seek`: see [`GuestFileSeekArgs`].
     pub fn guest_file_seek(
         &mut self,
         args: GuestFileSeekArgs,
     ) -> ::core::result::Result<GuestFileSeek, ::qapi_runtime::ClientError> {
         ::qapi_runtime::client::call(&mut self.runtime, "guest-file-seek", &args)
     }
-    /// Runs the command `guest-file-flush`.
-    ///
-    /// Write file changes bufferred in userspace to disk/kernel buffers
-    ///
-    /// # Returns
-    ///
-    /// Nothing on success.
-    ///
-    /// *Since:* 0.15.0
+    /// Runs the command `guest-file-flush`: see [`GuestFileFlushArgs`].
     pub fn guest_file_flush(
         &mut self,
         args: GuestFileFlushArgs,
@@ -4555,16 +3098,7 @@ impl<C: ::qapi_runtime::client::Execute> Client<C> {
     ) -> ::core::result::Result<i64, ::qapi_runtime::ClientError> {
         ::qapi_runtime::client::call(&mut self.runtime, "guest-fsfreeze-freeze", &())
     }
-    /// Runs the command `guest-fsfreeze-freeze-list`.
-    ///
-    /// Sync and freeze specified guest filesystems
-    ///
-    /// # Returns
-    ///
-    /// Number of file systems currently frozen. On error, all filesystems
-    /// will be thawed.
-    ///
-    /// *Since:* 2.2
+    /// Runs the command `guest-fsfreeze-freeze-list`: see [`GuestFsfreezeFreezeListArgs`].
     pub fn guest_fsfreeze_freeze_list(
         &mut self,
         args: GuestFsfreezeFreezeListArgs,
@@ -4591,16 +3125,7 @@ impl<C: ::qapi_runtime::client::Execute> Client<C> {
     ) -> ::core::result::Result<i64, ::qapi_runtime::ClientError> {
         ::qapi_runtime::client::call(&mut self.runtime, "guest-fsfreeze-thaw", &())
     }
-    /// Runs the command `guest-fstrim`.
-    ///
-    /// Discard (or "trim") blocks which are not in use by the filesystem.
-    ///
-    /// # Returns
-    ///
-    /// A `GuestFilesystemTrimResponse` which contains the
-    /// status of all trimmed paths. (since 2.4)
-    ///
-    /// *Since:* 1.2
+    /// Runs the command `guest-fstrim`: see [`GuestFstrimArgs`].
     pub fn guest_fstrim(
         &mut self,
         args: GuestFstrimArgs,
@@ -4713,7 +3238,7 @@ impl<C: ::qapi_runtime::client::Execute> Client<C> {
     /// *Since:* 1.1
     pub fn guest_network_get_interfaces(
         &mut self,
-    ) -> ::core::result::Result<Vec<GuestNetworkInterface>, ::qapi_runtime::ClientError> {
+    ) -> ::core::result::Result<::std::vec::Vec<GuestNetworkInterface>, ::qapi_runtime::ClientError> {
         ::qapi_runtime::client::call(&mut self.runtime, "guest-network-get-interfaces", &())
     }
     /// Runs the command `guest-get-vcpus`.
@@ -4730,44 +3255,10 @@ impl<C: ::qapi_runtime::client::Execute> Client<C> {
     /// *Since:* 1.5
     pub fn guest_get_vcpus(
         &mut self,
-    ) -> ::core::result::Result<Vec<GuestLogicalProcessor>, ::qapi_runtime::ClientError> {
+    ) -> ::core::result::Result<::std::vec::Vec<GuestLogicalProcessor>, ::qapi_runtime::ClientError> {
         ::qapi_runtime::client::call(&mut self.runtime, "guest-get-vcpus", &())
     }
-    /// Runs the command `guest-set-vcpus`.
-    ///
-    /// Attempt to reconfigure (currently: enable/disable) logical processors inside
-    /// the guest.
-    ///
-    /// The input list is processed node by node in order. In each node `logical-id`
-    /// is used to look up the guest VCPU, for which `online` specifies the requested
-    /// state. The set of distinct `logical-id`'s is only required to be a subset of
-    /// the guest-supported identifiers. There's no restriction on list length or on
-    /// repeating the same `logical-id` (with possibly different `online` field).
-    /// Preferably the input list should describe a modified subset of
-    /// `guest-get-vcpus`' return value.
-    ///
-    /// # Returns
-    ///
-    /// The length of the initial sublist that has been successfully
-    /// processed. The guest agent maximizes this value. Possible cases:
-    ///
-    /// 0:                if the `vcpus` list was empty on input. Guest state
-    ///    has not been changed. Otherwise,
-    ///
-    /// Error:            processing the first node of `vcpus` failed for the
-    ///    reason returned. Guest state has not been changed.
-    ///    Otherwise,
-    ///
-    /// \< length(`vcpus`): more than zero initial nodes have been processed,
-    ///    but not the entire `vcpus` list. Guest state has
-    ///    changed accordingly. To retrieve the error
-    ///    (assuming it persists), repeat the call with the
-    ///    successfully processed initial sublist removed.
-    ///    Otherwise,
-    ///
-    /// length(`vcpus`):   call successful.
-    ///
-    /// *Since:* 1.5
+    /// Runs the command `guest-set-vcpus`: see [`GuestSetVcpusArgs`].
     pub fn guest_set_vcpus(
         &mut self,
         args: GuestSetVcpusArgs,
@@ -4786,29 +3277,10 @@ impl<C: ::qapi_runtime::client::Execute> Client<C> {
     /// *Since:* 2.2
     pub fn guest_get_fsinfo(
         &mut self,
-    ) -> ::core::result::Result<Vec<GuestFilesystemInfo>, ::qapi_runtime::ClientError> {
+    ) -> ::core::result::Result<::std::vec::Vec<GuestFilesystemInfo>, ::qapi_runtime::ClientError> {
         ::qapi_runtime::client::call(&mut self.runtime, "guest-get-fsinfo", &())
     }
-    /// Runs the command `guest-set-user-password`.
-    ///
-    /// If the `crypted` flag is true, it is the caller's responsibility
-    /// to ensure the correct crypt() encryption scheme is used. This
-    /// command does not attempt to interpret or report on the encryption
-    /// scheme. Refer to the documentation of the guest operating system
-    /// in question to determine what is supported.
-    ///
-    /// Not all guest operating systems will support use of the
-    /// `crypted` flag, as they may require the clear-text password
-    ///
-    /// The `password` parameter must always be base64 encoded before
-    /// transmission, even if already crypt()d, to ensure it is 8-bit
-    /// safe when passed as JSON.
-    ///
-    /// # Returns
-    ///
-    /// Nothing on success.
-    ///
-    /// *Since:* 2.3
+    /// Runs the command `guest-set-user-password`: see [`GuestSetUserPasswordArgs`].
     pub fn guest_set_user_password(
         &mut self,
         args: GuestSetUserPasswordArgs,
@@ -4834,37 +3306,14 @@ impl<C: ::qapi_runtime::client::Execute> Client<C> {
     /// *Since:* 2.3
     pub fn guest_get_memory_blocks(
         &mut self,
-    ) -> ::core::result::Result<Vec<GuestMemoryBlock>, ::qapi_runtime::ClientError> {
+    ) -> ::core::result::Result<::std::vec::Vec<GuestMemoryBlock>, ::qapi_runtime::ClientError> {
         ::qapi_runtime::client::call(&mut self.runtime, "guest-get-memory-blocks", &())
     }
-    /// Runs the command `guest-set-memory-blocks`.
-    ///
-    /// Attempt to reconfigure (currently: enable/disable) state of memory blocks
-    /// inside the guest.
-    ///
-    /// The input list is processed node by node in order. In each node `phys-index`
-    /// is used to look up the guest MEMORY BLOCK, for which `online` specifies the
-    /// requested state. The set of distinct `phys-index`'s is only required to be a
-    /// subset of the guest-supported identifiers. There's no restriction on list
-    /// length or on repeating the same `phys-index` (with possibly different `online`
-    /// field).
-    /// Preferably the input list should describe a modified subset of
-    /// `guest-get-memory-blocks`' return value.
-    ///
-    /// # Returns
-    ///
-    /// The operation results, it is a list of `GuestMemoryBlockResponse`,
-    /// which is corresponding to the input list.
-    ///
-    /// Note: it will return NULL if the `mem-blks` list was empty on input,
-    /// or there is an error, and in this case, guest state will not be
-    /// changed.
-    ///
-    /// *Since:* 2.3
+    /// Runs the command `guest-set-memory-blocks`: see [`GuestSetMemoryBlocksArgs`].
     pub fn guest_set_memory_blocks(
         &mut self,
         args: GuestSetMemoryBlocksArgs,
-    ) -> ::core::result::Result<Vec<GuestMemoryBlockResponse>, ::qapi_runtime::ClientError> {
+    ) -> ::core::result::Result<::std::vec::Vec<GuestMemoryBlockResponse>, ::qapi_runtime::ClientError> {
         ::qapi_runtime::client::call(&mut self.runtime, "guest-set-memory-blocks", &args)
     }
     /// Runs the command `guest-get-memory-block-info`.
@@ -4885,31 +3334,14 @@ impl<C: ::qapi_runtime::client::Execute> Client<C> {
     ) -> ::core::result::Result<GuestMemoryBlockInfo, ::qapi_runtime::ClientError> {
         ::qapi_runtime::client::call(&mut self.runtime, "guest-get-memory-block-info", &())
     }
-    /// Runs the command `guest-exec-status`.
-    ///
-    /// Check status of process associated with PID retrieved via guest-exec.
-    /// Reap the process and associated metadata if it has exited.
-    ///
-    /// # Returns
-    ///
-    /// GuestExecStatus on success.
-    ///
-    /// *Since:* 2.5
+    /// Runs the command `guest-exec-status`: see [`GuestExecStatusArgs`].
     pub fn guest_exec_status(
         &mut self,
         args: GuestExecStatusArgs,
     ) -> ::core::result::Result<GuestExecStatus, ::qapi_runtime::ClientError> {
         ::qapi_runtime::client::call(&mut self.runtime, "guest-exec-status", &args)
     }
-    /// Runs the command `guest-exec`.
-    ///
-    /// Execute a command in the guest
-    ///
-    /// # Returns
-    ///
-    /// PID on success.
-    ///
-    /// *Since:* 2.5
+    /// Runs the command `guest-exec`: see [`GuestExecArgs`].
     pub fn guest_exec(
         &mut self,
         args: GuestExecArgs,
@@ -4949,128 +3381,32 @@ impl<C: ::qapi_runtime::client::AsyncExecute> AsyncClient<C> {
     pub fn into_runtime(self) -> C {
         self.runtime
     }
-    /// Runs the command `guest-sync-delimited`.
-    ///
-    /// Echo back a unique integer value, and prepend to response a
-    /// leading sentinel byte (0xFF) the client can check scan for.
-    ///
-    /// This is used by clients talking to the guest agent over the
-    /// wire to ensure the stream is in sync and doesn't contain stale
-    /// data from previous client. It must be issued upon initial
-    /// connection, and after any client-side timeouts (including
-    /// timeouts on receiving a response to this command).
-    ///
-    /// After issuing this request, all guest agent responses should be
-    /// ignored until the response containing the unique integer value
-    /// the client passed in is returned. Receival of the 0xFF sentinel
-    /// byte must be handled as an indication that the client's
-    /// lexer/tokenizer/parser state should be flushed/reset in
-    /// preparation for reliably receiving the subsequent response. As
-    /// an optimization, clients may opt to ignore all data until a
-    /// sentinel value is receiving to avoid unnecessary processing of
-    /// stale data.
-    ///
-    /// Similarly, clients should also precede this *request*
-    /// with a 0xFF byte to make sure the guest agent flushes any
-    /// partially read JSON data from a previous client connection.
-    ///
-    /// # Returns
-    ///
-    /// The unique integer id passed in by the client
-    ///
-    /// *Since:* 1.1
+    /// Runs the command `guest-sync-delimited`: see [`GuestSyncDelimitedArgs`].
     pub async fn guest_sync_delimited(
         &mut self,
         args: GuestSyncDelimitedArgs,
     ) -> ::core::result::Result<i64, ::qapi_runtime::ClientError> {
         ::qapi_runtime::client::call_async(&mut self.runtime, "guest-sync-delimited", &args).await
     }
-    /// Runs the command `guest-sync`.
-    ///
-    /// Echo back a unique integer value
-    ///
-    /// This is used by clients talking to the guest agent over the
-    /// wire to ensure the stream is in sync and doesn't contain stale
-    /// data from previous client. All guest agent responses should be
-    /// ignored until the provided unique integer value is returned,
-    /// and it is up to the client to handle stale whole or
-    /// partially-delivered JSON text in such a way that this response
-    /// can be obtained.
-    ///
-    /// In cases where a partial stale response was previously
-    /// received by the client, this cannot always be done reliably.
-    /// One particular scenario being if qemu-ga responses are fed
-    /// character-by-character into a JSON parser. In these situations,
-    /// using guest-sync-delimited may be optimal.
-    ///
-    /// For clients that fetch responses line by line and convert them
-    /// to JSON objects, guest-sync should be sufficient, but note that
-    /// in cases where the channel is dirty some attempts at parsing the
-    /// response may result in a parser error.
-    ///
-    /// Such clients should also precede this command
-    /// with a 0xFF byte to make sure the guest agent flushes any
-    /// partially read JSON data from a previous session.
-    ///
-    /// # Returns
-    ///
-    /// The unique integer id passed in by the client
-    ///
-    /// *Since:* 0.15.0
+    /// Runs the command `guest-sync`: see [`GuestSyncArgs`].
     pub async fn guest_sync(
         &mut self,
         args: GuestSyncArgs,
     ) -> ::core::result::Result<i64, ::qapi_runtime::ClientError> {
         ::qapi_runtime::client::call_async(&mut self.runtime, "guest-sync", &args).await
     }
-    /// Runs the command `guest-ping`.
-    ///
-    /// Ping the guest agent, a non-error return implies success
-    ///
-    /// *Since:* 0.15.0
+    /// Runs the command `guest-ping`: see [`Client::guest_ping`].
     pub async fn guest_ping(&mut self) -> ::core::result::Result<(), ::qapi_runtime::ClientError> {
         ::qapi_runtime::client::call_ignoring_return_async(&mut self.runtime, "guest-ping", &())
             .await
     }
-    /// Runs the command `guest-get-time`.
-    ///
-    /// Get the information about guest's System Time relative to
-    /// the Epoch of 1970-01-01 in UTC.
-    ///
-    /// # Returns
-    ///
-    /// Time in nanoseconds.
-    ///
-    /// *Since:* 1.5
+    /// Runs the command `guest-get-time`: see [`Client::guest_get_time`].
     pub async fn guest_get_time(
         &mut self,
     ) -> ::core::result::Result<i64, ::qapi_runtime::ClientError> {
         ::qapi_runtime::client::call_async(&mut self.runtime, "guest-get-time", &()).await
     }
-    /// Runs the command `guest-set-time`.
-    ///
-    /// Set guest time.
-    ///
-    /// When a guest is paused or migrated to a file then loaded
-    /// from that file, the guest OS has no idea that there
-    /// was a big gap in the time. Depending on how long the
-    /// gap was, NTP might not be able to resynchronize the
-    /// guest.
-    ///
-    /// This command tries to set guest's System Time to the
-    /// given value, then sets the Hardware Clock (RTC) to the
-    /// current System Time. This will make it easier for a guest
-    /// to resynchronize without waiting for NTP. If no `time` is
-    /// specified, then the time to set is read from RTC. However,
-    /// this may not be supported on all platforms (i.e. Windows).
-    /// If that's the case users are advised to always pass a
-    /// value.
-    ///
-    /// # Returns
-    ///
-    /// Nothing on success.
-    ///
-    /// *Since:* 1.5
+    /// Runs the command `guest-set-time`: see [`GuestSetTimeArgs`].
     pub async fn guest_set_time(
         &mut self,
         args: GuestSetTimeArgs,
@@ -5082,33 +3418,15 @@ impl<C: ::qapi_runtime::client::AsyncExecute> AsyncClient<C> {
         )
         .await
     }
-    /// Runs the command `guest-info`.
-    ///
-    /// Get some information about the guest agent.
-    ///
-    /// # Returns
-    ///
-    /// `GuestAgentInfo`
-    ///
-    /// *Since:* 0.15.0
+    /// Runs the command `guest-info`: see [`Client::guest_info`].
     pub async fn guest_info(
         &mut self,
     ) -> ::core::result::Result<GuestAgentInfo, ::qapi_runtime::ClientError> {
         ::qapi_runtime::client::call_async(&mut self.runtime, "guest-info", &()).await
     }
-    /// Runs the command `guest-shutdown`.
-    ///
-    /// Initiate guest-activated shutdown. Note: this is an asynchronous
-    /// shutdown request, with no guarantee of successful shutdown.
-    ///
-    /// This command does NOT return a response on success. Success condition
-    /// is indicated by the VM exiting with a zero exit status or, when
-    /// running with --no-shutdown, by issuing the query-status QMP command
-    /// to confirm the VM status is "shutdown".
+    /// Runs the command `guest-shutdown`: see [`GuestShutdownArgs`].
     ///
     /// The agent sends no reply when it succeeds: this returns once the request is written, and an error reply is dropped by a later call.
-    ///
-    /// *Since:* 0.15.0
     pub async fn guest_shutdown(
         &mut self,
         args: GuestShutdownArgs,
@@ -5116,30 +3434,14 @@ impl<C: ::qapi_runtime::client::AsyncExecute> AsyncClient<C> {
         ::qapi_runtime::client::call_no_reply_async(&mut self.runtime, "guest-shutdown", &args)
             .await
     }
-    /// Runs the command `guest-file-open`.
-    ///
-    /// Open a file in the guest and retrieve a file handle for it
-    ///
-    /// # Returns
-    ///
-    /// Guest file handle on success.
-    ///
-    /// *Since:* 0.15.0
+    /// Runs the command `guest-file-open`: see [`GuestFileOpenArgs`].
     pub async fn guest_file_open(
         &mut self,
         args: GuestFileOpenArgs,
     ) -> ::core::result::Result<i64, ::qapi_runtime::ClientError> {
         ::qapi_runtime::client::call_async(&mut self.runtime, "guest-file-open", &args).await
     }
-    /// Runs the command `guest-file-close`.
-    ///
-    /// Close an open file in the guest
-    ///
-    /// # Returns
-    ///
-    /// Nothing on success.
-    ///
-    /// *Since:* 0.15.0
+    /// Runs the command `guest-file-close`: see [`GuestFileCloseArgs`].
     pub async fn guest_file_close(
         &mut self,
         args: GuestFileCloseArgs,
@@ -5151,62 +3453,28 @@ impl<C: ::qapi_runtime::client::AsyncExecute> AsyncClient<C> {
         )
         .await
     }
-    /// Runs the command `guest-file-read`.
-    ///
-    /// Read from an open file in the guest. Data will be base64-encoded
-    ///
-    /// # Returns
-    ///
-    /// `GuestFileRead` on success.
-    ///
-    /// *Since:* 0.15.0
+    /// Runs the command `guest-file-read`: see [`GuestFileReadArgs`].
     pub async fn guest_file_read(
         &mut self,
         args: GuestFileReadArgs,
     ) -> ::core::result::Result<GuestFileRead, ::qapi_runtime::ClientError> {
         ::qapi_runtime::client::call_async(&mut self.runtime, "guest-file-read", &args).await
     }
-    /// Runs the command `guest-file-write`.
-    ///
-    /// Write to an open file in the guest.
-    ///
-    /// # Returns
-    ///
-    /// `GuestFileWrite` on success.
-    ///
-    /// *Since:* 0.15.0
+    /// Runs the command `guest-file-write`: see [`GuestFileWriteArgs`].
     pub async fn guest_file_write(
         &mut self,
         args: GuestFileWriteArgs,
     ) -> ::core::result::Result<GuestFileWrite, ::qapi_runtime::ClientError> {
         ::qapi_runtime::client::call_async(&mut self.runtime, "guest-file-write", &args).await
     }
-    /// Runs the command `guest-file-seek`.
-    ///
-    /// Seek to a position in the file, as with fseek(), and return the
-    /// current file position afterward. Also encapsulates ftell()'s
-    /// functionality, just Set offset=0, whence=SEEK_CUR.
-    ///
-    /// # Returns
-    ///
-    /// `GuestFileSeek` on success.
-    ///
-    /// *Since:* 0.15.0
+    /// Runs the command `guest-file-seek`: see [`GuestFileSeekArgs`].
     pub async fn guest_file_seek(
         &mut self,
         args: GuestFileSeekArgs,
     ) -> ::core::result::Result<GuestFileSeek, ::qapi_runtime::ClientError> {
         ::qapi_runtime::client::call_async(&mut self.runtime, "guest-file-seek", &args).await
     }
-    /// Runs the command `guest-file-flush`.
-    ///
-    /// Write file changes bufferred in userspace to disk/kernel buffers
-    ///
-    /// # Returns
-    ///
-    /// Nothing on success.
-    ///
-    /// *Since:* 0.15.0
+    /// Runs the command `guest-file-flush`: see [`GuestFileFlushArgs`].
     pub async fn guest_file_flush(
         &mut self,
         args: GuestFileFlushArgs,
@@ -5218,48 +3486,19 @@ impl<C: ::qapi_runtime::client::AsyncExecute> AsyncClient<C> {
         )
         .await
     }
-    /// Runs the command `guest-fsfreeze-status`.
-    ///
-    /// Get guest fsfreeze state. error state indicates
-    ///
-    /// # Returns
-    ///
-    /// GuestFsfreezeStatus ("thawed", "frozen", etc., as defined below)
-    ///
-    /// **Note:** This may fail to properly report the current state as a result of
-    /// some other guest processes having issued an fs freeze/thaw.
-    ///
-    /// *Since:* 0.15.0
+    /// Runs the command `guest-fsfreeze-status`: see [`Client::guest_fsfreeze_status`].
     pub async fn guest_fsfreeze_status(
         &mut self,
     ) -> ::core::result::Result<GuestFsfreezeStatus, ::qapi_runtime::ClientError> {
         ::qapi_runtime::client::call_async(&mut self.runtime, "guest-fsfreeze-status", &()).await
     }
-    /// Runs the command `guest-fsfreeze-freeze`.
-    ///
-    /// Sync and freeze all freezable, local guest filesystems
-    ///
-    /// # Returns
-    ///
-    /// Number of file systems currently frozen. On error, all filesystems
-    /// will be thawed.
-    ///
-    /// *Since:* 0.15.0
+    /// Runs the command `guest-fsfreeze-freeze`: see [`Client::guest_fsfreeze_freeze`].
     pub async fn guest_fsfreeze_freeze(
         &mut self,
     ) -> ::core::result::Result<i64, ::qapi_runtime::ClientError> {
         ::qapi_runtime::client::call_async(&mut self.runtime, "guest-fsfreeze-freeze", &()).await
     }
-    /// Runs the command `guest-fsfreeze-freeze-list`.
-    ///
-    /// Sync and freeze specified guest filesystems
-    ///
-    /// # Returns
-    ///
-    /// Number of file systems currently frozen. On error, all filesystems
-    /// will be thawed.
-    ///
-    /// *Since:* 2.2
+    /// Runs the command `guest-fsfreeze-freeze-list`: see [`GuestFsfreezeFreezeListArgs`].
     pub async fn guest_fsfreeze_freeze_list(
         &mut self,
         args: GuestFsfreezeFreezeListArgs,
@@ -5267,250 +3506,73 @@ impl<C: ::qapi_runtime::client::AsyncExecute> AsyncClient<C> {
         ::qapi_runtime::client::call_async(&mut self.runtime, "guest-fsfreeze-freeze-list", &args)
             .await
     }
-    /// Runs the command `guest-fsfreeze-thaw`.
-    ///
-    /// Unfreeze all frozen guest filesystems
-    ///
-    /// # Returns
-    ///
-    /// Number of file systems thawed by this call
-    ///
-    /// **Note:** if return value does not match the previous call to
-    /// guest-fsfreeze-freeze, this likely means some freezable
-    /// filesystems were unfrozen before this call, and that the
-    /// filesystem state may have changed before issuing this
-    /// command.
-    ///
-    /// *Since:* 0.15.0
+    /// Runs the command `guest-fsfreeze-thaw`: see [`Client::guest_fsfreeze_thaw`].
     pub async fn guest_fsfreeze_thaw(
         &mut self,
     ) -> ::core::result::Result<i64, ::qapi_runtime::ClientError> {
         ::qapi_runtime::client::call_async(&mut self.runtime, "guest-fsfreeze-thaw", &()).await
     }
-    /// Runs the command `guest-fstrim`.
-    ///
-    /// Discard (or "trim") blocks which are not in use by the filesystem.
-    ///
-    /// # Returns
-    ///
-    /// A `GuestFilesystemTrimResponse` which contains the
-    /// status of all trimmed paths. (since 2.4)
-    ///
-    /// *Since:* 1.2
+    /// Runs the command `guest-fstrim`: see [`GuestFstrimArgs`].
     pub async fn guest_fstrim(
         &mut self,
         args: GuestFstrimArgs,
     ) -> ::core::result::Result<GuestFilesystemTrimResponse, ::qapi_runtime::ClientError> {
         ::qapi_runtime::client::call_async(&mut self.runtime, "guest-fstrim", &args).await
     }
-    /// Runs the command `guest-suspend-disk`.
-    ///
-    /// Suspend guest to disk.
-    ///
-    /// This command tries to execute the scripts provided by the pm-utils package.
-    /// If it's not available, the suspend operation will be performed by manually
-    /// writing to a sysfs file.
-    ///
-    /// For the best results it's strongly recommended to have the pm-utils
-    /// package installed in the guest.
-    ///
-    /// This command does NOT return a response on success. There is a high chance
-    /// the command succeeded if the VM exits with a zero exit status or, when
-    /// running with --no-shutdown, by issuing the query-status QMP command to
-    /// to confirm the VM status is "shutdown". However, the VM could also exit
-    /// (or set its status to "shutdown") due to other reasons.
-    ///
-    /// The following errors may be returned:
-    ///    If suspend to disk is not supported, Unsupported
-    ///
-    /// **Notes:** It's strongly recommended to issue the guest-sync command before
-    /// sending commands when the guest resumes
+    /// Runs the command `guest-suspend-disk`: see [`Client::guest_suspend_disk`].
     ///
     /// The agent sends no reply when it succeeds: this returns once the request is written, and an error reply is dropped by a later call.
-    ///
-    /// *Since:* 1.1
     pub async fn guest_suspend_disk(
         &mut self,
     ) -> ::core::result::Result<(), ::qapi_runtime::ClientError> {
         ::qapi_runtime::client::call_no_reply_async(&mut self.runtime, "guest-suspend-disk", &())
             .await
     }
-    /// Runs the command `guest-suspend-ram`.
-    ///
-    /// Suspend guest to ram.
-    ///
-    /// This command tries to execute the scripts provided by the pm-utils package.
-    /// If it's not available, the suspend operation will be performed by manually
-    /// writing to a sysfs file.
-    ///
-    /// For the best results it's strongly recommended to have the pm-utils
-    /// package installed in the guest.
-    ///
-    /// IMPORTANT: guest-suspend-ram requires QEMU to support the 'system_wakeup'
-    /// command.  Thus, it's *required* to query QEMU for the presence of the
-    /// 'system_wakeup' command before issuing guest-suspend-ram.
-    ///
-    /// This command does NOT return a response on success. There are two options
-    /// to check for success:
-    ///   1. Wait for the SUSPEND QMP event from QEMU
-    ///   2. Issue the query-status QMP command to confirm the VM status is
-    ///      "suspended"
-    ///
-    /// The following errors may be returned:
-    ///    If suspend to ram is not supported, Unsupported
-    ///
-    /// **Notes:** It's strongly recommended to issue the guest-sync command before
-    /// sending commands when the guest resumes
+    /// Runs the command `guest-suspend-ram`: see [`Client::guest_suspend_ram`].
     ///
     /// The agent sends no reply when it succeeds: this returns once the request is written, and an error reply is dropped by a later call.
-    ///
-    /// *Since:* 1.1
     pub async fn guest_suspend_ram(
         &mut self,
     ) -> ::core::result::Result<(), ::qapi_runtime::ClientError> {
         ::qapi_runtime::client::call_no_reply_async(&mut self.runtime, "guest-suspend-ram", &())
             .await
     }
-    /// Runs the command `guest-suspend-hybrid`.
-    ///
-    /// Save guest state to disk and suspend to ram.
-    ///
-    /// This command requires the pm-utils package to be installed in the guest.
-    ///
-    /// IMPORTANT: guest-suspend-hybrid requires QEMU to support the 'system_wakeup'
-    /// command.  Thus, it's *required* to query QEMU for the presence of the
-    /// 'system_wakeup' command before issuing guest-suspend-hybrid.
-    ///
-    /// This command does NOT return a response on success. There are two options
-    /// to check for success:
-    ///   1. Wait for the SUSPEND QMP event from QEMU
-    ///   2. Issue the query-status QMP command to confirm the VM status is
-    ///      "suspended"
-    ///
-    /// The following errors may be returned:
-    ///    If hybrid suspend is not supported, Unsupported
-    ///
-    /// **Notes:** It's strongly recommended to issue the guest-sync command before
-    /// sending commands when the guest resumes
+    /// Runs the command `guest-suspend-hybrid`: see [`Client::guest_suspend_hybrid`].
     ///
     /// The agent sends no reply when it succeeds: this returns once the request is written, and an error reply is dropped by a later call.
-    ///
-    /// *Since:* 1.1
     pub async fn guest_suspend_hybrid(
         &mut self,
     ) -> ::core::result::Result<(), ::qapi_runtime::ClientError> {
         ::qapi_runtime::client::call_no_reply_async(&mut self.runtime, "guest-suspend-hybrid", &())
             .await
     }
-    /// Runs the command `guest-network-get-interfaces`.
-    ///
-    /// Get list of guest IP addresses, MAC addresses
-    /// and netmasks.
-    ///
-    /// # Returns
-    ///
-    /// List of GuestNetworkInfo on success.
-    ///
-    /// *Since:* 1.1
+    /// Runs the command `guest-network-get-interfaces`: see [`Client::guest_network_get_interfaces`].
     pub async fn guest_network_get_interfaces(
         &mut self,
-    ) -> ::core::result::Result<Vec<GuestNetworkInterface>, ::qapi_runtime::ClientError> {
+    ) -> ::core::result::Result<::std::vec::Vec<GuestNetworkInterface>, ::qapi_runtime::ClientError> {
         ::qapi_runtime::client::call_async(&mut self.runtime, "guest-network-get-interfaces", &())
             .await
     }
-    /// Runs the command `guest-get-vcpus`.
-    ///
-    /// Retrieve the list of the guest's logical processors.
-    ///
-    /// This is a read-only operation.
-    ///
-    /// # Returns
-    ///
-    /// The list of all VCPUs the guest knows about. Each VCPU is put on the
-    /// list exactly once, but their order is unspecified.
-    ///
-    /// *Since:* 1.5
+    /// Runs the command `guest-get-vcpus`: see [`Client::guest_get_vcpus`].
     pub async fn guest_get_vcpus(
         &mut self,
-    ) -> ::core::result::Result<Vec<GuestLogicalProcessor>, ::qapi_runtime::ClientError> {
+    ) -> ::core::result::Result<::std::vec::Vec<GuestLogicalProcessor>, ::qapi_runtime::ClientError> {
         ::qapi_runtime::client::call_async(&mut self.runtime, "guest-get-vcpus", &()).await
     }
-    /// Runs the command `guest-set-vcpus`.
-    ///
-    /// Attempt to reconfigure (currently: enable/disable) logical processors inside
-    /// the guest.
-    ///
-    /// The input list is processed node by node in order. In each node `logical-id`
-    /// is used to look up the guest VCPU, for which `online` specifies the requested
-    /// state. The set of distinct `logical-id`'s is only required to be a subset of
-    /// the guest-supported identifiers. There's no restriction on list length or on
-    /// repeating the same `logical-id` (with possibly different `online` field).
-    /// Preferably the input list should describe a modified subset of
-    /// `guest-get-vcpus`' return value.
-    ///
-    /// # Returns
-    ///
-    /// The length of the initial sublist that has been successfully
-    /// processed. The guest agent maximizes this value. Possible cases:
-    ///
-    /// 0:                if the `vcpus` list was empty on input. Guest state
-    ///    has not been changed. Otherwise,
-    ///
-    /// Error:            processing the first node of `vcpus` failed for the
-    ///    reason returned. Guest state has not been changed.
-    ///    Otherwise,
-    ///
-    /// \< length(`vcpus`): more than zero initial nodes have been processed,
-    ///    but not the entire `vcpus` list. Guest state has
-    ///    changed accordingly. To retrieve the error
-    ///    (assuming it persists), repeat the call with the
-    ///    successfully processed initial sublist removed.
-    ///    Otherwise,
-    ///
-    /// length(`vcpus`):   call successful.
-    ///
-    /// *Since:* 1.5
+    /// Runs the command `guest-set-vcpus`: see [`GuestSetVcpusArgs`].
     pub async fn guest_set_vcpus(
         &mut self,
         args: GuestSetVcpusArgs,
     ) -> ::core::result::Result<i64, ::qapi_runtime::ClientError> {
         ::qapi_runtime::client::call_async(&mut self.runtime, "guest-set-vcpus", &args).await
     }
-    /// Runs the command `guest-get-fsinfo`.
-    ///
-    /// # Returns
-    ///
-    /// The list of filesystems information mounted in the guest.
-    /// The returned mountpoints may be specified to
-    /// `guest-fsfreeze-freeze-list`.
-    /// Network filesystems (such as CIFS and NFS) are not listed.
-    ///
-    /// *Since:* 2.2
+    /// Runs the command `guest-get-fsinfo`: see [`Client::guest_get_fsinfo`].
     pub async fn guest_get_fsinfo(
         &mut self,
-    ) -> ::core::result::Result<Vec<GuestFilesystemInfo>, ::qapi_runtime::ClientError> {
+    ) -> ::core::result::Result<::std::vec::Vec<GuestFilesystemInfo>, ::qapi_runtime::ClientError> {
         ::qapi_runtime::client::call_async(&mut self.runtime, "guest-get-fsinfo", &()).await
     }
-    /// Runs the command `guest-set-user-password`.
-    ///
-    /// If the `crypted` flag is true, it is the caller's responsibility
-    /// to ensure the correct crypt() encryption scheme is used. This
-    /// command does not attempt to interpret or report on the encryption
-    /// scheme. Refer to the documentation of the guest operating system
-    /// in question to determine what is supported.
-    ///
-    /// Not all guest operating systems will support use of the
-    /// `crypted` flag, as they may require the clear-text password
-    ///
-    /// The `password` parameter must always be base64 encoded before
-    /// transmission, even if already crypt()d, to ensure it is 8-bit
-    /// safe when passed as JSON.
-    ///
-    /// # Returns
-    ///
-    /// Nothing on success.
-    ///
-    /// *Since:* 2.3
+    /// Runs the command `guest-set-user-password`: see [`GuestSetUserPasswordArgs`].
     pub async fn guest_set_user_password(
         &mut self,
         args: GuestSetUserPasswordArgs,
@@ -5522,99 +3584,35 @@ impl<C: ::qapi_runtime::client::AsyncExecute> AsyncClient<C> {
         )
         .await
     }
-    /// Runs the command `guest-get-memory-blocks`.
-    ///
-    /// Retrieve the list of the guest's memory blocks.
-    ///
-    /// This is a read-only operation.
-    ///
-    /// # Returns
-    ///
-    /// The list of all memory blocks the guest knows about.
-    /// Each memory block is put on the list exactly once, but their order
-    /// is unspecified.
-    ///
-    /// *Since:* 2.3
+    /// Runs the command `guest-get-memory-blocks`: see [`Client::guest_get_memory_blocks`].
     pub async fn guest_get_memory_blocks(
         &mut self,
-    ) -> ::core::result::Result<Vec<GuestMemoryBlock>, ::qapi_runtime::ClientError> {
+    ) -> ::core::result::Result<::std::vec::Vec<GuestMemoryBlock>, ::qapi_runtime::ClientError> {
         ::qapi_runtime::client::call_async(&mut self.runtime, "guest-get-memory-blocks", &()).await
     }
-    /// Runs the command `guest-set-memory-blocks`.
-    ///
-    /// Attempt to reconfigure (currently: enable/disable) state of memory blocks
-    /// inside the guest.
-    ///
-    /// The input list is processed node by node in order. In each node `phys-index`
-    /// is used to look up the guest MEMORY BLOCK, for which `online` specifies the
-    /// requested state. The set of distinct `phys-index`'s is only required to be a
-    /// subset of the guest-supported identifiers. There's no restriction on list
-    /// length or on repeating the same `phys-index` (with possibly different `online`
-    /// field).
-    /// Preferably the input list should describe a modified subset of
-    /// `guest-get-memory-blocks`' return value.
-    ///
-    /// # Returns
-    ///
-    /// The operation results, it is a list of `GuestMemoryBlockResponse`,
-    /// which is corresponding to the input list.
-    ///
-    /// Note: it will return NULL if the `mem-blks` list was empty on input,
-    /// or there is an error, and in this case, guest state will not be
-    /// changed.
-    ///
-    /// *Since:* 2.3
+    /// Runs the command `guest-set-memory-blocks`: see [`GuestSetMemoryBlocksArgs`].
     pub async fn guest_set_memory_blocks(
         &mut self,
         args: GuestSetMemoryBlocksArgs,
-    ) -> ::core::result::Result<Vec<GuestMemoryBlockResponse>, ::qapi_runtime::ClientError> {
+    ) -> ::core::result::Result<::std::vec::Vec<GuestMemoryBlockResponse>, ::qapi_runtime::ClientError> {
         ::qapi_runtime::client::call_async(&mut self.runtime, "guest-set-memory-blocks", &args)
             .await
     }
-    /// Runs the command `guest-get-memory-block-info`.
-    ///
-    /// Get information relating to guest memory blocks.
-    ///
-    /// # Returns
-    ///
-    /// memory block size in bytes.
-    ///
-    /// # Returns
-    ///
-    /// `GuestMemoryBlockInfo`
-    ///
-    /// *Since:* 2.3
+    /// Runs the command `guest-get-memory-block-info`: see [`Client::guest_get_memory_block_info`].
     pub async fn guest_get_memory_block_info(
         &mut self,
     ) -> ::core::result::Result<GuestMemoryBlockInfo, ::qapi_runtime::ClientError> {
         ::qapi_runtime::client::call_async(&mut self.runtime, "guest-get-memory-block-info", &())
             .await
     }
-    /// Runs the command `guest-exec-status`.
-    ///
-    /// Check status of process associated with PID retrieved via guest-exec.
-    /// Reap the process and associated metadata if it has exited.
-    ///
-    /// # Returns
-    ///
-    /// GuestExecStatus on success.
-    ///
-    /// *Since:* 2.5
+    /// Runs the command `guest-exec-status`: see [`GuestExecStatusArgs`].
     pub async fn guest_exec_status(
         &mut self,
         args: GuestExecStatusArgs,
     ) -> ::core::result::Result<GuestExecStatus, ::qapi_runtime::ClientError> {
         ::qapi_runtime::client::call_async(&mut self.runtime, "guest-exec-status", &args).await
     }
-    /// Runs the command `guest-exec`.
-    ///
-    /// Execute a command in the guest
-    ///
-    /// # Returns
-    ///
-    /// PID on success.
-    ///
-    /// *Since:* 2.5
+    /// Runs the command `guest-exec`: see [`GuestExecArgs`].
     pub async fn guest_exec(
         &mut self,
         args: GuestExecArgs,

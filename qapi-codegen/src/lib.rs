@@ -9,8 +9,10 @@
 //! ```
 //!
 //! and in the crate, `include!(concat!(env!("OUT_DIR"), "/qapi-schema.rs"));` (the schema's file
-//! stem, `.rs`). The generated code names `::serde`, `::serde_json` and `::qapi_runtime`, which
-//! the crate must depend on (`qapi-runtime` of the same version as `qapi-gen-codegen`: the serde
+//! stem, `.rs`). The generated code names everything by an absolute path (`::core::result::Result`,
+//! `::std::string::String`, `::serde`, `::serde_json`, `::qapi_runtime`), so it compiles in a
+//! module that defines `Result` or `Error` of its own; the crate must depend on the last three
+//! (`qapi-runtime` of the same version as `qapi-gen-codegen`: the serde
 //! impls call the helpers they share in its hidden module `__private`, which the file imports
 //! as `__private`); it has no inner attributes, so it can be included anywhere, once per
 //! module.
@@ -27,7 +29,7 @@
 //! | enum | `enum` of its values plus `Other(String)` for unknown ones; `as_str`, `Display`, `FromStr` |
 //! | union | the struct of its base, whose discriminator field holds `{Union}Branch` |
 //! | alternate | `enum` with one variant per branch, chosen by JSON type as QEMU does |
-//! | command | `{Command}Args`: struct of its arguments, or alias of its argument type |
+//! | command with arguments | `{Command}Args`: struct of its arguments, or alias of its argument type; its docs are the command's (a command without arguments has its docs on its client method) |
 //! | event | `{Event}Event`: struct of its data, or alias of its data type |
 //! | all events | `enum Event` with a forward-compatible decoder ([`Builder::events`]) |
 //! | all commands | trait `Server`, `COMMANDS`, `dispatch` ([`Builder::dispatch`]) |

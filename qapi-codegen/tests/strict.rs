@@ -190,13 +190,10 @@ fn qemu_ga_messages() {
         error::<GuestFileSeekArgs>(json!({"whence": "bogus"})),
         "Parameter 'handle' is missing"
     );
+    // A command without arguments has no `Args` type: its arguments are checked this way.
     assert_eq!(
         no_arguments(&object(json!({"x": 1}))),
         Err(QapiError::generic("Parameter 'x' is unexpected"))
-    );
-    assert_eq!(
-        error::<GuestPingArgs>(json!({"x": 1})),
-        "Parameter 'x' is unexpected"
     );
 }
 

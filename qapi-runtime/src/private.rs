@@ -353,6 +353,67 @@ impl<T: for<'a> From<&'a str>> Visitor<'_> for EnumValue<T> {
     }
 }
 
+/// `Serialize` and `Deserialize` for the object `$object` whose slots are `$slots`: one call to
+/// [`serialize_object`] and one to [`deserialize_object`]. The attributes written first
+/// (`#[cfg(…)]`, `#[allow(deprecated)]`) go on both impls. A generated file calls it as
+/// `__private::object_serde!(GuestFileRead, __GuestFileReadSlots);`, so that each object's
+/// file holds only what differs from object to object.
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __object_serde {
+    ($(#[$attr:meta])* $object:ident, $slots:ident) => {
+        $(#[$attr])*
+        impl ::serde::Serialize for $object {
+            fn serialize<S: ::serde::Serializer>(
+                &self,
+                serializer: S,
+            ) -> ::core::result::Result<S::Ok, S::Error> {
+                $crate::__private::serialize_object(self, serializer)
+            }
+        }
+
+        $(#[$attr])*
+        impl<'de> ::serde::Deserialize<'de> for $object {
+            fn deserialize<D: ::serde::Deserializer<'de>>(
+                deserializer: D,
+            ) -> ::core::result::Result<Self, D::Error> {
+                $crate::__private::deserialize_object::<$slots, D>(deserializer)
+            }
+        }
+    };
+}
+
+/// `Serialize` and `Deserialize` for the enum `$enum`, named `$name` in the schema: its wire
+/// string (`as_str`), and [`deserialize_enum`] with every value (`VALUES`). Attributes as for
+/// [`object_serde`].
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __enum_serde {
+    ($(#[$attr:meta])* $enum:ident, $name:literal) => {
+        $(#[$attr])*
+        impl ::serde::Serialize for $enum {
+            fn serialize<S: ::serde::Serializer>(
+                &self,
+                serializer: S,
+            ) -> ::core::result::Result<S::Ok, S::Error> {
+                serializer.serialize_str(self.as_str())
+            }
+        }
+
+        $(#[$attr])*
+        impl<'de> ::serde::Deserialize<'de> for $enum {
+            fn deserialize<D: ::serde::Deserializer<'de>>(
+                deserializer: D,
+            ) -> ::core::result::Result<Self, D::Error> {
+                $crate::__private::deserialize_enum(deserializer, $name, Self::VALUES)
+            }
+        }
+    };
+}
+
+pub use crate::__enum_serde as enum_serde;
+pub use crate::__object_serde as object_serde;
+
 #[cfg(test)]
 mod tests {
     use super::*;

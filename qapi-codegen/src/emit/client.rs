@@ -20,8 +20,8 @@
 //! `Execute`/`AsyncExecute`, so the same generated code serves both, and a test can run it over
 //! a fake.
 
-use super::docs::Markdown;
-use crate::plan::{is_deprecated, ClientOptions, Plan};
+use super::docs;
+use crate::plan::{is_deprecated, ClientOptions, CommandDocs, Plan};
 use proc_macro2::TokenStream;
 use qapi_gen_parser::model::{Builtin, Command, Entity, Implicit, Type};
 use quote::{format_ident, quote};
@@ -180,7 +180,7 @@ fn emit_method(
     let command = plan.schema.command(id);
     let Command {
         name,
-        arg_type,
+        arg_type: _,
         ret_type,
         boxed: _,
         gen: _,
@@ -196,10 +196,7 @@ fn emit_method(
     } = command;
     let method = plan.names.command_method(id);
     let args_ident = plan.names.command_args(id);
-    let takes_arguments = arg_type.is_some_and(|ty| match plan.schema.ty(ty) {
-        Type::Object(object) => object.implicit != Some(Implicit::Empty),
-        _ => true,
-    });
+    let takes_arguments = plan.takes_arguments(command);
     let returns = match ret_type {
         _ if !success_response => Returns::Nothing,
         None => Returns::Nothing,
@@ -210,24 +207,26 @@ fn emit_method(
         },
     };
 
-    let mut markdown = Markdown::new();
-    markdown.line(format!("Runs the command `{name}`."));
-    if let Some(doc) = doc {
-        markdown.text(&doc.body.text);
-        markdown.sections(doc);
-    }
-    if !success_response {
-        markdown.line(
-            "The agent sends no reply when it succeeds: this returns once the request is \
-             written, and an error reply is dropped by a later call.",
-        );
-    }
-    markdown.features(features);
-    markdown.condition(cond.as_ref());
-    if let Some(doc) = doc {
-        markdown.since(doc);
-    }
-    let attrs = markdown.into_attrs();
+    let note = (!success_response).then_some(
+        "The agent sends no reply when it succeeds: this returns once the request is written, \
+         and an error reply is dropped by a later call.",
+    );
+    let home = match flavour {
+        Flavour::Blocking => CommandDocs::ClientMethod,
+        Flavour::Async => CommandDocs::AsyncClientMethod,
+    };
+    let intro = format!("Runs the command `{name}`");
+    let attrs = if plan.command_docs(command) == home {
+        docs::command(
+            format!("{intro}."),
+            doc.as_ref(),
+            note,
+            features,
+            cond.as_ref(),
+        )
+    } else {
+        docs::command_link(&intro, &plan.command_docs_link(id, command), note)
+    };
     let cfg = plan.cfg.attr(cond.as_ref());
     let deprecated = if is_deprecated(features) {
         quote! { #[deprecated] #[allow(deprecated)] }
@@ -348,14 +347,14 @@ impl<C: ::qapi_runtime::client::Execute> Client<C> {
     pub fn info(&mut self) -> ::core::result::Result<Info, ::qapi_runtime::ClientError> {
         ::qapi_runtime::client::call(&mut self.runtime, "info", &())
     }
-    /// Runs the command `read`.
+    /// Runs the command `read`: see [`ReadArgs`].
     pub fn read(
         &mut self,
         args: ReadArgs,
-    ) -> ::core::result::Result<Vec<Info>, ::qapi_runtime::ClientError> {
+    ) -> ::core::result::Result<::std::vec::Vec<Info>, ::qapi_runtime::ClientError> {
         ::qapi_runtime::client::call(&mut self.runtime, "read", &args)
     }
-    /// Runs the command `halt`.
+    /// Runs the command `halt`: see [`HaltArgs`].
     ///
     /// The agent sends no reply when it succeeds: this returns once the request is written, and an error reply is dropped by a later call.
     pub fn halt(
@@ -364,11 +363,7 @@ impl<C: ::qapi_runtime::client::Execute> Client<C> {
     ) -> ::core::result::Result<(), ::qapi_runtime::ClientError> {
         ::qapi_runtime::client::call_no_reply(&mut self.runtime, "halt", &args)
     }
-    /// Runs the command `old`.
-    ///
-    /// **Deprecated:**
-    ///
-    /// *Only available if* `CONFIG_X`.
+    /// Runs the command `old`: see [`OldArgs`].
     #[cfg(unix)]
     #[deprecated]
     #[allow(deprecated)]

@@ -45,24 +45,11 @@ use super::types::{allow_deprecated, branch_payload, shape_touches_deprecated};
 use crate::names;
 use crate::plan::{field_ident, is_deprecated, ObjectShape, Plan, UnionShape};
 use proc_macro2::{Ident, Literal, TokenStream};
-use qapi_gen_parser::model::{AlternateType, Builtin, EnumType, JsonType, Type};
+use qapi_gen_parser::model::{AlternateType, Builtin, JsonType, Type};
 use quote::quote;
 use std::collections::BTreeSet;
 
-/// `Deserialize` for an enum: `deserialize_enum` with every value; unknown values become the
-/// catch-all.
-pub fn emit_enum(enumeration: &EnumType, ident: &Ident) -> TokenStream {
-    let name = &enumeration.name;
-    quote! {
-        impl<'de> ::serde::Deserialize<'de> for #ident {
-            fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                __private::deserialize_enum(deserializer, #name, Self::VALUES)
-            }
-        }
-    }
-}
-
-/// `Deserialize` and the slots of a struct, union or arguments struct.
+/// The slots of a struct, union or arguments struct, through which it is decoded.
 pub fn emit_object(plan: &Plan<'_>, shape: &ObjectShape<'_>, needs: &mut Needs) -> TokenStream {
     let ident = &shape.ident;
     let cfg = plan.cfg.attr(shape.cond);
@@ -117,7 +104,7 @@ pub fn emit_object(plan: &Plan<'_>, shape: &ObjectShape<'_>, needs: &mut Needs) 
         .filter(|((member, _), _)| Some(member.name.as_str()) != discriminator)
         .map(|((member, cfg), field)| {
             let ty = plan.contained_ref(shape.id, member.ty);
-            quote! { #cfg #field: Option<#ty>, }
+            quote! { #cfg #field: ::core::option::Option<#ty>, }
         });
     let branch_slots = shape
         .union
@@ -125,7 +112,7 @@ pub fn emit_object(plan: &Plan<'_>, shape: &ObjectShape<'_>, needs: &mut Needs) 
         .map(|union| names::helper(&union.branch_ident, "Slots"));
     let union_slot_fields = match &branch_slots {
         Some(branch_slots) => quote! {
-            __branch: Option<#branch_slots>,
+            __branch: ::core::option::Option<#branch_slots>,
             __pending: __private::Pending,
         },
         None => TokenStream::new(),
@@ -225,7 +212,7 @@ pub fn emit_object(plan: &Plan<'_>, shape: &ObjectShape<'_>, needs: &mut Needs) 
                 &mut self,
                 _key: usize,
                 map: &mut A,
-            ) -> Result<(), A::Error> {
+            ) -> ::core::result::Result<(), A::Error> {
                 __private::ignore(map)
             }
         }
@@ -236,7 +223,7 @@ pub fn emit_object(plan: &Plan<'_>, shape: &ObjectShape<'_>, needs: &mut Needs) 
                 &mut self,
                 key: usize,
                 map: &mut A,
-            ) -> Result<(), A::Error> {
+            ) -> ::core::result::Result<(), A::Error> {
                 match key {
                     #(#entry_arms)*
                     #branch_entry_arm
@@ -252,14 +239,6 @@ pub fn emit_object(plan: &Plan<'_>, shape: &ObjectShape<'_>, needs: &mut Needs) 
         .unwrap_or_default();
 
     quote! {
-        #cfg
-        #allow
-        impl<'de> ::serde::Deserialize<'de> for #ident {
-            fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                __private::deserialize_object::<#slots, D>(deserializer)
-            }
-        }
-
         #cfg
         #[derive(Default)]
         struct #slots {
@@ -277,7 +256,7 @@ pub fn emit_object(plan: &Plan<'_>, shape: &ObjectShape<'_>, needs: &mut Needs) 
             #entry
 
             #[inline]
-            fn finish<E: ::serde::de::Error>(self) -> Result<#ident, E> {
+            fn finish<E: ::serde::de::Error>(self) -> ::core::result::Result<#ident, E> {
                 #finish_body
             }
         }
@@ -359,8 +338,8 @@ fn emit_branch_slots(
                 let boxed = plan.is_boxed(shape.id, branch.ty);
                 let (slots_ty, wrap) = if boxed {
                     (
-                        quote! { Box<#inner> },
-                        quote! { Box::new(__private::Slots::finish(*slots)?) },
+                        quote! { ::std::boxed::Box<#inner> },
+                        quote! { ::std::boxed::Box::new(__private::Slots::finish(*slots)?) },
                     )
                 } else {
                     // The trait is named: the file's scope does not import it.
@@ -371,7 +350,7 @@ fn emit_branch_slots(
                 };
                 variants.push(quote! { #cfg #variant(#slots_ty), });
                 new_arms.push(
-                    quote! { #cfg #enum_ident::#variant => Self::#variant(Default::default()), },
+                    quote! { #cfg #enum_ident::#variant => Self::#variant(::core::default::Default::default()), },
                 );
                 let deref = if boxed {
                     quote! { &mut **slots }
@@ -405,13 +384,13 @@ fn emit_branch_slots(
     };
     let entry = if entry_arms.is_empty() {
         quote! {
-            fn entry<'de, A: ::serde::de::MapAccess<'de>>(&mut self, _key: &str, map: &mut A) -> Result<(), A::Error> {
+            fn entry<'de, A: ::serde::de::MapAccess<'de>>(&mut self, _key: &str, map: &mut A) -> ::core::result::Result<(), A::Error> {
                 __private::ignore(map)
             }
         }
     } else {
         quote! {
-            fn entry<'de, A: ::serde::de::MapAccess<'de>>(&mut self, key: &str, map: &mut A) -> Result<(), A::Error> {
+            fn entry<'de, A: ::serde::de::MapAccess<'de>>(&mut self, key: &str, map: &mut A) -> ::core::result::Result<(), A::Error> {
                 match self {
                     #(#entry_arms)*
                     _ => __private::ignore(map),
@@ -432,7 +411,7 @@ fn emit_branch_slots(
         #[allow(clippy::large_enum_variant)]
         enum #branch_slots {
             #(#variants)*
-            #catch_all(String),
+            #catch_all(::std::string::String),
         }
 
         #cfg
@@ -451,7 +430,7 @@ fn emit_branch_slots(
 
             #entry
 
-            fn finish<E: ::serde::de::Error>(self) -> Result<#branch_ident, E> {
+            fn finish<E: ::serde::de::Error>(self) -> ::core::result::Result<#branch_ident, E> {
                 Ok(match self {
                     #(#finish_arms)*
                     Self::#catch_all(value) => #branch_ident::#catch_all(value),
@@ -488,11 +467,11 @@ pub fn emit_alternate(plan: &Plan<'_>, alternate: &AlternateType, ident: &Ident)
                 expected.push("null");
                 methods.push(quote! {
                     #branch_cfg
-                    fn visit_unit<E: ::serde::de::Error>(self) -> Result<#ident, E> {
+                    fn visit_unit<E: ::serde::de::Error>(self) -> ::core::result::Result<#ident, E> {
                         Ok(#ident::#variant)
                     }
                     #branch_cfg
-                    fn visit_none<E: ::serde::de::Error>(self) -> Result<#ident, E> {
+                    fn visit_none<E: ::serde::de::Error>(self) -> ::core::result::Result<#ident, E> {
                         Ok(#ident::#variant)
                     }
                 });
@@ -502,7 +481,7 @@ pub fn emit_alternate(plan: &Plan<'_>, alternate: &AlternateType, ident: &Ident)
                 let body = wrap(quote! { ::serde::de::value::BoolDeserializer::new(value) });
                 methods.push(quote! {
                     #branch_cfg
-                    fn visit_bool<E: ::serde::de::Error>(self, value: bool) -> Result<#ident, E> {
+                    fn visit_bool<E: ::serde::de::Error>(self, value: bool) -> ::core::result::Result<#ident, E> {
                         #body
                     }
                 });
@@ -514,11 +493,11 @@ pub fn emit_alternate(plan: &Plan<'_>, alternate: &AlternateType, ident: &Ident)
                 // decodes the branch itself (the strict one checks an enum's values).
                 methods.push(quote! {
                     #branch_cfg
-                    fn visit_str<E: ::serde::de::Error>(self, value: &str) -> Result<#ident, E> {
+                    fn visit_str<E: ::serde::de::Error>(self, value: &str) -> ::core::result::Result<#ident, E> {
                         #body
                     }
                     #branch_cfg
-                    fn visit_enum<A: ::serde::de::EnumAccess<'de>>(self, data: A) -> Result<#ident, A::Error> {
+                    fn visit_enum<A: ::serde::de::EnumAccess<'de>>(self, data: A) -> ::core::result::Result<#ident, A::Error> {
                         let (value, variant) = ::serde::de::EnumAccess::variant(data)?;
                         ::serde::de::VariantAccess::unit_variant(variant)?;
                         Ok(#ident::#variant(value))
@@ -542,11 +521,11 @@ pub fn emit_alternate(plan: &Plan<'_>, alternate: &AlternateType, ident: &Ident)
                 let unsigned = wrap(quote! { ::serde::de::value::U64Deserializer::new(value) });
                 methods.push(quote! {
                     #branch_cfg
-                    fn visit_i64<E: ::serde::de::Error>(self, value: i64) -> Result<#ident, E> {
+                    fn visit_i64<E: ::serde::de::Error>(self, value: i64) -> ::core::result::Result<#ident, E> {
                         #signed
                     }
                     #branch_cfg
-                    fn visit_u64<E: ::serde::de::Error>(self, value: u64) -> Result<#ident, E> {
+                    fn visit_u64<E: ::serde::de::Error>(self, value: u64) -> ::core::result::Result<#ident, E> {
                         #unsigned
                     }
                 });
@@ -554,7 +533,7 @@ pub fn emit_alternate(plan: &Plan<'_>, alternate: &AlternateType, ident: &Ident)
                     let float = wrap(quote! { ::serde::de::value::F64Deserializer::new(value) });
                     methods.push(quote! {
                         #branch_cfg
-                        fn visit_f64<E: ::serde::de::Error>(self, value: f64) -> Result<#ident, E> {
+                        fn visit_f64<E: ::serde::de::Error>(self, value: f64) -> ::core::result::Result<#ident, E> {
                             #float
                         }
                     });
@@ -565,7 +544,7 @@ pub fn emit_alternate(plan: &Plan<'_>, alternate: &AlternateType, ident: &Ident)
                 let body = wrap(quote! { ::serde::de::value::MapAccessDeserializer::new(map) });
                 methods.push(quote! {
                     #branch_cfg
-                    fn visit_map<A: ::serde::de::MapAccess<'de>>(self, map: A) -> Result<#ident, A::Error> {
+                    fn visit_map<A: ::serde::de::MapAccess<'de>>(self, map: A) -> ::core::result::Result<#ident, A::Error> {
                         #body
                     }
                 });
@@ -575,7 +554,7 @@ pub fn emit_alternate(plan: &Plan<'_>, alternate: &AlternateType, ident: &Ident)
                 let body = wrap(quote! { ::serde::de::value::SeqAccessDeserializer::new(seq) });
                 methods.push(quote! {
                     #branch_cfg
-                    fn visit_seq<A: ::serde::de::SeqAccess<'de>>(self, seq: A) -> Result<#ident, A::Error> {
+                    fn visit_seq<A: ::serde::de::SeqAccess<'de>>(self, seq: A) -> ::core::result::Result<#ident, A::Error> {
                         #body
                     }
                 });
@@ -589,7 +568,7 @@ pub fn emit_alternate(plan: &Plan<'_>, alternate: &AlternateType, ident: &Ident)
     quote! {
         #cfg
         impl<'de> ::serde::Deserialize<'de> for #ident {
-            fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+            fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::core::result::Result<Self, D::Error> {
                 deserializer.deserialize_newtype_struct(#name, #visitor)
             }
         }
@@ -605,7 +584,7 @@ pub fn emit_alternate(plan: &Plan<'_>, alternate: &AlternateType, ident: &Ident)
                 formatter.write_str(#expecting)
             }
 
-            fn visit_newtype_struct<D: ::serde::Deserializer<'de>>(self, deserializer: D) -> Result<#ident, D::Error> {
+            fn visit_newtype_struct<D: ::serde::Deserializer<'de>>(self, deserializer: D) -> ::core::result::Result<#ident, D::Error> {
                 deserializer.deserialize_any(self)
             }
 

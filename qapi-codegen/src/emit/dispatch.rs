@@ -37,14 +37,11 @@
 //!   command compiled out is unknown (`CommandNotFound`), as in a QEMU built without it.
 //! - `allow-preconfig` and `coroutine` describe QEMU's main loop and have no meaning here.
 
-use super::docs::Markdown;
-use crate::plan::{is_deprecated, Plan};
-use proc_macro2::{Ident, TokenStream};
+use super::docs::{self, Markdown};
+use crate::plan::{is_deprecated, CommandDocs, Plan};
+use proc_macro2::TokenStream;
 use qapi_gen_parser::model::{Command, CommandId, Implicit, Type, TypeId};
 use quote::{format_ident, quote};
-
-/// The name of the generated trait, unless a schema type already has it.
-const TRAIT_NAME: &str = "Server";
 
 /// QEMU's `QERR_UNSUPPORTED`, which the default bodies answer (through
 /// `::qapi_runtime::dispatch::unsupported`); written here for the trait's docs.
@@ -68,7 +65,7 @@ pub fn emit(plan: &Plan<'_>) -> TokenStream {
     if !schema.commands().any(|(id, _)| selection.has_command(id)) {
         return TokenStream::new();
     }
-    let trait_ident = trait_ident(plan);
+    let trait_ident = format_ident!("{}", plan.server_trait);
     let mut methods = Vec::new();
     let mut infos = Vec::new();
     let mut arms = Vec::new();
@@ -114,7 +111,7 @@ pub fn emit(plan: &Plan<'_>) -> TokenStream {
             server: &S,
             table: &::qapi_runtime::dispatch::CommandTable,
             request: ::serde_json::Value,
-        ) -> Option<::serde_json::Value> {
+        ) -> ::core::option::Option<::serde_json::Value> {
             let mut call = match table.accept(request) {
                 Ok(call) => call,
                 Err(reply) => return Some(reply),
@@ -126,20 +123,6 @@ pub fn emit(plan: &Plan<'_>) -> TokenStream {
             call.reply(result)
         }
     }
-}
-
-/// `Server`, or `Server_` when a type of the schema is `Server` (as `names` escapes `String`).
-fn trait_ident(plan: &Plan<'_>) -> Ident {
-    let taken = |candidate: &str| {
-        plan.schema
-            .types()
-            .any(|(id, _)| plan.names.ty(id).is_some_and(|ident| ident == candidate))
-    };
-    let mut name = TRAIT_NAME.to_owned();
-    while taken(&name) {
-        name.push('_');
-    }
-    format_ident!("{name}")
 }
 
 /// How command `id` takes its arguments.
@@ -231,23 +214,20 @@ fn emit_method(
     } = command;
     let method = plan.names.command_method(id);
     let ret = return_type(plan, command);
-    let mut markdown = Markdown::new();
-    markdown.line(format!("The command `{name}`."));
-    if let Some(doc) = doc {
-        markdown.text(&doc.body.text);
-    }
-    if !success_response {
-        markdown.line(
-            "It sends no reply when it succeeds (`success-response: false`): the result \
-             is dropped.",
-        );
-    }
-    markdown.features(features);
-    markdown.condition(cond.as_ref());
-    if let Some(doc) = doc {
-        markdown.since(doc);
-    }
-    let docs = markdown.into_attrs();
+    let note = (!success_response).then_some(
+        "It sends no reply when it succeeds (`success-response: false`): the result is dropped.",
+    );
+    let intro = format!("The command `{name}`");
+    let docs = match plan.command_docs(command) {
+        CommandDocs::ServerMethod => docs::command(
+            format!("{intro}."),
+            doc.as_ref(),
+            note,
+            features,
+            cond.as_ref(),
+        ),
+        _ => docs::command_link(&intro, &plan.command_docs_link(id, command), note),
+    };
     let cfg = plan.cfg.attr(cond.as_ref());
     let allow = if deprecated {
         quote! { #[allow(deprecated)] }
@@ -258,7 +238,7 @@ fn emit_method(
         Arguments::None => (TokenStream::new(), TokenStream::new()),
         Arguments::Typed { ty } => (quote! { , args: #ty }, quote! { let _ = args; }),
         Arguments::Raw => (
-            quote! { , args: ::serde_json::Map<String, ::serde_json::Value> },
+            quote! { , args: ::serde_json::Map<::std::string::String, ::serde_json::Value> },
             quote! { let _ = args; },
         ),
     };
@@ -266,7 +246,7 @@ fn emit_method(
         #docs
         #cfg
         #allow
-        fn #method(&self #parameter) -> Result<#ret, ::qapi_runtime::QapiError> {
+        fn #method(&self #parameter) -> ::core::result::Result<#ret, ::qapi_runtime::QapiError> {
             #discard
             Err(::qapi_runtime::dispatch::unsupported())
         }
@@ -377,27 +357,30 @@ mod tests {
         assert_eq!(
             item(&text, "pub trait Server {", "}"),
             r#"pub trait Server {
-    /// The command `guest-ping`.
-    fn guest_ping(&self) -> Result<(), ::qapi_runtime::QapiError> {
+    /// The command `guest-ping`: see [`Client::guest_ping`].
+    fn guest_ping(&self) -> ::core::result::Result<(), ::qapi_runtime::QapiError> {
         Err(::qapi_runtime::dispatch::unsupported())
     }
-    /// The command `guest-file-read`.
+    /// The command `guest-file-read`: see [`GuestFileReadArgs`].
     fn guest_file_read(
         &self,
         args: GuestFileReadArgs,
-    ) -> Result<GuestFileRead, ::qapi_runtime::QapiError> {
+    ) -> ::core::result::Result<GuestFileRead, ::qapi_runtime::QapiError> {
         let _ = args;
         Err(::qapi_runtime::dispatch::unsupported())
     }
-    /// The command `guest-shutdown`.
+    /// The command `guest-shutdown`: see [`GuestShutdownArgs`].
     ///
     /// It sends no reply when it succeeds (`success-response: false`): the result is dropped.
-    fn guest_shutdown(&self, args: GuestShutdownArgs) -> Result<(), ::qapi_runtime::QapiError> {
+    fn guest_shutdown(
+        &self,
+        args: GuestShutdownArgs,
+    ) -> ::core::result::Result<(), ::qapi_runtime::QapiError> {
         let _ = args;
         Err(::qapi_runtime::dispatch::unsupported())
     }
-    /// The command `x-oob`.
-    fn x_oob(&self) -> Result<(), ::qapi_runtime::QapiError> {
+    /// The command `x-oob`: see [`Client::x_oob`].
+    fn x_oob(&self) -> ::core::result::Result<(), ::qapi_runtime::QapiError> {
         Err(::qapi_runtime::dispatch::unsupported())
     }
 }"#
@@ -455,7 +438,7 @@ mod tests {
     server: &S,
     table: &::qapi_runtime::dispatch::CommandTable,
     request: ::serde_json::Value,
-) -> Option<::serde_json::Value> {
+) -> ::core::option::Option<::serde_json::Value> {
     let mut call = match table.accept(request) {
         Ok(call) => call,
         Err(reply) => return Some(reply),
@@ -496,14 +479,14 @@ mod tests {
 { 'command': 'raw', 'data': { 'driver': 'str' }, 'gen': false }
 "#;
         let text = generate("args", schema);
-        assert!(
-            text.contains("fn named(&self, args: Opts) -> Result<(), ::qapi_runtime::QapiError>")
-        );
         assert!(text.contains(
-            "fn boxed(&self, args: Choice) -> Result<Vec<Opts>, ::qapi_runtime::QapiError>"
+            "fn named(&self, args: Opts) -> ::core::result::Result<(), ::qapi_runtime::QapiError>"
         ));
         assert!(text.contains(
-            "        args: ::serde_json::Map<String, ::serde_json::Value>,\n    ) -> Result<(), ::qapi_runtime::QapiError> {"
+            "    fn boxed(\n        &self,\n        args: Choice,\n    ) -> ::core::result::Result<::std::vec::Vec<Opts>, ::qapi_runtime::QapiError> {"
+        ));
+        assert!(text.contains(
+            "        args: ::serde_json::Map<::std::string::String, ::serde_json::Value>,\n    ) -> ::core::result::Result<(), ::qapi_runtime::QapiError> {"
         ));
         assert!(
             text.contains("::qapi_runtime::strict::from_arguments::<Opts>(call.take_arguments())")
@@ -524,12 +507,12 @@ mod tests {
 "#;
         let text = generate("deprecated", schema);
         assert!(text.contains(
-            "    #[allow(deprecated)]\n    fn old(&self, args: OldArgs) -> Result<(), ::qapi_runtime::QapiError> {"
+            "    #[allow(deprecated)]\n    fn old(&self, args: OldArgs) -> ::core::result::Result<(), ::qapi_runtime::QapiError> {"
         ), "{text}");
         assert!(text.contains("#[allow(deprecated)]\npub fn dispatch<S: Server + ?Sized>("));
         // The method of a deprecated command without arguments names nothing deprecated.
         assert!(text.contains(
-            "    ///\n    /// **Deprecated:**\n    fn old_bare(&self) -> Result<(), ::qapi_runtime::QapiError> {"
+            "    /// The command `old-bare`: see [`Client::old_bare`].\n    fn old_bare(&self) -> ::core::result::Result<(), ::qapi_runtime::QapiError> {"
         ), "{text}");
         let list = item(&text, "pub const COMMANDS", "];");
         assert_eq!(list.matches("deprecated: true,").count(), 2);
@@ -546,7 +529,7 @@ mod tests {
             builder.cfg("CONFIG_LINUX", r#"target_os = "linux""#);
         });
         assert!(text.contains(
-            "    #[cfg(target_os = \"linux\")]\n    fn linux_only(&self) -> Result<(), ::qapi_runtime::QapiError> {"
+            "    #[cfg(target_os = \"linux\")]\n    fn linux_only(&self) -> ::core::result::Result<(), ::qapi_runtime::QapiError> {"
         ), "{text}");
         assert!(text.contains("        #[cfg(target_os = \"linux\")]\n        \"linux-only\" => "));
         assert!(text.contains(
@@ -562,9 +545,9 @@ mod tests {
 "#;
         let text = generate("server", schema);
         assert!(text.contains("pub trait Server_ {"));
-        assert!(
-            text.contains("fn query_server(&self) -> Result<Server, ::qapi_runtime::QapiError>")
-        );
+        assert!(text.contains(
+            "fn query_server(&self) -> ::core::result::Result<Server, ::qapi_runtime::QapiError>"
+        ));
         assert!(text.contains("pub fn dispatch<S: Server_ + ?Sized>("));
     }
 

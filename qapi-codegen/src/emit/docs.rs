@@ -207,6 +207,43 @@ pub fn definition(doc: Option<&Doc>, features: &[Feature], cond: Option<&Cond>) 
     markdown.into_attrs()
 }
 
+/// The whole docs of a command or event, where they are written once: `intro`, its text and
+/// sections, `note`, its features, its condition, `Since`.
+pub fn command(
+    intro: String,
+    doc: Option<&Doc>,
+    note: Option<&str>,
+    features: &[Feature],
+    cond: Option<&Cond>,
+) -> TokenStream {
+    let mut markdown = Markdown::new();
+    markdown.line(intro);
+    if let Some(doc) = doc {
+        markdown.text(&doc.body.text);
+        markdown.sections(doc);
+    }
+    if let Some(note) = note {
+        markdown.line(note);
+    }
+    markdown.features(features);
+    markdown.condition(cond);
+    if let Some(doc) = doc {
+        markdown.since(doc);
+    }
+    markdown.into_attrs()
+}
+
+/// The docs of a place that links to a command's docs rather than repeating them:
+/// `` Runs the command `x`: see [`XArgs`]. `` and `note`.
+pub fn command_link(intro: &str, link: &str, note: Option<&str>) -> TokenStream {
+    let mut markdown = Markdown::new();
+    markdown.line(format!("{intro}: see [`{link}`]."));
+    if let Some(note) = note {
+        markdown.line(note);
+    }
+    markdown.into_attrs()
+}
+
 /// The docs of a member, enum value or branch: its `@name:` description, features, condition.
 pub fn member(section: Option<&Section>, features: &[Feature], cond: Option<&Cond>) -> TokenStream {
     let mut markdown = Markdown::new();

@@ -93,7 +93,7 @@ pub fn emit(plan: &Plan<'_>) -> TokenStream {
             /// An event this schema does not define, kept as received.
             Other {
                 /// Its name.
-                name: String,
+                name: ::std::string::String,
                 /// Its data (`{}` when it had none).
                 data: ::serde_json::Value,
             },
@@ -186,7 +186,7 @@ pub enum Event {
     /// An event this schema does not define, kept as received.
     Other {
         /// Its name.
-        name: String,
+        name: ::std::string::String,
         /// Its data (`{}` when it had none).
         data: ::serde_json::Value,
     },

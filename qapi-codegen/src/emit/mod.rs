@@ -68,7 +68,10 @@ pub fn pieces(plan: &Plan<'_>) -> Vec<Piece> {
         match *entity {
             Entity::Type(id) if plan.generates_type(id) => pieces.push(Piece::Type(id)),
             Entity::Type(_) => {}
-            Entity::Command(id) if plan.selection.has_command(id) => {
+            // A command without arguments has no `Args`: nothing would use it.
+            Entity::Command(id)
+                if plan.selection.has_command(id) && plan.takes_arguments(schema.command(id)) =>
+            {
                 pieces.push(Piece::Command(id));
             }
             Entity::Event(id) if plan.selection.has_event(id) => pieces.push(Piece::Event(id)),
@@ -127,17 +130,17 @@ fn emit_type(plan: &Plan<'_>, id: TypeId, needs: &mut Needs) -> TokenStream {
         Type::Enum(enumeration) => {
             needs.enums = true;
             let definition = types::emit_enum(plan, id, enumeration, &ident);
-            let ser = ser::emit_enum(&ident);
-            let de = de::emit_enum(enumeration, &ident);
-            concat([definition, ser, de])
+            let serde = ser::emit_enum_serde(plan, enumeration, &ident);
+            concat([definition, serde])
         }
         Type::Object(object) => {
             needs.objects = true;
             let shape = plan.object_shape(id, object, ident);
             let definition = types::emit_object(plan, object, &shape);
+            let serde = ser::emit_object_serde(plan, &shape);
             let ser = ser::emit_object(plan, &shape);
             let de = de::emit_object(plan, &shape, needs);
-            concat([definition, ser, de])
+            concat([definition, serde, ser, de])
         }
         Type::Alternate(alternate) => {
             let definition = types::emit_alternate(plan, id, alternate, &ident);
@@ -177,9 +180,10 @@ fn emit_arguments(
             shape.deprecated = owner.is_deprecated();
             shape.cond = owner.cond();
             let definition = types::emit_args_struct(plan, &shape, owner);
+            let serde = ser::emit_object_serde(plan, &shape);
             let ser = ser::emit_object(plan, &shape);
             let de = de::emit_object(plan, &shape, needs);
-            concat([definition, ser, de])
+            concat([definition, serde, ser, de])
         }
         (None, None) => {
             needs.objects = true;
@@ -193,9 +197,10 @@ fn emit_arguments(
                 cond: owner.cond(),
             };
             let definition = types::emit_args_struct(plan, &shape, owner);
+            let serde = ser::emit_object_serde(plan, &shape);
             let ser = ser::emit_object(plan, &shape);
             let de = de::emit_object(plan, &shape, needs);
-            concat([definition, ser, de])
+            concat([definition, serde, ser, de])
         }
     }
 }

@@ -8,21 +8,33 @@ use super::types::{allow_deprecated, branch_payload, is_null, shape_touches_depr
 use crate::names;
 use crate::plan::{field_ident, ObjectShape, Plan};
 use proc_macro2::{Ident, TokenStream};
-use qapi_gen_parser::model::{AlternateType, Member, TypeId};
+use qapi_gen_parser::model::{AlternateType, EnumType, Member, TypeId};
 use quote::quote;
 
-/// `Serialize` for an enum: its wire string.
-pub fn emit_enum(ident: &Ident) -> TokenStream {
+/// `Serialize` and `Deserialize` for an enum, by the runtime's `enum_serde!`: its wire
+/// string, and `deserialize_enum` with every value (unknown values become the catch-all).
+pub fn emit_enum_serde(plan: &Plan<'_>, enumeration: &EnumType, ident: &Ident) -> TokenStream {
+    let cfg = plan.cfg.attr(enumeration.cond.as_ref());
+    let name = &enumeration.name;
     quote! {
-        impl ::serde::Serialize for #ident {
-            fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-                serializer.serialize_str(self.as_str())
-            }
-        }
+        __private::enum_serde!(#cfg #ident, #name);
     }
 }
 
-/// `Object` and `Serialize` for a struct, union or arguments struct.
+/// `Serialize` and `Deserialize` for a struct, union or arguments struct, by the runtime's
+/// `object_serde!`: through its `Object` impl ([`emit_object`]) and its slots
+/// (`de::emit_object`).
+pub fn emit_object_serde(plan: &Plan<'_>, shape: &ObjectShape<'_>) -> TokenStream {
+    let ident = &shape.ident;
+    let cfg = plan.cfg.attr(shape.cond);
+    let allow = allow_deprecated(shape.deprecated);
+    let slots = names::helper(ident, "Slots");
+    quote! {
+        __private::object_serde!(#cfg #allow #ident, #slots);
+    }
+}
+
+/// `Object` for a struct, union or arguments struct: how it writes its members.
 pub fn emit_object(plan: &Plan<'_>, shape: &ObjectShape<'_>) -> TokenStream {
     let ident = &shape.ident;
     let name = ident.to_string();
@@ -48,19 +60,12 @@ pub fn emit_object(plan: &Plan<'_>, shape: &ObjectShape<'_>) -> TokenStream {
             fn serialize_members<S: ::serde::ser::SerializeStruct>(
                 &self,
                 #state: &mut S,
-            ) -> Result<(), S::Error> {
+            ) -> ::core::result::Result<(), S::Error> {
                 #(#writes)*
                 Ok(())
             }
         }
 
-        #cfg
-        #allow
-        impl ::serde::Serialize for #ident {
-            fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-                __private::serialize_object(self, serializer)
-            }
-        }
     }
 }
 
@@ -157,7 +162,7 @@ pub fn emit_alternate(plan: &Plan<'_>, alternate: &AlternateType, ident: &Ident)
     quote! {
         #cfg
         impl ::serde::Serialize for #ident {
-            fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> ::core::result::Result<S::Ok, S::Error> {
                 match self {
                     #(#arms)*
                 }

@@ -126,7 +126,7 @@ pub fn emit_enum(
         pub enum #ident {
             #(#variants)*
             #[doc = #catch_all_doc]
-            #catch_all(String),
+            #catch_all(::std::string::String),
         }
 
         #cfg
@@ -151,7 +151,7 @@ pub fn emit_enum(
 
         #cfg
         #allow
-        impl From<&str> for #ident {
+        impl ::core::convert::From<&str> for #ident {
             #[inline]
             fn from(value: &str) -> Self {
                 #from_body
@@ -163,7 +163,7 @@ pub fn emit_enum(
             type Err = ::std::convert::Infallible;
 
             #[inline]
-            fn from_str(value: &str) -> Result<Self, Self::Err> {
+            fn from_str(value: &str) -> ::core::result::Result<Self, Self::Err> {
                 Ok(Self::from(value))
             }
         }
@@ -265,7 +265,7 @@ fn emit_field(plan: &Plan<'_>, shape: &ObjectShape<'_>, member: &Member) -> Toke
     let docs = docs::member(doc.as_ref(), features, cond.as_ref());
     let inner = plan.contained_ref(shape.id, *ty);
     let ty = if *optional {
-        quote! { Option<#inner> }
+        quote! { ::core::option::Option<#inner> }
     } else {
         inner
     };
@@ -329,7 +329,7 @@ fn emit_branch_enum(plan: &Plan<'_>, shape: &ObjectShape<'_>, cfg: &TokenStream)
         pub enum #branch_ident {
             #(#variants)*
             #[doc = #catch_all_doc]
-            #catch_all(String),
+            #catch_all(::std::string::String),
         }
 
         #cfg

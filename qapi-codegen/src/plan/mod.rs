@@ -18,8 +18,8 @@ use crate::cfg::CfgMap;
 use crate::names::{self, Names};
 use proc_macro2::{Ident, TokenStream};
 use qapi_gen_parser::model::{
-    Branch, Builtin, Command, Cond, EnumValue, Feature, Implicit, Member, ObjectType, Schema, Type,
-    TypeId,
+    Branch, Builtin, Command, CommandId, Cond, EnumValue, Feature, Implicit, Member, ObjectType,
+    Schema, Type, TypeId,
 };
 use quote::quote;
 use std::collections::BTreeSet;
@@ -45,6 +45,8 @@ pub struct Plan<'a> {
     boxed: BTreeSet<(TypeId, TypeId)>,
     /// The types of the built-in module that the schema's own definitions use (`QType`).
     used_builtins: BTreeSet<TypeId>,
+    /// The name of the server trait: `Server`, or `Server_` when a type has that name.
+    pub server_trait: String,
 }
 
 /// The object, union or argument list a struct is emitted for, flattened: base members are
@@ -88,6 +90,7 @@ impl<'a> Plan<'a> {
             selection: Selection::all(),
             boxed: graph::recursive_edges(schema),
             used_builtins: graph::referenced_types(schema),
+            server_trait: server_trait(schema, names),
         }
     }
 
@@ -97,7 +100,7 @@ impl<'a> Plan<'a> {
             Type::Builtin(builtin) => builtin_type(builtin.kind),
             Type::Array(array) => {
                 let element = self.type_ref(array.element);
-                quote! { Vec<#element> }
+                quote! { ::std::vec::Vec<#element> }
             }
             Type::Object(object) if object.implicit == Some(Implicit::Empty) => quote! { () },
             _ => match self.names.ty(id) {
@@ -115,6 +118,42 @@ impl<'a> Plan<'a> {
         (!builtin || self.used_builtins.contains(&id)) && self.selection.has_type(id)
     }
 
+    /// Whether a command takes arguments: `data` that is not the empty object.
+    pub fn takes_arguments(&self, command: &Command) -> bool {
+        command.arg_type.is_some_and(|ty| match self.schema.ty(ty) {
+            Type::Object(object) => object.implicit != Some(Implicit::Empty),
+            _ => true,
+        })
+    }
+
+    /// Where the doc paragraph of a command is written, once: on its `{Command}Args` when it
+    /// takes arguments (a command without has no `Args` type, which nothing would use), else
+    /// on the first of its methods that is generated, the blocking client's, the server
+    /// trait's, the async client's. The other places link there.
+    pub fn command_docs(&self, command: &Command) -> CommandDocs {
+        if self.takes_arguments(command) {
+            CommandDocs::Args
+        } else if self.client.blocking {
+            CommandDocs::ClientMethod
+        } else if self.dispatch {
+            CommandDocs::ServerMethod
+        } else {
+            CommandDocs::AsyncClientMethod
+        }
+    }
+
+    /// The path rustdoc links to for the docs of command `id` ([`Plan::command_docs`]):
+    /// `QueryStatusArgs`, `Client::query_status`.
+    pub fn command_docs_link(&self, id: CommandId, command: &Command) -> String {
+        let method = self.names.command_method(id);
+        match self.command_docs(command) {
+            CommandDocs::Args => self.names.command_args(id).to_string(),
+            CommandDocs::ClientMethod => format!("Client::{method}"),
+            CommandDocs::ServerMethod => format!("{}::{method}", self.server_trait),
+            CommandDocs::AsyncClientMethod => format!("AsyncClient::{method}"),
+        }
+    }
+
     /// Whether `contained` is boxed inside `container`.
     pub fn is_boxed(&self, container: TypeId, contained: TypeId) -> bool {
         self.boxed.contains(&(container, contained))
@@ -124,7 +163,7 @@ impl<'a> Plan<'a> {
     pub fn contained_ref(&self, container: TypeId, contained: TypeId) -> TokenStream {
         let ty = self.type_ref(contained);
         if self.boxed.contains(&(container, contained)) {
-            quote! { Box<#ty> }
+            quote! { ::std::boxed::Box<#ty> }
         } else {
             ty
         }
@@ -193,6 +232,33 @@ impl<'a> ArgsOwner<'a> {
     }
 }
 
+/// Where a command's doc paragraph is written ([`Plan::command_docs`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum CommandDocs {
+    /// On `{Command}Args`.
+    Args,
+    /// On the method of `Client`.
+    ClientMethod,
+    /// On the method of the server trait.
+    ServerMethod,
+    /// On the method of `AsyncClient`.
+    AsyncClientMethod,
+}
+
+/// `Server`, or `Server_` when a type of the schema is `Server` (as `names` escapes `String`).
+fn server_trait(schema: &Schema, names: &Names) -> String {
+    let taken = |candidate: &str| {
+        schema
+            .types()
+            .any(|(id, _)| names.ty(id).is_some_and(|ident| ident == candidate))
+    };
+    let mut name = "Server".to_owned();
+    while taken(&name) {
+        name.push('_');
+    }
+    name
+}
+
 /// Whether `features` include `deprecated`.
 pub fn is_deprecated(features: &[Feature]) -> bool {
     features.iter().any(|feature| feature.name == "deprecated")
@@ -201,7 +267,7 @@ pub fn is_deprecated(features: &[Feature]) -> bool {
 /// The Rust type of a built-in QAPI type.
 pub fn builtin_type(builtin: Builtin) -> TokenStream {
     match builtin {
-        Builtin::Str => quote! { String },
+        Builtin::Str => quote! { ::std::string::String },
         Builtin::Number => quote! { f64 },
         Builtin::Int | Builtin::Int64 => quote! { i64 },
         Builtin::Int8 => quote! { i8 },

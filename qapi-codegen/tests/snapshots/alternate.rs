@@ -7,7 +7,7 @@ pub enum Mode {
     /// never
     Off,
     /// A value of `Mode` this code does not know (from a newer QEMU), kept as written.
-    Other(String),
+    Other(::std::string::String),
 }
 impl Mode {
     /// Every value this code knows, as written on the wire.
@@ -25,7 +25,7 @@ impl Mode {
         !matches!(self, Self::Other(_))
     }
 }
-impl From<&str> for Mode {
+impl ::core::convert::From<&str> for Mode {
     #[inline]
     fn from(value: &str) -> Self {
         match value {
@@ -38,7 +38,7 @@ impl From<&str> for Mode {
 impl ::std::str::FromStr for Mode {
     type Err = ::std::convert::Infallible;
     #[inline]
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
+    fn from_str(value: &str) -> ::core::result::Result<Self, Self::Err> {
         Ok(Self::from(value))
     }
 }
@@ -47,44 +47,26 @@ impl ::std::fmt::Display for Mode {
         formatter.write_str(self.as_str())
     }
 }
-impl ::serde::Serialize for Mode {
-    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for Mode {
-    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        __private::deserialize_enum(deserializer, "Mode", Self::VALUES)
-    }
-}
+__private::enum_serde!(Mode, "Mode");
 #[derive(Clone, Debug, PartialEq)]
 pub struct Limits {
     /// the maximum
     pub max: i64,
 }
+__private::object_serde!(Limits, __LimitsSlots);
 impl __private::Object for Limits {
     const NAME: &'static str = "Limits";
     fn serialize_members<S: ::serde::ser::SerializeStruct>(
         &self,
         state: &mut S,
-    ) -> Result<(), S::Error> {
+    ) -> ::core::result::Result<(), S::Error> {
         state.serialize_field("max", &self.max)?;
         Ok(())
     }
 }
-impl ::serde::Serialize for Limits {
-    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        __private::serialize_object(self, serializer)
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for Limits {
-    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        __private::deserialize_object::<__LimitsSlots, D>(deserializer)
-    }
-}
 #[derive(Default)]
 struct __LimitsSlots {
-    max: Option<i64>,
+    max: ::core::option::Option<i64>,
 }
 impl __private::Slots for __LimitsSlots {
     type Object = Limits;
@@ -94,14 +76,14 @@ impl __private::Slots for __LimitsSlots {
         &mut self,
         key: usize,
         map: &mut A,
-    ) -> Result<(), A::Error> {
+    ) -> ::core::result::Result<(), A::Error> {
         match key {
             0 => __private::store(&mut self.max, "max", map),
             _ => __private::ignore(map),
         }
     }
     #[inline]
-    fn finish<E: ::serde::de::Error>(self) -> Result<Limits, E> {
+    fn finish<E: ::serde::de::Error>(self) -> ::core::result::Result<Limits, E> {
         Ok(Limits {
             max: __private::required(self.max, "max")?,
         })
@@ -120,7 +102,10 @@ pub enum Setting {
     Unset,
 }
 impl ::serde::Serialize for Setting {
-    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         match self {
             Self::Count(value) => ::serde::Serialize::serialize(value, serializer),
             Self::Mode(value) => ::serde::Serialize::serialize(value, serializer),
@@ -130,7 +115,9 @@ impl ::serde::Serialize for Setting {
     }
 }
 impl<'de> ::serde::Deserialize<'de> for Setting {
-    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
         deserializer.deserialize_newtype_struct("Setting", __SettingVisitor)
     }
 }
@@ -143,34 +130,40 @@ impl<'de> ::serde::de::Visitor<'de> for __SettingVisitor {
     fn visit_newtype_struct<D: ::serde::Deserializer<'de>>(
         self,
         deserializer: D,
-    ) -> Result<Setting, D::Error> {
+    ) -> ::core::result::Result<Setting, D::Error> {
         deserializer.deserialize_any(self)
     }
-    fn visit_i64<E: ::serde::de::Error>(self, value: i64) -> Result<Setting, E> {
+    fn visit_i64<E: ::serde::de::Error>(self, value: i64) -> ::core::result::Result<Setting, E> {
         ::serde::Deserialize::deserialize(::serde::de::value::I64Deserializer::new(value))
             .map(Setting::Count)
     }
-    fn visit_u64<E: ::serde::de::Error>(self, value: u64) -> Result<Setting, E> {
+    fn visit_u64<E: ::serde::de::Error>(self, value: u64) -> ::core::result::Result<Setting, E> {
         ::serde::Deserialize::deserialize(::serde::de::value::U64Deserializer::new(value))
             .map(Setting::Count)
     }
-    fn visit_str<E: ::serde::de::Error>(self, value: &str) -> Result<Setting, E> {
+    fn visit_str<E: ::serde::de::Error>(self, value: &str) -> ::core::result::Result<Setting, E> {
         ::serde::Deserialize::deserialize(::serde::de::value::StrDeserializer::new(value))
             .map(Setting::Mode)
     }
-    fn visit_enum<A: ::serde::de::EnumAccess<'de>>(self, data: A) -> Result<Setting, A::Error> {
+    fn visit_enum<A: ::serde::de::EnumAccess<'de>>(
+        self,
+        data: A,
+    ) -> ::core::result::Result<Setting, A::Error> {
         let (value, variant) = ::serde::de::EnumAccess::variant(data)?;
         ::serde::de::VariantAccess::unit_variant(variant)?;
         Ok(Setting::Mode(value))
     }
-    fn visit_map<A: ::serde::de::MapAccess<'de>>(self, map: A) -> Result<Setting, A::Error> {
+    fn visit_map<A: ::serde::de::MapAccess<'de>>(
+        self,
+        map: A,
+    ) -> ::core::result::Result<Setting, A::Error> {
         ::serde::Deserialize::deserialize(::serde::de::value::MapAccessDeserializer::new(map))
             .map(Setting::Limits)
     }
-    fn visit_unit<E: ::serde::de::Error>(self) -> Result<Setting, E> {
+    fn visit_unit<E: ::serde::de::Error>(self) -> ::core::result::Result<Setting, E> {
         Ok(Setting::Unset)
     }
-    fn visit_none<E: ::serde::de::Error>(self) -> Result<Setting, E> {
+    fn visit_none<E: ::serde::de::Error>(self) -> ::core::result::Result<Setting, E> {
         Ok(Setting::Unset)
     }
 }
@@ -183,7 +176,10 @@ pub enum Switch {
     Ratio(f64),
 }
 impl ::serde::Serialize for Switch {
-    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         match self {
             Self::On(value) => ::serde::Serialize::serialize(value, serializer),
             Self::Ratio(value) => ::serde::Serialize::serialize(value, serializer),
@@ -191,7 +187,9 @@ impl ::serde::Serialize for Switch {
     }
 }
 impl<'de> ::serde::Deserialize<'de> for Switch {
-    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
         deserializer.deserialize_newtype_struct("Switch", __SwitchVisitor)
     }
 }
@@ -204,22 +202,22 @@ impl<'de> ::serde::de::Visitor<'de> for __SwitchVisitor {
     fn visit_newtype_struct<D: ::serde::Deserializer<'de>>(
         self,
         deserializer: D,
-    ) -> Result<Switch, D::Error> {
+    ) -> ::core::result::Result<Switch, D::Error> {
         deserializer.deserialize_any(self)
     }
-    fn visit_bool<E: ::serde::de::Error>(self, value: bool) -> Result<Switch, E> {
+    fn visit_bool<E: ::serde::de::Error>(self, value: bool) -> ::core::result::Result<Switch, E> {
         ::serde::Deserialize::deserialize(::serde::de::value::BoolDeserializer::new(value))
             .map(Switch::On)
     }
-    fn visit_i64<E: ::serde::de::Error>(self, value: i64) -> Result<Switch, E> {
+    fn visit_i64<E: ::serde::de::Error>(self, value: i64) -> ::core::result::Result<Switch, E> {
         ::serde::Deserialize::deserialize(::serde::de::value::I64Deserializer::new(value))
             .map(Switch::Ratio)
     }
-    fn visit_u64<E: ::serde::de::Error>(self, value: u64) -> Result<Switch, E> {
+    fn visit_u64<E: ::serde::de::Error>(self, value: u64) -> ::core::result::Result<Switch, E> {
         ::serde::Deserialize::deserialize(::serde::de::value::U64Deserializer::new(value))
             .map(Switch::Ratio)
     }
-    fn visit_f64<E: ::serde::de::Error>(self, value: f64) -> Result<Switch, E> {
+    fn visit_f64<E: ::serde::de::Error>(self, value: f64) -> ::core::result::Result<Switch, E> {
         ::serde::Deserialize::deserialize(::serde::de::value::F64Deserializer::new(value))
             .map(Switch::Ratio)
     }

@@ -12,29 +12,20 @@ pub struct GuestSyncDelimitedArgs {
     /// a random number
     pub id: i64,
 }
+__private::object_serde!(GuestSyncDelimitedArgs, __GuestSyncDelimitedArgsSlots);
 impl __private::Object for GuestSyncDelimitedArgs {
     const NAME: &'static str = "GuestSyncDelimitedArgs";
     fn serialize_members<S: ::serde::ser::SerializeStruct>(
         &self,
         state: &mut S,
-    ) -> Result<(), S::Error> {
+    ) -> ::core::result::Result<(), S::Error> {
         state.serialize_field("id", &self.id)?;
         Ok(())
     }
 }
-impl ::serde::Serialize for GuestSyncDelimitedArgs {
-    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        __private::serialize_object(self, serializer)
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for GuestSyncDelimitedArgs {
-    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        __private::deserialize_object::<__GuestSyncDelimitedArgsSlots, D>(deserializer)
-    }
-}
 #[derive(Default)]
 struct __GuestSyncDelimitedArgsSlots {
-    id: Option<i64>,
+    id: ::core::option::Option<i64>,
 }
 impl __private::Slots for __GuestSyncDelimitedArgsSlots {
     type Object = GuestSyncDelimitedArgs;
@@ -44,141 +35,46 @@ impl __private::Slots for __GuestSyncDelimitedArgsSlots {
         &mut self,
         key: usize,
         map: &mut A,
-    ) -> Result<(), A::Error> {
+    ) -> ::core::result::Result<(), A::Error> {
         match key {
             0 => __private::store(&mut self.id, "id", map),
             _ => __private::ignore(map),
         }
     }
     #[inline]
-    fn finish<E: ::serde::de::Error>(self) -> Result<GuestSyncDelimitedArgs, E> {
+    fn finish<E: ::serde::de::Error>(self) -> ::core::result::Result<GuestSyncDelimitedArgs, E> {
         Ok(GuestSyncDelimitedArgs {
             id: __private::required(self.id, "id")?,
         })
     }
 }
-/// Arguments of the command `guest-ping`.
-///
-/// Checks the agent is alive.
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct GuestPingArgs {}
-impl __private::Object for GuestPingArgs {
-    const NAME: &'static str = "GuestPingArgs";
-    fn serialize_members<S: ::serde::ser::SerializeStruct>(
-        &self,
-        _state: &mut S,
-    ) -> Result<(), S::Error> {
-        Ok(())
-    }
-}
-impl ::serde::Serialize for GuestPingArgs {
-    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        __private::serialize_object(self, serializer)
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for GuestPingArgs {
-    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        __private::deserialize_object::<__GuestPingArgsSlots, D>(deserializer)
-    }
-}
-#[derive(Default)]
-struct __GuestPingArgsSlots {}
-impl __private::Slots for __GuestPingArgsSlots {
-    type Object = GuestPingArgs;
-    const MEMBERS: &'static [&'static str] = &[];
-    #[inline]
-    fn entry<'de, A: ::serde::de::MapAccess<'de>>(
-        &mut self,
-        _key: usize,
-        map: &mut A,
-    ) -> Result<(), A::Error> {
-        __private::ignore(map)
-    }
-    #[inline]
-    fn finish<E: ::serde::de::Error>(self) -> Result<GuestPingArgs, E> {
-        Ok(GuestPingArgs {})
-    }
-}
-/// Arguments of the command `guest-get-time`.
-///
-/// # Returns
-///
-/// the guest's time in nanoseconds since the epoch
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct GuestGetTimeArgs {}
-impl __private::Object for GuestGetTimeArgs {
-    const NAME: &'static str = "GuestGetTimeArgs";
-    fn serialize_members<S: ::serde::ser::SerializeStruct>(
-        &self,
-        _state: &mut S,
-    ) -> Result<(), S::Error> {
-        Ok(())
-    }
-}
-impl ::serde::Serialize for GuestGetTimeArgs {
-    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        __private::serialize_object(self, serializer)
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for GuestGetTimeArgs {
-    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        __private::deserialize_object::<__GuestGetTimeArgsSlots, D>(deserializer)
-    }
-}
-#[derive(Default)]
-struct __GuestGetTimeArgsSlots {}
-impl __private::Slots for __GuestGetTimeArgsSlots {
-    type Object = GuestGetTimeArgs;
-    const MEMBERS: &'static [&'static str] = &[];
-    #[inline]
-    fn entry<'de, A: ::serde::de::MapAccess<'de>>(
-        &mut self,
-        _key: usize,
-        map: &mut A,
-    ) -> Result<(), A::Error> {
-        __private::ignore(map)
-    }
-    #[inline]
-    fn finish<E: ::serde::de::Error>(self) -> Result<GuestGetTimeArgs, E> {
-        Ok(GuestGetTimeArgs {})
-    }
-}
 #[derive(Clone, Debug, PartialEq)]
 pub struct GuestAgentCommandInfo {
     /// the command
-    pub name: String,
+    pub name: ::std::string::String,
     /// whether it may run
     pub enabled: bool,
     /// whether it replies on success
     pub success_response: bool,
 }
+__private::object_serde!(GuestAgentCommandInfo, __GuestAgentCommandInfoSlots);
 impl __private::Object for GuestAgentCommandInfo {
     const NAME: &'static str = "GuestAgentCommandInfo";
     fn serialize_members<S: ::serde::ser::SerializeStruct>(
         &self,
         state: &mut S,
-    ) -> Result<(), S::Error> {
+    ) -> ::core::result::Result<(), S::Error> {
         state.serialize_field("name", &self.name)?;
         state.serialize_field("enabled", &self.enabled)?;
         state.serialize_field("success-response", &self.success_response)?;
         Ok(())
     }
 }
-impl ::serde::Serialize for GuestAgentCommandInfo {
-    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        __private::serialize_object(self, serializer)
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for GuestAgentCommandInfo {
-    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        __private::deserialize_object::<__GuestAgentCommandInfoSlots, D>(deserializer)
-    }
-}
 #[derive(Default)]
 struct __GuestAgentCommandInfoSlots {
-    name: Option<String>,
-    enabled: Option<bool>,
-    success_response: Option<bool>,
+    name: ::core::option::Option<::std::string::String>,
+    enabled: ::core::option::Option<bool>,
+    success_response: ::core::option::Option<bool>,
 }
 impl __private::Slots for __GuestAgentCommandInfoSlots {
     type Object = GuestAgentCommandInfo;
@@ -188,7 +84,7 @@ impl __private::Slots for __GuestAgentCommandInfoSlots {
         &mut self,
         key: usize,
         map: &mut A,
-    ) -> Result<(), A::Error> {
+    ) -> ::core::result::Result<(), A::Error> {
         match key {
             0 => __private::store(&mut self.name, "name", map),
             1 => __private::store(&mut self.enabled, "enabled", map),
@@ -197,7 +93,7 @@ impl __private::Slots for __GuestAgentCommandInfoSlots {
         }
     }
     #[inline]
-    fn finish<E: ::serde::de::Error>(self) -> Result<GuestAgentCommandInfo, E> {
+    fn finish<E: ::serde::de::Error>(self) -> ::core::result::Result<GuestAgentCommandInfo, E> {
         Ok(GuestAgentCommandInfo {
             name: __private::required(self.name, "name")?,
             enabled: __private::required(self.enabled, "enabled")?,
@@ -208,35 +104,26 @@ impl __private::Slots for __GuestAgentCommandInfoSlots {
 #[derive(Clone, Debug, PartialEq)]
 pub struct GuestAgentInfo {
     /// the agent's version
-    pub version: String,
+    pub version: ::std::string::String,
     /// its commands
-    pub supported_commands: Vec<GuestAgentCommandInfo>,
+    pub supported_commands: ::std::vec::Vec<GuestAgentCommandInfo>,
 }
+__private::object_serde!(GuestAgentInfo, __GuestAgentInfoSlots);
 impl __private::Object for GuestAgentInfo {
     const NAME: &'static str = "GuestAgentInfo";
     fn serialize_members<S: ::serde::ser::SerializeStruct>(
         &self,
         state: &mut S,
-    ) -> Result<(), S::Error> {
+    ) -> ::core::result::Result<(), S::Error> {
         state.serialize_field("version", &self.version)?;
         state.serialize_field("supported_commands", &self.supported_commands)?;
         Ok(())
     }
 }
-impl ::serde::Serialize for GuestAgentInfo {
-    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        __private::serialize_object(self, serializer)
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for GuestAgentInfo {
-    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        __private::deserialize_object::<__GuestAgentInfoSlots, D>(deserializer)
-    }
-}
 #[derive(Default)]
 struct __GuestAgentInfoSlots {
-    version: Option<String>,
-    supported_commands: Option<Vec<GuestAgentCommandInfo>>,
+    version: ::core::option::Option<::std::string::String>,
+    supported_commands: ::core::option::Option<::std::vec::Vec<GuestAgentCommandInfo>>,
 }
 impl __private::Slots for __GuestAgentInfoSlots {
     type Object = GuestAgentInfo;
@@ -246,7 +133,7 @@ impl __private::Slots for __GuestAgentInfoSlots {
         &mut self,
         key: usize,
         map: &mut A,
-    ) -> Result<(), A::Error> {
+    ) -> ::core::result::Result<(), A::Error> {
         match key {
             0 => __private::store(&mut self.version, "version", map),
             1 => __private::store(&mut self.supported_commands, "supported_commands", map),
@@ -254,90 +141,37 @@ impl __private::Slots for __GuestAgentInfoSlots {
         }
     }
     #[inline]
-    fn finish<E: ::serde::de::Error>(self) -> Result<GuestAgentInfo, E> {
+    fn finish<E: ::serde::de::Error>(self) -> ::core::result::Result<GuestAgentInfo, E> {
         Ok(GuestAgentInfo {
             version: __private::required(self.version, "version")?,
             supported_commands: __private::required(self.supported_commands, "supported_commands")?,
         })
     }
 }
-/// Arguments of the command `guest-info`.
-///
-/// # Returns
-///
-/// the agent's version and commands
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct GuestInfoArgs {}
-impl __private::Object for GuestInfoArgs {
-    const NAME: &'static str = "GuestInfoArgs";
-    fn serialize_members<S: ::serde::ser::SerializeStruct>(
-        &self,
-        _state: &mut S,
-    ) -> Result<(), S::Error> {
-        Ok(())
-    }
-}
-impl ::serde::Serialize for GuestInfoArgs {
-    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        __private::serialize_object(self, serializer)
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for GuestInfoArgs {
-    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        __private::deserialize_object::<__GuestInfoArgsSlots, D>(deserializer)
-    }
-}
-#[derive(Default)]
-struct __GuestInfoArgsSlots {}
-impl __private::Slots for __GuestInfoArgsSlots {
-    type Object = GuestInfoArgs;
-    const MEMBERS: &'static [&'static str] = &[];
-    #[inline]
-    fn entry<'de, A: ::serde::de::MapAccess<'de>>(
-        &mut self,
-        _key: usize,
-        map: &mut A,
-    ) -> Result<(), A::Error> {
-        __private::ignore(map)
-    }
-    #[inline]
-    fn finish<E: ::serde::de::Error>(self) -> Result<GuestInfoArgs, E> {
-        Ok(GuestInfoArgs {})
-    }
-}
 /// Only some of what qemu-ga reports: the rest is ignored.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct GuestOsInfo {
     /// uname's release
-    pub kernel_release: Option<String>,
+    pub kernel_release: ::core::option::Option<::std::string::String>,
     /// the distribution's id
-    pub id: Option<String>,
+    pub id: ::core::option::Option<::std::string::String>,
 }
+__private::object_serde!(GuestOsInfo, __GuestOsInfoSlots);
 impl __private::Object for GuestOsInfo {
     const NAME: &'static str = "GuestOsInfo";
     fn serialize_members<S: ::serde::ser::SerializeStruct>(
         &self,
         state: &mut S,
-    ) -> Result<(), S::Error> {
+    ) -> ::core::result::Result<(), S::Error> {
         __private::serialize_optional(state, "kernel-release", &self.kernel_release)?;
         __private::serialize_optional(state, "id", &self.id)?;
         Ok(())
     }
 }
-impl ::serde::Serialize for GuestOsInfo {
-    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        __private::serialize_object(self, serializer)
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for GuestOsInfo {
-    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        __private::deserialize_object::<__GuestOsInfoSlots, D>(deserializer)
-    }
-}
 #[derive(Default)]
 struct __GuestOsInfoSlots {
-    kernel_release: Option<String>,
-    id: Option<String>,
+    kernel_release: ::core::option::Option<::std::string::String>,
+    id: ::core::option::Option<::std::string::String>,
 }
 impl __private::Slots for __GuestOsInfoSlots {
     type Object = GuestOsInfo;
@@ -347,7 +181,7 @@ impl __private::Slots for __GuestOsInfoSlots {
         &mut self,
         key: usize,
         map: &mut A,
-    ) -> Result<(), A::Error> {
+    ) -> ::core::result::Result<(), A::Error> {
         match key {
             0 => __private::store(&mut self.kernel_release, "kernel-release", map),
             1 => __private::store(&mut self.id, "id", map),
@@ -355,55 +189,11 @@ impl __private::Slots for __GuestOsInfoSlots {
         }
     }
     #[inline]
-    fn finish<E: ::serde::de::Error>(self) -> Result<GuestOsInfo, E> {
+    fn finish<E: ::serde::de::Error>(self) -> ::core::result::Result<GuestOsInfo, E> {
         Ok(GuestOsInfo {
             kernel_release: self.kernel_release,
             id: self.id,
         })
-    }
-}
-/// Arguments of the command `guest-get-osinfo`.
-///
-/// # Returns
-///
-/// the guest's operating system
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct GuestGetOsinfoArgs {}
-impl __private::Object for GuestGetOsinfoArgs {
-    const NAME: &'static str = "GuestGetOsinfoArgs";
-    fn serialize_members<S: ::serde::ser::SerializeStruct>(
-        &self,
-        _state: &mut S,
-    ) -> Result<(), S::Error> {
-        Ok(())
-    }
-}
-impl ::serde::Serialize for GuestGetOsinfoArgs {
-    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        __private::serialize_object(self, serializer)
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for GuestGetOsinfoArgs {
-    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        __private::deserialize_object::<__GuestGetOsinfoArgsSlots, D>(deserializer)
-    }
-}
-#[derive(Default)]
-struct __GuestGetOsinfoArgsSlots {}
-impl __private::Slots for __GuestGetOsinfoArgsSlots {
-    type Object = GuestGetOsinfoArgs;
-    const MEMBERS: &'static [&'static str] = &[];
-    #[inline]
-    fn entry<'de, A: ::serde::de::MapAccess<'de>>(
-        &mut self,
-        _key: usize,
-        map: &mut A,
-    ) -> Result<(), A::Error> {
-        __private::ignore(map)
-    }
-    #[inline]
-    fn finish<E: ::serde::de::Error>(self) -> Result<GuestGetOsinfoArgs, E> {
-        Ok(GuestGetOsinfoArgs {})
     }
 }
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -413,7 +203,7 @@ pub enum GuestIpAddressType {
     /// IP version 6
     Ipv6,
     /// A value of `GuestIpAddressType` this code does not know (from a newer QEMU), kept as written.
-    Other(String),
+    Other(::std::string::String),
 }
 impl GuestIpAddressType {
     /// Every value this code knows, as written on the wire.
@@ -431,7 +221,7 @@ impl GuestIpAddressType {
         !matches!(self, Self::Other(_))
     }
 }
-impl From<&str> for GuestIpAddressType {
+impl ::core::convert::From<&str> for GuestIpAddressType {
     #[inline]
     fn from(value: &str) -> Self {
         match value {
@@ -444,7 +234,7 @@ impl From<&str> for GuestIpAddressType {
 impl ::std::str::FromStr for GuestIpAddressType {
     type Err = ::std::convert::Infallible;
     #[inline]
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
+    fn from_str(value: &str) -> ::core::result::Result<Self, Self::Err> {
         Ok(Self::from(value))
     }
 }
@@ -453,52 +243,34 @@ impl ::std::fmt::Display for GuestIpAddressType {
         formatter.write_str(self.as_str())
     }
 }
-impl ::serde::Serialize for GuestIpAddressType {
-    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for GuestIpAddressType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        __private::deserialize_enum(deserializer, "GuestIpAddressType", Self::VALUES)
-    }
-}
+__private::enum_serde!(GuestIpAddressType, "GuestIpAddressType");
 #[derive(Clone, Debug, PartialEq)]
 pub struct GuestIpAddress {
     /// the address
-    pub ip_address: String,
+    pub ip_address: ::std::string::String,
     /// its version
     pub ip_address_type: GuestIpAddressType,
     /// the network prefix length
     pub prefix: i64,
 }
+__private::object_serde!(GuestIpAddress, __GuestIpAddressSlots);
 impl __private::Object for GuestIpAddress {
     const NAME: &'static str = "GuestIpAddress";
     fn serialize_members<S: ::serde::ser::SerializeStruct>(
         &self,
         state: &mut S,
-    ) -> Result<(), S::Error> {
+    ) -> ::core::result::Result<(), S::Error> {
         state.serialize_field("ip-address", &self.ip_address)?;
         state.serialize_field("ip-address-type", &self.ip_address_type)?;
         state.serialize_field("prefix", &self.prefix)?;
         Ok(())
     }
 }
-impl ::serde::Serialize for GuestIpAddress {
-    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        __private::serialize_object(self, serializer)
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for GuestIpAddress {
-    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        __private::deserialize_object::<__GuestIpAddressSlots, D>(deserializer)
-    }
-}
 #[derive(Default)]
 struct __GuestIpAddressSlots {
-    ip_address: Option<String>,
-    ip_address_type: Option<GuestIpAddressType>,
-    prefix: Option<i64>,
+    ip_address: ::core::option::Option<::std::string::String>,
+    ip_address_type: ::core::option::Option<GuestIpAddressType>,
+    prefix: ::core::option::Option<i64>,
 }
 impl __private::Slots for __GuestIpAddressSlots {
     type Object = GuestIpAddress;
@@ -508,7 +280,7 @@ impl __private::Slots for __GuestIpAddressSlots {
         &mut self,
         key: usize,
         map: &mut A,
-    ) -> Result<(), A::Error> {
+    ) -> ::core::result::Result<(), A::Error> {
         match key {
             0 => __private::store(&mut self.ip_address, "ip-address", map),
             1 => __private::store(&mut self.ip_address_type, "ip-address-type", map),
@@ -517,7 +289,7 @@ impl __private::Slots for __GuestIpAddressSlots {
         }
     }
     #[inline]
-    fn finish<E: ::serde::de::Error>(self) -> Result<GuestIpAddress, E> {
+    fn finish<E: ::serde::de::Error>(self) -> ::core::result::Result<GuestIpAddress, E> {
         Ok(GuestIpAddress {
             ip_address: __private::required(self.ip_address, "ip-address")?,
             ip_address_type: __private::required(self.ip_address_type, "ip-address-type")?,
@@ -528,39 +300,30 @@ impl __private::Slots for __GuestIpAddressSlots {
 #[derive(Clone, Debug, PartialEq)]
 pub struct GuestNetworkInterface {
     /// the interface
-    pub name: String,
+    pub name: ::std::string::String,
     /// its MAC address
-    pub hardware_address: Option<String>,
+    pub hardware_address: ::core::option::Option<::std::string::String>,
     /// its addresses
-    pub ip_addresses: Option<Vec<GuestIpAddress>>,
+    pub ip_addresses: ::core::option::Option<::std::vec::Vec<GuestIpAddress>>,
 }
+__private::object_serde!(GuestNetworkInterface, __GuestNetworkInterfaceSlots);
 impl __private::Object for GuestNetworkInterface {
     const NAME: &'static str = "GuestNetworkInterface";
     fn serialize_members<S: ::serde::ser::SerializeStruct>(
         &self,
         state: &mut S,
-    ) -> Result<(), S::Error> {
+    ) -> ::core::result::Result<(), S::Error> {
         state.serialize_field("name", &self.name)?;
         __private::serialize_optional(state, "hardware-address", &self.hardware_address)?;
         __private::serialize_optional(state, "ip-addresses", &self.ip_addresses)?;
         Ok(())
     }
 }
-impl ::serde::Serialize for GuestNetworkInterface {
-    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        __private::serialize_object(self, serializer)
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for GuestNetworkInterface {
-    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        __private::deserialize_object::<__GuestNetworkInterfaceSlots, D>(deserializer)
-    }
-}
 #[derive(Default)]
 struct __GuestNetworkInterfaceSlots {
-    name: Option<String>,
-    hardware_address: Option<String>,
-    ip_addresses: Option<Vec<GuestIpAddress>>,
+    name: ::core::option::Option<::std::string::String>,
+    hardware_address: ::core::option::Option<::std::string::String>,
+    ip_addresses: ::core::option::Option<::std::vec::Vec<GuestIpAddress>>,
 }
 impl __private::Slots for __GuestNetworkInterfaceSlots {
     type Object = GuestNetworkInterface;
@@ -570,7 +333,7 @@ impl __private::Slots for __GuestNetworkInterfaceSlots {
         &mut self,
         key: usize,
         map: &mut A,
-    ) -> Result<(), A::Error> {
+    ) -> ::core::result::Result<(), A::Error> {
         match key {
             0 => __private::store(&mut self.name, "name", map),
             1 => __private::store(&mut self.hardware_address, "hardware-address", map),
@@ -579,56 +342,12 @@ impl __private::Slots for __GuestNetworkInterfaceSlots {
         }
     }
     #[inline]
-    fn finish<E: ::serde::de::Error>(self) -> Result<GuestNetworkInterface, E> {
+    fn finish<E: ::serde::de::Error>(self) -> ::core::result::Result<GuestNetworkInterface, E> {
         Ok(GuestNetworkInterface {
             name: __private::required(self.name, "name")?,
             hardware_address: self.hardware_address,
             ip_addresses: self.ip_addresses,
         })
-    }
-}
-/// Arguments of the command `guest-network-get-interfaces`.
-///
-/// # Returns
-///
-/// the guest's network interfaces
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct GuestNetworkGetInterfacesArgs {}
-impl __private::Object for GuestNetworkGetInterfacesArgs {
-    const NAME: &'static str = "GuestNetworkGetInterfacesArgs";
-    fn serialize_members<S: ::serde::ser::SerializeStruct>(
-        &self,
-        _state: &mut S,
-    ) -> Result<(), S::Error> {
-        Ok(())
-    }
-}
-impl ::serde::Serialize for GuestNetworkGetInterfacesArgs {
-    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        __private::serialize_object(self, serializer)
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for GuestNetworkGetInterfacesArgs {
-    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        __private::deserialize_object::<__GuestNetworkGetInterfacesArgsSlots, D>(deserializer)
-    }
-}
-#[derive(Default)]
-struct __GuestNetworkGetInterfacesArgsSlots {}
-impl __private::Slots for __GuestNetworkGetInterfacesArgsSlots {
-    type Object = GuestNetworkGetInterfacesArgs;
-    const MEMBERS: &'static [&'static str] = &[];
-    #[inline]
-    fn entry<'de, A: ::serde::de::MapAccess<'de>>(
-        &mut self,
-        _key: usize,
-        map: &mut A,
-    ) -> Result<(), A::Error> {
-        __private::ignore(map)
-    }
-    #[inline]
-    fn finish<E: ::serde::de::Error>(self) -> Result<GuestNetworkGetInterfacesArgs, E> {
-        Ok(GuestNetworkGetInterfacesArgs {})
     }
 }
 /// Arguments of the command `guest-file-open`.
@@ -639,35 +358,26 @@ impl __private::Slots for __GuestNetworkGetInterfacesArgsSlots {
 #[derive(Clone, Debug, PartialEq)]
 pub struct GuestFileOpenArgs {
     /// the file
-    pub path: String,
+    pub path: ::std::string::String,
     /// as fopen's
-    pub mode: Option<String>,
+    pub mode: ::core::option::Option<::std::string::String>,
 }
+__private::object_serde!(GuestFileOpenArgs, __GuestFileOpenArgsSlots);
 impl __private::Object for GuestFileOpenArgs {
     const NAME: &'static str = "GuestFileOpenArgs";
     fn serialize_members<S: ::serde::ser::SerializeStruct>(
         &self,
         state: &mut S,
-    ) -> Result<(), S::Error> {
+    ) -> ::core::result::Result<(), S::Error> {
         state.serialize_field("path", &self.path)?;
         __private::serialize_optional(state, "mode", &self.mode)?;
         Ok(())
     }
 }
-impl ::serde::Serialize for GuestFileOpenArgs {
-    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        __private::serialize_object(self, serializer)
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for GuestFileOpenArgs {
-    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        __private::deserialize_object::<__GuestFileOpenArgsSlots, D>(deserializer)
-    }
-}
 #[derive(Default)]
 struct __GuestFileOpenArgsSlots {
-    path: Option<String>,
-    mode: Option<String>,
+    path: ::core::option::Option<::std::string::String>,
+    mode: ::core::option::Option<::std::string::String>,
 }
 impl __private::Slots for __GuestFileOpenArgsSlots {
     type Object = GuestFileOpenArgs;
@@ -677,7 +387,7 @@ impl __private::Slots for __GuestFileOpenArgsSlots {
         &mut self,
         key: usize,
         map: &mut A,
-    ) -> Result<(), A::Error> {
+    ) -> ::core::result::Result<(), A::Error> {
         match key {
             0 => __private::store(&mut self.path, "path", map),
             1 => __private::store(&mut self.mode, "mode", map),
@@ -685,7 +395,7 @@ impl __private::Slots for __GuestFileOpenArgsSlots {
         }
     }
     #[inline]
-    fn finish<E: ::serde::de::Error>(self) -> Result<GuestFileOpenArgs, E> {
+    fn finish<E: ::serde::de::Error>(self) -> ::core::result::Result<GuestFileOpenArgs, E> {
         Ok(GuestFileOpenArgs {
             path: __private::required(self.path, "path")?,
             mode: self.mode,
@@ -698,31 +408,22 @@ impl __private::Slots for __GuestFileOpenArgsSlots {
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct XPowerOffArgs {
     /// how
-    pub mode: Option<String>,
+    pub mode: ::core::option::Option<::std::string::String>,
 }
+__private::object_serde!(XPowerOffArgs, __XPowerOffArgsSlots);
 impl __private::Object for XPowerOffArgs {
     const NAME: &'static str = "XPowerOffArgs";
     fn serialize_members<S: ::serde::ser::SerializeStruct>(
         &self,
         state: &mut S,
-    ) -> Result<(), S::Error> {
+    ) -> ::core::result::Result<(), S::Error> {
         __private::serialize_optional(state, "mode", &self.mode)?;
         Ok(())
     }
 }
-impl ::serde::Serialize for XPowerOffArgs {
-    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        __private::serialize_object(self, serializer)
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for XPowerOffArgs {
-    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        __private::deserialize_object::<__XPowerOffArgsSlots, D>(deserializer)
-    }
-}
 #[derive(Default)]
 struct __XPowerOffArgsSlots {
-    mode: Option<String>,
+    mode: ::core::option::Option<::std::string::String>,
 }
 impl __private::Slots for __XPowerOffArgsSlots {
     type Object = XPowerOffArgs;
@@ -732,14 +433,14 @@ impl __private::Slots for __XPowerOffArgsSlots {
         &mut self,
         key: usize,
         map: &mut A,
-    ) -> Result<(), A::Error> {
+    ) -> ::core::result::Result<(), A::Error> {
         match key {
             0 => __private::store(&mut self.mode, "mode", map),
             _ => __private::ignore(map),
         }
     }
     #[inline]
-    fn finish<E: ::serde::de::Error>(self) -> Result<XPowerOffArgs, E> {
+    fn finish<E: ::serde::de::Error>(self) -> ::core::result::Result<XPowerOffArgs, E> {
         Ok(XPowerOffArgs {
             mode: self.mode,
         })
@@ -749,51 +450,51 @@ impl __private::Slots for __XPowerOffArgsSlots {
 ///
 /// Implement the commands the server supports; the others answer `GenericError` "this feature or command is not currently supported". Run requests with [`dispatch`].
 pub trait Server {
-    /// The command `guest-sync-delimited`.
-    ///
-    /// Echoes `id`, after a 0xFF byte.
+    /// The command `guest-sync-delimited`: see [`GuestSyncDelimitedArgs`].
     fn guest_sync_delimited(
         &self,
         args: GuestSyncDelimitedArgs,
-    ) -> Result<i64, ::qapi_runtime::QapiError> {
+    ) -> ::core::result::Result<i64, ::qapi_runtime::QapiError> {
         let _ = args;
         Err(::qapi_runtime::dispatch::unsupported())
     }
-    /// The command `guest-ping`.
-    ///
-    /// Checks the agent is alive.
-    fn guest_ping(&self) -> Result<(), ::qapi_runtime::QapiError> {
+    /// The command `guest-ping`: see [`Client::guest_ping`].
+    fn guest_ping(&self) -> ::core::result::Result<(), ::qapi_runtime::QapiError> {
         Err(::qapi_runtime::dispatch::unsupported())
     }
-    /// The command `guest-get-time`.
-    fn guest_get_time(&self) -> Result<i64, ::qapi_runtime::QapiError> {
+    /// The command `guest-get-time`: see [`Client::guest_get_time`].
+    fn guest_get_time(&self) -> ::core::result::Result<i64, ::qapi_runtime::QapiError> {
         Err(::qapi_runtime::dispatch::unsupported())
     }
-    /// The command `guest-info`.
-    fn guest_info(&self) -> Result<GuestAgentInfo, ::qapi_runtime::QapiError> {
+    /// The command `guest-info`: see [`Client::guest_info`].
+    fn guest_info(&self) -> ::core::result::Result<GuestAgentInfo, ::qapi_runtime::QapiError> {
         Err(::qapi_runtime::dispatch::unsupported())
     }
-    /// The command `guest-get-osinfo`.
-    fn guest_get_osinfo(&self) -> Result<GuestOsInfo, ::qapi_runtime::QapiError> {
+    /// The command `guest-get-osinfo`: see [`Client::guest_get_osinfo`].
+    fn guest_get_osinfo(&self) -> ::core::result::Result<GuestOsInfo, ::qapi_runtime::QapiError> {
         Err(::qapi_runtime::dispatch::unsupported())
     }
-    /// The command `guest-network-get-interfaces`.
+    /// The command `guest-network-get-interfaces`: see [`Client::guest_network_get_interfaces`].
     fn guest_network_get_interfaces(
         &self,
-    ) -> Result<Vec<GuestNetworkInterface>, ::qapi_runtime::QapiError> {
+    ) -> ::core::result::Result<::std::vec::Vec<GuestNetworkInterface>, ::qapi_runtime::QapiError> {
         Err(::qapi_runtime::dispatch::unsupported())
     }
-    /// The command `guest-file-open`.
-    fn guest_file_open(&self, args: GuestFileOpenArgs) -> Result<i64, ::qapi_runtime::QapiError> {
+    /// The command `guest-file-open`: see [`GuestFileOpenArgs`].
+    fn guest_file_open(
+        &self,
+        args: GuestFileOpenArgs,
+    ) -> ::core::result::Result<i64, ::qapi_runtime::QapiError> {
         let _ = args;
         Err(::qapi_runtime::dispatch::unsupported())
     }
-    /// The command `x-power-off`.
-    ///
-    /// A command without reply on success (never sent to a real agent).
+    /// The command `x-power-off`: see [`XPowerOffArgs`].
     ///
     /// It sends no reply when it succeeds (`success-response: false`): the result is dropped.
-    fn x_power_off(&self, args: XPowerOffArgs) -> Result<(), ::qapi_runtime::QapiError> {
+    fn x_power_off(
+        &self,
+        args: XPowerOffArgs,
+    ) -> ::core::result::Result<(), ::qapi_runtime::QapiError> {
         let _ = args;
         Err(::qapi_runtime::dispatch::unsupported())
     }
@@ -855,7 +556,7 @@ pub fn dispatch<S: Server + ?Sized>(
     server: &S,
     table: &::qapi_runtime::dispatch::CommandTable,
     request: ::serde_json::Value,
-) -> Option<::serde_json::Value> {
+) -> ::core::option::Option<::serde_json::Value> {
     let mut call = match table.accept(request) {
         Ok(call) => call,
         Err(reply) => return Some(reply),
@@ -928,13 +629,7 @@ impl<C: ::qapi_runtime::client::Execute> Client<C> {
     pub fn into_runtime(self) -> C {
         self.runtime
     }
-    /// Runs the command `guest-sync-delimited`.
-    ///
-    /// Echoes `id`, after a 0xFF byte.
-    ///
-    /// # Returns
-    ///
-    /// `id`
+    /// Runs the command `guest-sync-delimited`: see [`GuestSyncDelimitedArgs`].
     pub fn guest_sync_delimited(
         &mut self,
         args: GuestSyncDelimitedArgs,
@@ -982,23 +677,17 @@ impl<C: ::qapi_runtime::client::Execute> Client<C> {
     /// the guest's network interfaces
     pub fn guest_network_get_interfaces(
         &mut self,
-    ) -> ::core::result::Result<Vec<GuestNetworkInterface>, ::qapi_runtime::ClientError> {
+    ) -> ::core::result::Result<::std::vec::Vec<GuestNetworkInterface>, ::qapi_runtime::ClientError> {
         ::qapi_runtime::client::call(&mut self.runtime, "guest-network-get-interfaces", &())
     }
-    /// Runs the command `guest-file-open`.
-    ///
-    /// # Returns
-    ///
-    /// a handle
+    /// Runs the command `guest-file-open`: see [`GuestFileOpenArgs`].
     pub fn guest_file_open(
         &mut self,
         args: GuestFileOpenArgs,
     ) -> ::core::result::Result<i64, ::qapi_runtime::ClientError> {
         ::qapi_runtime::client::call(&mut self.runtime, "guest-file-open", &args)
     }
-    /// Runs the command `x-power-off`.
-    ///
-    /// A command without reply on success (never sent to a real agent).
+    /// Runs the command `x-power-off`: see [`XPowerOffArgs`].
     ///
     /// The agent sends no reply when it succeeds: this returns once the request is written, and an error reply is dropped by a later call.
     pub fn x_power_off(
@@ -1040,81 +729,51 @@ impl<C: ::qapi_runtime::client::AsyncExecute> AsyncClient<C> {
     pub fn into_runtime(self) -> C {
         self.runtime
     }
-    /// Runs the command `guest-sync-delimited`.
-    ///
-    /// Echoes `id`, after a 0xFF byte.
-    ///
-    /// # Returns
-    ///
-    /// `id`
+    /// Runs the command `guest-sync-delimited`: see [`GuestSyncDelimitedArgs`].
     pub async fn guest_sync_delimited(
         &mut self,
         args: GuestSyncDelimitedArgs,
     ) -> ::core::result::Result<i64, ::qapi_runtime::ClientError> {
         ::qapi_runtime::client::call_async(&mut self.runtime, "guest-sync-delimited", &args).await
     }
-    /// Runs the command `guest-ping`.
-    ///
-    /// Checks the agent is alive.
+    /// Runs the command `guest-ping`: see [`Client::guest_ping`].
     pub async fn guest_ping(&mut self) -> ::core::result::Result<(), ::qapi_runtime::ClientError> {
         ::qapi_runtime::client::call_ignoring_return_async(&mut self.runtime, "guest-ping", &())
             .await
     }
-    /// Runs the command `guest-get-time`.
-    ///
-    /// # Returns
-    ///
-    /// the guest's time in nanoseconds since the epoch
+    /// Runs the command `guest-get-time`: see [`Client::guest_get_time`].
     pub async fn guest_get_time(
         &mut self,
     ) -> ::core::result::Result<i64, ::qapi_runtime::ClientError> {
         ::qapi_runtime::client::call_async(&mut self.runtime, "guest-get-time", &()).await
     }
-    /// Runs the command `guest-info`.
-    ///
-    /// # Returns
-    ///
-    /// the agent's version and commands
+    /// Runs the command `guest-info`: see [`Client::guest_info`].
     pub async fn guest_info(
         &mut self,
     ) -> ::core::result::Result<GuestAgentInfo, ::qapi_runtime::ClientError> {
         ::qapi_runtime::client::call_async(&mut self.runtime, "guest-info", &()).await
     }
-    /// Runs the command `guest-get-osinfo`.
-    ///
-    /// # Returns
-    ///
-    /// the guest's operating system
+    /// Runs the command `guest-get-osinfo`: see [`Client::guest_get_osinfo`].
     pub async fn guest_get_osinfo(
         &mut self,
     ) -> ::core::result::Result<GuestOsInfo, ::qapi_runtime::ClientError> {
         ::qapi_runtime::client::call_async(&mut self.runtime, "guest-get-osinfo", &()).await
     }
-    /// Runs the command `guest-network-get-interfaces`.
-    ///
-    /// # Returns
-    ///
-    /// the guest's network interfaces
+    /// Runs the command `guest-network-get-interfaces`: see [`Client::guest_network_get_interfaces`].
     pub async fn guest_network_get_interfaces(
         &mut self,
-    ) -> ::core::result::Result<Vec<GuestNetworkInterface>, ::qapi_runtime::ClientError> {
+    ) -> ::core::result::Result<::std::vec::Vec<GuestNetworkInterface>, ::qapi_runtime::ClientError> {
         ::qapi_runtime::client::call_async(&mut self.runtime, "guest-network-get-interfaces", &())
             .await
     }
-    /// Runs the command `guest-file-open`.
-    ///
-    /// # Returns
-    ///
-    /// a handle
+    /// Runs the command `guest-file-open`: see [`GuestFileOpenArgs`].
     pub async fn guest_file_open(
         &mut self,
         args: GuestFileOpenArgs,
     ) -> ::core::result::Result<i64, ::qapi_runtime::ClientError> {
         ::qapi_runtime::client::call_async(&mut self.runtime, "guest-file-open", &args).await
     }
-    /// Runs the command `x-power-off`.
-    ///
-    /// A command without reply on success (never sent to a real agent).
+    /// Runs the command `x-power-off`: see [`XPowerOffArgs`].
     ///
     /// The agent sends no reply when it succeeds: this returns once the request is written, and an error reply is dropped by a later call.
     pub async fn x_power_off(

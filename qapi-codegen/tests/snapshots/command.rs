@@ -3,31 +3,22 @@
 #[derive(Clone, Debug, PartialEq)]
 pub struct Info {
     /// the version
-    pub version: String,
+    pub version: ::std::string::String,
 }
+__private::object_serde!(Info, __InfoSlots);
 impl __private::Object for Info {
     const NAME: &'static str = "Info";
     fn serialize_members<S: ::serde::ser::SerializeStruct>(
         &self,
         state: &mut S,
-    ) -> Result<(), S::Error> {
+    ) -> ::core::result::Result<(), S::Error> {
         state.serialize_field("version", &self.version)?;
         Ok(())
     }
 }
-impl ::serde::Serialize for Info {
-    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        __private::serialize_object(self, serializer)
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for Info {
-    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        __private::deserialize_object::<__InfoSlots, D>(deserializer)
-    }
-}
 #[derive(Default)]
 struct __InfoSlots {
-    version: Option<String>,
+    version: ::core::option::Option<::std::string::String>,
 }
 impl __private::Slots for __InfoSlots {
     type Object = Info;
@@ -37,61 +28,17 @@ impl __private::Slots for __InfoSlots {
         &mut self,
         key: usize,
         map: &mut A,
-    ) -> Result<(), A::Error> {
+    ) -> ::core::result::Result<(), A::Error> {
         match key {
             0 => __private::store(&mut self.version, "version", map),
             _ => __private::ignore(map),
         }
     }
     #[inline]
-    fn finish<E: ::serde::de::Error>(self) -> Result<Info, E> {
+    fn finish<E: ::serde::de::Error>(self) -> ::core::result::Result<Info, E> {
         Ok(Info {
             version: __private::required(self.version, "version")?,
         })
-    }
-}
-/// Arguments of the command `get-info`.
-///
-/// # Returns
-///
-/// what the server is
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct GetInfoArgs {}
-impl __private::Object for GetInfoArgs {
-    const NAME: &'static str = "GetInfoArgs";
-    fn serialize_members<S: ::serde::ser::SerializeStruct>(
-        &self,
-        _state: &mut S,
-    ) -> Result<(), S::Error> {
-        Ok(())
-    }
-}
-impl ::serde::Serialize for GetInfoArgs {
-    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        __private::serialize_object(self, serializer)
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for GetInfoArgs {
-    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        __private::deserialize_object::<__GetInfoArgsSlots, D>(deserializer)
-    }
-}
-#[derive(Default)]
-struct __GetInfoArgsSlots {}
-impl __private::Slots for __GetInfoArgsSlots {
-    type Object = GetInfoArgs;
-    const MEMBERS: &'static [&'static str] = &[];
-    #[inline]
-    fn entry<'de, A: ::serde::de::MapAccess<'de>>(
-        &mut self,
-        _key: usize,
-        map: &mut A,
-    ) -> Result<(), A::Error> {
-        __private::ignore(map)
-    }
-    #[inline]
-    fn finish<E: ::serde::de::Error>(self) -> Result<GetInfoArgs, E> {
-        Ok(GetInfoArgs {})
     }
 }
 /// Arguments of the command `read-file`.
@@ -106,33 +53,24 @@ pub struct ReadFileArgs {
     /// the file
     pub handle: i64,
     /// how much to read
-    pub count: Option<i64>,
+    pub count: ::core::option::Option<i64>,
 }
+__private::object_serde!(ReadFileArgs, __ReadFileArgsSlots);
 impl __private::Object for ReadFileArgs {
     const NAME: &'static str = "ReadFileArgs";
     fn serialize_members<S: ::serde::ser::SerializeStruct>(
         &self,
         state: &mut S,
-    ) -> Result<(), S::Error> {
+    ) -> ::core::result::Result<(), S::Error> {
         state.serialize_field("handle", &self.handle)?;
         __private::serialize_optional(state, "count", &self.count)?;
         Ok(())
     }
 }
-impl ::serde::Serialize for ReadFileArgs {
-    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        __private::serialize_object(self, serializer)
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for ReadFileArgs {
-    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        __private::deserialize_object::<__ReadFileArgsSlots, D>(deserializer)
-    }
-}
 #[derive(Default)]
 struct __ReadFileArgsSlots {
-    handle: Option<i64>,
-    count: Option<i64>,
+    handle: ::core::option::Option<i64>,
+    count: ::core::option::Option<i64>,
 }
 impl __private::Slots for __ReadFileArgsSlots {
     type Object = ReadFileArgs;
@@ -142,7 +80,7 @@ impl __private::Slots for __ReadFileArgsSlots {
         &mut self,
         key: usize,
         map: &mut A,
-    ) -> Result<(), A::Error> {
+    ) -> ::core::result::Result<(), A::Error> {
         match key {
             0 => __private::store(&mut self.handle, "handle", map),
             1 => __private::store(&mut self.count, "count", map),
@@ -150,7 +88,7 @@ impl __private::Slots for __ReadFileArgsSlots {
         }
     }
     #[inline]
-    fn finish<E: ::serde::de::Error>(self) -> Result<ReadFileArgs, E> {
+    fn finish<E: ::serde::de::Error>(self) -> ::core::result::Result<ReadFileArgs, E> {
         Ok(ReadFileArgs {
             handle: __private::required(self.handle, "handle")?,
             count: self.count,
@@ -161,177 +99,41 @@ impl __private::Slots for __ReadFileArgsSlots {
 ///
 /// Sets the info.
 pub type SetInfoArgs = Info;
-/// Arguments of the command `list-infos`.
-///
-/// # Returns
-///
-/// every info
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct ListInfosArgs {}
-impl __private::Object for ListInfosArgs {
-    const NAME: &'static str = "ListInfosArgs";
-    fn serialize_members<S: ::serde::ser::SerializeStruct>(
-        &self,
-        _state: &mut S,
-    ) -> Result<(), S::Error> {
-        Ok(())
-    }
-}
-impl ::serde::Serialize for ListInfosArgs {
-    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        __private::serialize_object(self, serializer)
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for ListInfosArgs {
-    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        __private::deserialize_object::<__ListInfosArgsSlots, D>(deserializer)
-    }
-}
-#[derive(Default)]
-struct __ListInfosArgsSlots {}
-impl __private::Slots for __ListInfosArgsSlots {
-    type Object = ListInfosArgs;
-    const MEMBERS: &'static [&'static str] = &[];
-    #[inline]
-    fn entry<'de, A: ::serde::de::MapAccess<'de>>(
-        &mut self,
-        _key: usize,
-        map: &mut A,
-    ) -> Result<(), A::Error> {
-        __private::ignore(map)
-    }
-    #[inline]
-    fn finish<E: ::serde::de::Error>(self) -> Result<ListInfosArgs, E> {
-        Ok(ListInfosArgs {})
-    }
-}
-/// Arguments of the command `power-off`.
-///
-/// Turns the machine off without a reply.
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct PowerOffArgs {}
-impl __private::Object for PowerOffArgs {
-    const NAME: &'static str = "PowerOffArgs";
-    fn serialize_members<S: ::serde::ser::SerializeStruct>(
-        &self,
-        _state: &mut S,
-    ) -> Result<(), S::Error> {
-        Ok(())
-    }
-}
-impl ::serde::Serialize for PowerOffArgs {
-    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        __private::serialize_object(self, serializer)
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for PowerOffArgs {
-    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        __private::deserialize_object::<__PowerOffArgsSlots, D>(deserializer)
-    }
-}
-#[derive(Default)]
-struct __PowerOffArgsSlots {}
-impl __private::Slots for __PowerOffArgsSlots {
-    type Object = PowerOffArgs;
-    const MEMBERS: &'static [&'static str] = &[];
-    #[inline]
-    fn entry<'de, A: ::serde::de::MapAccess<'de>>(
-        &mut self,
-        _key: usize,
-        map: &mut A,
-    ) -> Result<(), A::Error> {
-        __private::ignore(map)
-    }
-    #[inline]
-    fn finish<E: ::serde::de::Error>(self) -> Result<PowerOffArgs, E> {
-        Ok(PowerOffArgs {})
-    }
-}
-/// Arguments of the command `old-command`.
-///
-/// **Deprecated:** use `get-info`
-#[deprecated]
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct OldCommandArgs {}
-#[allow(deprecated)]
-impl __private::Object for OldCommandArgs {
-    const NAME: &'static str = "OldCommandArgs";
-    fn serialize_members<S: ::serde::ser::SerializeStruct>(
-        &self,
-        _state: &mut S,
-    ) -> Result<(), S::Error> {
-        Ok(())
-    }
-}
-#[allow(deprecated)]
-impl ::serde::Serialize for OldCommandArgs {
-    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        __private::serialize_object(self, serializer)
-    }
-}
-#[allow(deprecated)]
-impl<'de> ::serde::Deserialize<'de> for OldCommandArgs {
-    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        __private::deserialize_object::<__OldCommandArgsSlots, D>(deserializer)
-    }
-}
-#[derive(Default)]
-struct __OldCommandArgsSlots {}
-#[allow(deprecated)]
-impl __private::Slots for __OldCommandArgsSlots {
-    type Object = OldCommandArgs;
-    const MEMBERS: &'static [&'static str] = &[];
-    #[inline]
-    fn entry<'de, A: ::serde::de::MapAccess<'de>>(
-        &mut self,
-        _key: usize,
-        map: &mut A,
-    ) -> Result<(), A::Error> {
-        __private::ignore(map)
-    }
-    #[inline]
-    fn finish<E: ::serde::de::Error>(self) -> Result<OldCommandArgs, E> {
-        Ok(OldCommandArgs {})
-    }
-}
 /// The server side of the schema's commands: one method per command.
 ///
 /// Implement the commands the server supports; the others answer `GenericError` "this feature or command is not currently supported". Run requests with [`dispatch`].
 pub trait Server {
-    /// The command `get-info`.
-    fn get_info(&self) -> Result<Info, ::qapi_runtime::QapiError> {
+    /// The command `get-info`: see [`Client::get_info`].
+    fn get_info(&self) -> ::core::result::Result<Info, ::qapi_runtime::QapiError> {
         Err(::qapi_runtime::dispatch::unsupported())
     }
-    /// The command `read-file`.
-    ///
-    /// Reads from a file.
-    fn read_file(&self, args: ReadFileArgs) -> Result<Info, ::qapi_runtime::QapiError> {
+    /// The command `read-file`: see [`ReadFileArgs`].
+    fn read_file(
+        &self,
+        args: ReadFileArgs,
+    ) -> ::core::result::Result<Info, ::qapi_runtime::QapiError> {
         let _ = args;
         Err(::qapi_runtime::dispatch::unsupported())
     }
-    /// The command `set-info`.
-    ///
-    /// Sets the info.
-    fn set_info(&self, args: Info) -> Result<(), ::qapi_runtime::QapiError> {
+    /// The command `set-info`: see [`SetInfoArgs`].
+    fn set_info(&self, args: Info) -> ::core::result::Result<(), ::qapi_runtime::QapiError> {
         let _ = args;
         Err(::qapi_runtime::dispatch::unsupported())
     }
-    /// The command `list-infos`.
-    fn list_infos(&self) -> Result<Vec<Info>, ::qapi_runtime::QapiError> {
+    /// The command `list-infos`: see [`Client::list_infos`].
+    fn list_infos(
+        &self,
+    ) -> ::core::result::Result<::std::vec::Vec<Info>, ::qapi_runtime::QapiError> {
         Err(::qapi_runtime::dispatch::unsupported())
     }
-    /// The command `power-off`.
-    ///
-    /// Turns the machine off without a reply.
+    /// The command `power-off`: see [`Client::power_off`].
     ///
     /// It sends no reply when it succeeds (`success-response: false`): the result is dropped.
-    fn power_off(&self) -> Result<(), ::qapi_runtime::QapiError> {
+    fn power_off(&self) -> ::core::result::Result<(), ::qapi_runtime::QapiError> {
         Err(::qapi_runtime::dispatch::unsupported())
     }
-    /// The command `old-command`.
-    ///
-    /// **Deprecated:** use `get-info`
-    fn old_command(&self) -> Result<(), ::qapi_runtime::QapiError> {
+    /// The command `old-command`: see [`Client::old_command`].
+    fn old_command(&self) -> ::core::result::Result<(), ::qapi_runtime::QapiError> {
         Err(::qapi_runtime::dispatch::unsupported())
     }
 }
@@ -380,7 +182,7 @@ pub fn dispatch<S: Server + ?Sized>(
     server: &S,
     table: &::qapi_runtime::dispatch::CommandTable,
     request: ::serde_json::Value,
-) -> Option<::serde_json::Value> {
+) -> ::core::option::Option<::serde_json::Value> {
     let mut call = match table.accept(request) {
         Ok(call) => call,
         Err(reply) => return Some(reply),
@@ -449,22 +251,14 @@ impl<C: ::qapi_runtime::client::Execute> Client<C> {
     pub fn get_info(&mut self) -> ::core::result::Result<Info, ::qapi_runtime::ClientError> {
         ::qapi_runtime::client::call(&mut self.runtime, "get-info", &())
     }
-    /// Runs the command `read-file`.
-    ///
-    /// Reads from a file.
-    ///
-    /// # Returns
-    ///
-    /// the data
+    /// Runs the command `read-file`: see [`ReadFileArgs`].
     pub fn read_file(
         &mut self,
         args: ReadFileArgs,
     ) -> ::core::result::Result<Info, ::qapi_runtime::ClientError> {
         ::qapi_runtime::client::call(&mut self.runtime, "read-file", &args)
     }
-    /// Runs the command `set-info`.
-    ///
-    /// Sets the info.
+    /// Runs the command `set-info`: see [`SetInfoArgs`].
     pub fn set_info(
         &mut self,
         args: SetInfoArgs,
@@ -476,7 +270,9 @@ impl<C: ::qapi_runtime::client::Execute> Client<C> {
     /// # Returns
     ///
     /// every info
-    pub fn list_infos(&mut self) -> ::core::result::Result<Vec<Info>, ::qapi_runtime::ClientError> {
+    pub fn list_infos(
+        &mut self,
+    ) -> ::core::result::Result<::std::vec::Vec<Info>, ::qapi_runtime::ClientError> {
         ::qapi_runtime::client::call(&mut self.runtime, "list-infos", &())
     }
     /// Runs the command `power-off`.

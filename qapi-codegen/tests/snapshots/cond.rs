@@ -13,7 +13,7 @@ pub enum Platform {
     #[cfg(windows)]
     Windows,
     /// A value of `Platform` this code does not know (from a newer QEMU), kept as written.
-    Other(String),
+    Other(::std::string::String),
 }
 impl Platform {
     /// Every value this code knows, as written on the wire.
@@ -38,7 +38,7 @@ impl Platform {
         !matches!(self, Self::Other(_))
     }
 }
-impl From<&str> for Platform {
+impl ::core::convert::From<&str> for Platform {
     #[inline]
     fn from(value: &str) -> Self {
         match value {
@@ -53,7 +53,7 @@ impl From<&str> for Platform {
 impl ::std::str::FromStr for Platform {
     type Err = ::std::convert::Infallible;
     #[inline]
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
+    fn from_str(value: &str) -> ::core::result::Result<Self, Self::Err> {
         Ok(Self::from(value))
     }
 }
@@ -62,35 +62,31 @@ impl ::std::fmt::Display for Platform {
         formatter.write_str(self.as_str())
     }
 }
-impl ::serde::Serialize for Platform {
-    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for Platform {
-    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        __private::deserialize_enum(deserializer, "Platform", Self::VALUES)
-    }
-}
+__private::enum_serde!(Platform, "Platform");
 /// *Only available if* `CONFIG_LINUX or not CONFIG_WIN32`.
 #[cfg(any(target_os = "linux", not(windows)))]
 #[derive(Clone, Debug, PartialEq)]
 pub struct Host {
     /// the name
-    pub name: String,
+    pub name: ::std::string::String,
     /// the kernel, on Linux
     ///
     /// *Only available if* `CONFIG_LINUX`.
     #[cfg(target_os = "linux")]
-    pub kernel: Option<String>,
+    pub kernel: ::core::option::Option<::std::string::String>,
 }
+__private::object_serde!(
+    #[cfg(any(target_os = "linux", not(windows)))]
+    Host,
+    __HostSlots
+);
 #[cfg(any(target_os = "linux", not(windows)))]
 impl __private::Object for Host {
     const NAME: &'static str = "Host";
     fn serialize_members<S: ::serde::ser::SerializeStruct>(
         &self,
         state: &mut S,
-    ) -> Result<(), S::Error> {
+    ) -> ::core::result::Result<(), S::Error> {
         state.serialize_field("name", &self.name)?;
         #[cfg(target_os = "linux")]
         __private::serialize_optional(state, "kernel", &self.kernel)?;
@@ -98,23 +94,11 @@ impl __private::Object for Host {
     }
 }
 #[cfg(any(target_os = "linux", not(windows)))]
-impl ::serde::Serialize for Host {
-    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        __private::serialize_object(self, serializer)
-    }
-}
-#[cfg(any(target_os = "linux", not(windows)))]
-impl<'de> ::serde::Deserialize<'de> for Host {
-    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        __private::deserialize_object::<__HostSlots, D>(deserializer)
-    }
-}
-#[cfg(any(target_os = "linux", not(windows)))]
 #[derive(Default)]
 struct __HostSlots {
-    name: Option<String>,
+    name: ::core::option::Option<::std::string::String>,
     #[cfg(target_os = "linux")]
-    kernel: Option<String>,
+    kernel: ::core::option::Option<::std::string::String>,
 }
 #[cfg(any(target_os = "linux", not(windows)))]
 impl __private::Slots for __HostSlots {
@@ -126,7 +110,7 @@ impl __private::Slots for __HostSlots {
         &mut self,
         key: usize,
         map: &mut A,
-    ) -> Result<(), A::Error> {
+    ) -> ::core::result::Result<(), A::Error> {
         match key {
             0 => __private::store(&mut self.name, "name", map),
             #[cfg(target_os = "linux")]
@@ -135,7 +119,7 @@ impl __private::Slots for __HostSlots {
         }
     }
     #[inline]
-    fn finish<E: ::serde::de::Error>(self) -> Result<Host, E> {
+    fn finish<E: ::serde::de::Error>(self) -> ::core::result::Result<Host, E> {
         Ok(Host {
             name: __private::required(self.name, "name")?,
             #[cfg(target_os = "linux")]
@@ -148,29 +132,20 @@ pub struct Wire {
     /// the port
     pub port: i64,
 }
+__private::object_serde!(Wire, __WireSlots);
 impl __private::Object for Wire {
     const NAME: &'static str = "Wire";
     fn serialize_members<S: ::serde::ser::SerializeStruct>(
         &self,
         state: &mut S,
-    ) -> Result<(), S::Error> {
+    ) -> ::core::result::Result<(), S::Error> {
         state.serialize_field("port", &self.port)?;
         Ok(())
     }
 }
-impl ::serde::Serialize for Wire {
-    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        __private::serialize_object(self, serializer)
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for Wire {
-    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        __private::deserialize_object::<__WireSlots, D>(deserializer)
-    }
-}
 #[derive(Default)]
 struct __WireSlots {
-    port: Option<i64>,
+    port: ::core::option::Option<i64>,
 }
 impl __private::Slots for __WireSlots {
     type Object = Wire;
@@ -180,14 +155,14 @@ impl __private::Slots for __WireSlots {
         &mut self,
         key: usize,
         map: &mut A,
-    ) -> Result<(), A::Error> {
+    ) -> ::core::result::Result<(), A::Error> {
         match key {
             0 => __private::store(&mut self.port, "port", map),
             _ => __private::ignore(map),
         }
     }
     #[inline]
-    fn finish<E: ::serde::de::Error>(self) -> Result<Wire, E> {
+    fn finish<E: ::serde::de::Error>(self) -> ::core::result::Result<Wire, E> {
         Ok(Wire {
             port: __private::required(self.port, "port")?,
         })
@@ -203,7 +178,7 @@ pub struct Link {
     ///
     /// *Only available if* `CONFIG_LINUX`.
     #[cfg(target_os = "linux")]
-    pub speed: Option<i64>,
+    pub speed: ::core::option::Option<i64>,
 }
 /// The branches of [`Link`], selected by its member `platform`.
 #[allow(clippy::large_enum_variant)]
@@ -216,7 +191,7 @@ pub enum LinkBranch {
     #[cfg(all(windows, windows))]
     Windows,
     /// A `platform` value this code does not know; the branch's members are not kept.
-    Other(String),
+    Other(::std::string::String),
 }
 impl LinkBranch {
     /// The discriminator value that selects this branch.
@@ -230,12 +205,13 @@ impl LinkBranch {
         }
     }
 }
+__private::object_serde!(Link, __LinkSlots);
 impl __private::Object for Link {
     const NAME: &'static str = "Link";
     fn serialize_members<S: ::serde::ser::SerializeStruct>(
         &self,
         state: &mut S,
-    ) -> Result<(), S::Error> {
+    ) -> ::core::result::Result<(), S::Error> {
         state.serialize_field("platform", &self.platform.discriminator())?;
         #[cfg(target_os = "linux")]
         __private::serialize_optional(state, "speed", &self.speed)?;
@@ -246,21 +222,11 @@ impl __private::Object for Link {
         Ok(())
     }
 }
-impl ::serde::Serialize for Link {
-    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        __private::serialize_object(self, serializer)
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for Link {
-    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        __private::deserialize_object::<__LinkSlots, D>(deserializer)
-    }
-}
 #[derive(Default)]
 struct __LinkSlots {
     #[cfg(target_os = "linux")]
-    speed: Option<i64>,
-    __branch: Option<__LinkBranchSlots>,
+    speed: ::core::option::Option<i64>,
+    __branch: ::core::option::Option<__LinkBranchSlots>,
     __pending: __private::Pending,
 }
 impl __private::Slots for __LinkSlots {
@@ -277,7 +243,7 @@ impl __private::Slots for __LinkSlots {
         &mut self,
         key: usize,
         map: &mut A,
-    ) -> Result<(), A::Error> {
+    ) -> ::core::result::Result<(), A::Error> {
         match key {
             0 => __private::discriminator(&mut self.__branch, &mut self.__pending, "platform", map),
             #[cfg(target_os = "linux")]
@@ -294,7 +260,7 @@ impl __private::Slots for __LinkSlots {
         }
     }
     #[inline]
-    fn finish<E: ::serde::de::Error>(self) -> Result<Link, E> {
+    fn finish<E: ::serde::de::Error>(self) -> ::core::result::Result<Link, E> {
         let __branch = __private::required(self.__branch, "platform")?;
         #[cfg(target_os = "linux")]
         let speed = self.speed;
@@ -312,7 +278,7 @@ enum __LinkBranchSlots {
     Linux(__WireSlots),
     #[cfg(all(windows, windows))]
     Windows,
-    Other(String),
+    Other(::std::string::String),
 }
 impl __private::BranchSlots for __LinkBranchSlots {
     type Discriminator = Platform;
@@ -320,7 +286,7 @@ impl __private::BranchSlots for __LinkBranchSlots {
     fn new(value: Platform) -> Self {
         match value {
             #[cfg(all(target_os = "linux", target_os = "linux"))]
-            Platform::Linux => Self::Linux(Default::default()),
+            Platform::Linux => Self::Linux(::core::default::Default::default()),
             #[cfg(all(windows, windows))]
             Platform::Windows => Self::Windows,
             Platform::Other(value) => Self::Other(value),
@@ -330,7 +296,7 @@ impl __private::BranchSlots for __LinkBranchSlots {
         &mut self,
         key: &str,
         map: &mut A,
-    ) -> Result<(), A::Error> {
+    ) -> ::core::result::Result<(), A::Error> {
         match self {
             #[cfg(all(target_os = "linux", target_os = "linux"))]
             Self::Linux(slots) => {
@@ -339,7 +305,7 @@ impl __private::BranchSlots for __LinkBranchSlots {
             _ => __private::ignore(map),
         }
     }
-    fn finish<E: ::serde::de::Error>(self) -> Result<LinkBranch, E> {
+    fn finish<E: ::serde::de::Error>(self) -> ::core::result::Result<LinkBranch, E> {
         Ok(match self {
             #[cfg(all(target_os = "linux", target_os = "linux"))]
             Self::Linux(slots) => LinkBranch::Linux(__private::Slots::finish(slots)?),

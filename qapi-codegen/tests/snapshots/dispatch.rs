@@ -5,37 +5,28 @@ pub struct GuestFileRead {
     /// number of bytes read
     pub count: i64,
     /// the data, base64-encoded
-    pub buf_b64: String,
+    pub buf_b64: ::std::string::String,
     /// whether the end of the file was reached
     pub eof: bool,
 }
+__private::object_serde!(GuestFileRead, __GuestFileReadSlots);
 impl __private::Object for GuestFileRead {
     const NAME: &'static str = "GuestFileRead";
     fn serialize_members<S: ::serde::ser::SerializeStruct>(
         &self,
         state: &mut S,
-    ) -> Result<(), S::Error> {
+    ) -> ::core::result::Result<(), S::Error> {
         state.serialize_field("count", &self.count)?;
         state.serialize_field("buf-b64", &self.buf_b64)?;
         state.serialize_field("eof", &self.eof)?;
         Ok(())
     }
 }
-impl ::serde::Serialize for GuestFileRead {
-    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        __private::serialize_object(self, serializer)
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for GuestFileRead {
-    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        __private::deserialize_object::<__GuestFileReadSlots, D>(deserializer)
-    }
-}
 #[derive(Default)]
 struct __GuestFileReadSlots {
-    count: Option<i64>,
-    buf_b64: Option<String>,
-    eof: Option<bool>,
+    count: ::core::option::Option<i64>,
+    buf_b64: ::core::option::Option<::std::string::String>,
+    eof: ::core::option::Option<bool>,
 }
 impl __private::Slots for __GuestFileReadSlots {
     type Object = GuestFileRead;
@@ -45,7 +36,7 @@ impl __private::Slots for __GuestFileReadSlots {
         &mut self,
         key: usize,
         map: &mut A,
-    ) -> Result<(), A::Error> {
+    ) -> ::core::result::Result<(), A::Error> {
         match key {
             0 => __private::store(&mut self.count, "count", map),
             1 => __private::store(&mut self.buf_b64, "buf-b64", map),
@@ -54,7 +45,7 @@ impl __private::Slots for __GuestFileReadSlots {
         }
     }
     #[inline]
-    fn finish<E: ::serde::de::Error>(self) -> Result<GuestFileRead, E> {
+    fn finish<E: ::serde::de::Error>(self) -> ::core::result::Result<GuestFileRead, E> {
         Ok(GuestFileRead {
             count: __private::required(self.count, "count")?,
             buf_b64: __private::required(self.buf_b64, "buf-b64")?,
@@ -69,7 +60,7 @@ pub enum GuestExecKind {
     /// run a shell command line
     Shell,
     /// A value of `GuestExecKind` this code does not know (from a newer QEMU), kept as written.
-    Other(String),
+    Other(::std::string::String),
 }
 impl GuestExecKind {
     /// Every value this code knows, as written on the wire.
@@ -87,7 +78,7 @@ impl GuestExecKind {
         !matches!(self, Self::Other(_))
     }
 }
-impl From<&str> for GuestExecKind {
+impl ::core::convert::From<&str> for GuestExecKind {
     #[inline]
     fn from(value: &str) -> Self {
         match value {
@@ -100,7 +91,7 @@ impl From<&str> for GuestExecKind {
 impl ::std::str::FromStr for GuestExecKind {
     type Err = ::std::convert::Infallible;
     #[inline]
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
+    fn from_str(value: &str) -> ::core::result::Result<Self, Self::Err> {
         Ok(Self::from(value))
     }
 }
@@ -109,48 +100,30 @@ impl ::std::fmt::Display for GuestExecKind {
         formatter.write_str(self.as_str())
     }
 }
-impl ::serde::Serialize for GuestExecKind {
-    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for GuestExecKind {
-    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        __private::deserialize_enum(deserializer, "GuestExecKind", Self::VALUES)
-    }
-}
+__private::enum_serde!(GuestExecKind, "GuestExecKind");
 #[derive(Clone, Debug, PartialEq)]
 pub struct GuestExecPath {
     /// the program
-    pub path: String,
+    pub path: ::std::string::String,
     /// its arguments
-    pub arg: Option<Vec<String>>,
+    pub arg: ::core::option::Option<::std::vec::Vec<::std::string::String>>,
 }
+__private::object_serde!(GuestExecPath, __GuestExecPathSlots);
 impl __private::Object for GuestExecPath {
     const NAME: &'static str = "GuestExecPath";
     fn serialize_members<S: ::serde::ser::SerializeStruct>(
         &self,
         state: &mut S,
-    ) -> Result<(), S::Error> {
+    ) -> ::core::result::Result<(), S::Error> {
         state.serialize_field("path", &self.path)?;
         __private::serialize_optional(state, "arg", &self.arg)?;
         Ok(())
     }
 }
-impl ::serde::Serialize for GuestExecPath {
-    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        __private::serialize_object(self, serializer)
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for GuestExecPath {
-    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        __private::deserialize_object::<__GuestExecPathSlots, D>(deserializer)
-    }
-}
 #[derive(Default)]
 struct __GuestExecPathSlots {
-    path: Option<String>,
-    arg: Option<Vec<String>>,
+    path: ::core::option::Option<::std::string::String>,
+    arg: ::core::option::Option<::std::vec::Vec<::std::string::String>>,
 }
 impl __private::Slots for __GuestExecPathSlots {
     type Object = GuestExecPath;
@@ -160,7 +133,7 @@ impl __private::Slots for __GuestExecPathSlots {
         &mut self,
         key: usize,
         map: &mut A,
-    ) -> Result<(), A::Error> {
+    ) -> ::core::result::Result<(), A::Error> {
         match key {
             0 => __private::store(&mut self.path, "path", map),
             1 => __private::store(&mut self.arg, "arg", map),
@@ -168,7 +141,7 @@ impl __private::Slots for __GuestExecPathSlots {
         }
     }
     #[inline]
-    fn finish<E: ::serde::de::Error>(self) -> Result<GuestExecPath, E> {
+    fn finish<E: ::serde::de::Error>(self) -> ::core::result::Result<GuestExecPath, E> {
         Ok(GuestExecPath {
             path: __private::required(self.path, "path")?,
             arg: self.arg,
@@ -178,31 +151,22 @@ impl __private::Slots for __GuestExecPathSlots {
 #[derive(Clone, Debug, PartialEq)]
 pub struct GuestExecShell {
     /// the command line
-    pub line: String,
+    pub line: ::std::string::String,
 }
+__private::object_serde!(GuestExecShell, __GuestExecShellSlots);
 impl __private::Object for GuestExecShell {
     const NAME: &'static str = "GuestExecShell";
     fn serialize_members<S: ::serde::ser::SerializeStruct>(
         &self,
         state: &mut S,
-    ) -> Result<(), S::Error> {
+    ) -> ::core::result::Result<(), S::Error> {
         state.serialize_field("line", &self.line)?;
         Ok(())
     }
 }
-impl ::serde::Serialize for GuestExecShell {
-    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        __private::serialize_object(self, serializer)
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for GuestExecShell {
-    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        __private::deserialize_object::<__GuestExecShellSlots, D>(deserializer)
-    }
-}
 #[derive(Default)]
 struct __GuestExecShellSlots {
-    line: Option<String>,
+    line: ::core::option::Option<::std::string::String>,
 }
 impl __private::Slots for __GuestExecShellSlots {
     type Object = GuestExecShell;
@@ -212,14 +176,14 @@ impl __private::Slots for __GuestExecShellSlots {
         &mut self,
         key: usize,
         map: &mut A,
-    ) -> Result<(), A::Error> {
+    ) -> ::core::result::Result<(), A::Error> {
         match key {
             0 => __private::store(&mut self.line, "line", map),
             _ => __private::ignore(map),
         }
     }
     #[inline]
-    fn finish<E: ::serde::de::Error>(self) -> Result<GuestExecShell, E> {
+    fn finish<E: ::serde::de::Error>(self) -> ::core::result::Result<GuestExecShell, E> {
         Ok(GuestExecShell {
             line: __private::required(self.line, "line")?,
         })
@@ -241,7 +205,7 @@ pub enum GuestExecRequestBranch {
     /// `shell`: the members of [`GuestExecShell`].
     Shell(GuestExecShell),
     /// A `kind` value this code does not know; the branch's members are not kept.
-    Other(String),
+    Other(::std::string::String),
 }
 impl GuestExecRequestBranch {
     /// The discriminator value that selects this branch.
@@ -253,12 +217,13 @@ impl GuestExecRequestBranch {
         }
     }
 }
+__private::object_serde!(GuestExecRequest, __GuestExecRequestSlots);
 impl __private::Object for GuestExecRequest {
     const NAME: &'static str = "GuestExecRequest";
     fn serialize_members<S: ::serde::ser::SerializeStruct>(
         &self,
         state: &mut S,
-    ) -> Result<(), S::Error> {
+    ) -> ::core::result::Result<(), S::Error> {
         state.serialize_field("kind", &self.kind.discriminator())?;
         match &self.kind {
             GuestExecRequestBranch::Path(
@@ -272,19 +237,9 @@ impl __private::Object for GuestExecRequest {
         Ok(())
     }
 }
-impl ::serde::Serialize for GuestExecRequest {
-    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        __private::serialize_object(self, serializer)
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for GuestExecRequest {
-    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        __private::deserialize_object::<__GuestExecRequestSlots, D>(deserializer)
-    }
-}
 #[derive(Default)]
 struct __GuestExecRequestSlots {
-    __branch: Option<__GuestExecRequestBranchSlots>,
+    __branch: ::core::option::Option<__GuestExecRequestBranchSlots>,
     __pending: __private::Pending,
 }
 impl __private::Slots for __GuestExecRequestSlots {
@@ -295,7 +250,7 @@ impl __private::Slots for __GuestExecRequestSlots {
         &mut self,
         key: usize,
         map: &mut A,
-    ) -> Result<(), A::Error> {
+    ) -> ::core::result::Result<(), A::Error> {
         match key {
             0 => __private::discriminator(&mut self.__branch, &mut self.__pending, "kind", map),
             key @ 1.. => __private::branch_member(
@@ -308,7 +263,7 @@ impl __private::Slots for __GuestExecRequestSlots {
         }
     }
     #[inline]
-    fn finish<E: ::serde::de::Error>(self) -> Result<GuestExecRequest, E> {
+    fn finish<E: ::serde::de::Error>(self) -> ::core::result::Result<GuestExecRequest, E> {
         let __branch = __private::required(self.__branch, "kind")?;
         let kind = __private::BranchSlots::finish(__branch)?;
         Ok(GuestExecRequest {
@@ -320,15 +275,15 @@ impl __private::Slots for __GuestExecRequestSlots {
 enum __GuestExecRequestBranchSlots {
     Path(__GuestExecPathSlots),
     Shell(__GuestExecShellSlots),
-    Other(String),
+    Other(::std::string::String),
 }
 impl __private::BranchSlots for __GuestExecRequestBranchSlots {
     type Discriminator = GuestExecKind;
     type Branch = GuestExecRequestBranch;
     fn new(value: GuestExecKind) -> Self {
         match value {
-            GuestExecKind::Path => Self::Path(Default::default()),
-            GuestExecKind::Shell => Self::Shell(Default::default()),
+            GuestExecKind::Path => Self::Path(::core::default::Default::default()),
+            GuestExecKind::Shell => Self::Shell(::core::default::Default::default()),
             GuestExecKind::Other(value) => Self::Other(value),
         }
     }
@@ -336,7 +291,7 @@ impl __private::BranchSlots for __GuestExecRequestBranchSlots {
         &mut self,
         key: &str,
         map: &mut A,
-    ) -> Result<(), A::Error> {
+    ) -> ::core::result::Result<(), A::Error> {
         match self {
             Self::Path(slots) => {
                 __private::branch_entry(slots, key, map)
@@ -347,7 +302,7 @@ impl __private::BranchSlots for __GuestExecRequestBranchSlots {
             _ => __private::ignore(map),
         }
     }
-    fn finish<E: ::serde::de::Error>(self) -> Result<GuestExecRequestBranch, E> {
+    fn finish<E: ::serde::de::Error>(self) -> ::core::result::Result<GuestExecRequestBranch, E> {
         Ok(match self {
             Self::Path(slots) => GuestExecRequestBranch::Path(__private::Slots::finish(slots)?),
             Self::Shell(slots) => GuestExecRequestBranch::Shell(__private::Slots::finish(slots)?),
@@ -360,29 +315,20 @@ pub struct GuestExecStarted {
     /// the process id
     pub pid: i64,
 }
+__private::object_serde!(GuestExecStarted, __GuestExecStartedSlots);
 impl __private::Object for GuestExecStarted {
     const NAME: &'static str = "GuestExecStarted";
     fn serialize_members<S: ::serde::ser::SerializeStruct>(
         &self,
         state: &mut S,
-    ) -> Result<(), S::Error> {
+    ) -> ::core::result::Result<(), S::Error> {
         state.serialize_field("pid", &self.pid)?;
         Ok(())
     }
 }
-impl ::serde::Serialize for GuestExecStarted {
-    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        __private::serialize_object(self, serializer)
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for GuestExecStarted {
-    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        __private::deserialize_object::<__GuestExecStartedSlots, D>(deserializer)
-    }
-}
 #[derive(Default)]
 struct __GuestExecStartedSlots {
-    pid: Option<i64>,
+    pid: ::core::option::Option<i64>,
 }
 impl __private::Slots for __GuestExecStartedSlots {
     type Object = GuestExecStarted;
@@ -392,59 +338,17 @@ impl __private::Slots for __GuestExecStartedSlots {
         &mut self,
         key: usize,
         map: &mut A,
-    ) -> Result<(), A::Error> {
+    ) -> ::core::result::Result<(), A::Error> {
         match key {
             0 => __private::store(&mut self.pid, "pid", map),
             _ => __private::ignore(map),
         }
     }
     #[inline]
-    fn finish<E: ::serde::de::Error>(self) -> Result<GuestExecStarted, E> {
+    fn finish<E: ::serde::de::Error>(self) -> ::core::result::Result<GuestExecStarted, E> {
         Ok(GuestExecStarted {
             pid: __private::required(self.pid, "pid")?,
         })
-    }
-}
-/// Arguments of the command `guest-ping`.
-///
-/// Checks the agent is alive.
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct GuestPingArgs {}
-impl __private::Object for GuestPingArgs {
-    const NAME: &'static str = "GuestPingArgs";
-    fn serialize_members<S: ::serde::ser::SerializeStruct>(
-        &self,
-        _state: &mut S,
-    ) -> Result<(), S::Error> {
-        Ok(())
-    }
-}
-impl ::serde::Serialize for GuestPingArgs {
-    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        __private::serialize_object(self, serializer)
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for GuestPingArgs {
-    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        __private::deserialize_object::<__GuestPingArgsSlots, D>(deserializer)
-    }
-}
-#[derive(Default)]
-struct __GuestPingArgsSlots {}
-impl __private::Slots for __GuestPingArgsSlots {
-    type Object = GuestPingArgs;
-    const MEMBERS: &'static [&'static str] = &[];
-    #[inline]
-    fn entry<'de, A: ::serde::de::MapAccess<'de>>(
-        &mut self,
-        _key: usize,
-        map: &mut A,
-    ) -> Result<(), A::Error> {
-        __private::ignore(map)
-    }
-    #[inline]
-    fn finish<E: ::serde::de::Error>(self) -> Result<GuestPingArgs, E> {
-        Ok(GuestPingArgs {})
     }
 }
 /// Arguments of the command `guest-sync`.
@@ -459,29 +363,20 @@ pub struct GuestSyncArgs {
     /// any number
     pub id: i64,
 }
+__private::object_serde!(GuestSyncArgs, __GuestSyncArgsSlots);
 impl __private::Object for GuestSyncArgs {
     const NAME: &'static str = "GuestSyncArgs";
     fn serialize_members<S: ::serde::ser::SerializeStruct>(
         &self,
         state: &mut S,
-    ) -> Result<(), S::Error> {
+    ) -> ::core::result::Result<(), S::Error> {
         state.serialize_field("id", &self.id)?;
         Ok(())
     }
 }
-impl ::serde::Serialize for GuestSyncArgs {
-    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        __private::serialize_object(self, serializer)
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for GuestSyncArgs {
-    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        __private::deserialize_object::<__GuestSyncArgsSlots, D>(deserializer)
-    }
-}
 #[derive(Default)]
 struct __GuestSyncArgsSlots {
-    id: Option<i64>,
+    id: ::core::option::Option<i64>,
 }
 impl __private::Slots for __GuestSyncArgsSlots {
     type Object = GuestSyncArgs;
@@ -491,14 +386,14 @@ impl __private::Slots for __GuestSyncArgsSlots {
         &mut self,
         key: usize,
         map: &mut A,
-    ) -> Result<(), A::Error> {
+    ) -> ::core::result::Result<(), A::Error> {
         match key {
             0 => __private::store(&mut self.id, "id", map),
             _ => __private::ignore(map),
         }
     }
     #[inline]
-    fn finish<E: ::serde::de::Error>(self) -> Result<GuestSyncArgs, E> {
+    fn finish<E: ::serde::de::Error>(self) -> ::core::result::Result<GuestSyncArgs, E> {
         Ok(GuestSyncArgs {
             id: __private::required(self.id, "id")?,
         })
@@ -516,33 +411,24 @@ pub struct GuestFileReadArgs {
     /// the file
     pub handle: i64,
     /// at most this many bytes
-    pub count: Option<i64>,
+    pub count: ::core::option::Option<i64>,
 }
+__private::object_serde!(GuestFileReadArgs, __GuestFileReadArgsSlots);
 impl __private::Object for GuestFileReadArgs {
     const NAME: &'static str = "GuestFileReadArgs";
     fn serialize_members<S: ::serde::ser::SerializeStruct>(
         &self,
         state: &mut S,
-    ) -> Result<(), S::Error> {
+    ) -> ::core::result::Result<(), S::Error> {
         state.serialize_field("handle", &self.handle)?;
         __private::serialize_optional(state, "count", &self.count)?;
         Ok(())
     }
 }
-impl ::serde::Serialize for GuestFileReadArgs {
-    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        __private::serialize_object(self, serializer)
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for GuestFileReadArgs {
-    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        __private::deserialize_object::<__GuestFileReadArgsSlots, D>(deserializer)
-    }
-}
 #[derive(Default)]
 struct __GuestFileReadArgsSlots {
-    handle: Option<i64>,
-    count: Option<i64>,
+    handle: ::core::option::Option<i64>,
+    count: ::core::option::Option<i64>,
 }
 impl __private::Slots for __GuestFileReadArgsSlots {
     type Object = GuestFileReadArgs;
@@ -552,7 +438,7 @@ impl __private::Slots for __GuestFileReadArgsSlots {
         &mut self,
         key: usize,
         map: &mut A,
-    ) -> Result<(), A::Error> {
+    ) -> ::core::result::Result<(), A::Error> {
         match key {
             0 => __private::store(&mut self.handle, "handle", map),
             1 => __private::store(&mut self.count, "count", map),
@@ -560,7 +446,7 @@ impl __private::Slots for __GuestFileReadArgsSlots {
         }
     }
     #[inline]
-    fn finish<E: ::serde::de::Error>(self) -> Result<GuestFileReadArgs, E> {
+    fn finish<E: ::serde::de::Error>(self) -> ::core::result::Result<GuestFileReadArgs, E> {
         Ok(GuestFileReadArgs {
             handle: __private::required(self.handle, "handle")?,
             count: self.count,
@@ -585,31 +471,22 @@ pub type GuestExecPathArgs = GuestExecPath;
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct GuestShutdownArgs {
     /// how
-    pub mode: Option<String>,
+    pub mode: ::core::option::Option<::std::string::String>,
 }
+__private::object_serde!(GuestShutdownArgs, __GuestShutdownArgsSlots);
 impl __private::Object for GuestShutdownArgs {
     const NAME: &'static str = "GuestShutdownArgs";
     fn serialize_members<S: ::serde::ser::SerializeStruct>(
         &self,
         state: &mut S,
-    ) -> Result<(), S::Error> {
+    ) -> ::core::result::Result<(), S::Error> {
         __private::serialize_optional(state, "mode", &self.mode)?;
         Ok(())
     }
 }
-impl ::serde::Serialize for GuestShutdownArgs {
-    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        __private::serialize_object(self, serializer)
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for GuestShutdownArgs {
-    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        __private::deserialize_object::<__GuestShutdownArgsSlots, D>(deserializer)
-    }
-}
 #[derive(Default)]
 struct __GuestShutdownArgsSlots {
-    mode: Option<String>,
+    mode: ::core::option::Option<::std::string::String>,
 }
 impl __private::Slots for __GuestShutdownArgsSlots {
     type Object = GuestShutdownArgs;
@@ -619,14 +496,14 @@ impl __private::Slots for __GuestShutdownArgsSlots {
         &mut self,
         key: usize,
         map: &mut A,
-    ) -> Result<(), A::Error> {
+    ) -> ::core::result::Result<(), A::Error> {
         match key {
             0 => __private::store(&mut self.mode, "mode", map),
             _ => __private::ignore(map),
         }
     }
     #[inline]
-    fn finish<E: ::serde::de::Error>(self) -> Result<GuestShutdownArgs, E> {
+    fn finish<E: ::serde::de::Error>(self) -> ::core::result::Result<GuestShutdownArgs, E> {
         Ok(GuestShutdownArgs {
             mode: self.mode,
         })
@@ -643,32 +520,25 @@ pub struct GuestOldArgs {
     /// how old
     pub level: i64,
 }
+__private::object_serde!(
+    #[allow(deprecated)]
+    GuestOldArgs,
+    __GuestOldArgsSlots
+);
 #[allow(deprecated)]
 impl __private::Object for GuestOldArgs {
     const NAME: &'static str = "GuestOldArgs";
     fn serialize_members<S: ::serde::ser::SerializeStruct>(
         &self,
         state: &mut S,
-    ) -> Result<(), S::Error> {
+    ) -> ::core::result::Result<(), S::Error> {
         state.serialize_field("level", &self.level)?;
         Ok(())
     }
 }
-#[allow(deprecated)]
-impl ::serde::Serialize for GuestOldArgs {
-    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        __private::serialize_object(self, serializer)
-    }
-}
-#[allow(deprecated)]
-impl<'de> ::serde::Deserialize<'de> for GuestOldArgs {
-    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        __private::deserialize_object::<__GuestOldArgsSlots, D>(deserializer)
-    }
-}
 #[derive(Default)]
 struct __GuestOldArgsSlots {
-    level: Option<i64>,
+    level: ::core::option::Option<i64>,
 }
 #[allow(deprecated)]
 impl __private::Slots for __GuestOldArgsSlots {
@@ -679,14 +549,14 @@ impl __private::Slots for __GuestOldArgsSlots {
         &mut self,
         key: usize,
         map: &mut A,
-    ) -> Result<(), A::Error> {
+    ) -> ::core::result::Result<(), A::Error> {
         match key {
             0 => __private::store(&mut self.level, "level", map),
             _ => __private::ignore(map),
         }
     }
     #[inline]
-    fn finish<E: ::serde::de::Error>(self) -> Result<GuestOldArgs, E> {
+    fn finish<E: ::serde::de::Error>(self) -> ::core::result::Result<GuestOldArgs, E> {
         Ok(GuestOldArgs {
             level: __private::required(self.level, "level")?,
         })
@@ -698,31 +568,22 @@ impl __private::Slots for __GuestOldArgsSlots {
 #[derive(Clone, Debug, PartialEq)]
 pub struct DeviceAddArgs {
     /// the driver
-    pub driver: String,
+    pub driver: ::std::string::String,
 }
+__private::object_serde!(DeviceAddArgs, __DeviceAddArgsSlots);
 impl __private::Object for DeviceAddArgs {
     const NAME: &'static str = "DeviceAddArgs";
     fn serialize_members<S: ::serde::ser::SerializeStruct>(
         &self,
         state: &mut S,
-    ) -> Result<(), S::Error> {
+    ) -> ::core::result::Result<(), S::Error> {
         state.serialize_field("driver", &self.driver)?;
         Ok(())
     }
 }
-impl ::serde::Serialize for DeviceAddArgs {
-    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        __private::serialize_object(self, serializer)
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for DeviceAddArgs {
-    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        __private::deserialize_object::<__DeviceAddArgsSlots, D>(deserializer)
-    }
-}
 #[derive(Default)]
 struct __DeviceAddArgsSlots {
-    driver: Option<String>,
+    driver: ::core::option::Option<::std::string::String>,
 }
 impl __private::Slots for __DeviceAddArgsSlots {
     type Object = DeviceAddArgs;
@@ -732,197 +593,93 @@ impl __private::Slots for __DeviceAddArgsSlots {
         &mut self,
         key: usize,
         map: &mut A,
-    ) -> Result<(), A::Error> {
+    ) -> ::core::result::Result<(), A::Error> {
         match key {
             0 => __private::store(&mut self.driver, "driver", map),
             _ => __private::ignore(map),
         }
     }
     #[inline]
-    fn finish<E: ::serde::de::Error>(self) -> Result<DeviceAddArgs, E> {
+    fn finish<E: ::serde::de::Error>(self) -> ::core::result::Result<DeviceAddArgs, E> {
         Ok(DeviceAddArgs {
             driver: __private::required(self.driver, "driver")?,
         })
-    }
-}
-/// Arguments of the command `guest-never`.
-///
-/// Compiled out: CONFIG_NEVER maps to a false predicate.
-///
-/// *Only available if* `CONFIG_NEVER`.
-#[cfg(any())]
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct GuestNeverArgs {}
-#[cfg(any())]
-impl __private::Object for GuestNeverArgs {
-    const NAME: &'static str = "GuestNeverArgs";
-    fn serialize_members<S: ::serde::ser::SerializeStruct>(
-        &self,
-        _state: &mut S,
-    ) -> Result<(), S::Error> {
-        Ok(())
-    }
-}
-#[cfg(any())]
-impl ::serde::Serialize for GuestNeverArgs {
-    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        __private::serialize_object(self, serializer)
-    }
-}
-#[cfg(any())]
-impl<'de> ::serde::Deserialize<'de> for GuestNeverArgs {
-    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        __private::deserialize_object::<__GuestNeverArgsSlots, D>(deserializer)
-    }
-}
-#[cfg(any())]
-#[derive(Default)]
-struct __GuestNeverArgsSlots {}
-#[cfg(any())]
-impl __private::Slots for __GuestNeverArgsSlots {
-    type Object = GuestNeverArgs;
-    const MEMBERS: &'static [&'static str] = &[];
-    #[inline]
-    fn entry<'de, A: ::serde::de::MapAccess<'de>>(
-        &mut self,
-        _key: usize,
-        map: &mut A,
-    ) -> Result<(), A::Error> {
-        __private::ignore(map)
-    }
-    #[inline]
-    fn finish<E: ::serde::de::Error>(self) -> Result<GuestNeverArgs, E> {
-        Ok(GuestNeverArgs {})
-    }
-}
-/// Arguments of the command `guest-unimplemented`.
-///
-/// The test server does not implement this one.
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct GuestUnimplementedArgs {}
-impl __private::Object for GuestUnimplementedArgs {
-    const NAME: &'static str = "GuestUnimplementedArgs";
-    fn serialize_members<S: ::serde::ser::SerializeStruct>(
-        &self,
-        _state: &mut S,
-    ) -> Result<(), S::Error> {
-        Ok(())
-    }
-}
-impl ::serde::Serialize for GuestUnimplementedArgs {
-    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        __private::serialize_object(self, serializer)
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for GuestUnimplementedArgs {
-    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        __private::deserialize_object::<__GuestUnimplementedArgsSlots, D>(deserializer)
-    }
-}
-#[derive(Default)]
-struct __GuestUnimplementedArgsSlots {}
-impl __private::Slots for __GuestUnimplementedArgsSlots {
-    type Object = GuestUnimplementedArgs;
-    const MEMBERS: &'static [&'static str] = &[];
-    #[inline]
-    fn entry<'de, A: ::serde::de::MapAccess<'de>>(
-        &mut self,
-        _key: usize,
-        map: &mut A,
-    ) -> Result<(), A::Error> {
-        __private::ignore(map)
-    }
-    #[inline]
-    fn finish<E: ::serde::de::Error>(self) -> Result<GuestUnimplementedArgs, E> {
-        Ok(GuestUnimplementedArgs {})
     }
 }
 /// The server side of the schema's commands: one method per command.
 ///
 /// Implement the commands the server supports; the others answer `GenericError` "this feature or command is not currently supported". Run requests with [`dispatch`].
 pub trait Server {
-    /// The command `guest-ping`.
-    ///
-    /// Checks the agent is alive.
-    fn guest_ping(&self) -> Result<(), ::qapi_runtime::QapiError> {
+    /// The command `guest-ping`: see [`Client::guest_ping`].
+    fn guest_ping(&self) -> ::core::result::Result<(), ::qapi_runtime::QapiError> {
         Err(::qapi_runtime::dispatch::unsupported())
     }
-    /// The command `guest-sync`.
-    ///
-    /// Echoes its argument.
-    fn guest_sync(&self, args: GuestSyncArgs) -> Result<i64, ::qapi_runtime::QapiError> {
+    /// The command `guest-sync`: see [`GuestSyncArgs`].
+    fn guest_sync(
+        &self,
+        args: GuestSyncArgs,
+    ) -> ::core::result::Result<i64, ::qapi_runtime::QapiError> {
         let _ = args;
         Err(::qapi_runtime::dispatch::unsupported())
     }
-    /// The command `guest-file-read`.
-    ///
-    /// Reads from an open file.
+    /// The command `guest-file-read`: see [`GuestFileReadArgs`].
     fn guest_file_read(
         &self,
         args: GuestFileReadArgs,
-    ) -> Result<GuestFileRead, ::qapi_runtime::QapiError> {
+    ) -> ::core::result::Result<GuestFileRead, ::qapi_runtime::QapiError> {
         let _ = args;
         Err(::qapi_runtime::dispatch::unsupported())
     }
-    /// The command `guest-exec`.
-    ///
-    /// Runs something (arguments as one union, boxed).
+    /// The command `guest-exec`: see [`GuestExecArgs`].
     fn guest_exec(
         &self,
         args: GuestExecRequest,
-    ) -> Result<Vec<GuestExecStarted>, ::qapi_runtime::QapiError> {
+    ) -> ::core::result::Result<::std::vec::Vec<GuestExecStarted>, ::qapi_runtime::QapiError> {
         let _ = args;
         Err(::qapi_runtime::dispatch::unsupported())
     }
-    /// The command `guest-exec-path`.
-    ///
-    /// Runs a program (arguments given by a named struct, not boxed).
-    fn guest_exec_path(&self, args: GuestExecPath) -> Result<(), ::qapi_runtime::QapiError> {
+    /// The command `guest-exec-path`: see [`GuestExecPathArgs`].
+    fn guest_exec_path(
+        &self,
+        args: GuestExecPath,
+    ) -> ::core::result::Result<(), ::qapi_runtime::QapiError> {
         let _ = args;
         Err(::qapi_runtime::dispatch::unsupported())
     }
-    /// The command `guest-shutdown`.
-    ///
-    /// Powers off; no reply on success.
+    /// The command `guest-shutdown`: see [`GuestShutdownArgs`].
     ///
     /// It sends no reply when it succeeds (`success-response: false`): the result is dropped.
-    fn guest_shutdown(&self, args: GuestShutdownArgs) -> Result<(), ::qapi_runtime::QapiError> {
+    fn guest_shutdown(
+        &self,
+        args: GuestShutdownArgs,
+    ) -> ::core::result::Result<(), ::qapi_runtime::QapiError> {
         let _ = args;
         Err(::qapi_runtime::dispatch::unsupported())
     }
-    /// The command `guest-old`.
-    ///
-    /// An old command.
-    ///
-    /// **Deprecated:** use guest-ping
+    /// The command `guest-old`: see [`GuestOldArgs`].
     #[allow(deprecated)]
-    fn guest_old(&self, args: GuestOldArgs) -> Result<(), ::qapi_runtime::QapiError> {
+    fn guest_old(
+        &self,
+        args: GuestOldArgs,
+    ) -> ::core::result::Result<(), ::qapi_runtime::QapiError> {
         let _ = args;
         Err(::qapi_runtime::dispatch::unsupported())
     }
-    /// The command `device-add`.
-    ///
-    /// Hand-decoded arguments.
+    /// The command `device-add`: see [`DeviceAddArgs`].
     fn device_add(
         &self,
-        args: ::serde_json::Map<String, ::serde_json::Value>,
-    ) -> Result<(), ::qapi_runtime::QapiError> {
+        args: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> ::core::result::Result<(), ::qapi_runtime::QapiError> {
         let _ = args;
         Err(::qapi_runtime::dispatch::unsupported())
     }
-    /// The command `guest-never`.
-    ///
-    /// Compiled out: CONFIG_NEVER maps to a false predicate.
-    ///
-    /// *Only available if* `CONFIG_NEVER`.
+    /// The command `guest-never`: see [`Client::guest_never`].
     #[cfg(any())]
-    fn guest_never(&self) -> Result<(), ::qapi_runtime::QapiError> {
+    fn guest_never(&self) -> ::core::result::Result<(), ::qapi_runtime::QapiError> {
         Err(::qapi_runtime::dispatch::unsupported())
     }
-    /// The command `guest-unimplemented`.
-    ///
-    /// The test server does not implement this one.
-    fn guest_unimplemented(&self) -> Result<(), ::qapi_runtime::QapiError> {
+    /// The command `guest-unimplemented`: see [`Client::guest_unimplemented`].
+    fn guest_unimplemented(&self) -> ::core::result::Result<(), ::qapi_runtime::QapiError> {
         Err(::qapi_runtime::dispatch::unsupported())
     }
 }
@@ -997,7 +754,7 @@ pub fn dispatch<S: Server + ?Sized>(
     server: &S,
     table: &::qapi_runtime::dispatch::CommandTable,
     request: ::serde_json::Value,
-) -> Option<::serde_json::Value> {
+) -> ::core::option::Option<::serde_json::Value> {
     let mut call = match table.accept(request) {
         Ok(call) => call,
         Err(reply) => return Some(reply),
@@ -1087,57 +844,35 @@ impl<C: ::qapi_runtime::client::Execute> Client<C> {
     pub fn guest_ping(&mut self) -> ::core::result::Result<(), ::qapi_runtime::ClientError> {
         ::qapi_runtime::client::call_ignoring_return(&mut self.runtime, "guest-ping", &())
     }
-    /// Runs the command `guest-sync`.
-    ///
-    /// Echoes its argument.
-    ///
-    /// # Returns
-    ///
-    /// `id`
+    /// Runs the command `guest-sync`: see [`GuestSyncArgs`].
     pub fn guest_sync(
         &mut self,
         args: GuestSyncArgs,
     ) -> ::core::result::Result<i64, ::qapi_runtime::ClientError> {
         ::qapi_runtime::client::call(&mut self.runtime, "guest-sync", &args)
     }
-    /// Runs the command `guest-file-read`.
-    ///
-    /// Reads from an open file.
-    ///
-    /// # Returns
-    ///
-    /// what was read
+    /// Runs the command `guest-file-read`: see [`GuestFileReadArgs`].
     pub fn guest_file_read(
         &mut self,
         args: GuestFileReadArgs,
     ) -> ::core::result::Result<GuestFileRead, ::qapi_runtime::ClientError> {
         ::qapi_runtime::client::call(&mut self.runtime, "guest-file-read", &args)
     }
-    /// Runs the command `guest-exec`.
-    ///
-    /// Runs something (arguments as one union, boxed).
-    ///
-    /// # Returns
-    ///
-    /// the processes started
+    /// Runs the command `guest-exec`: see [`GuestExecArgs`].
     pub fn guest_exec(
         &mut self,
         args: GuestExecArgs,
-    ) -> ::core::result::Result<Vec<GuestExecStarted>, ::qapi_runtime::ClientError> {
+    ) -> ::core::result::Result<::std::vec::Vec<GuestExecStarted>, ::qapi_runtime::ClientError> {
         ::qapi_runtime::client::call(&mut self.runtime, "guest-exec", &args)
     }
-    /// Runs the command `guest-exec-path`.
-    ///
-    /// Runs a program (arguments given by a named struct, not boxed).
+    /// Runs the command `guest-exec-path`: see [`GuestExecPathArgs`].
     pub fn guest_exec_path(
         &mut self,
         args: GuestExecPathArgs,
     ) -> ::core::result::Result<(), ::qapi_runtime::ClientError> {
         ::qapi_runtime::client::call_ignoring_return(&mut self.runtime, "guest-exec-path", &args)
     }
-    /// Runs the command `guest-shutdown`.
-    ///
-    /// Powers off; no reply on success.
+    /// Runs the command `guest-shutdown`: see [`GuestShutdownArgs`].
     ///
     /// The agent sends no reply when it succeeds: this returns once the request is written, and an error reply is dropped by a later call.
     pub fn guest_shutdown(
@@ -1146,11 +881,7 @@ impl<C: ::qapi_runtime::client::Execute> Client<C> {
     ) -> ::core::result::Result<(), ::qapi_runtime::ClientError> {
         ::qapi_runtime::client::call_no_reply(&mut self.runtime, "guest-shutdown", &args)
     }
-    /// Runs the command `guest-old`.
-    ///
-    /// An old command.
-    ///
-    /// **Deprecated:** use guest-ping
+    /// Runs the command `guest-old`: see [`GuestOldArgs`].
     #[deprecated]
     #[allow(deprecated)]
     pub fn guest_old(
@@ -1159,9 +890,7 @@ impl<C: ::qapi_runtime::client::Execute> Client<C> {
     ) -> ::core::result::Result<(), ::qapi_runtime::ClientError> {
         ::qapi_runtime::client::call_ignoring_return(&mut self.runtime, "guest-old", &args)
     }
-    /// Runs the command `device-add`.
-    ///
-    /// Hand-decoded arguments.
+    /// Runs the command `device-add`: see [`DeviceAddArgs`].
     pub fn device_add(
         &mut self,
         args: DeviceAddArgs,

@@ -21,7 +21,7 @@ pub enum Colour {
     #[deprecated]
     Grey,
     /// A value of `Colour` this code does not know (from a newer QEMU), kept as written.
-    Other_(String),
+    Other_(::std::string::String),
 }
 #[allow(deprecated)]
 impl Colour {
@@ -54,7 +54,7 @@ impl Colour {
     }
 }
 #[allow(deprecated)]
-impl From<&str> for Colour {
+impl ::core::convert::From<&str> for Colour {
     #[inline]
     fn from(value: &str) -> Self {
         match value {
@@ -72,7 +72,7 @@ impl From<&str> for Colour {
 impl ::std::str::FromStr for Colour {
     type Err = ::std::convert::Infallible;
     #[inline]
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
+    fn from_str(value: &str) -> ::core::result::Result<Self, Self::Err> {
         Ok(Self::from(value))
     }
 }
@@ -81,14 +81,5 @@ impl ::std::fmt::Display for Colour {
         formatter.write_str(self.as_str())
     }
 }
-impl ::serde::Serialize for Colour {
-    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for Colour {
-    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        __private::deserialize_enum(deserializer, "Colour", Self::VALUES)
-    }
-}
+__private::enum_serde!(Colour, "Colour");
 use ::qapi_runtime::__private;

@@ -3,31 +3,22 @@
 #[derive(Clone, Debug, PartialEq)]
 pub struct Reason {
     /// the host
-    pub host: String,
+    pub host: ::std::string::String,
 }
+__private::object_serde!(Reason, __ReasonSlots);
 impl __private::Object for Reason {
     const NAME: &'static str = "Reason";
     fn serialize_members<S: ::serde::ser::SerializeStruct>(
         &self,
         state: &mut S,
-    ) -> Result<(), S::Error> {
+    ) -> ::core::result::Result<(), S::Error> {
         state.serialize_field("host", &self.host)?;
         Ok(())
     }
 }
-impl ::serde::Serialize for Reason {
-    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        __private::serialize_object(self, serializer)
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for Reason {
-    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        __private::deserialize_object::<__ReasonSlots, D>(deserializer)
-    }
-}
 #[derive(Default)]
 struct __ReasonSlots {
-    host: Option<String>,
+    host: ::core::option::Option<::std::string::String>,
 }
 impl __private::Slots for __ReasonSlots {
     type Object = Reason;
@@ -37,14 +28,14 @@ impl __private::Slots for __ReasonSlots {
         &mut self,
         key: usize,
         map: &mut A,
-    ) -> Result<(), A::Error> {
+    ) -> ::core::result::Result<(), A::Error> {
         match key {
             0 => __private::store(&mut self.host, "host", map),
             _ => __private::ignore(map),
         }
     }
     #[inline]
-    fn finish<E: ::serde::de::Error>(self) -> Result<Reason, E> {
+    fn finish<E: ::serde::de::Error>(self) -> ::core::result::Result<Reason, E> {
         Ok(Reason {
             host: __private::required(self.host, "host")?,
         })
@@ -58,29 +49,20 @@ pub struct ShutdownEvent {
     /// whether the guest asked for it
     pub guest: bool,
 }
+__private::object_serde!(ShutdownEvent, __ShutdownEventSlots);
 impl __private::Object for ShutdownEvent {
     const NAME: &'static str = "ShutdownEvent";
     fn serialize_members<S: ::serde::ser::SerializeStruct>(
         &self,
         state: &mut S,
-    ) -> Result<(), S::Error> {
+    ) -> ::core::result::Result<(), S::Error> {
         state.serialize_field("guest", &self.guest)?;
         Ok(())
     }
 }
-impl ::serde::Serialize for ShutdownEvent {
-    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        __private::serialize_object(self, serializer)
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for ShutdownEvent {
-    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        __private::deserialize_object::<__ShutdownEventSlots, D>(deserializer)
-    }
-}
 #[derive(Default)]
 struct __ShutdownEventSlots {
-    guest: Option<bool>,
+    guest: ::core::option::Option<bool>,
 }
 impl __private::Slots for __ShutdownEventSlots {
     type Object = ShutdownEvent;
@@ -90,14 +72,14 @@ impl __private::Slots for __ShutdownEventSlots {
         &mut self,
         key: usize,
         map: &mut A,
-    ) -> Result<(), A::Error> {
+    ) -> ::core::result::Result<(), A::Error> {
         match key {
             0 => __private::store(&mut self.guest, "guest", map),
             _ => __private::ignore(map),
         }
     }
     #[inline]
-    fn finish<E: ::serde::de::Error>(self) -> Result<ShutdownEvent, E> {
+    fn finish<E: ::serde::de::Error>(self) -> ::core::result::Result<ShutdownEvent, E> {
         Ok(ShutdownEvent {
             guest: __private::required(self.guest, "guest")?,
         })
@@ -108,23 +90,14 @@ impl __private::Slots for __ShutdownEventSlots {
 /// Emitted when the machine resumes.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct ResumeEvent {}
+__private::object_serde!(ResumeEvent, __ResumeEventSlots);
 impl __private::Object for ResumeEvent {
     const NAME: &'static str = "ResumeEvent";
     fn serialize_members<S: ::serde::ser::SerializeStruct>(
         &self,
         _state: &mut S,
-    ) -> Result<(), S::Error> {
+    ) -> ::core::result::Result<(), S::Error> {
         Ok(())
-    }
-}
-impl ::serde::Serialize for ResumeEvent {
-    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        __private::serialize_object(self, serializer)
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for ResumeEvent {
-    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        __private::deserialize_object::<__ResumeEventSlots, D>(deserializer)
     }
 }
 #[derive(Default)]
@@ -137,11 +110,11 @@ impl __private::Slots for __ResumeEventSlots {
         &mut self,
         _key: usize,
         map: &mut A,
-    ) -> Result<(), A::Error> {
+    ) -> ::core::result::Result<(), A::Error> {
         __private::ignore(map)
     }
     #[inline]
-    fn finish<E: ::serde::de::Error>(self) -> Result<ResumeEvent, E> {
+    fn finish<E: ::serde::de::Error>(self) -> ::core::result::Result<ResumeEvent, E> {
         Ok(ResumeEvent {})
     }
 }
@@ -162,7 +135,7 @@ pub enum Event {
     /// An event this schema does not define, kept as received.
     Other {
         /// Its name.
-        name: String,
+        name: ::std::string::String,
         /// Its data (`{}` when it had none).
         data: ::serde_json::Value,
     },

@@ -6,29 +6,20 @@ pub struct Base {
     /// the identifier
     pub id: i64,
 }
+__private::object_serde!(Base, __BaseSlots);
 impl __private::Object for Base {
     const NAME: &'static str = "Base";
     fn serialize_members<S: ::serde::ser::SerializeStruct>(
         &self,
         state: &mut S,
-    ) -> Result<(), S::Error> {
+    ) -> ::core::result::Result<(), S::Error> {
         state.serialize_field("id", &self.id)?;
         Ok(())
     }
 }
-impl ::serde::Serialize for Base {
-    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        __private::serialize_object(self, serializer)
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for Base {
-    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        __private::deserialize_object::<__BaseSlots, D>(deserializer)
-    }
-}
 #[derive(Default)]
 struct __BaseSlots {
-    id: Option<i64>,
+    id: ::core::option::Option<i64>,
 }
 impl __private::Slots for __BaseSlots {
     type Object = Base;
@@ -38,14 +29,14 @@ impl __private::Slots for __BaseSlots {
         &mut self,
         key: usize,
         map: &mut A,
-    ) -> Result<(), A::Error> {
+    ) -> ::core::result::Result<(), A::Error> {
         match key {
             0 => __private::store(&mut self.id, "id", map),
             _ => __private::ignore(map),
         }
     }
     #[inline]
-    fn finish<E: ::serde::de::Error>(self) -> Result<Base, E> {
+    fn finish<E: ::serde::de::Error>(self) -> ::core::result::Result<Base, E> {
         Ok(Base {
             id: __private::required(self.id, "id")?,
         })
@@ -59,7 +50,7 @@ pub struct Everything {
     /// the identifier
     pub id: i64,
     /// a string
-    pub name: String,
+    pub name: ::std::string::String,
     /// a boolean
     pub flag: bool,
     /// an int8
@@ -75,24 +66,25 @@ pub struct Everything {
     /// JSON null
     pub nothing: (),
     /// a list
-    pub tags: Vec<String>,
+    pub tags: ::std::vec::Vec<::std::string::String>,
     /// a nested struct
     pub child: Base,
     /// an optional string
-    pub maybe: Option<String>,
+    pub maybe: ::core::option::Option<::std::string::String>,
     /// an optional member that is going away
     ///
     /// **Deprecated:** use `name`
     #[deprecated]
-    pub old: Option<i64>,
+    pub old: ::core::option::Option<i64>,
 }
+__private::object_serde!(Everything, __EverythingSlots);
 #[allow(deprecated)]
 impl __private::Object for Everything {
     const NAME: &'static str = "Everything";
     fn serialize_members<S: ::serde::ser::SerializeStruct>(
         &self,
         state: &mut S,
-    ) -> Result<(), S::Error> {
+    ) -> ::core::result::Result<(), S::Error> {
         state.serialize_field("id", &self.id)?;
         state.serialize_field("name", &self.name)?;
         state.serialize_field("flag", &self.flag)?;
@@ -109,33 +101,21 @@ impl __private::Object for Everything {
         Ok(())
     }
 }
-#[allow(deprecated)]
-impl ::serde::Serialize for Everything {
-    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        __private::serialize_object(self, serializer)
-    }
-}
-#[allow(deprecated)]
-impl<'de> ::serde::Deserialize<'de> for Everything {
-    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        __private::deserialize_object::<__EverythingSlots, D>(deserializer)
-    }
-}
 #[derive(Default)]
 struct __EverythingSlots {
-    id: Option<i64>,
-    name: Option<String>,
-    flag: Option<bool>,
-    small: Option<i8>,
-    unsigned: Option<u16>,
-    size: Option<u64>,
-    ratio: Option<f64>,
-    any: Option<::serde_json::Value>,
-    nothing: Option<()>,
-    tags: Option<Vec<String>>,
-    child: Option<Base>,
-    maybe: Option<String>,
-    old: Option<i64>,
+    id: ::core::option::Option<i64>,
+    name: ::core::option::Option<::std::string::String>,
+    flag: ::core::option::Option<bool>,
+    small: ::core::option::Option<i8>,
+    unsigned: ::core::option::Option<u16>,
+    size: ::core::option::Option<u64>,
+    ratio: ::core::option::Option<f64>,
+    any: ::core::option::Option<::serde_json::Value>,
+    nothing: ::core::option::Option<()>,
+    tags: ::core::option::Option<::std::vec::Vec<::std::string::String>>,
+    child: ::core::option::Option<Base>,
+    maybe: ::core::option::Option<::std::string::String>,
+    old: ::core::option::Option<i64>,
 }
 #[allow(deprecated)]
 impl __private::Slots for __EverythingSlots {
@@ -160,7 +140,7 @@ impl __private::Slots for __EverythingSlots {
         &mut self,
         key: usize,
         map: &mut A,
-    ) -> Result<(), A::Error> {
+    ) -> ::core::result::Result<(), A::Error> {
         match key {
             0 => __private::store(&mut self.id, "id", map),
             1 => __private::store(&mut self.name, "name", map),
@@ -179,7 +159,7 @@ impl __private::Slots for __EverythingSlots {
         }
     }
     #[inline]
-    fn finish<E: ::serde::de::Error>(self) -> Result<Everything, E> {
+    fn finish<E: ::serde::de::Error>(self) -> ::core::result::Result<Everything, E> {
         Ok(Everything {
             id: __private::required(self.id, "id")?,
             name: __private::required(self.name, "name")?,
@@ -203,37 +183,28 @@ pub struct Tree {
     /// the value
     pub value: i64,
     /// the left subtree
-    pub left: Option<Box<Tree>>,
+    pub left: ::core::option::Option<::std::boxed::Box<Tree>>,
     /// all subtrees
-    pub children: Vec<Tree>,
+    pub children: ::std::vec::Vec<Tree>,
 }
+__private::object_serde!(Tree, __TreeSlots);
 impl __private::Object for Tree {
     const NAME: &'static str = "Tree";
     fn serialize_members<S: ::serde::ser::SerializeStruct>(
         &self,
         state: &mut S,
-    ) -> Result<(), S::Error> {
+    ) -> ::core::result::Result<(), S::Error> {
         state.serialize_field("value", &self.value)?;
         __private::serialize_optional(state, "left", &self.left)?;
         state.serialize_field("children", &self.children)?;
         Ok(())
     }
 }
-impl ::serde::Serialize for Tree {
-    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        __private::serialize_object(self, serializer)
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for Tree {
-    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        __private::deserialize_object::<__TreeSlots, D>(deserializer)
-    }
-}
 #[derive(Default)]
 struct __TreeSlots {
-    value: Option<i64>,
-    left: Option<Box<Tree>>,
-    children: Option<Vec<Tree>>,
+    value: ::core::option::Option<i64>,
+    left: ::core::option::Option<::std::boxed::Box<Tree>>,
+    children: ::core::option::Option<::std::vec::Vec<Tree>>,
 }
 impl __private::Slots for __TreeSlots {
     type Object = Tree;
@@ -243,7 +214,7 @@ impl __private::Slots for __TreeSlots {
         &mut self,
         key: usize,
         map: &mut A,
-    ) -> Result<(), A::Error> {
+    ) -> ::core::result::Result<(), A::Error> {
         match key {
             0 => __private::store(&mut self.value, "value", map),
             1 => __private::store(&mut self.left, "left", map),
@@ -252,7 +223,7 @@ impl __private::Slots for __TreeSlots {
         }
     }
     #[inline]
-    fn finish<E: ::serde::de::Error>(self) -> Result<Tree, E> {
+    fn finish<E: ::serde::de::Error>(self) -> ::core::result::Result<Tree, E> {
         Ok(Tree {
             value: __private::required(self.value, "value")?,
             left: self.left,

@@ -9,7 +9,7 @@ pub enum Kind {
     /// nothing more
     None,
     /// A value of `Kind` this code does not know (from a newer QEMU), kept as written.
-    Other(String),
+    Other(::std::string::String),
 }
 impl Kind {
     /// Every value this code knows, as written on the wire.
@@ -28,7 +28,7 @@ impl Kind {
         !matches!(self, Self::Other(_))
     }
 }
-impl From<&str> for Kind {
+impl ::core::convert::From<&str> for Kind {
     #[inline]
     fn from(value: &str) -> Self {
         match value {
@@ -42,7 +42,7 @@ impl From<&str> for Kind {
 impl ::std::str::FromStr for Kind {
     type Err = ::std::convert::Infallible;
     #[inline]
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
+    fn from_str(value: &str) -> ::core::result::Result<Self, Self::Err> {
         Ok(Self::from(value))
     }
 }
@@ -51,44 +51,26 @@ impl ::std::fmt::Display for Kind {
         formatter.write_str(self.as_str())
     }
 }
-impl ::serde::Serialize for Kind {
-    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for Kind {
-    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        __private::deserialize_enum(deserializer, "Kind", Self::VALUES)
-    }
-}
+__private::enum_serde!(Kind, "Kind");
 #[derive(Clone, Debug, PartialEq)]
 pub struct FileOptions {
     /// the path
-    pub path: String,
+    pub path: ::std::string::String,
 }
+__private::object_serde!(FileOptions, __FileOptionsSlots);
 impl __private::Object for FileOptions {
     const NAME: &'static str = "FileOptions";
     fn serialize_members<S: ::serde::ser::SerializeStruct>(
         &self,
         state: &mut S,
-    ) -> Result<(), S::Error> {
+    ) -> ::core::result::Result<(), S::Error> {
         state.serialize_field("path", &self.path)?;
         Ok(())
     }
 }
-impl ::serde::Serialize for FileOptions {
-    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        __private::serialize_object(self, serializer)
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for FileOptions {
-    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        __private::deserialize_object::<__FileOptionsSlots, D>(deserializer)
-    }
-}
 #[derive(Default)]
 struct __FileOptionsSlots {
-    path: Option<String>,
+    path: ::core::option::Option<::std::string::String>,
 }
 impl __private::Slots for __FileOptionsSlots {
     type Object = FileOptions;
@@ -98,14 +80,14 @@ impl __private::Slots for __FileOptionsSlots {
         &mut self,
         key: usize,
         map: &mut A,
-    ) -> Result<(), A::Error> {
+    ) -> ::core::result::Result<(), A::Error> {
         match key {
             0 => __private::store(&mut self.path, "path", map),
             _ => __private::ignore(map),
         }
     }
     #[inline]
-    fn finish<E: ::serde::de::Error>(self) -> Result<FileOptions, E> {
+    fn finish<E: ::serde::de::Error>(self) -> ::core::result::Result<FileOptions, E> {
         Ok(FileOptions {
             path: __private::required(self.path, "path")?,
         })
@@ -114,35 +96,26 @@ impl __private::Slots for __FileOptionsSlots {
 #[derive(Clone, Debug, PartialEq)]
 pub struct SocketOptions {
     /// the host
-    pub host: String,
+    pub host: ::std::string::String,
     /// the port
-    pub port: Option<u16>,
+    pub port: ::core::option::Option<u16>,
 }
+__private::object_serde!(SocketOptions, __SocketOptionsSlots);
 impl __private::Object for SocketOptions {
     const NAME: &'static str = "SocketOptions";
     fn serialize_members<S: ::serde::ser::SerializeStruct>(
         &self,
         state: &mut S,
-    ) -> Result<(), S::Error> {
+    ) -> ::core::result::Result<(), S::Error> {
         state.serialize_field("host", &self.host)?;
         __private::serialize_optional(state, "port", &self.port)?;
         Ok(())
     }
 }
-impl ::serde::Serialize for SocketOptions {
-    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        __private::serialize_object(self, serializer)
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for SocketOptions {
-    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        __private::deserialize_object::<__SocketOptionsSlots, D>(deserializer)
-    }
-}
 #[derive(Default)]
 struct __SocketOptionsSlots {
-    host: Option<String>,
-    port: Option<u16>,
+    host: ::core::option::Option<::std::string::String>,
+    port: ::core::option::Option<u16>,
 }
 impl __private::Slots for __SocketOptionsSlots {
     type Object = SocketOptions;
@@ -152,7 +125,7 @@ impl __private::Slots for __SocketOptionsSlots {
         &mut self,
         key: usize,
         map: &mut A,
-    ) -> Result<(), A::Error> {
+    ) -> ::core::result::Result<(), A::Error> {
         match key {
             0 => __private::store(&mut self.host, "host", map),
             1 => __private::store(&mut self.port, "port", map),
@@ -160,7 +133,7 @@ impl __private::Slots for __SocketOptionsSlots {
         }
     }
     #[inline]
-    fn finish<E: ::serde::de::Error>(self) -> Result<SocketOptions, E> {
+    fn finish<E: ::serde::de::Error>(self) -> ::core::result::Result<SocketOptions, E> {
         Ok(SocketOptions {
             host: __private::required(self.host, "host")?,
             port: self.port,
@@ -175,7 +148,7 @@ pub struct Backend {
     /// The branch selected by `kind`, with its members (inline on the wire); see [`BackendBranch`].
     pub kind: BackendBranch,
     /// its name
-    pub id: String,
+    pub id: ::std::string::String,
 }
 /// The branches of [`Backend`], selected by its member `kind`.
 #[allow(clippy::large_enum_variant)]
@@ -188,7 +161,7 @@ pub enum BackendBranch {
     /// `none`: no further members.
     None,
     /// A `kind` value this code does not know; the branch's members are not kept.
-    Other(String),
+    Other(::std::string::String),
 }
 impl BackendBranch {
     /// The discriminator value that selects this branch.
@@ -201,12 +174,13 @@ impl BackendBranch {
         }
     }
 }
+__private::object_serde!(Backend, __BackendSlots);
 impl __private::Object for Backend {
     const NAME: &'static str = "Backend";
     fn serialize_members<S: ::serde::ser::SerializeStruct>(
         &self,
         state: &mut S,
-    ) -> Result<(), S::Error> {
+    ) -> ::core::result::Result<(), S::Error> {
         state.serialize_field("kind", &self.kind.discriminator())?;
         state.serialize_field("id", &self.id)?;
         match &self.kind {
@@ -217,20 +191,10 @@ impl __private::Object for Backend {
         Ok(())
     }
 }
-impl ::serde::Serialize for Backend {
-    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        __private::serialize_object(self, serializer)
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for Backend {
-    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        __private::deserialize_object::<__BackendSlots, D>(deserializer)
-    }
-}
 #[derive(Default)]
 struct __BackendSlots {
-    id: Option<String>,
-    __branch: Option<__BackendBranchSlots>,
+    id: ::core::option::Option<::std::string::String>,
+    __branch: ::core::option::Option<__BackendBranchSlots>,
     __pending: __private::Pending,
 }
 impl __private::Slots for __BackendSlots {
@@ -241,7 +205,7 @@ impl __private::Slots for __BackendSlots {
         &mut self,
         key: usize,
         map: &mut A,
-    ) -> Result<(), A::Error> {
+    ) -> ::core::result::Result<(), A::Error> {
         match key {
             0 => __private::discriminator(&mut self.__branch, &mut self.__pending, "kind", map),
             1 => __private::store(&mut self.id, "id", map),
@@ -255,7 +219,7 @@ impl __private::Slots for __BackendSlots {
         }
     }
     #[inline]
-    fn finish<E: ::serde::de::Error>(self) -> Result<Backend, E> {
+    fn finish<E: ::serde::de::Error>(self) -> ::core::result::Result<Backend, E> {
         let __branch = __private::required(self.__branch, "kind")?;
         let id = __private::required(self.id, "id")?;
         let kind = __private::BranchSlots::finish(__branch)?;
@@ -270,15 +234,15 @@ enum __BackendBranchSlots {
     File(__FileOptionsSlots),
     Socket(__SocketOptionsSlots),
     None,
-    Other(String),
+    Other(::std::string::String),
 }
 impl __private::BranchSlots for __BackendBranchSlots {
     type Discriminator = Kind;
     type Branch = BackendBranch;
     fn new(value: Kind) -> Self {
         match value {
-            Kind::File => Self::File(Default::default()),
-            Kind::Socket => Self::Socket(Default::default()),
+            Kind::File => Self::File(::core::default::Default::default()),
+            Kind::Socket => Self::Socket(::core::default::Default::default()),
             Kind::None => Self::None,
             Kind::Other(value) => Self::Other(value),
         }
@@ -287,7 +251,7 @@ impl __private::BranchSlots for __BackendBranchSlots {
         &mut self,
         key: &str,
         map: &mut A,
-    ) -> Result<(), A::Error> {
+    ) -> ::core::result::Result<(), A::Error> {
         match self {
             Self::File(slots) => {
                 __private::branch_entry(slots, key, map)
@@ -298,7 +262,7 @@ impl __private::BranchSlots for __BackendBranchSlots {
             _ => __private::ignore(map),
         }
     }
-    fn finish<E: ::serde::de::Error>(self) -> Result<BackendBranch, E> {
+    fn finish<E: ::serde::de::Error>(self) -> ::core::result::Result<BackendBranch, E> {
         Ok(match self {
             Self::File(slots) => BackendBranch::File(__private::Slots::finish(slots)?),
             Self::Socket(slots) => BackendBranch::Socket(__private::Slots::finish(slots)?),

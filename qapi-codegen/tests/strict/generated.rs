@@ -6,7 +6,7 @@ pub enum QgaSeek {
     Cur,
     End,
     /// A value of `QGASeek` this code does not know (from a newer QEMU), kept as written.
-    Other(String),
+    Other(::std::string::String),
 }
 impl QgaSeek {
     /// Every value this code knows, as written on the wire.
@@ -25,7 +25,7 @@ impl QgaSeek {
         !matches!(self, Self::Other(_))
     }
 }
-impl From<&str> for QgaSeek {
+impl ::core::convert::From<&str> for QgaSeek {
     #[inline]
     fn from(value: &str) -> Self {
         match value {
@@ -39,7 +39,7 @@ impl From<&str> for QgaSeek {
 impl ::std::str::FromStr for QgaSeek {
     type Err = ::std::convert::Infallible;
     #[inline]
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
+    fn from_str(value: &str) -> ::core::result::Result<Self, Self::Err> {
         Ok(Self::from(value))
     }
 }
@@ -48,23 +48,17 @@ impl ::std::fmt::Display for QgaSeek {
         formatter.write_str(self.as_str())
     }
 }
-impl ::serde::Serialize for QgaSeek {
-    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for QgaSeek {
-    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        __private::deserialize_enum(deserializer, "QGASeek", Self::VALUES)
-    }
-}
+__private::enum_serde!(QgaSeek, "QGASeek");
 #[derive(Clone, Debug, PartialEq)]
 pub enum GuestFileWhence {
     Value(i64),
     Name(QgaSeek),
 }
 impl ::serde::Serialize for GuestFileWhence {
-    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         match self {
             Self::Value(value) => ::serde::Serialize::serialize(value, serializer),
             Self::Name(value) => ::serde::Serialize::serialize(value, serializer),
@@ -72,7 +66,9 @@ impl ::serde::Serialize for GuestFileWhence {
     }
 }
 impl<'de> ::serde::Deserialize<'de> for GuestFileWhence {
-    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
         deserializer.deserialize_newtype_struct("GuestFileWhence", __GuestFileWhenceVisitor)
     }
 }
@@ -85,25 +81,34 @@ impl<'de> ::serde::de::Visitor<'de> for __GuestFileWhenceVisitor {
     fn visit_newtype_struct<D: ::serde::Deserializer<'de>>(
         self,
         deserializer: D,
-    ) -> Result<GuestFileWhence, D::Error> {
+    ) -> ::core::result::Result<GuestFileWhence, D::Error> {
         deserializer.deserialize_any(self)
     }
-    fn visit_i64<E: ::serde::de::Error>(self, value: i64) -> Result<GuestFileWhence, E> {
+    fn visit_i64<E: ::serde::de::Error>(
+        self,
+        value: i64,
+    ) -> ::core::result::Result<GuestFileWhence, E> {
         ::serde::Deserialize::deserialize(::serde::de::value::I64Deserializer::new(value))
             .map(GuestFileWhence::Value)
     }
-    fn visit_u64<E: ::serde::de::Error>(self, value: u64) -> Result<GuestFileWhence, E> {
+    fn visit_u64<E: ::serde::de::Error>(
+        self,
+        value: u64,
+    ) -> ::core::result::Result<GuestFileWhence, E> {
         ::serde::Deserialize::deserialize(::serde::de::value::U64Deserializer::new(value))
             .map(GuestFileWhence::Value)
     }
-    fn visit_str<E: ::serde::de::Error>(self, value: &str) -> Result<GuestFileWhence, E> {
+    fn visit_str<E: ::serde::de::Error>(
+        self,
+        value: &str,
+    ) -> ::core::result::Result<GuestFileWhence, E> {
         ::serde::Deserialize::deserialize(::serde::de::value::StrDeserializer::new(value))
             .map(GuestFileWhence::Name)
     }
     fn visit_enum<A: ::serde::de::EnumAccess<'de>>(
         self,
         data: A,
-    ) -> Result<GuestFileWhence, A::Error> {
+    ) -> ::core::result::Result<GuestFileWhence, A::Error> {
         let (value, variant) = ::serde::de::EnumAccess::variant(data)?;
         ::serde::de::VariantAccess::unit_variant(variant)?;
         Ok(GuestFileWhence::Name(value))
@@ -113,35 +118,26 @@ impl<'de> ::serde::de::Visitor<'de> for __GuestFileWhenceVisitor {
 pub struct GuestLogicalProcessor {
     pub logical_id: i64,
     pub online: bool,
-    pub can_offline: Option<bool>,
+    pub can_offline: ::core::option::Option<bool>,
 }
+__private::object_serde!(GuestLogicalProcessor, __GuestLogicalProcessorSlots);
 impl __private::Object for GuestLogicalProcessor {
     const NAME: &'static str = "GuestLogicalProcessor";
     fn serialize_members<S: ::serde::ser::SerializeStruct>(
         &self,
         state: &mut S,
-    ) -> Result<(), S::Error> {
+    ) -> ::core::result::Result<(), S::Error> {
         state.serialize_field("logical-id", &self.logical_id)?;
         state.serialize_field("online", &self.online)?;
         __private::serialize_optional(state, "can-offline", &self.can_offline)?;
         Ok(())
     }
 }
-impl ::serde::Serialize for GuestLogicalProcessor {
-    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        __private::serialize_object(self, serializer)
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for GuestLogicalProcessor {
-    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        __private::deserialize_object::<__GuestLogicalProcessorSlots, D>(deserializer)
-    }
-}
 #[derive(Default)]
 struct __GuestLogicalProcessorSlots {
-    logical_id: Option<i64>,
-    online: Option<bool>,
-    can_offline: Option<bool>,
+    logical_id: ::core::option::Option<i64>,
+    online: ::core::option::Option<bool>,
+    can_offline: ::core::option::Option<bool>,
 }
 impl __private::Slots for __GuestLogicalProcessorSlots {
     type Object = GuestLogicalProcessor;
@@ -151,7 +147,7 @@ impl __private::Slots for __GuestLogicalProcessorSlots {
         &mut self,
         key: usize,
         map: &mut A,
-    ) -> Result<(), A::Error> {
+    ) -> ::core::result::Result<(), A::Error> {
         match key {
             0 => __private::store(&mut self.logical_id, "logical-id", map),
             1 => __private::store(&mut self.online, "online", map),
@@ -160,7 +156,7 @@ impl __private::Slots for __GuestLogicalProcessorSlots {
         }
     }
     #[inline]
-    fn finish<E: ::serde::de::Error>(self) -> Result<GuestLogicalProcessor, E> {
+    fn finish<E: ::serde::de::Error>(self) -> ::core::result::Result<GuestLogicalProcessor, E> {
         Ok(GuestLogicalProcessor {
             logical_id: __private::required(self.logical_id, "logical-id")?,
             online: __private::required(self.online, "online")?,
@@ -174,7 +170,7 @@ pub enum DeviceType {
     Usb,
     Virtual,
     /// A value of `DeviceType` this code does not know (from a newer QEMU), kept as written.
-    Other(String),
+    Other(::std::string::String),
 }
 impl DeviceType {
     /// Every value this code knows, as written on the wire.
@@ -193,7 +189,7 @@ impl DeviceType {
         !matches!(self, Self::Other(_))
     }
 }
-impl From<&str> for DeviceType {
+impl ::core::convert::From<&str> for DeviceType {
     #[inline]
     fn from(value: &str) -> Self {
         match value {
@@ -207,7 +203,7 @@ impl From<&str> for DeviceType {
 impl ::std::str::FromStr for DeviceType {
     type Err = ::std::convert::Infallible;
     #[inline]
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
+    fn from_str(value: &str) -> ::core::result::Result<Self, Self::Err> {
         Ok(Self::from(value))
     }
 }
@@ -216,46 +212,28 @@ impl ::std::fmt::Display for DeviceType {
         formatter.write_str(self.as_str())
     }
 }
-impl ::serde::Serialize for DeviceType {
-    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for DeviceType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        __private::deserialize_enum(deserializer, "DeviceType", Self::VALUES)
-    }
-}
+__private::enum_serde!(DeviceType, "DeviceType");
 #[derive(Clone, Debug, PartialEq)]
 pub struct PciDevice {
     pub vendor: u16,
     pub device: u16,
 }
+__private::object_serde!(PciDevice, __PciDeviceSlots);
 impl __private::Object for PciDevice {
     const NAME: &'static str = "PciDevice";
     fn serialize_members<S: ::serde::ser::SerializeStruct>(
         &self,
         state: &mut S,
-    ) -> Result<(), S::Error> {
+    ) -> ::core::result::Result<(), S::Error> {
         state.serialize_field("vendor", &self.vendor)?;
         state.serialize_field("device", &self.device)?;
         Ok(())
     }
 }
-impl ::serde::Serialize for PciDevice {
-    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        __private::serialize_object(self, serializer)
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for PciDevice {
-    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        __private::deserialize_object::<__PciDeviceSlots, D>(deserializer)
-    }
-}
 #[derive(Default)]
 struct __PciDeviceSlots {
-    vendor: Option<u16>,
-    device: Option<u16>,
+    vendor: ::core::option::Option<u16>,
+    device: ::core::option::Option<u16>,
 }
 impl __private::Slots for __PciDeviceSlots {
     type Object = PciDevice;
@@ -265,7 +243,7 @@ impl __private::Slots for __PciDeviceSlots {
         &mut self,
         key: usize,
         map: &mut A,
-    ) -> Result<(), A::Error> {
+    ) -> ::core::result::Result<(), A::Error> {
         match key {
             0 => __private::store(&mut self.vendor, "vendor", map),
             1 => __private::store(&mut self.device, "device", map),
@@ -273,7 +251,7 @@ impl __private::Slots for __PciDeviceSlots {
         }
     }
     #[inline]
-    fn finish<E: ::serde::de::Error>(self) -> Result<PciDevice, E> {
+    fn finish<E: ::serde::de::Error>(self) -> ::core::result::Result<PciDevice, E> {
         Ok(PciDevice {
             vendor: __private::required(self.vendor, "vendor")?,
             device: __private::required(self.device, "device")?,
@@ -284,29 +262,20 @@ impl __private::Slots for __PciDeviceSlots {
 pub struct UsbDevice {
     pub port: i64,
 }
+__private::object_serde!(UsbDevice, __UsbDeviceSlots);
 impl __private::Object for UsbDevice {
     const NAME: &'static str = "UsbDevice";
     fn serialize_members<S: ::serde::ser::SerializeStruct>(
         &self,
         state: &mut S,
-    ) -> Result<(), S::Error> {
+    ) -> ::core::result::Result<(), S::Error> {
         state.serialize_field("port", &self.port)?;
         Ok(())
     }
 }
-impl ::serde::Serialize for UsbDevice {
-    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        __private::serialize_object(self, serializer)
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for UsbDevice {
-    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        __private::deserialize_object::<__UsbDeviceSlots, D>(deserializer)
-    }
-}
 #[derive(Default)]
 struct __UsbDeviceSlots {
-    port: Option<i64>,
+    port: ::core::option::Option<i64>,
 }
 impl __private::Slots for __UsbDeviceSlots {
     type Object = UsbDevice;
@@ -316,14 +285,14 @@ impl __private::Slots for __UsbDeviceSlots {
         &mut self,
         key: usize,
         map: &mut A,
-    ) -> Result<(), A::Error> {
+    ) -> ::core::result::Result<(), A::Error> {
         match key {
             0 => __private::store(&mut self.port, "port", map),
             _ => __private::ignore(map),
         }
     }
     #[inline]
-    fn finish<E: ::serde::de::Error>(self) -> Result<UsbDevice, E> {
+    fn finish<E: ::serde::de::Error>(self) -> ::core::result::Result<UsbDevice, E> {
         Ok(UsbDevice {
             port: __private::required(self.port, "port")?,
         })
@@ -331,7 +300,7 @@ impl __private::Slots for __UsbDeviceSlots {
 }
 #[derive(Clone, Debug, PartialEq)]
 pub struct Device {
-    pub id: String,
+    pub id: ::std::string::String,
     /// The branch selected by `type`, with its members (inline on the wire); see [`DeviceBranch`].
     pub r#type: DeviceBranch,
 }
@@ -346,7 +315,7 @@ pub enum DeviceBranch {
     /// `virtual`: no further members.
     Virtual,
     /// A `type` value this code does not know; the branch's members are not kept.
-    Other(String),
+    Other(::std::string::String),
 }
 impl DeviceBranch {
     /// The discriminator value that selects this branch.
@@ -359,12 +328,13 @@ impl DeviceBranch {
         }
     }
 }
+__private::object_serde!(Device, __DeviceSlots);
 impl __private::Object for Device {
     const NAME: &'static str = "Device";
     fn serialize_members<S: ::serde::ser::SerializeStruct>(
         &self,
         state: &mut S,
-    ) -> Result<(), S::Error> {
+    ) -> ::core::result::Result<(), S::Error> {
         state.serialize_field("id", &self.id)?;
         state.serialize_field("type", &self.r#type.discriminator())?;
         match &self.r#type {
@@ -375,20 +345,10 @@ impl __private::Object for Device {
         Ok(())
     }
 }
-impl ::serde::Serialize for Device {
-    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        __private::serialize_object(self, serializer)
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for Device {
-    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        __private::deserialize_object::<__DeviceSlots, D>(deserializer)
-    }
-}
 #[derive(Default)]
 struct __DeviceSlots {
-    id: Option<String>,
-    __branch: Option<__DeviceBranchSlots>,
+    id: ::core::option::Option<::std::string::String>,
+    __branch: ::core::option::Option<__DeviceBranchSlots>,
     __pending: __private::Pending,
 }
 impl __private::Slots for __DeviceSlots {
@@ -399,7 +359,7 @@ impl __private::Slots for __DeviceSlots {
         &mut self,
         key: usize,
         map: &mut A,
-    ) -> Result<(), A::Error> {
+    ) -> ::core::result::Result<(), A::Error> {
         match key {
             0 => __private::store(&mut self.id, "id", map),
             1 => __private::discriminator(&mut self.__branch, &mut self.__pending, "type", map),
@@ -413,7 +373,7 @@ impl __private::Slots for __DeviceSlots {
         }
     }
     #[inline]
-    fn finish<E: ::serde::de::Error>(self) -> Result<Device, E> {
+    fn finish<E: ::serde::de::Error>(self) -> ::core::result::Result<Device, E> {
         let id = __private::required(self.id, "id")?;
         let __branch = __private::required(self.__branch, "type")?;
         let r#type = __private::BranchSlots::finish(__branch)?;
@@ -428,15 +388,15 @@ enum __DeviceBranchSlots {
     Pci(__PciDeviceSlots),
     Usb(__UsbDeviceSlots),
     Virtual,
-    Other(String),
+    Other(::std::string::String),
 }
 impl __private::BranchSlots for __DeviceBranchSlots {
     type Discriminator = DeviceType;
     type Branch = DeviceBranch;
     fn new(value: DeviceType) -> Self {
         match value {
-            DeviceType::Pci => Self::Pci(Default::default()),
-            DeviceType::Usb => Self::Usb(Default::default()),
+            DeviceType::Pci => Self::Pci(::core::default::Default::default()),
+            DeviceType::Usb => Self::Usb(::core::default::Default::default()),
             DeviceType::Virtual => Self::Virtual,
             DeviceType::Other(value) => Self::Other(value),
         }
@@ -445,7 +405,7 @@ impl __private::BranchSlots for __DeviceBranchSlots {
         &mut self,
         key: &str,
         map: &mut A,
-    ) -> Result<(), A::Error> {
+    ) -> ::core::result::Result<(), A::Error> {
         match self {
             Self::Pci(slots) => {
                 __private::branch_entry(slots, key, map)
@@ -456,7 +416,7 @@ impl __private::BranchSlots for __DeviceBranchSlots {
             _ => __private::ignore(map),
         }
     }
-    fn finish<E: ::serde::de::Error>(self) -> Result<DeviceBranch, E> {
+    fn finish<E: ::serde::de::Error>(self) -> ::core::result::Result<DeviceBranch, E> {
         Ok(match self {
             Self::Pci(slots) => DeviceBranch::Pci(__private::Slots::finish(slots)?),
             Self::Usb(slots) => DeviceBranch::Usb(__private::Slots::finish(slots)?),
@@ -469,7 +429,7 @@ impl __private::BranchSlots for __DeviceBranchSlots {
 pub struct Disk {
     /// The branch selected by `driver`, with its members (inline on the wire); see [`DiskBranch`].
     pub driver: DiskBranch,
-    pub node: String,
+    pub node: ::std::string::String,
 }
 /// The branches of [`Disk`], selected by its member `driver`.
 #[allow(clippy::large_enum_variant)]
@@ -482,7 +442,7 @@ pub enum DiskBranch {
     /// `virtual`: no further members.
     Virtual,
     /// A `driver` value this code does not know; the branch's members are not kept.
-    Other(String),
+    Other(::std::string::String),
 }
 impl DiskBranch {
     /// The discriminator value that selects this branch.
@@ -495,12 +455,13 @@ impl DiskBranch {
         }
     }
 }
+__private::object_serde!(Disk, __DiskSlots);
 impl __private::Object for Disk {
     const NAME: &'static str = "Disk";
     fn serialize_members<S: ::serde::ser::SerializeStruct>(
         &self,
         state: &mut S,
-    ) -> Result<(), S::Error> {
+    ) -> ::core::result::Result<(), S::Error> {
         state.serialize_field("driver", &self.driver.discriminator())?;
         state.serialize_field("node", &self.node)?;
         if let DiskBranch::Usb(value) = &self.driver {
@@ -509,20 +470,10 @@ impl __private::Object for Disk {
         Ok(())
     }
 }
-impl ::serde::Serialize for Disk {
-    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        __private::serialize_object(self, serializer)
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for Disk {
-    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        __private::deserialize_object::<__DiskSlots, D>(deserializer)
-    }
-}
 #[derive(Default)]
 struct __DiskSlots {
-    node: Option<String>,
-    __branch: Option<__DiskBranchSlots>,
+    node: ::core::option::Option<::std::string::String>,
+    __branch: ::core::option::Option<__DiskBranchSlots>,
     __pending: __private::Pending,
 }
 impl __private::Slots for __DiskSlots {
@@ -533,7 +484,7 @@ impl __private::Slots for __DiskSlots {
         &mut self,
         key: usize,
         map: &mut A,
-    ) -> Result<(), A::Error> {
+    ) -> ::core::result::Result<(), A::Error> {
         match key {
             0 => __private::discriminator(&mut self.__branch, &mut self.__pending, "driver", map),
             1 => __private::store(&mut self.node, "node", map),
@@ -547,7 +498,7 @@ impl __private::Slots for __DiskSlots {
         }
     }
     #[inline]
-    fn finish<E: ::serde::de::Error>(self) -> Result<Disk, E> {
+    fn finish<E: ::serde::de::Error>(self) -> ::core::result::Result<Disk, E> {
         let __branch = __private::required(self.__branch, "driver")?;
         let node = __private::required(self.node, "node")?;
         let driver = __private::BranchSlots::finish(__branch)?;
@@ -562,7 +513,7 @@ enum __DiskBranchSlots {
     Pci,
     Usb(__UsbDeviceSlots),
     Virtual,
-    Other(String),
+    Other(::std::string::String),
 }
 impl __private::BranchSlots for __DiskBranchSlots {
     type Discriminator = DeviceType;
@@ -570,7 +521,7 @@ impl __private::BranchSlots for __DiskBranchSlots {
     fn new(value: DeviceType) -> Self {
         match value {
             DeviceType::Pci => Self::Pci,
-            DeviceType::Usb => Self::Usb(Default::default()),
+            DeviceType::Usb => Self::Usb(::core::default::Default::default()),
             DeviceType::Virtual => Self::Virtual,
             DeviceType::Other(value) => Self::Other(value),
         }
@@ -579,7 +530,7 @@ impl __private::BranchSlots for __DiskBranchSlots {
         &mut self,
         key: &str,
         map: &mut A,
-    ) -> Result<(), A::Error> {
+    ) -> ::core::result::Result<(), A::Error> {
         match self {
             Self::Usb(slots) => {
                 __private::branch_entry(slots, key, map)
@@ -587,7 +538,7 @@ impl __private::BranchSlots for __DiskBranchSlots {
             _ => __private::ignore(map),
         }
     }
-    fn finish<E: ::serde::de::Error>(self) -> Result<DiskBranch, E> {
+    fn finish<E: ::serde::de::Error>(self) -> ::core::result::Result<DiskBranch, E> {
         Ok(match self {
             Self::Pci => DiskBranch::Pci,
             Self::Usb(slots) => DiskBranch::Usb(__private::Slots::finish(slots)?),
@@ -599,11 +550,14 @@ impl __private::BranchSlots for __DiskBranchSlots {
 #[derive(Clone, Debug, PartialEq)]
 pub enum DeviceRef {
     Definition(Device),
-    Reference(String),
+    Reference(::std::string::String),
     None,
 }
 impl ::serde::Serialize for DeviceRef {
-    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         match self {
             Self::Definition(value) => ::serde::Serialize::serialize(value, serializer),
             Self::Reference(value) => ::serde::Serialize::serialize(value, serializer),
@@ -612,7 +566,9 @@ impl ::serde::Serialize for DeviceRef {
     }
 }
 impl<'de> ::serde::Deserialize<'de> for DeviceRef {
-    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
         deserializer.deserialize_newtype_struct("DeviceRef", __DeviceRefVisitor)
     }
 }
@@ -625,26 +581,32 @@ impl<'de> ::serde::de::Visitor<'de> for __DeviceRefVisitor {
     fn visit_newtype_struct<D: ::serde::Deserializer<'de>>(
         self,
         deserializer: D,
-    ) -> Result<DeviceRef, D::Error> {
+    ) -> ::core::result::Result<DeviceRef, D::Error> {
         deserializer.deserialize_any(self)
     }
-    fn visit_map<A: ::serde::de::MapAccess<'de>>(self, map: A) -> Result<DeviceRef, A::Error> {
+    fn visit_map<A: ::serde::de::MapAccess<'de>>(
+        self,
+        map: A,
+    ) -> ::core::result::Result<DeviceRef, A::Error> {
         ::serde::Deserialize::deserialize(::serde::de::value::MapAccessDeserializer::new(map))
             .map(DeviceRef::Definition)
     }
-    fn visit_str<E: ::serde::de::Error>(self, value: &str) -> Result<DeviceRef, E> {
+    fn visit_str<E: ::serde::de::Error>(self, value: &str) -> ::core::result::Result<DeviceRef, E> {
         ::serde::Deserialize::deserialize(::serde::de::value::StrDeserializer::new(value))
             .map(DeviceRef::Reference)
     }
-    fn visit_enum<A: ::serde::de::EnumAccess<'de>>(self, data: A) -> Result<DeviceRef, A::Error> {
+    fn visit_enum<A: ::serde::de::EnumAccess<'de>>(
+        self,
+        data: A,
+    ) -> ::core::result::Result<DeviceRef, A::Error> {
         let (value, variant) = ::serde::de::EnumAccess::variant(data)?;
         ::serde::de::VariantAccess::unit_variant(variant)?;
         Ok(DeviceRef::Reference(value))
     }
-    fn visit_unit<E: ::serde::de::Error>(self) -> Result<DeviceRef, E> {
+    fn visit_unit<E: ::serde::de::Error>(self) -> ::core::result::Result<DeviceRef, E> {
         Ok(DeviceRef::None)
     }
-    fn visit_none<E: ::serde::de::Error>(self) -> Result<DeviceRef, E> {
+    fn visit_none<E: ::serde::de::Error>(self) -> ::core::result::Result<DeviceRef, E> {
         Ok(DeviceRef::None)
     }
 }
@@ -653,29 +615,20 @@ impl<'de> ::serde::de::Visitor<'de> for __DeviceRefVisitor {
 pub struct GuestSyncArgs {
     pub id: i64,
 }
+__private::object_serde!(GuestSyncArgs, __GuestSyncArgsSlots);
 impl __private::Object for GuestSyncArgs {
     const NAME: &'static str = "GuestSyncArgs";
     fn serialize_members<S: ::serde::ser::SerializeStruct>(
         &self,
         state: &mut S,
-    ) -> Result<(), S::Error> {
+    ) -> ::core::result::Result<(), S::Error> {
         state.serialize_field("id", &self.id)?;
         Ok(())
     }
 }
-impl ::serde::Serialize for GuestSyncArgs {
-    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        __private::serialize_object(self, serializer)
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for GuestSyncArgs {
-    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        __private::deserialize_object::<__GuestSyncArgsSlots, D>(deserializer)
-    }
-}
 #[derive(Default)]
 struct __GuestSyncArgsSlots {
-    id: Option<i64>,
+    id: ::core::option::Option<i64>,
 }
 impl __private::Slots for __GuestSyncArgsSlots {
     type Object = GuestSyncArgs;
@@ -685,14 +638,14 @@ impl __private::Slots for __GuestSyncArgsSlots {
         &mut self,
         key: usize,
         map: &mut A,
-    ) -> Result<(), A::Error> {
+    ) -> ::core::result::Result<(), A::Error> {
         match key {
             0 => __private::store(&mut self.id, "id", map),
             _ => __private::ignore(map),
         }
     }
     #[inline]
-    fn finish<E: ::serde::de::Error>(self) -> Result<GuestSyncArgs, E> {
+    fn finish<E: ::serde::de::Error>(self) -> ::core::result::Result<GuestSyncArgs, E> {
         Ok(GuestSyncArgs {
             id: __private::required(self.id, "id")?,
         })
@@ -701,18 +654,19 @@ impl __private::Slots for __GuestSyncArgsSlots {
 /// Arguments of the command `guest-exec`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct GuestExecArgs {
-    pub path: String,
-    pub arg: Option<Vec<String>>,
-    pub env: Option<Vec<String>>,
-    pub input_data: Option<String>,
-    pub capture_output: Option<bool>,
+    pub path: ::std::string::String,
+    pub arg: ::core::option::Option<::std::vec::Vec<::std::string::String>>,
+    pub env: ::core::option::Option<::std::vec::Vec<::std::string::String>>,
+    pub input_data: ::core::option::Option<::std::string::String>,
+    pub capture_output: ::core::option::Option<bool>,
 }
+__private::object_serde!(GuestExecArgs, __GuestExecArgsSlots);
 impl __private::Object for GuestExecArgs {
     const NAME: &'static str = "GuestExecArgs";
     fn serialize_members<S: ::serde::ser::SerializeStruct>(
         &self,
         state: &mut S,
-    ) -> Result<(), S::Error> {
+    ) -> ::core::result::Result<(), S::Error> {
         state.serialize_field("path", &self.path)?;
         __private::serialize_optional(state, "arg", &self.arg)?;
         __private::serialize_optional(state, "env", &self.env)?;
@@ -721,23 +675,13 @@ impl __private::Object for GuestExecArgs {
         Ok(())
     }
 }
-impl ::serde::Serialize for GuestExecArgs {
-    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        __private::serialize_object(self, serializer)
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for GuestExecArgs {
-    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        __private::deserialize_object::<__GuestExecArgsSlots, D>(deserializer)
-    }
-}
 #[derive(Default)]
 struct __GuestExecArgsSlots {
-    path: Option<String>,
-    arg: Option<Vec<String>>,
-    env: Option<Vec<String>>,
-    input_data: Option<String>,
-    capture_output: Option<bool>,
+    path: ::core::option::Option<::std::string::String>,
+    arg: ::core::option::Option<::std::vec::Vec<::std::string::String>>,
+    env: ::core::option::Option<::std::vec::Vec<::std::string::String>>,
+    input_data: ::core::option::Option<::std::string::String>,
+    capture_output: ::core::option::Option<bool>,
 }
 impl __private::Slots for __GuestExecArgsSlots {
     type Object = GuestExecArgs;
@@ -753,7 +697,7 @@ impl __private::Slots for __GuestExecArgsSlots {
         &mut self,
         key: usize,
         map: &mut A,
-    ) -> Result<(), A::Error> {
+    ) -> ::core::result::Result<(), A::Error> {
         match key {
             0 => __private::store(&mut self.path, "path", map),
             1 => __private::store(&mut self.arg, "arg", map),
@@ -764,7 +708,7 @@ impl __private::Slots for __GuestExecArgsSlots {
         }
     }
     #[inline]
-    fn finish<E: ::serde::de::Error>(self) -> Result<GuestExecArgs, E> {
+    fn finish<E: ::serde::de::Error>(self) -> ::core::result::Result<GuestExecArgs, E> {
         Ok(GuestExecArgs {
             path: __private::required(self.path, "path")?,
             arg: self.arg,
@@ -778,36 +722,27 @@ impl __private::Slots for __GuestExecArgsSlots {
 #[derive(Clone, Debug, PartialEq)]
 pub struct GuestFileWriteArgs {
     pub handle: i64,
-    pub buf_b64: String,
-    pub count: Option<i64>,
+    pub buf_b64: ::std::string::String,
+    pub count: ::core::option::Option<i64>,
 }
+__private::object_serde!(GuestFileWriteArgs, __GuestFileWriteArgsSlots);
 impl __private::Object for GuestFileWriteArgs {
     const NAME: &'static str = "GuestFileWriteArgs";
     fn serialize_members<S: ::serde::ser::SerializeStruct>(
         &self,
         state: &mut S,
-    ) -> Result<(), S::Error> {
+    ) -> ::core::result::Result<(), S::Error> {
         state.serialize_field("handle", &self.handle)?;
         state.serialize_field("buf-b64", &self.buf_b64)?;
         __private::serialize_optional(state, "count", &self.count)?;
         Ok(())
     }
 }
-impl ::serde::Serialize for GuestFileWriteArgs {
-    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        __private::serialize_object(self, serializer)
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for GuestFileWriteArgs {
-    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        __private::deserialize_object::<__GuestFileWriteArgsSlots, D>(deserializer)
-    }
-}
 #[derive(Default)]
 struct __GuestFileWriteArgsSlots {
-    handle: Option<i64>,
-    buf_b64: Option<String>,
-    count: Option<i64>,
+    handle: ::core::option::Option<i64>,
+    buf_b64: ::core::option::Option<::std::string::String>,
+    count: ::core::option::Option<i64>,
 }
 impl __private::Slots for __GuestFileWriteArgsSlots {
     type Object = GuestFileWriteArgs;
@@ -817,7 +752,7 @@ impl __private::Slots for __GuestFileWriteArgsSlots {
         &mut self,
         key: usize,
         map: &mut A,
-    ) -> Result<(), A::Error> {
+    ) -> ::core::result::Result<(), A::Error> {
         match key {
             0 => __private::store(&mut self.handle, "handle", map),
             1 => __private::store(&mut self.buf_b64, "buf-b64", map),
@@ -826,7 +761,7 @@ impl __private::Slots for __GuestFileWriteArgsSlots {
         }
     }
     #[inline]
-    fn finish<E: ::serde::de::Error>(self) -> Result<GuestFileWriteArgs, E> {
+    fn finish<E: ::serde::de::Error>(self) -> ::core::result::Result<GuestFileWriteArgs, E> {
         Ok(GuestFileWriteArgs {
             handle: __private::required(self.handle, "handle")?,
             buf_b64: __private::required(self.buf_b64, "buf-b64")?,
@@ -841,33 +776,24 @@ pub struct GuestFileSeekArgs {
     pub offset: i64,
     pub whence: GuestFileWhence,
 }
+__private::object_serde!(GuestFileSeekArgs, __GuestFileSeekArgsSlots);
 impl __private::Object for GuestFileSeekArgs {
     const NAME: &'static str = "GuestFileSeekArgs";
     fn serialize_members<S: ::serde::ser::SerializeStruct>(
         &self,
         state: &mut S,
-    ) -> Result<(), S::Error> {
+    ) -> ::core::result::Result<(), S::Error> {
         state.serialize_field("handle", &self.handle)?;
         state.serialize_field("offset", &self.offset)?;
         state.serialize_field("whence", &self.whence)?;
         Ok(())
     }
 }
-impl ::serde::Serialize for GuestFileSeekArgs {
-    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        __private::serialize_object(self, serializer)
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for GuestFileSeekArgs {
-    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        __private::deserialize_object::<__GuestFileSeekArgsSlots, D>(deserializer)
-    }
-}
 #[derive(Default)]
 struct __GuestFileSeekArgsSlots {
-    handle: Option<i64>,
-    offset: Option<i64>,
-    whence: Option<GuestFileWhence>,
+    handle: ::core::option::Option<i64>,
+    offset: ::core::option::Option<i64>,
+    whence: ::core::option::Option<GuestFileWhence>,
 }
 impl __private::Slots for __GuestFileSeekArgsSlots {
     type Object = GuestFileSeekArgs;
@@ -877,7 +803,7 @@ impl __private::Slots for __GuestFileSeekArgsSlots {
         &mut self,
         key: usize,
         map: &mut A,
-    ) -> Result<(), A::Error> {
+    ) -> ::core::result::Result<(), A::Error> {
         match key {
             0 => __private::store(&mut self.handle, "handle", map),
             1 => __private::store(&mut self.offset, "offset", map),
@@ -886,7 +812,7 @@ impl __private::Slots for __GuestFileSeekArgsSlots {
         }
     }
     #[inline]
-    fn finish<E: ::serde::de::Error>(self) -> Result<GuestFileSeekArgs, E> {
+    fn finish<E: ::serde::de::Error>(self) -> ::core::result::Result<GuestFileSeekArgs, E> {
         Ok(GuestFileSeekArgs {
             handle: __private::required(self.handle, "handle")?,
             offset: __private::required(self.offset, "offset")?,
@@ -897,31 +823,22 @@ impl __private::Slots for __GuestFileSeekArgsSlots {
 /// Arguments of the command `guest-set-vcpus`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct GuestSetVcpusArgs {
-    pub vcpus: Vec<GuestLogicalProcessor>,
+    pub vcpus: ::std::vec::Vec<GuestLogicalProcessor>,
 }
+__private::object_serde!(GuestSetVcpusArgs, __GuestSetVcpusArgsSlots);
 impl __private::Object for GuestSetVcpusArgs {
     const NAME: &'static str = "GuestSetVcpusArgs";
     fn serialize_members<S: ::serde::ser::SerializeStruct>(
         &self,
         state: &mut S,
-    ) -> Result<(), S::Error> {
+    ) -> ::core::result::Result<(), S::Error> {
         state.serialize_field("vcpus", &self.vcpus)?;
         Ok(())
     }
 }
-impl ::serde::Serialize for GuestSetVcpusArgs {
-    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        __private::serialize_object(self, serializer)
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for GuestSetVcpusArgs {
-    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        __private::deserialize_object::<__GuestSetVcpusArgsSlots, D>(deserializer)
-    }
-}
 #[derive(Default)]
 struct __GuestSetVcpusArgsSlots {
-    vcpus: Option<Vec<GuestLogicalProcessor>>,
+    vcpus: ::core::option::Option<::std::vec::Vec<GuestLogicalProcessor>>,
 }
 impl __private::Slots for __GuestSetVcpusArgsSlots {
     type Object = GuestSetVcpusArgs;
@@ -931,14 +848,14 @@ impl __private::Slots for __GuestSetVcpusArgsSlots {
         &mut self,
         key: usize,
         map: &mut A,
-    ) -> Result<(), A::Error> {
+    ) -> ::core::result::Result<(), A::Error> {
         match key {
             0 => __private::store(&mut self.vcpus, "vcpus", map),
             _ => __private::ignore(map),
         }
     }
     #[inline]
-    fn finish<E: ::serde::de::Error>(self) -> Result<GuestSetVcpusArgs, E> {
+    fn finish<E: ::serde::de::Error>(self) -> ::core::result::Result<GuestSetVcpusArgs, E> {
         Ok(GuestSetVcpusArgs {
             vcpus: __private::required(self.vcpus, "vcpus")?,
         })
@@ -947,21 +864,22 @@ impl __private::Slots for __GuestSetVcpusArgsSlots {
 /// Arguments of the command `add-devices`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct AddDevicesArgs {
-    pub devices: Vec<Device>,
-    pub refs: Option<Vec<DeviceRef>>,
-    pub bytes: Option<Vec<u8>>,
-    pub size: Option<u64>,
-    pub ratio: Option<f64>,
-    pub extra: Option<::serde_json::Value>,
-    pub nothing: Option<()>,
-    pub seek: Option<QgaSeek>,
+    pub devices: ::std::vec::Vec<Device>,
+    pub refs: ::core::option::Option<::std::vec::Vec<DeviceRef>>,
+    pub bytes: ::core::option::Option<::std::vec::Vec<u8>>,
+    pub size: ::core::option::Option<u64>,
+    pub ratio: ::core::option::Option<f64>,
+    pub extra: ::core::option::Option<::serde_json::Value>,
+    pub nothing: ::core::option::Option<()>,
+    pub seek: ::core::option::Option<QgaSeek>,
 }
+__private::object_serde!(AddDevicesArgs, __AddDevicesArgsSlots);
 impl __private::Object for AddDevicesArgs {
     const NAME: &'static str = "AddDevicesArgs";
     fn serialize_members<S: ::serde::ser::SerializeStruct>(
         &self,
         state: &mut S,
-    ) -> Result<(), S::Error> {
+    ) -> ::core::result::Result<(), S::Error> {
         state.serialize_field("devices", &self.devices)?;
         __private::serialize_optional(state, "refs", &self.refs)?;
         __private::serialize_optional(state, "bytes", &self.bytes)?;
@@ -973,26 +891,16 @@ impl __private::Object for AddDevicesArgs {
         Ok(())
     }
 }
-impl ::serde::Serialize for AddDevicesArgs {
-    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        __private::serialize_object(self, serializer)
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for AddDevicesArgs {
-    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        __private::deserialize_object::<__AddDevicesArgsSlots, D>(deserializer)
-    }
-}
 #[derive(Default)]
 struct __AddDevicesArgsSlots {
-    devices: Option<Vec<Device>>,
-    refs: Option<Vec<DeviceRef>>,
-    bytes: Option<Vec<u8>>,
-    size: Option<u64>,
-    ratio: Option<f64>,
-    extra: Option<::serde_json::Value>,
-    nothing: Option<()>,
-    seek: Option<QgaSeek>,
+    devices: ::core::option::Option<::std::vec::Vec<Device>>,
+    refs: ::core::option::Option<::std::vec::Vec<DeviceRef>>,
+    bytes: ::core::option::Option<::std::vec::Vec<u8>>,
+    size: ::core::option::Option<u64>,
+    ratio: ::core::option::Option<f64>,
+    extra: ::core::option::Option<::serde_json::Value>,
+    nothing: ::core::option::Option<()>,
+    seek: ::core::option::Option<QgaSeek>,
 }
 impl __private::Slots for __AddDevicesArgsSlots {
     type Object = AddDevicesArgs;
@@ -1011,7 +919,7 @@ impl __private::Slots for __AddDevicesArgsSlots {
         &mut self,
         key: usize,
         map: &mut A,
-    ) -> Result<(), A::Error> {
+    ) -> ::core::result::Result<(), A::Error> {
         match key {
             0 => __private::store(&mut self.devices, "devices", map),
             1 => __private::store(&mut self.refs, "refs", map),
@@ -1025,7 +933,7 @@ impl __private::Slots for __AddDevicesArgsSlots {
         }
     }
     #[inline]
-    fn finish<E: ::serde::de::Error>(self) -> Result<AddDevicesArgs, E> {
+    fn finish<E: ::serde::de::Error>(self) -> ::core::result::Result<AddDevicesArgs, E> {
         Ok(AddDevicesArgs {
             devices: __private::required(self.devices, "devices")?,
             refs: self.refs,
@@ -1048,7 +956,10 @@ pub enum SizeOrFlag {
     Flag(bool),
 }
 impl ::serde::Serialize for SizeOrFlag {
-    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         match self {
             Self::Size(value) => ::serde::Serialize::serialize(value, serializer),
             Self::Flag(value) => ::serde::Serialize::serialize(value, serializer),
@@ -1056,7 +967,9 @@ impl ::serde::Serialize for SizeOrFlag {
     }
 }
 impl<'de> ::serde::Deserialize<'de> for SizeOrFlag {
-    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
         deserializer.deserialize_newtype_struct("SizeOrFlag", __SizeOrFlagVisitor)
     }
 }
@@ -1069,18 +982,21 @@ impl<'de> ::serde::de::Visitor<'de> for __SizeOrFlagVisitor {
     fn visit_newtype_struct<D: ::serde::Deserializer<'de>>(
         self,
         deserializer: D,
-    ) -> Result<SizeOrFlag, D::Error> {
+    ) -> ::core::result::Result<SizeOrFlag, D::Error> {
         deserializer.deserialize_any(self)
     }
-    fn visit_i64<E: ::serde::de::Error>(self, value: i64) -> Result<SizeOrFlag, E> {
+    fn visit_i64<E: ::serde::de::Error>(self, value: i64) -> ::core::result::Result<SizeOrFlag, E> {
         ::serde::Deserialize::deserialize(::serde::de::value::I64Deserializer::new(value))
             .map(SizeOrFlag::Size)
     }
-    fn visit_u64<E: ::serde::de::Error>(self, value: u64) -> Result<SizeOrFlag, E> {
+    fn visit_u64<E: ::serde::de::Error>(self, value: u64) -> ::core::result::Result<SizeOrFlag, E> {
         ::serde::Deserialize::deserialize(::serde::de::value::U64Deserializer::new(value))
             .map(SizeOrFlag::Size)
     }
-    fn visit_bool<E: ::serde::de::Error>(self, value: bool) -> Result<SizeOrFlag, E> {
+    fn visit_bool<E: ::serde::de::Error>(
+        self,
+        value: bool,
+    ) -> ::core::result::Result<SizeOrFlag, E> {
         ::serde::Deserialize::deserialize(::serde::de::value::BoolDeserializer::new(value))
             .map(SizeOrFlag::Flag)
     }
@@ -1088,37 +1004,28 @@ impl<'de> ::serde::de::Visitor<'de> for __SizeOrFlagVisitor {
 /// Arguments of the command `seek-all`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct SeekAllArgs {
-    pub whences: Vec<GuestFileWhence>,
-    pub r#ref: Option<DeviceRef>,
-    pub limit: Option<SizeOrFlag>,
+    pub whences: ::std::vec::Vec<GuestFileWhence>,
+    pub r#ref: ::core::option::Option<DeviceRef>,
+    pub limit: ::core::option::Option<SizeOrFlag>,
 }
+__private::object_serde!(SeekAllArgs, __SeekAllArgsSlots);
 impl __private::Object for SeekAllArgs {
     const NAME: &'static str = "SeekAllArgs";
     fn serialize_members<S: ::serde::ser::SerializeStruct>(
         &self,
         state: &mut S,
-    ) -> Result<(), S::Error> {
+    ) -> ::core::result::Result<(), S::Error> {
         state.serialize_field("whences", &self.whences)?;
         __private::serialize_optional(state, "ref", &self.r#ref)?;
         __private::serialize_optional(state, "limit", &self.limit)?;
         Ok(())
     }
 }
-impl ::serde::Serialize for SeekAllArgs {
-    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        __private::serialize_object(self, serializer)
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for SeekAllArgs {
-    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        __private::deserialize_object::<__SeekAllArgsSlots, D>(deserializer)
-    }
-}
 #[derive(Default)]
 struct __SeekAllArgsSlots {
-    whences: Option<Vec<GuestFileWhence>>,
-    r#ref: Option<DeviceRef>,
-    limit: Option<SizeOrFlag>,
+    whences: ::core::option::Option<::std::vec::Vec<GuestFileWhence>>,
+    r#ref: ::core::option::Option<DeviceRef>,
+    limit: ::core::option::Option<SizeOrFlag>,
 }
 impl __private::Slots for __SeekAllArgsSlots {
     type Object = SeekAllArgs;
@@ -1128,7 +1035,7 @@ impl __private::Slots for __SeekAllArgsSlots {
         &mut self,
         key: usize,
         map: &mut A,
-    ) -> Result<(), A::Error> {
+    ) -> ::core::result::Result<(), A::Error> {
         match key {
             0 => __private::store(&mut self.whences, "whences", map),
             1 => __private::store(&mut self.r#ref, "ref", map),
@@ -1137,52 +1044,12 @@ impl __private::Slots for __SeekAllArgsSlots {
         }
     }
     #[inline]
-    fn finish<E: ::serde::de::Error>(self) -> Result<SeekAllArgs, E> {
+    fn finish<E: ::serde::de::Error>(self) -> ::core::result::Result<SeekAllArgs, E> {
         Ok(SeekAllArgs {
             whences: __private::required(self.whences, "whences")?,
             r#ref: self.r#ref,
             limit: self.limit,
         })
-    }
-}
-/// Arguments of the command `guest-ping`.
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct GuestPingArgs {}
-impl __private::Object for GuestPingArgs {
-    const NAME: &'static str = "GuestPingArgs";
-    fn serialize_members<S: ::serde::ser::SerializeStruct>(
-        &self,
-        _state: &mut S,
-    ) -> Result<(), S::Error> {
-        Ok(())
-    }
-}
-impl ::serde::Serialize for GuestPingArgs {
-    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        __private::serialize_object(self, serializer)
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for GuestPingArgs {
-    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        __private::deserialize_object::<__GuestPingArgsSlots, D>(deserializer)
-    }
-}
-#[derive(Default)]
-struct __GuestPingArgsSlots {}
-impl __private::Slots for __GuestPingArgsSlots {
-    type Object = GuestPingArgs;
-    const MEMBERS: &'static [&'static str] = &[];
-    #[inline]
-    fn entry<'de, A: ::serde::de::MapAccess<'de>>(
-        &mut self,
-        _key: usize,
-        map: &mut A,
-    ) -> Result<(), A::Error> {
-        __private::ignore(map)
-    }
-    #[inline]
-    fn finish<E: ::serde::de::Error>(self) -> Result<GuestPingArgs, E> {
-        Ok(GuestPingArgs {})
     }
 }
 #[derive(Clone, Debug, PartialEq)]
@@ -1191,7 +1058,10 @@ pub enum CountOrAll {
     All(bool),
 }
 impl ::serde::Serialize for CountOrAll {
-    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         match self {
             Self::Count(value) => ::serde::Serialize::serialize(value, serializer),
             Self::All(value) => ::serde::Serialize::serialize(value, serializer),
@@ -1199,7 +1069,9 @@ impl ::serde::Serialize for CountOrAll {
     }
 }
 impl<'de> ::serde::Deserialize<'de> for CountOrAll {
-    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
         deserializer.deserialize_newtype_struct("CountOrAll", __CountOrAllVisitor)
     }
 }
@@ -1212,18 +1084,21 @@ impl<'de> ::serde::de::Visitor<'de> for __CountOrAllVisitor {
     fn visit_newtype_struct<D: ::serde::Deserializer<'de>>(
         self,
         deserializer: D,
-    ) -> Result<CountOrAll, D::Error> {
+    ) -> ::core::result::Result<CountOrAll, D::Error> {
         deserializer.deserialize_any(self)
     }
-    fn visit_i64<E: ::serde::de::Error>(self, value: i64) -> Result<CountOrAll, E> {
+    fn visit_i64<E: ::serde::de::Error>(self, value: i64) -> ::core::result::Result<CountOrAll, E> {
         ::serde::Deserialize::deserialize(::serde::de::value::U64Deserializer::new(value as u64))
             .map(CountOrAll::Count)
     }
-    fn visit_u64<E: ::serde::de::Error>(self, value: u64) -> Result<CountOrAll, E> {
+    fn visit_u64<E: ::serde::de::Error>(self, value: u64) -> ::core::result::Result<CountOrAll, E> {
         ::serde::Deserialize::deserialize(::serde::de::value::U64Deserializer::new(value))
             .map(CountOrAll::Count)
     }
-    fn visit_bool<E: ::serde::de::Error>(self, value: bool) -> Result<CountOrAll, E> {
+    fn visit_bool<E: ::serde::de::Error>(
+        self,
+        value: bool,
+    ) -> ::core::result::Result<CountOrAll, E> {
         ::serde::Deserialize::deserialize(::serde::de::value::BoolDeserializer::new(value))
             .map(CountOrAll::All)
     }
@@ -1234,7 +1109,10 @@ pub enum ByteOrName {
     None,
 }
 impl ::serde::Serialize for ByteOrName {
-    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         match self {
             Self::Byte(value) => ::serde::Serialize::serialize(value, serializer),
             Self::None => serializer.serialize_unit(),
@@ -1242,7 +1120,9 @@ impl ::serde::Serialize for ByteOrName {
     }
 }
 impl<'de> ::serde::Deserialize<'de> for ByteOrName {
-    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
         deserializer.deserialize_newtype_struct("ByteOrName", __ByteOrNameVisitor)
     }
 }
@@ -1255,55 +1135,46 @@ impl<'de> ::serde::de::Visitor<'de> for __ByteOrNameVisitor {
     fn visit_newtype_struct<D: ::serde::Deserializer<'de>>(
         self,
         deserializer: D,
-    ) -> Result<ByteOrName, D::Error> {
+    ) -> ::core::result::Result<ByteOrName, D::Error> {
         deserializer.deserialize_any(self)
     }
-    fn visit_i64<E: ::serde::de::Error>(self, value: i64) -> Result<ByteOrName, E> {
+    fn visit_i64<E: ::serde::de::Error>(self, value: i64) -> ::core::result::Result<ByteOrName, E> {
         ::serde::Deserialize::deserialize(::serde::de::value::U64Deserializer::new(value as u64))
             .map(ByteOrName::Byte)
     }
-    fn visit_u64<E: ::serde::de::Error>(self, value: u64) -> Result<ByteOrName, E> {
+    fn visit_u64<E: ::serde::de::Error>(self, value: u64) -> ::core::result::Result<ByteOrName, E> {
         ::serde::Deserialize::deserialize(::serde::de::value::U64Deserializer::new(value))
             .map(ByteOrName::Byte)
     }
-    fn visit_unit<E: ::serde::de::Error>(self) -> Result<ByteOrName, E> {
+    fn visit_unit<E: ::serde::de::Error>(self) -> ::core::result::Result<ByteOrName, E> {
         Ok(ByteOrName::None)
     }
-    fn visit_none<E: ::serde::de::Error>(self) -> Result<ByteOrName, E> {
+    fn visit_none<E: ::serde::de::Error>(self) -> ::core::result::Result<ByteOrName, E> {
         Ok(ByteOrName::None)
     }
 }
 /// Arguments of the command `set-limits`.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct SetLimitsArgs {
-    pub count: Option<CountOrAll>,
-    pub byte: Option<ByteOrName>,
+    pub count: ::core::option::Option<CountOrAll>,
+    pub byte: ::core::option::Option<ByteOrName>,
 }
+__private::object_serde!(SetLimitsArgs, __SetLimitsArgsSlots);
 impl __private::Object for SetLimitsArgs {
     const NAME: &'static str = "SetLimitsArgs";
     fn serialize_members<S: ::serde::ser::SerializeStruct>(
         &self,
         state: &mut S,
-    ) -> Result<(), S::Error> {
+    ) -> ::core::result::Result<(), S::Error> {
         __private::serialize_optional(state, "count", &self.count)?;
         __private::serialize_optional(state, "byte", &self.byte)?;
         Ok(())
     }
 }
-impl ::serde::Serialize for SetLimitsArgs {
-    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        __private::serialize_object(self, serializer)
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for SetLimitsArgs {
-    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        __private::deserialize_object::<__SetLimitsArgsSlots, D>(deserializer)
-    }
-}
 #[derive(Default)]
 struct __SetLimitsArgsSlots {
-    count: Option<CountOrAll>,
-    byte: Option<ByteOrName>,
+    count: ::core::option::Option<CountOrAll>,
+    byte: ::core::option::Option<ByteOrName>,
 }
 impl __private::Slots for __SetLimitsArgsSlots {
     type Object = SetLimitsArgs;
@@ -1313,7 +1184,7 @@ impl __private::Slots for __SetLimitsArgsSlots {
         &mut self,
         key: usize,
         map: &mut A,
-    ) -> Result<(), A::Error> {
+    ) -> ::core::result::Result<(), A::Error> {
         match key {
             0 => __private::store(&mut self.count, "count", map),
             1 => __private::store(&mut self.byte, "byte", map),
@@ -1321,7 +1192,7 @@ impl __private::Slots for __SetLimitsArgsSlots {
         }
     }
     #[inline]
-    fn finish<E: ::serde::de::Error>(self) -> Result<SetLimitsArgs, E> {
+    fn finish<E: ::serde::de::Error>(self) -> ::core::result::Result<SetLimitsArgs, E> {
         Ok(SetLimitsArgs {
             count: self.count,
             byte: self.byte,
@@ -1332,57 +1203,78 @@ impl __private::Slots for __SetLimitsArgsSlots {
 ///
 /// Implement the commands the server supports; the others answer `GenericError` "this feature or command is not currently supported". Run requests with [`dispatch`].
 pub trait Server {
-    /// The command `guest-sync`.
-    fn guest_sync(&self, args: GuestSyncArgs) -> Result<(), ::qapi_runtime::QapiError> {
+    /// The command `guest-sync`: see [`GuestSyncArgs`].
+    fn guest_sync(
+        &self,
+        args: GuestSyncArgs,
+    ) -> ::core::result::Result<(), ::qapi_runtime::QapiError> {
         let _ = args;
         Err(::qapi_runtime::dispatch::unsupported())
     }
-    /// The command `guest-exec`.
-    fn guest_exec(&self, args: GuestExecArgs) -> Result<(), ::qapi_runtime::QapiError> {
+    /// The command `guest-exec`: see [`GuestExecArgs`].
+    fn guest_exec(
+        &self,
+        args: GuestExecArgs,
+    ) -> ::core::result::Result<(), ::qapi_runtime::QapiError> {
         let _ = args;
         Err(::qapi_runtime::dispatch::unsupported())
     }
-    /// The command `guest-file-write`.
-    fn guest_file_write(&self, args: GuestFileWriteArgs) -> Result<(), ::qapi_runtime::QapiError> {
+    /// The command `guest-file-write`: see [`GuestFileWriteArgs`].
+    fn guest_file_write(
+        &self,
+        args: GuestFileWriteArgs,
+    ) -> ::core::result::Result<(), ::qapi_runtime::QapiError> {
         let _ = args;
         Err(::qapi_runtime::dispatch::unsupported())
     }
-    /// The command `guest-file-seek`.
-    fn guest_file_seek(&self, args: GuestFileSeekArgs) -> Result<(), ::qapi_runtime::QapiError> {
+    /// The command `guest-file-seek`: see [`GuestFileSeekArgs`].
+    fn guest_file_seek(
+        &self,
+        args: GuestFileSeekArgs,
+    ) -> ::core::result::Result<(), ::qapi_runtime::QapiError> {
         let _ = args;
         Err(::qapi_runtime::dispatch::unsupported())
     }
-    /// The command `guest-set-vcpus`.
-    fn guest_set_vcpus(&self, args: GuestSetVcpusArgs) -> Result<(), ::qapi_runtime::QapiError> {
+    /// The command `guest-set-vcpus`: see [`GuestSetVcpusArgs`].
+    fn guest_set_vcpus(
+        &self,
+        args: GuestSetVcpusArgs,
+    ) -> ::core::result::Result<(), ::qapi_runtime::QapiError> {
         let _ = args;
         Err(::qapi_runtime::dispatch::unsupported())
     }
-    /// The command `add-devices`.
-    fn add_devices(&self, args: AddDevicesArgs) -> Result<(), ::qapi_runtime::QapiError> {
+    /// The command `add-devices`: see [`AddDevicesArgs`].
+    fn add_devices(
+        &self,
+        args: AddDevicesArgs,
+    ) -> ::core::result::Result<(), ::qapi_runtime::QapiError> {
         let _ = args;
         Err(::qapi_runtime::dispatch::unsupported())
     }
-    /// The command `add-device`.
-    fn add_device(&self, args: Device) -> Result<(), ::qapi_runtime::QapiError> {
+    /// The command `add-device`: see [`AddDeviceArgs`].
+    fn add_device(&self, args: Device) -> ::core::result::Result<(), ::qapi_runtime::QapiError> {
         let _ = args;
         Err(::qapi_runtime::dispatch::unsupported())
     }
-    /// The command `add-disk`.
-    fn add_disk(&self, args: Disk) -> Result<(), ::qapi_runtime::QapiError> {
+    /// The command `add-disk`: see [`AddDiskArgs`].
+    fn add_disk(&self, args: Disk) -> ::core::result::Result<(), ::qapi_runtime::QapiError> {
         let _ = args;
         Err(::qapi_runtime::dispatch::unsupported())
     }
-    /// The command `seek-all`.
-    fn seek_all(&self, args: SeekAllArgs) -> Result<(), ::qapi_runtime::QapiError> {
+    /// The command `seek-all`: see [`SeekAllArgs`].
+    fn seek_all(&self, args: SeekAllArgs) -> ::core::result::Result<(), ::qapi_runtime::QapiError> {
         let _ = args;
         Err(::qapi_runtime::dispatch::unsupported())
     }
-    /// The command `guest-ping`.
-    fn guest_ping(&self) -> Result<(), ::qapi_runtime::QapiError> {
+    /// The command `guest-ping`: see [`Client::guest_ping`].
+    fn guest_ping(&self) -> ::core::result::Result<(), ::qapi_runtime::QapiError> {
         Err(::qapi_runtime::dispatch::unsupported())
     }
-    /// The command `set-limits`.
-    fn set_limits(&self, args: SetLimitsArgs) -> Result<(), ::qapi_runtime::QapiError> {
+    /// The command `set-limits`: see [`SetLimitsArgs`].
+    fn set_limits(
+        &self,
+        args: SetLimitsArgs,
+    ) -> ::core::result::Result<(), ::qapi_runtime::QapiError> {
         let _ = args;
         Err(::qapi_runtime::dispatch::unsupported())
     }
@@ -1462,7 +1354,7 @@ pub fn dispatch<S: Server + ?Sized>(
     server: &S,
     table: &::qapi_runtime::dispatch::CommandTable,
     request: ::serde_json::Value,
-) -> Option<::serde_json::Value> {
+) -> ::core::option::Option<::serde_json::Value> {
     let mut call = match table.accept(request) {
         Ok(call) => call,
         Err(reply) => return Some(reply),
@@ -1552,63 +1444,63 @@ impl<C: ::qapi_runtime::client::Execute> Client<C> {
     pub fn into_runtime(self) -> C {
         self.runtime
     }
-    /// Runs the command `guest-sync`.
+    /// Runs the command `guest-sync`: see [`GuestSyncArgs`].
     pub fn guest_sync(
         &mut self,
         args: GuestSyncArgs,
     ) -> ::core::result::Result<(), ::qapi_runtime::ClientError> {
         ::qapi_runtime::client::call_ignoring_return(&mut self.runtime, "guest-sync", &args)
     }
-    /// Runs the command `guest-exec`.
+    /// Runs the command `guest-exec`: see [`GuestExecArgs`].
     pub fn guest_exec(
         &mut self,
         args: GuestExecArgs,
     ) -> ::core::result::Result<(), ::qapi_runtime::ClientError> {
         ::qapi_runtime::client::call_ignoring_return(&mut self.runtime, "guest-exec", &args)
     }
-    /// Runs the command `guest-file-write`.
+    /// Runs the command `guest-file-write`: see [`GuestFileWriteArgs`].
     pub fn guest_file_write(
         &mut self,
         args: GuestFileWriteArgs,
     ) -> ::core::result::Result<(), ::qapi_runtime::ClientError> {
         ::qapi_runtime::client::call_ignoring_return(&mut self.runtime, "guest-file-write", &args)
     }
-    /// Runs the command `guest-file-seek`.
+    /// Runs the command `guest-file-seek`: see [`GuestFileSeekArgs`].
     pub fn guest_file_seek(
         &mut self,
         args: GuestFileSeekArgs,
     ) -> ::core::result::Result<(), ::qapi_runtime::ClientError> {
         ::qapi_runtime::client::call_ignoring_return(&mut self.runtime, "guest-file-seek", &args)
     }
-    /// Runs the command `guest-set-vcpus`.
+    /// Runs the command `guest-set-vcpus`: see [`GuestSetVcpusArgs`].
     pub fn guest_set_vcpus(
         &mut self,
         args: GuestSetVcpusArgs,
     ) -> ::core::result::Result<(), ::qapi_runtime::ClientError> {
         ::qapi_runtime::client::call_ignoring_return(&mut self.runtime, "guest-set-vcpus", &args)
     }
-    /// Runs the command `add-devices`.
+    /// Runs the command `add-devices`: see [`AddDevicesArgs`].
     pub fn add_devices(
         &mut self,
         args: AddDevicesArgs,
     ) -> ::core::result::Result<(), ::qapi_runtime::ClientError> {
         ::qapi_runtime::client::call_ignoring_return(&mut self.runtime, "add-devices", &args)
     }
-    /// Runs the command `add-device`.
+    /// Runs the command `add-device`: see [`AddDeviceArgs`].
     pub fn add_device(
         &mut self,
         args: AddDeviceArgs,
     ) -> ::core::result::Result<(), ::qapi_runtime::ClientError> {
         ::qapi_runtime::client::call_ignoring_return(&mut self.runtime, "add-device", &args)
     }
-    /// Runs the command `add-disk`.
+    /// Runs the command `add-disk`: see [`AddDiskArgs`].
     pub fn add_disk(
         &mut self,
         args: AddDiskArgs,
     ) -> ::core::result::Result<(), ::qapi_runtime::ClientError> {
         ::qapi_runtime::client::call_ignoring_return(&mut self.runtime, "add-disk", &args)
     }
-    /// Runs the command `seek-all`.
+    /// Runs the command `seek-all`: see [`SeekAllArgs`].
     pub fn seek_all(
         &mut self,
         args: SeekAllArgs,
@@ -1619,7 +1511,7 @@ impl<C: ::qapi_runtime::client::Execute> Client<C> {
     pub fn guest_ping(&mut self) -> ::core::result::Result<(), ::qapi_runtime::ClientError> {
         ::qapi_runtime::client::call_ignoring_return(&mut self.runtime, "guest-ping", &())
     }
-    /// Runs the command `set-limits`.
+    /// Runs the command `set-limits`: see [`SetLimitsArgs`].
     pub fn set_limits(
         &mut self,
         args: SetLimitsArgs,
